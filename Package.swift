@@ -1,0 +1,39 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "VietSearch",
+    products: [
+        .library(name: "VietSearch", targets: ["VietSearch"]),
+        .executable(name: "vietsearch", targets: ["vietsearch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from the system (Debian: libzstd-dev, zlib1g-dev).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Bytes on disk: segments, manifest, codecs. Knows nothing of language.
+        .target(name: "VietSearchStorage", dependencies: ["CZstd", "CZlib"]),
+        // Vietnamese text -> tokens with exact and folded keys. Knows nothing of storage.
+        .target(name: "VietSearchAnalysis"),
+        // Query parsing, BM25, execution over segments, top-k.
+        .target(name: "VietSearchQuery", dependencies: ["VietSearchStorage", "VietSearchAnalysis"]),
+        // The library host applications import.
+        .target(name: "VietSearch", dependencies: ["VietSearchStorage", "VietSearchAnalysis", "VietSearchQuery"]),
+        // Thin CLI over the facade.
+        .executableTarget(name: "vietsearch", dependencies: [
+            "VietSearch",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "VietSearchStorageTests", dependencies: ["VietSearchStorage"]),
+        .testTarget(name: "VietSearchAnalysisTests", dependencies: ["VietSearchAnalysis"]),
+        .testTarget(name: "VietSearchQueryTests", dependencies: ["VietSearchQuery", "VietSearchStorage", "VietSearchAnalysis"]),
+        .testTarget(name: "VietSearchTests", dependencies: ["VietSearch"]),
+        .testTarget(name: "CLITests", dependencies: ["vietsearch"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,43 @@
+/// How bare query terms combine.
+public enum BooleanOperator: String, Sendable, CaseIterable {
+    case or, and
+}
+
+/// The ranking function.
+public enum ScoringModel: String, Sendable, CaseIterable {
+    /// Lucene's BM25 over exact document lengths (README "Ranking").
+    case bm25
+}
+
+/// A field searched by default, with its boost.
+public struct FieldBoost: Sendable, Equatable {
+    public var field: String
+    public var boost: Double
+    public init(field: String, boost: Double) {
+        self.field = field
+        self.boost = boost
+    }
+}
+
+/// Options for one search.
+public struct SearchOptions: Sendable {
+    /// Maximum number of hits returned (top-k). Must be >= 0.
+    public var limit: Int = 10
+    /// How bare terms combine.
+    public var defaultOperator: BooleanOperator = .or
+    public var scoring: ScoringModel = .bm25
+    /// BM25 term-frequency saturation.
+    public var k1: Double = 1.2
+    /// BM25 length normalisation.
+    public var b: Double = 0.75
+    /// Fields searched by terms without `field:`; default title (boost 2) and body (boost 1).
+    public var fields: [FieldBoost] = [FieldBoost(field: "title", boost: 2), FieldBoost(field: "body", boost: 1)]
+    /// Attach a score explanation to every hit.
+    public var explain: Bool = false
+
+    public init(limit: Int = 10, defaultOperator: BooleanOperator = .or, explain: Bool = false) {
+        self.limit = limit
+        self.defaultOperator = defaultOperator
+        self.explain = explain
+    }
+}

@@ -1,0 +1,2 @@
+import VietSearchAnalysis
+import VietSearchStorage
