@@ -35,9 +35,16 @@ struct TextCleaner {
                 case .mark:
                     marks.removeAll(keepingCapacity: true)
                     marks.append(PendingMark(scalar: scalar, start: start, end: index))
+                    // Invisible characters inside the run are dropped here, so the run is the same one a
+                    // second cleaning would see (cleaning is idempotent).
                     while index < count {
                         let (next, nextLength) = UTF8Encoding.decode(bytes, at: index)
-                        guard tables.kind(of: next) == .mark else { break }
+                        let nextKind = tables.kind(of: next)
+                        if nextKind == .invisible {
+                            index += nextLength
+                            continue
+                        }
+                        guard nextKind == .mark else { break }
                         marks.append(PendingMark(scalar: next, start: index, end: index + nextLength))
                         index += nextLength
                     }

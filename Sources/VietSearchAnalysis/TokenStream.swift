@@ -7,7 +7,8 @@
 ///   joined form (`QS-QP` → `qsqp`) is stacked on the last part's position;
 /// - every other segment is its own token, so other hyphenated or dotted words split (`a-lô`, `Covid-19`,
 ///   e-mail addresses and URLs at their punctuation).
-/// Connectors at the ends of a chunk, doubled connectors and all other punctuation only separate
+/// Connectors at the ends of a chunk, doubled connectors and all other punctuation only separate; so do
+/// combining marks with no letter or digit before them
 /// (`2022.` → `2022`). Apostrophes separate too (`l'État` → `l`, `état`).
 struct TokenStream {
     private let tables: AnalysisTables
@@ -39,20 +40,24 @@ struct TokenStream {
         var index = 0
         let count = text.count
         while index < count {
-            guard text[index].kind.isWordPart else {
+            guard text[index].kind.startsWord else {
                 index += 1
                 continue
             }
+            let from = index
+            while index < count && text[index].kind.isWordPart { index += 1 }
+            guard index + 1 < count, text[index].kind == .connector, text[index + 1].kind.startsWord else {
+                emitWord(Segment(from: from, to: index, joiner: 0))  // the common case: a plain word
+                continue
+            }
             segments.removeAll(keepingCapacity: true)
-            var joiner: UInt32 = 0
-            while true {
-                let from = index
-                while index < count && text[index].kind.isWordPart { index += 1 }
-                segments.append(Segment(from: from, to: index, joiner: joiner))
-                guard index + 1 < count, text[index].kind == .connector, text[index + 1].kind.isWordPart
-                else { break }
-                joiner = text[index].value
+            segments.append(Segment(from: from, to: index, joiner: 0))
+            while index + 1 < count, text[index].kind == .connector, text[index + 1].kind.startsWord {
+                let joiner = text[index].value
                 index += 1
+                let segmentStart = index
+                while index < count && text[index].kind.isWordPart { index += 1 }
+                segments.append(Segment(from: segmentStart, to: index, joiner: joiner))
             }
             emitChunk()
         }
@@ -94,11 +99,16 @@ struct TokenStream {
             emit(from: segment.from, to: segment.to)
             return
         }
+        // Split where digits meet letters; a combining mark stays with whatever precedes it.
         var from = segment.from
-        for index in segment.from + 1..<segment.to
-        where (text[index].kind == .digit) != (text[index - 1].kind == .digit) {
-            emit(from: from, to: index)
-            from = index
+        var inDigits = text[from].kind == .digit
+        for index in segment.from + 1..<segment.to where text[index].kind != .mark {
+            let isDigit = text[index].kind == .digit
+            if isDigit != inDigits {
+                emit(from: from, to: index)
+                from = index
+                inDigits = isDigit
+            }
         }
         emit(from: from, to: segment.to)
     }
