@@ -140,13 +140,17 @@ struct TokenStream {
     }
 
     /// Letters (and marks) only, each letter a capital: a part of an abbreviation like `TP` or `HĐND`.
+    /// Abbreviations are initials, so a part with a toned vowel is a word in an all-caps heading
+    /// (`HÀ NỘI-VIỆT NAM`), not an abbreviation part: it splits like any hyphenated word.
     private func isCapitalLetters(_ segment: Segment) -> Bool {
         var sawLetter = false
         for index in segment.from..<segment.to {
             switch text[index].kind {
             case .letter:
                 let scalar = text[index].value
-                if tables.lowercased(scalar) == scalar { return false }
+                let lower = tables.lowercased(scalar)
+                if lower == scalar { return false }
+                if let vowel = tables.vowel(lower), vowel.tone != 0 { return false }
                 sawLetter = true
             case .mark: continue
             default: return false
