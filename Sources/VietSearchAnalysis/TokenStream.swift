@@ -72,7 +72,21 @@ struct TokenStream {
             var last = first
             if isAllDigits(segment) {
                 while last + 1 < segments.count && isAllDigits(segments[last + 1]) { last += 1 }
-                emit(from: segment.from, to: segments[last].to)
+                // `2.500.000đồng`: the number ends with digits glued to a word; they belong to the number.
+                if last + 1 < segments.count, gluesDigitsToWord(segments[last + 1]) {
+                    last += 1
+                    var numberEnd = segments[last].from
+                    while text[numberEnd].kind == .digit { numberEnd += 1 }
+                    if numberEnd > segments[last].from {
+                        emit(from: segment.from, to: numberEnd)
+                        emitWord(Segment(from: numberEnd, to: segments[last].to, joiner: 0))
+                    } else {
+                        emit(from: segment.from, to: segments[last - 1].to)
+                        emitWord(segments[last])
+                    }
+                } else {
+                    emit(from: segment.from, to: segments[last].to)
+                }
             } else if isCapitalLetters(segment) {
                 while last + 1 < segments.count && isAbbreviationJoiner(segments[last + 1].joiner)
                         && isCapitalLetters(segments[last + 1]) { last += 1 }
@@ -88,16 +102,7 @@ struct TokenStream {
     /// A segment mixing letters and digits is a code and stays whole (`U23`, `H5N1`, `4G`), unless its
     /// letters include a non-ASCII one: then digits are glued to a Vietnamese word (`23điểm`) and split.
     private mutating func emitWord(_ segment: Segment) {
-        var hasDigit = false
-        var hasNonASCIILetter = false
-        for index in segment.from..<segment.to {
-            switch text[index].kind {
-            case .digit: hasDigit = true
-            case .letter where text[index].value >= 0x80: hasNonASCIILetter = true
-            default: break
-            }
-        }
-        guard hasDigit && hasNonASCIILetter else {
+        guard gluesDigitsToWord(segment) else {
             emit(from: segment.from, to: segment.to)
             return
         }
@@ -113,6 +118,20 @@ struct TokenStream {
             }
         }
         emit(from: from, to: segment.to)
+    }
+
+    /// True when the segment has digits and a non-ASCII letter: a typo gluing a number to a word.
+    private func gluesDigitsToWord(_ segment: Segment) -> Bool {
+        var hasDigit = false
+        var hasNonASCIILetter = false
+        for index in segment.from..<segment.to {
+            switch text[index].kind {
+            case .digit: hasDigit = true
+            case .letter where text[index].value >= 0x80: hasNonASCIILetter = true
+            default: break
+            }
+        }
+        return hasDigit && hasNonASCIILetter
     }
 
     private mutating func emit(from: Int, to: Int) {
