@@ -76,7 +76,8 @@ struct TokenStream {
                 if last + 1 < segments.count, gluesDigitsToWord(segments[last + 1]) {
                     last += 1
                     var numberEnd = segments[last].from
-                    while text[numberEnd].kind == .digit { numberEnd += 1 }
+                    // The segment has a letter after its digits, so this stops inside it.
+                    while text[numberEnd].kind == .digit || text[numberEnd].kind == .mark { numberEnd += 1 }
                     if numberEnd > segments[last].from {
                         emit(from: segment.from, to: numberEnd)
                         emitWord(Segment(from: numberEnd, to: segments[last].to, joiner: 0))
