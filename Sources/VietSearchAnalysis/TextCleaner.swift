@@ -25,36 +25,33 @@ struct TextCleaner {
                 let (scalar, length) = UTF8Encoding.decode(bytes, at: index)
                 index += length
                 let kind = tables.kind(of: scalar)
-                switch kind {
-                case .invisible:
+                // The common case (letters, digits, spaces, punctuation) takes no data-dependent branch:
+                // spaces are mapped with a conditional move.
+                if kind != .invisible && kind != .mark {
+                    let value: UInt32 = kind == .space ? 0x20 : scalar
+                    sawEth = sawEth || scalar | 0x20 == 0xF0
+                    out.initializeElement(at: written, to: CleanScalar(value: value, kind: kind, start: start,
+                                                                        end: index))
+                    written += 1
                     continue
-                case .space:
-                    out.initializeElement(at: written, to: CleanScalar(value: 0x20, kind: .space, start: start,
-                                                                        end: index))
-                    written += 1
-                case .mark:
-                    marks.removeAll(keepingCapacity: true)
-                    marks.append(PendingMark(scalar: scalar, start: start, end: index))
-                    // Invisible characters inside the run are dropped here, so the run is the same one a
-                    // second cleaning would see (cleaning is idempotent).
-                    while index < count {
-                        let (next, nextLength) = UTF8Encoding.decode(bytes, at: index)
-                        let nextKind = tables.kind(of: next)
-                        if nextKind == .invisible {
-                            index += nextLength
-                            continue
-                        }
-                        guard nextKind == .mark else { break }
-                        marks.append(PendingMark(scalar: next, start: index, end: index + nextLength))
-                        index += nextLength
-                    }
-                    attach(&marks, to: out, written: &written)
-                default:
-                    if scalar == 0xD0 || scalar == 0xF0 { sawEth = true }
-                    out.initializeElement(at: written, to: CleanScalar(value: scalar, kind: kind, start: start,
-                                                                        end: index))
-                    written += 1
                 }
+                guard kind == .mark else { continue }  // invisible: deleted
+                marks.removeAll(keepingCapacity: true)
+                marks.append(PendingMark(scalar: scalar, start: start, end: index))
+                // Invisible characters inside the run are dropped here, so the run is the same one a
+                // second cleaning would see (cleaning is idempotent).
+                while index < count {
+                    let (next, nextLength) = UTF8Encoding.decode(bytes, at: index)
+                    let nextKind = tables.kind(of: next)
+                    if nextKind == .invisible {
+                        index += nextLength
+                        continue
+                    }
+                    guard nextKind == .mark else { break }
+                    marks.append(PendingMark(scalar: next, start: index, end: index + nextLength))
+                    index += nextLength
+                }
+                attach(&marks, to: out, written: &written)
             }
             if sawEth { repairEth(UnsafeMutableBufferPointer(rebasing: out[0..<written])) }
             initializedCount = written
