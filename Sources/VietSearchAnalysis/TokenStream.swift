@@ -3,13 +3,15 @@
 /// A chunk is a run of word scalars (letters, digits, marks) where single connectors `. , / : -` may
 /// join segments. Within a chunk:
 /// - digit segments joined by any connector form one number token (`13/09/2022`, `2.500.000`, `3,5`);
+///   digits glued to a word after it stay with it (`2.500.000đồng` → `2.500.000`, `đồng`);
 /// - all-caps letter segments joined by `-` or `.` are an abbreviation: each part is a token, and the
 ///   joined form (`QS-QP` → `qsqp`) is stacked on the last part's position;
 /// - every other segment is its own token, so other hyphenated or dotted words split (`a-lô`, `Covid-19`,
-///   e-mail addresses and URLs at their punctuation).
-/// Connectors at the ends of a chunk, doubled connectors and all other punctuation only separate; so do
-/// combining marks with no letter or digit before them
-/// (`2022.` → `2022`). Apostrophes separate too (`l'État` → `l`, `état`).
+///   e-mail addresses and URLs at their punctuation); a segment mixing ASCII letters and digits is a code
+///   and stays whole (`U23`, `H5N1`), while digits glued to a non-ASCII word split off (`23điểm`).
+/// Connectors at the ends of a chunk (`2022.` → `2022`), doubled connectors and all other punctuation
+/// only separate; so do apostrophes (`l'État` → `l`, `état`) and combining marks with no letter or digit
+/// before them.
 struct TokenStream {
     private let tables: AnalysisTables
     private let text: UnsafeBufferPointer<CleanScalar>
