@@ -168,13 +168,15 @@ struct TokenStream {
         let end = text[to - 1].end
         let tokenBytes = UnsafeBufferPointer(rebasing: original[start..<end])
         let hash = joined ? nil : TokenKeyCache.hash(tokenBytes)
-        let keys: KeyBuilder.Keys
-        if let hash, let cached = cache.lookup(hash: hash, start: start, end: end, in: original) {
-            keys = cached
-        } else {
-            keys = self.keys.keys(text, from: from, to: to, skipConnectors: joined, original: tokenBytes)
-            if let hash { cache.insert(hash: hash, start: start, end: end, keys: keys) }
+        if let hash, let earlier = cache.lookup(hash: hash, start: start, end: end, in: original, tokens: tokens) {
+            let same = tokens[earlier]
+            tokens.append(Token(text: same.text, position: position, exact: same.exact, folded: same.folded,
+                                start: start, end: end, isJoinedForm: false,
+                                hasNonASCIILetter: same.hasNonASCIILetter))
+            return
         }
+        let keys = self.keys.keys(text, from: from, to: to, skipConnectors: joined, original: tokenBytes)
+        if let hash { cache.insert(hash: hash, tokenIndex: tokens.count) }
         tokens.append(Token(text: keys.text, position: position, exact: keys.exact, folded: keys.folded,
                             start: start, end: end, isJoinedForm: joined,
                             hasNonASCIILetter: keys.hasNonASCIILetter))
