@@ -54,9 +54,19 @@ struct TokenStream {
                 continue
             }
             let from = index
-            while index < count && text[index].kind.isWordPart { index += 1 }
+            var sawDigit = false
+            var sawNonASCIILetter = false
+            while index < count {
+                let scalar = text[index]
+                guard scalar.kind.isWordPart else { break }
+                sawDigit = sawDigit || scalar.kind == .digit
+                sawNonASCIILetter = sawNonASCIILetter || (scalar.value >= 0x80 && scalar.kind == .letter)
+                index += 1
+            }
             guard index + 1 < count, text[index].kind == .connector, text[index + 1].kind.startsWord else {
-                emitWord(Segment(from: from, to: index, joiner: 0))  // the common case: a plain word
+                // The common case: a plain word (checked for glued digits on the way).
+                let word = Segment(from: from, to: index, joiner: 0)
+                if sawDigit && sawNonASCIILetter { emitWord(word) } else { emit(from: from, to: index) }
                 continue
             }
             segments.removeAll(keepingCapacity: true)
