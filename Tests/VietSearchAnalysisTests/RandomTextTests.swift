@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import VietSearchAnalysis
 
 /// Invariants over random text built from the characters that matter to the analyser (Vietnamese letters,
@@ -145,5 +146,36 @@ final class RandomTextTests: XCTestCase {
         XCTAssertEqual(result.positionCount, position)
         XCTAssertEqual(result.tokens.count, expected.count)
         XCTAssertTrue(result.tokens == expected)
+    }
+
+    /// The analyser is `Sendable` and shares its tables: many threads at once get the same results.
+    func testConcurrentUseGivesTheSameResults() throws {
+        let text = try FixtureFiles.text("seed-lines.txt")
+        let expected = analyzer.analyze(text)
+        let results = ConcurrentResults(count: 16)
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            results.set(index, VietnameseAnalyzer().analyze(text))
+        }
+        for index in 0..<16 { XCTAssertEqual(results.get(index), expected) }
+    }
+}
+
+/// Collects results from `concurrentPerform` workers.
+private final class ConcurrentResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [AnalyzedText?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: AnalyzedText) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> AnalyzedText? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[index]
     }
 }
