@@ -54,13 +54,17 @@ final class LineReader {
 
     /// The next line, or nil at the end of the input.
     func next() throws -> Line? {
+        // Bytes before `scanned` (relative to the line start) are known to hold no newline, so a line
+        // longer than a chunk is scanned once, not once per chunk.
+        var scanned = 0
         while true {
-            if let newline = buffer[cursor...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = buffer[(cursor + scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
                 return take(upTo: newline, skipping: 1)
             }
             if reachedEnd {
                 return cursor < buffer.count ? take(upTo: buffer.count, skipping: 0) : nil
             }
+            scanned = buffer.count - cursor
             try fill()
         }
     }
