@@ -82,7 +82,8 @@ final class IndexCommandTests: XCTestCase {
     func testSmallMemoryBudgetGivesSeveralSegmentsAndTheSameScores() throws {
         let oneSegment = newIndexPath(), manySegments = newIndexPath()
         XCTAssertEqual(try CLIRunner.run(["index", oneSegment, CLIRunner.seeds]).status, 0)
-        let small = try CLIRunner.run(["index", manySegments, CLIRunner.seeds, "--memory-budget", "1", "--json"])
+        // The seeds are 37 KB of text, about 0.2 MiB of buffer: 1 MiB would hold them all in one segment.
+        let small = try CLIRunner.run(["index", manySegments, CLIRunner.seeds, "--memory-budget", "0.2", "--json"])
         XCTAssertEqual(small.status, 0, small.stderr)
         XCTAssertGreaterThan(try small.jsonLines().first?["segments"] as? Int ?? 0, 1)
 
