@@ -30,8 +30,9 @@ struct CheckCommand: ParsableCommand {
                 ("bytes_verified", .int(report.bytesVerified)),
             ]).encoded)
         } else {
-            StandardStream.output.writeLine("OK: generation \(report.generation), \(report.segments) segments, "
-                + "\(report.documents) documents, \(report.bytesVerified) bytes verified")
+            StandardStream.output.writeLine("OK: generation \(report.generation), "
+                + TextFormat.counted(report.segments, "segment") + ", " + TextFormat.counted(report.documents, "document")
+                + ", \(report.bytesVerified) bytes verified")
         }
     }
 }

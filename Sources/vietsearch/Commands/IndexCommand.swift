@@ -74,7 +74,8 @@ struct IndexCommand: ParsableCommand {
             ]).encoded)
         } else {
             StandardStream.output.writeLine(
-                "indexed \(documents) documents in \(TextFormat.fixed(seconds, digits: 2)) s; the index has \(segments) segments")
+                "indexed " + TextFormat.counted(documents, "document") + " in \(TextFormat.fixed(seconds, digits: 2)) s; "
+                    + "the index has " + TextFormat.counted(segments, "segment"))
         }
     }
 

@@ -12,6 +12,11 @@ enum TextFormat {
         String(format: "%.6g", value)
     }
 
+    /// "1 segment", "3 segments".
+    static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
     /// `text` padded with spaces to `width` characters (never cut).
     static func padded(_ text: String, to width: Int) -> String {
         let count = text.count
