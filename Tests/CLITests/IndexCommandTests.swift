@@ -104,6 +104,45 @@ final class IndexCommandTests: XCTestCase {
         }
     }
 
+    func testSecondWriterIsRefusedWhileTheFirstHoldsTheLock() throws {
+        let index = newIndexPath()
+        let first = Process()
+        first.executableURL = CLIRunner.binary
+        first.arguments = ["index", index, "-", "--json"]
+        let input = Pipe()
+        first.standardInput = input
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        defer { if first.isRunning { first.terminate() } }
+        // The lock holder writes its pid into write.lock once it has the lock.
+        let lockFile = URL(fileURLWithPath: index).appendingPathComponent("write.lock")
+        let deadline = Date().addingTimeInterval(60)
+        while (try? String(contentsOf: lockFile, encoding: .utf8)) != "\(first.processIdentifier)\n" && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+
+        let second = try CLIRunner.run(["index", index, CLIRunner.fixture("news.jsonl")])
+        XCTAssertEqual(second.status, 1)
+        XCTAssertTrue(second.stderr.hasPrefix("error: "), second.stderr)
+        XCTAssertTrue(second.stderr.contains("locked"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("pid \(first.processIdentifier)"), second.stderr)
+
+        input.fileHandleForWriting.write(Data(#"{"id": "only", "title": "Một tin", "body": "nội dung"}"#.utf8 + [0x0A]))
+        try input.fileHandleForWriting.close()
+        first.waitUntilExit()
+        XCTAssertEqual(first.terminationStatus, 0)
+        XCTAssertEqual(try documentCount(index), 1, "only the lock holder's document is committed")
+    }
+
+    func testEmptyIDIsAnErrorWithFileAndLine() throws {
+        let index = newIndexPath()
+        let output = try CLIRunner.run(["index", index, "-"], stdin: Data("\n{\"id\": \"\", \"title\": \"x\"}\n".utf8))
+        XCTAssertEqual(output.status, 1)
+        XCTAssertTrue(output.stderr.hasPrefix("error: -:2: "), output.stderr)
+        XCTAssertTrue(output.stderr.contains("id"), output.stderr)
+    }
+
     func testUsageErrorsExitTwo() throws {
         let index = newIndexPath()
         let invocations: [[String]] = [

@@ -48,6 +48,17 @@ final class InputReaderTests: XCTestCase {
         XCTAssertFalse(body.contains("ở Đảng bộ Quân sự quận Long Biên\n"))
     }
 
+    func testTextFileWithInvalidUTF8NamesLineAndOffset() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vs-bad-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data("dòng một\ndòng hai \u{1}".utf8 + [0xE1, 0xBB] + Data("\n".utf8)).write(to: url)
+        let offset = "dòng một\ndòng hai \u{1}".utf8.count
+        XCTAssertThrowsError(try TextDocumentReader(path: url.path, source: "bad.txt").next()) { error in
+            XCTAssertEqual(error as? VietSearchError,
+                           .invalidInput(source: "bad.txt", line: 2, message: "invalid UTF-8 at byte offset \(offset)"))
+        }
+    }
+
     // MARK: JSONL
 
     func testJSONLReadsFieldsSkipsBlankLinesAndCountsLines() throws {
