@@ -35,3 +35,19 @@ extension VietSearchError {
         line > 0 ? "\(source):\(line)" : source
     }
 }
+
+extension VietSearchError {
+    /// The same error pointing at the input line the document came from (the writer does not know it).
+    func located(in source: String, line: Int) -> VietSearchError {
+        switch self {
+        case .duplicateID(let id, _, _):
+            return .duplicateID(id: id, source: source, line: line)
+        case .invalidInput(_, _, let message):
+            return .invalidInput(source: source, line: line, message: message)
+        case .limitExceeded(let message):
+            return .invalidInput(source: source, line: line, message: "limit exceeded: \(message)")
+        default:
+            return self
+        }
+    }
+}
