@@ -36,9 +36,14 @@ struct SearchCommand: ParsableCommand {
             if line.hasSuffix("\r") { line.removeLast() }
             do {
                 StandardStream.output.write(printer.format(try Self.timedSearch(line, in: searcher, options: options)))
-            } catch VietSearchError.queryParse(let column, let message) {
-                // One bad query must not end a session driven line by line: answer it with an error.
-                StandardStream.output.write(printer.formatError(query: line, column: column, message: message))
+            } catch let error as VietSearchError {
+                // One bad query must not end a session driven line by line: answer it and go on.
+                guard case .queryParse(let column, _) = error else { throw error }
+                if format.json {
+                    StandardStream.output.write(printer.errorLine(query: line, error: error, column: column))
+                } else {
+                    StandardStream.error.writeLine("error: " + error.cliMessage)
+                }
             }
         }
     }

@@ -13,15 +13,10 @@ struct SearchPrinter {
         json ? jsonLine(answer) : table(answer)
     }
 
-    /// The output for a query that does not parse: a JSON line with "error" (so a driver reading one
-    /// line per query stays in step), or the message on stderr in text mode.
-    func formatError(query: String, column: Int, message: String) -> String {
-        let error = VietSearchError.queryParse(column: column, message: message)
-        guard json else {
-            StandardStream.error.writeLine("error: " + error.cliMessage)
-            return ""
-        }
-        return JSONValue.object([
+    /// The JSON line answering a query that does not parse, so a driver reading one line per query
+    /// stays in step.
+    func errorLine(query: String, error: VietSearchError, column: Int) -> String {
+        JSONValue.object([
             ("query", .string(query)),
             ("error", .string(error.cliMessage)),
             ("column", .int(column)),
