@@ -42,6 +42,16 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertEqual(try documentCount(index), 8)
     }
 
+    func testIndexingATextFileTwiceNamesTheFile() throws {
+        let index = newIndexPath()
+        XCTAssertEqual(try CLIRunner.run(["index", index, CLIRunner.seeds]).status, 0)
+        let again = try CLIRunner.run(["index", index, CLIRunner.seeds])
+        XCTAssertEqual(again.status, 1)
+        let first = "000_9f10ce85d8b31090"
+        XCTAssertEqual(again.stderr, "error: \(CLIRunner.seeds)/\(first).txt: duplicate id \"\(first)\"\n")
+        XCTAssertEqual(try documentCount(index), 5)
+    }
+
     func testBadInputCommitsNothingAndNamesFileAndLine() throws {
         let index = newIndexPath()
         XCTAssertEqual(try CLIRunner.run(["index", index, CLIRunner.fixture("news.jsonl")]).status, 0)
