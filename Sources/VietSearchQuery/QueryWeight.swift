@@ -233,7 +233,8 @@ package final class QueryWeight {
         switch scorers.count {
         case 0: return nil
         case 1: return scorers[0]
-        default: return DisjunctionScorer(scorers)
+        case ...DisjunctionScorer.linearLimit: return DisjunctionScorer(scorers)
+        default: return WideDisjunctionScorer(scorers)
         }
     }
 }
