@@ -33,6 +33,18 @@ struct TermKey: Hashable {
     var field: UInt8
     var bytes: [UInt8]
 
+    /// Hashes the bytes in one call: `Array`'s own `hash(into:)` feeds the hasher byte by byte,
+    /// which dominated indexing time.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(field)
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func == (lhs: TermKey, rhs: TermKey) -> Bool {
+        lhs.field == rhs.field && lhs.bytes.count == rhs.bytes.count
+            && lhs.bytes.withUnsafeBytes { left in rhs.bytes.withUnsafeBytes { right in left.elementsEqual(right) } }
+    }
+
     static func precedes(_ lhs: TermKey, _ rhs: TermKey) -> Bool {
         lhs.field != rhs.field ? lhs.field < rhs.field : lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }
@@ -69,8 +81,9 @@ package final class SegmentBuilder {
     /// End offset in `storedBytes` of each document.
     private(set) var storedDocumentEnds: [Int] = []
 
-    /// Reused between `add` calls so a document costs no allocation beyond array growth.
-    private var scratch: [(term: Int, position: UInt32)] = []
+    /// Reused between `add` calls so a document costs no allocation beyond array growth:
+    /// one `term id << 32 | position` per occurrence, so sorting groups terms and orders positions.
+    private var scratch: [UInt64] = []
     /// Heap bytes held by posting arrays, tracked by capacity as they grow.
     private var postingArrayBytes = 0
     /// Bytes held by term keys and per-term bookkeeping.
@@ -126,18 +139,18 @@ package final class SegmentBuilder {
                 // plus three empty array headers and dictionary slot.
                 termBytes += occurrence.term.count + 160
             }
-            scratch.append((term, occurrence.position))
+            scratch.append(UInt64(term) << 32 | UInt64(occurrence.position))
         }
-        scratch.sort { $0.term != $1.term ? $0.term < $1.term : $0.position < $1.position }
+        scratch.sort()
 
         var index = 0
         while index < scratch.count {
-            let term = scratch[index].term
+            let term = Int(scratch[index] >> 32)
             let before = capacityBytes(termPostings[term])
             var frequency: UInt32 = 0
             var previous: UInt32? = nil
-            while index < scratch.count && scratch[index].term == term {
-                let position = scratch[index].position
+            while index < scratch.count && Int(scratch[index] >> 32) == term {
+                let position = UInt32(truncatingIfNeeded: scratch[index])
                 if position != previous {
                     termPostings[term].positions.append(position)
                     frequency += 1
@@ -174,7 +187,7 @@ package final class SegmentBuilder {
     /// Counts array capacities (not just counts), per-term overhead, field lengths and stored bytes.
     package var estimatedMemoryBytes: Int {
         postingArrayBytes + termBytes + storedBytes.capacity + 8 * storedDocumentEnds.capacity
-            + 4 * fieldLengths.count * Swift.max(documentCount, 1) + 24 * scratch.capacity
+            + 4 * fieldLengths.count * Swift.max(documentCount, 1) + 8 * scratch.capacity
     }
 
     /// Term indices in dictionary order (field, then bytes).
