@@ -7,11 +7,12 @@
 ///   joined form (`QS-QP` → `qsqp`) is stacked on the last part's position;
 /// - every other segment is its own token, so other hyphenated or dotted words split (`a-lô`, `Covid-19`,
 ///   e-mail addresses and URLs at their punctuation).
-/// Connectors at the ends of a chunk, doubled connectors and all other punctuation only separate
+/// Connectors at the ends of a chunk, doubled connectors and all other punctuation only separate; so do
+/// combining marks with no letter or digit before them
 /// (`2022.` → `2022`). Apostrophes separate too (`l'État` → `l`, `état`).
 struct TokenStream {
     private let tables: AnalysisTables
-    private let text: CleanedText
+    private let text: UnsafeBufferPointer<CleanScalar>
     private let original: UnsafeBufferPointer<UInt8>
     private var keys: KeyBuilder
     private var segments: [Segment] = []
@@ -27,32 +28,36 @@ struct TokenStream {
         var joiner: UInt32
     }
 
-    init(text: CleanedText, original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables) {
+    init(text: UnsafeBufferPointer<CleanScalar>, original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables) {
         self.tables = tables
         self.text = text
         self.original = original
         self.keys = KeyBuilder(tables: tables)
-        tokens.reserveCapacity(text.count / 4)
+        tokens.reserveCapacity(text.count / 5)
     }
 
     mutating func run() {
         var index = 0
         let count = text.count
         while index < count {
-            guard text.kinds[index].isWordPart else {
+            guard text[index].kind.startsWord else {
                 index += 1
                 continue
             }
+            let from = index
+            while index < count && text[index].kind.isWordPart { index += 1 }
+            guard index + 1 < count, text[index].kind == .connector, text[index + 1].kind.startsWord else {
+                emitWord(Segment(from: from, to: index, joiner: 0))  // the common case: a plain word
+                continue
+            }
             segments.removeAll(keepingCapacity: true)
-            var joiner: UInt32 = 0
-            while true {
-                let from = index
-                while index < count && text.kinds[index].isWordPart { index += 1 }
-                segments.append(Segment(from: from, to: index, joiner: joiner))
-                guard index + 1 < count, text.kinds[index] == .connector, text.kinds[index + 1].isWordPart
-                else { break }
-                joiner = text.scalars[index]
+            segments.append(Segment(from: from, to: index, joiner: 0))
+            while index + 1 < count, text[index].kind == .connector, text[index + 1].kind.startsWord {
+                let joiner = text[index].value
                 index += 1
+                let segmentStart = index
+                while index < count && text[index].kind.isWordPart { index += 1 }
+                segments.append(Segment(from: segmentStart, to: index, joiner: joiner))
             }
             emitChunk()
         }
@@ -84,9 +89,9 @@ struct TokenStream {
         var hasDigit = false
         var hasNonASCIILetter = false
         for index in segment.from..<segment.to {
-            switch text.kinds[index] {
+            switch text[index].kind {
             case .digit: hasDigit = true
-            case .letter where text.scalars[index] >= 0x80: hasNonASCIILetter = true
+            case .letter where text[index].value >= 0x80: hasNonASCIILetter = true
             default: break
             }
         }
@@ -94,53 +99,58 @@ struct TokenStream {
             emit(from: segment.from, to: segment.to)
             return
         }
+        // Split where digits meet letters; a combining mark stays with whatever precedes it.
         var from = segment.from
-        for index in segment.from + 1..<segment.to
-        where (text.kinds[index] == .digit) != (text.kinds[index - 1] == .digit) {
-            emit(from: from, to: index)
-            from = index
+        var inDigits = text[from].kind == .digit
+        for index in segment.from + 1..<segment.to where text[index].kind != .mark {
+            let isDigit = text[index].kind == .digit
+            if isDigit != inDigits {
+                emit(from: from, to: index)
+                from = index
+                inDigits = isDigit
+            }
         }
         emit(from: from, to: segment.to)
     }
 
     private mutating func emit(from: Int, to: Int) {
-        keys.reset()
-        for index in from..<to { keys.add(text.scalars[index], text.kinds[index]) }
-        append(start: text.starts[from], end: text.ends[to - 1], position: position, joined: false)
+        append(from: from, to: to, position: position, joined: false)
         position += 1
     }
 
     /// The joined form spans the whole abbreviation in the input and sits on its last part's position.
     private mutating func emitJoinedForm(_ parts: ArraySlice<Segment>) {
         guard let firstPart = parts.first, let lastPart = parts.last else { return }
-        keys.reset()
-        for part in parts {
-            for index in part.from..<part.to { keys.add(text.scalars[index], text.kinds[index]) }
-        }
-        append(start: text.starts[firstPart.from], end: text.ends[lastPart.to - 1], position: position - 1,
-               joined: true)
+        append(from: firstPart.from, to: lastPart.to, position: position - 1, joined: true)
     }
 
-    private mutating func append(start: Int, end: Int, position: Int, joined: Bool) {
-        let (exact, folded, hasNonASCIILetter) = keys.finish()
-        let raw = String(decoding: UnsafeBufferPointer(rebasing: original[start..<end]), as: UTF8.self)
-        tokens.append(Token(text: raw, position: position, exact: exact, folded: folded, start: start,
-                            end: end, isJoinedForm: joined, hasNonASCIILetter: hasNonASCIILetter))
+    private mutating func append(from: Int, to: Int, position: Int, joined: Bool) {
+        let start = text[from].start
+        let end = text[to - 1].end
+        let keys = keys.keys(text, from: from, to: to, skipConnectors: joined,
+                             original: UnsafeBufferPointer(rebasing: original[start..<end]))
+        tokens.append(Token(text: keys.text, position: position, exact: keys.exact, folded: keys.folded,
+                            start: start, end: end, isJoinedForm: joined,
+                            hasNonASCIILetter: keys.hasNonASCIILetter))
     }
 
     private func isAllDigits(_ segment: Segment) -> Bool {
-        for index in segment.from..<segment.to where text.kinds[index] != .digit { return false }
+        for index in segment.from..<segment.to where text[index].kind != .digit { return false }
         return true
     }
 
     /// Letters (and marks) only, each letter a capital: a part of an abbreviation like `TP` or `HĐND`.
+    /// Abbreviations are initials, so a part with a toned vowel is a word in an all-caps heading
+    /// (`HÀ NỘI-VIỆT NAM`), not an abbreviation part: it splits like any hyphenated word.
     private func isCapitalLetters(_ segment: Segment) -> Bool {
         var sawLetter = false
         for index in segment.from..<segment.to {
-            switch text.kinds[index] {
+            switch text[index].kind {
             case .letter:
-                let scalar = text.scalars[index]
-                if tables.lowercased(scalar) == scalar { return false }
+                let scalar = text[index].value
+                let lower = tables.lowercased(scalar)
+                if lower == scalar { return false }
+                if let vowel = tables.vowel(lower), vowel.tone != 0 { return false }
                 sawLetter = true
             case .mark: continue
             default: return false
