@@ -50,12 +50,27 @@ struct TermKey: Hashable {
     }
 }
 
-/// The growing postings of one term: parallel doc/frequency arrays and a flat positions array
-/// (the positions of `docs[i]` are the next `frequencies[i]` entries).
+/// One term's postings decoded for serialisation: parallel doc/frequency arrays and a flat positions
+/// array (the positions of `docs[i]` are the next `frequencies[i]` entries).
 struct TermPostingsBuffer {
     var docs: [UInt32] = []
     var frequencies: [UInt32] = []
     var positions: [UInt32] = []
+
+    /// Refills from a builder stream `doc, tf, position × tf, doc, tf, …`, keeping capacity.
+    mutating func decode(stream: [UInt32]) {
+        docs.removeAll(keepingCapacity: true)
+        frequencies.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        var index = 0
+        while index + 1 < stream.count {
+            let frequency = Int(stream[index + 1])
+            docs.append(stream[index])
+            frequencies.append(stream[index + 1])
+            positions.append(contentsOf: stream[(index + 2)..<(index + 2 + frequency)])
+            index += 2 + frequency
+        }
+    }
 }
 
 /// The in-memory buffer of a segment being built (Tantivy's "segment writer"): accumulates
@@ -73,7 +88,9 @@ package final class SegmentBuilder {
 
     private var termIDs: [TermKey: Int] = [:]
     private(set) var termKeys: [TermKey] = []
-    private(set) var termPostings: [TermPostingsBuffer] = []
+    /// Per term, one interleaved stream `doc, tf, position × tf, …`: a single heap buffer per term
+    /// means one cache miss per (term, document) while indexing instead of three.
+    private(set) var termStreams: [[UInt32]] = []
     /// `fieldLengths[field][doc]`.
     private(set) var fieldLengths: [[UInt32]] = []
     /// Stored fields of every document, serialised back to back (FORMAT.md, "Stored document").
@@ -134,9 +151,9 @@ package final class SegmentBuilder {
                 term = termKeys.count
                 termIDs[key] = term
                 termKeys.append(key)
-                termPostings.append(TermPostingsBuffer())
+                termStreams.append([])
                 // Key bytes twice (dictionary + key list share storage, but hashing tables add overhead)
-                // plus three empty array headers and dictionary slot.
+                // plus an array header and the dictionary slot.
                 termBytes += occurrence.term.count + 160
             }
             scratch.append(UInt64(term) << 32 | UInt64(occurrence.position))
@@ -146,21 +163,23 @@ package final class SegmentBuilder {
         var index = 0
         while index < scratch.count {
             let term = Int(scratch[index] >> 32)
-            let before = capacityBytes(termPostings[term])
+            let before = termStreams[term].capacity
+            termStreams[term].append(doc)
+            let frequencySlot = termStreams[term].count
+            termStreams[term].append(0)
             var frequency: UInt32 = 0
             var previous: UInt32? = nil
             while index < scratch.count && Int(scratch[index] >> 32) == term {
                 let position = UInt32(truncatingIfNeeded: scratch[index])
                 if position != previous {
-                    termPostings[term].positions.append(position)
+                    termStreams[term].append(position)
                     frequency += 1
                     previous = position
                 }
                 index += 1
             }
-            termPostings[term].docs.append(doc)
-            termPostings[term].frequencies.append(frequency)
-            postingArrayBytes += capacityBytes(termPostings[term]) - before
+            termStreams[term][frequencySlot] = frequency
+            postingArrayBytes += 4 * (termStreams[term].capacity - before)
         }
 
         for field in 0..<fieldLengths.count {
@@ -174,10 +193,6 @@ package final class SegmentBuilder {
         }
         storedDocumentEnds.append(storedBytes.count)
         return doc
-    }
-
-    private func capacityBytes(_ buffer: TermPostingsBuffer) -> Int {
-        4 * (buffer.docs.capacity + buffer.frequencies.capacity + buffer.positions.capacity)
     }
 
     /// Documents added so far.
