@@ -71,6 +71,9 @@ struct TextCleaner {
             let others = marks.filter { !VietnameseVowels.isShapeMark($0.scalar) }
             marks = shapes + others
         }
+        // Reordering can put a mark that came earlier in the input last: every mark left uncomposed ends
+        // where the whole run ends, so a token's end offset always covers all of its marks.
+        let runEnd = marks.reduce(0) { max($0, $1.end) }
         var composing = written > 0 && out[written - 1].kind == .letter
         for mark in marks {
             if composing {
@@ -82,7 +85,7 @@ struct TextCleaner {
                 composing = false
             }
             out.initializeElement(at: written, to: CleanScalar(value: mark.scalar, kind: .mark, start: mark.start,
-                                                                end: mark.end))
+                                                                end: runEnd))
             written += 1
         }
     }
@@ -102,7 +105,8 @@ struct TextCleaner {
     /// starts a word, so those words are left as they are.
     private func repairEth(_ text: UnsafeMutableBufferPointer<CleanScalar>) {
         for index in 0..<text.count where text[index].value == 0xD0 || text[index].value == 0xF0 {
-            let startsWord = index == 0 || !text[index - 1].kind.isWordPart
+            // Digits before it do not count: `12ðo` is a typo for `12 đo` (digits glued to a word).
+            let startsWord = index == 0 || !(text[index - 1].kind == .letter || text[index - 1].kind == .mark)
             let vowelFollows = index + 1 < text.count && isVowelLetter(text[index + 1].value)
             if (startsWord && vowelFollows) || wordIsVietnamese(around: index, in: text) {
                 text[index].value = text[index].value == 0xD0 ? 0x0110 : 0x0111

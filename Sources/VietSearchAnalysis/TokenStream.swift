@@ -15,6 +15,7 @@ struct TokenStream {
     private let text: UnsafeBufferPointer<CleanScalar>
     private let original: UnsafeBufferPointer<UInt8>
     private var keys: KeyBuilder
+    private var cache: TokenKeyCache
     private var segments: [Segment] = []
     private(set) var tokens: [Token] = []
     /// Next free position; after `run()`, the number of positions.
@@ -33,6 +34,7 @@ struct TokenStream {
         self.text = text
         self.original = original
         self.keys = KeyBuilder(tables: tables)
+        self.cache = TokenKeyCache(byteCount: original.count)
         tokens.reserveCapacity(text.count / 5)
     }
 
@@ -127,8 +129,15 @@ struct TokenStream {
     private mutating func append(from: Int, to: Int, position: Int, joined: Bool) {
         let start = text[from].start
         let end = text[to - 1].end
-        let keys = keys.keys(text, from: from, to: to, skipConnectors: joined,
-                             original: UnsafeBufferPointer(rebasing: original[start..<end]))
+        let tokenBytes = UnsafeBufferPointer(rebasing: original[start..<end])
+        let hash = joined ? nil : TokenKeyCache.hash(tokenBytes)
+        let keys: KeyBuilder.Keys
+        if let hash, let cached = cache.lookup(hash: hash, start: start, end: end, in: original) {
+            keys = cached
+        } else {
+            keys = self.keys.keys(text, from: from, to: to, skipConnectors: joined, original: tokenBytes)
+            if let hash { cache.insert(hash: hash, start: start, end: end, keys: keys) }
+        }
         tokens.append(Token(text: keys.text, position: position, exact: keys.exact, folded: keys.folded,
                             start: start, end: end, isJoinedForm: joined,
                             hasNonASCIILetter: keys.hasNonASCIILetter))

@@ -92,4 +92,25 @@ final class RandomTextTests: XCTestCase {
         XCTAssertEqual(parts.positionCount, 1_001)
         XCTAssertEqual(parts.tokens.last?.exact, String(repeating: "ab", count: 1_001))
     }
+
+    /// Keys are reused for repeated token texts within one call; each token must still get exactly the
+    /// keys its text gets on its own (tokens with ETH are left out: its repair looks at the whole word).
+    func testTokensInContextKeyLikeTokensAlone() throws {
+        var generator = Generator(state: 99)
+        var texts = [try FixtureFiles.text("seed-lines.txt")]
+        for _ in 0..<300 {
+            // Few distinct pieces, so the text repeats tokens as running text does.
+            let pieces = (0..<4).map { _ in randomText(&generator) }
+            texts.append((0..<30).map { _ in pieces[Int(generator.next() % 4)] }.joined(separator: " "))
+        }
+        for text in texts {
+            for token in analyzer.analyze(text).tokens where !token.isJoinedForm {
+                if token.text.unicodeScalars.contains(where: { $0 == "\u{D0}" || $0 == "\u{F0}" }) { continue }
+                let alone = analyzer.analyze(token.text).tokens.filter { !$0.isJoinedForm }
+                XCTAssertEqual(alone.map(\.exact), [token.exact], token.text)
+                XCTAssertEqual(alone.map(\.folded), [token.folded], token.text)
+                XCTAssertEqual(alone.map(\.hasNonASCIILetter), [token.hasNonASCIILetter], token.text)
+            }
+        }
+    }
 }
