@@ -57,18 +57,34 @@ struct TermPostingsBuffer {
     var frequencies: [UInt32] = []
     var positions: [UInt32] = []
 
-    /// Refills from a builder stream `doc, tf, position × tf, doc, tf, …`, keeping capacity.
-    mutating func decode(stream: [UInt32]) {
+    /// Refills from a builder stream (see `SegmentBuilder.termStreams`), keeping capacity.
+    mutating func decode(stream: [UInt8]) {
         docs.removeAll(keepingCapacity: true)
         frequencies.removeAll(keepingCapacity: true)
         positions.removeAll(keepingCapacity: true)
         var index = 0
-        while index + 1 < stream.count {
-            let frequency = Int(stream[index + 1])
-            docs.append(stream[index])
-            frequencies.append(stream[index + 1])
-            positions.append(contentsOf: stream[(index + 2)..<(index + 2 + frequency)])
-            index += 2 + frequency
+        var doc: UInt32 = 0
+        func next() -> UInt32 {
+            var value: UInt32 = 0
+            var shift: UInt32 = 0
+            while true {
+                let byte = stream[index]
+                index += 1
+                value |= UInt32(byte & 0x7f) << shift
+                if byte < 0x80 { return value }
+                shift += 7
+            }
+        }
+        while index < stream.count {
+            doc = docs.isEmpty ? next() : doc + next()
+            let frequency = next()
+            docs.append(doc)
+            frequencies.append(frequency)
+            var position: UInt32 = 0
+            for offset in 0..<Int(frequency) {
+                position = offset == 0 ? next() : position + next()
+                positions.append(position)
+            }
         }
     }
 }
@@ -88,9 +104,12 @@ package final class SegmentBuilder {
 
     private var termIDs: [TermKey: Int] = [:]
     private(set) var termKeys: [TermKey] = []
-    /// Per term, one interleaved stream `doc, tf, position × tf, …`: a single heap buffer per term
-    /// means one cache miss per (term, document) while indexing instead of three.
-    private(set) var termStreams: [[UInt32]] = []
+    /// Per term, one byte stream of varints `docDelta, tf, position, positionGap × (tf − 1), …`
+    /// (the first doc is absolute): one heap buffer per term means one cache miss per (term, document)
+    /// while indexing, and varints keep the buffer about a quarter of the size of 32-bit arrays.
+    private(set) var termStreams: [[UInt8]] = []
+    /// The last doc added to each term, for the next doc delta.
+    private var termLastDocs: [UInt32] = []
     /// `fieldLengths[field][doc]`.
     private(set) var fieldLengths: [[UInt32]] = []
     /// Stored fields of every document, serialised back to back (FORMAT.md, "Stored document").
@@ -101,7 +120,7 @@ package final class SegmentBuilder {
     /// Reused between `add` calls so a document costs no allocation beyond array growth:
     /// one `term id << 32 | position` per occurrence, so sorting groups terms and orders positions.
     private var scratch: [UInt64] = []
-    /// Heap bytes held by posting arrays, tracked by capacity as they grow.
+    /// Heap bytes held by the term streams, tracked by capacity as they grow.
     private var postingArrayBytes = 0
     /// Bytes held by term keys and per-term bookkeeping.
     private var termBytes = 0
@@ -152,6 +171,7 @@ package final class SegmentBuilder {
                 termIDs[key] = term
                 termKeys.append(key)
                 termStreams.append([])
+                termLastDocs.append(0)
                 // Key bytes twice (dictionary + key list share storage, but hashing tables add overhead)
                 // plus an array header and the dictionary slot.
                 termBytes += occurrence.term.count + 160
@@ -163,23 +183,30 @@ package final class SegmentBuilder {
         var index = 0
         while index < scratch.count {
             let term = Int(scratch[index] >> 32)
-            let before = termStreams[term].capacity
-            termStreams[term].append(doc)
-            let frequencySlot = termStreams[term].count
-            termStreams[term].append(0)
+            let groupStart = index
             var frequency: UInt32 = 0
-            var previous: UInt32? = nil
+            var previous = UInt64.max
             while index < scratch.count && Int(scratch[index] >> 32) == term {
-                let position = UInt32(truncatingIfNeeded: scratch[index])
-                if position != previous {
-                    termStreams[term].append(position)
-                    frequency += 1
-                    previous = position
-                }
+                if scratch[index] != previous { frequency += 1 }
+                previous = scratch[index]
                 index += 1
             }
-            termStreams[term][frequencySlot] = frequency
-            postingArrayBytes += 4 * (termStreams[term].capacity - before)
+            let before = termStreams[term].capacity
+            termStreams[term].appendVarint(termStreams[term].isEmpty ? doc : doc - termLastDocs[term])
+            termLastDocs[term] = doc
+            termStreams[term].appendVarint(frequency)
+            var previousPosition: UInt32? = nil
+            for entry in scratch[groupStart..<index] {
+                let position = UInt32(truncatingIfNeeded: entry)
+                if let last = previousPosition {
+                    if position == last { continue }
+                    termStreams[term].appendVarint(position - last)
+                } else {
+                    termStreams[term].appendVarint(position)
+                }
+                previousPosition = position
+            }
+            postingArrayBytes += termStreams[term].capacity - before
         }
 
         for field in 0..<fieldLengths.count {
@@ -201,7 +228,7 @@ package final class SegmentBuilder {
     /// Approximate heap bytes held by the buffer; the writer flushes when it passes the budget.
     /// Counts array capacities (not just counts), per-term overhead, field lengths and stored bytes.
     package var estimatedMemoryBytes: Int {
-        postingArrayBytes + termBytes + storedBytes.capacity + 8 * storedDocumentEnds.capacity
+        postingArrayBytes + termBytes + 4 * termLastDocs.capacity + storedBytes.capacity + 8 * storedDocumentEnds.capacity
             + 4 * fieldLengths.count * Swift.max(documentCount, 1) + 8 * scratch.capacity
     }
 
