@@ -1,25 +1,3 @@
-/// A term as the segment knows it: field number plus opaque bytes. Sorted by field, then bytes.
-struct TermKey: Hashable {
-    var field: UInt8
-    var bytes: [UInt8]
-
-    /// Hashes the bytes in one call: `Array`'s own `hash(into:)` feeds the hasher byte by byte,
-    /// which dominated indexing time.
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(field)
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-    }
-
-    static func == (lhs: TermKey, rhs: TermKey) -> Bool {
-        lhs.field == rhs.field && lhs.bytes.count == rhs.bytes.count
-            && lhs.bytes.withUnsafeBytes { left in rhs.bytes.withUnsafeBytes { right in left.elementsEqual(right) } }
-    }
-
-    static func precedes(_ lhs: TermKey, _ rhs: TermKey) -> Bool {
-        lhs.field != rhs.field ? lhs.field < rhs.field : lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
-    }
-}
-
 /// The contents of a segment being built. A struct held by `SegmentBuilder` so that adding a
 /// document is one exclusive access to the class rather than one per array operation (class
 /// properties carry dynamic exclusivity checks that showed up in indexing profiles).
@@ -38,7 +16,7 @@ struct SegmentBuffer {
     private var termLastDocs: [UInt32] = []
     /// `fieldLengths[field][doc]`.
     private(set) var fieldLengths: [[UInt32]] = []
-    /// Stored fields of every document, serialised back to back (FORMAT.md, "Stored document").
+    /// Stored fields of every document back to back, each a FORMAT.md `StoredDoc` without its length prefix.
     private(set) var storedBytes: [UInt8] = []
     /// End offset in `storedBytes` of each document.
     private(set) var storedDocumentEnds: [Int] = []
