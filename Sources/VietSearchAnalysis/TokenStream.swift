@@ -3,13 +3,15 @@
 /// A chunk is a run of word scalars (letters, digits, marks) where single connectors `. , / : -` may
 /// join segments. Within a chunk:
 /// - digit segments joined by any connector form one number token (`13/09/2022`, `2.500.000`, `3,5`);
+///   digits glued to a word after it stay with it (`2.500.000đồng` → `2.500.000`, `đồng`);
 /// - all-caps letter segments joined by `-` or `.` are an abbreviation: each part is a token, and the
 ///   joined form (`QS-QP` → `qsqp`) is stacked on the last part's position;
 /// - every other segment is its own token, so other hyphenated or dotted words split (`a-lô`, `Covid-19`,
-///   e-mail addresses and URLs at their punctuation).
-/// Connectors at the ends of a chunk, doubled connectors and all other punctuation only separate; so do
-/// combining marks with no letter or digit before them
-/// (`2022.` → `2022`). Apostrophes separate too (`l'État` → `l`, `état`).
+///   e-mail addresses and URLs at their punctuation); a segment mixing ASCII letters and digits is a code
+///   and stays whole (`U23`, `H5N1`), while digits glued to a non-ASCII word split off (`23điểm`).
+/// Connectors at the ends of a chunk (`2022.` → `2022`), doubled connectors and all other punctuation
+/// only separate; so do apostrophes (`l'État` → `l`, `état`) and combining marks with no letter or digit
+/// before them.
 struct TokenStream {
     private let tables: AnalysisTables
     private let text: UnsafeBufferPointer<CleanScalar>
@@ -35,7 +37,7 @@ struct TokenStream {
         self.original = original
         self.keys = KeyBuilder(tables: tables)
         self.cache = TokenKeyCache(byteCount: original.count)
-        tokens.reserveCapacity(text.count / 5)
+        tokens.reserveCapacity(text.count / 4 + 8)  // Vietnamese averages ~4.5 scalars per token and space
     }
 
     mutating func run() {
@@ -72,7 +74,22 @@ struct TokenStream {
             var last = first
             if isAllDigits(segment) {
                 while last + 1 < segments.count && isAllDigits(segments[last + 1]) { last += 1 }
-                emit(from: segment.from, to: segments[last].to)
+                // `2.500.000đồng`: the number ends with digits glued to a word; they belong to the number.
+                if last + 1 < segments.count, gluesDigitsToWord(segments[last + 1]) {
+                    last += 1
+                    var numberEnd = segments[last].from
+                    // The segment has a letter after its digits, so this stops inside it.
+                    while text[numberEnd].kind == .digit || text[numberEnd].kind == .mark { numberEnd += 1 }
+                    if numberEnd > segments[last].from {
+                        emit(from: segment.from, to: numberEnd)
+                        emitWord(Segment(from: numberEnd, to: segments[last].to, joiner: 0))
+                    } else {
+                        emit(from: segment.from, to: segments[last - 1].to)
+                        emitWord(segments[last])
+                    }
+                } else {
+                    emit(from: segment.from, to: segments[last].to)
+                }
             } else if isCapitalLetters(segment) {
                 while last + 1 < segments.count && isAbbreviationJoiner(segments[last + 1].joiner)
                         && isCapitalLetters(segments[last + 1]) { last += 1 }
@@ -88,16 +105,7 @@ struct TokenStream {
     /// A segment mixing letters and digits is a code and stays whole (`U23`, `H5N1`, `4G`), unless its
     /// letters include a non-ASCII one: then digits are glued to a Vietnamese word (`23điểm`) and split.
     private mutating func emitWord(_ segment: Segment) {
-        var hasDigit = false
-        var hasNonASCIILetter = false
-        for index in segment.from..<segment.to {
-            switch text[index].kind {
-            case .digit: hasDigit = true
-            case .letter where text[index].value >= 0x80: hasNonASCIILetter = true
-            default: break
-            }
-        }
-        guard hasDigit && hasNonASCIILetter else {
+        guard gluesDigitsToWord(segment) else {
             emit(from: segment.from, to: segment.to)
             return
         }
@@ -113,6 +121,20 @@ struct TokenStream {
             }
         }
         emit(from: from, to: segment.to)
+    }
+
+    /// True when the segment has digits and a non-ASCII letter: a typo gluing a number to a word.
+    private func gluesDigitsToWord(_ segment: Segment) -> Bool {
+        var hasDigit = false
+        var hasNonASCIILetter = false
+        for index in segment.from..<segment.to {
+            switch text[index].kind {
+            case .digit: hasDigit = true
+            case .letter where text[index].value >= 0x80: hasNonASCIILetter = true
+            default: break
+            }
+        }
+        return hasDigit && hasNonASCIILetter
     }
 
     private mutating func emit(from: Int, to: Int) {
