@@ -166,6 +166,13 @@ final class SearchTests: FacadeTestCase {
             let exact = try XCTUnwrap(try index.searcher().search("ủy", options: SearchOptions(explain: true)).first)
             XCTAssertEqual(exact.explanation?.components.map(\.key), ["uỷ", "uỷ"], store)
             XCTAssertEqual(exact.explanation?.components.map(\.keyKind), ["exact", "exact"], store)
+            let phrase = try XCTUnwrap(try index.searcher().search("\"cấp uy\"", options: SearchOptions(explain: true)).first)
+            let parts = try XCTUnwrap(phrase.explanation).components
+            XCTAssertEqual(parts.map(\.clause), ["\"cấp uy\"", "\"cấp uy\""], store)
+            XCTAssertEqual(parts.map(\.key), ["cấp uy", "cấp uy"], store)
+            XCTAssertEqual(parts.map(\.keyKind), ["mixed", "mixed"], store)
+            XCTAssertEqual(parts.map(\.tf), [1, 1], store)
+            XCTAssertEqual(parts.map(\.dl), [2, 3], store)
         }
     }
 
