@@ -21,6 +21,12 @@ struct TokenKeyCache {
         while capacity < byteCount / 4 && capacity < 1 << 16 { capacity <<= 1 }
         slots = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
+        // Running text has about one distinct token text per four tokens: room for that without regrowing.
+        let expected = capacity / 4
+        hashes.reserveCapacity(expected)
+        starts.reserveCapacity(expected)
+        ends.reserveCapacity(expected)
+        keys.reserveCapacity(expected)
     }
 
     /// FNV-1a over the token's bytes, or nil when the token must not be cached (it holds Ð or ð).

@@ -3,13 +3,15 @@
 /// A chunk is a run of word scalars (letters, digits, marks) where single connectors `. , / : -` may
 /// join segments. Within a chunk:
 /// - digit segments joined by any connector form one number token (`13/09/2022`, `2.500.000`, `3,5`);
+///   digits glued to a word after it stay with it (`2.500.000đồng` → `2.500.000`, `đồng`);
 /// - all-caps letter segments joined by `-` or `.` are an abbreviation: each part is a token, and the
 ///   joined form (`QS-QP` → `qsqp`) is stacked on the last part's position;
 /// - every other segment is its own token, so other hyphenated or dotted words split (`a-lô`, `Covid-19`,
-///   e-mail addresses and URLs at their punctuation).
-/// Connectors at the ends of a chunk, doubled connectors and all other punctuation only separate; so do
-/// combining marks with no letter or digit before them
-/// (`2022.` → `2022`). Apostrophes separate too (`l'État` → `l`, `état`).
+///   e-mail addresses and URLs at their punctuation); a segment mixing ASCII letters and digits is a code
+///   and stays whole (`U23`, `H5N1`), while digits glued to a non-ASCII word split off (`23điểm`).
+/// Connectors at the ends of a chunk (`2022.` → `2022`), doubled connectors and all other punctuation
+/// only separate; so do apostrophes (`l'État` → `l`, `état`) and combining marks with no letter or digit
+/// before them.
 struct TokenStream {
     private let tables: AnalysisTables
     private let text: UnsafeBufferPointer<CleanScalar>
@@ -17,6 +19,8 @@ struct TokenStream {
     private var keys: KeyBuilder
     private var cache: TokenKeyCache
     private var segments: [Segment] = []
+    /// `segments` after cutting digits from words they are glued to.
+    private var pieces: [Segment] = []
     private(set) var tokens: [Token] = []
     /// Next free position; after `run()`, the number of positions.
     private(set) var position = 0
@@ -35,7 +39,7 @@ struct TokenStream {
         self.original = original
         self.keys = KeyBuilder(tables: tables)
         self.cache = TokenKeyCache(byteCount: original.count)
-        tokens.reserveCapacity(text.count / 5)
+        tokens.reserveCapacity(text.count / 4 + 8)  // Vietnamese averages ~4.5 scalars per token and space
     }
 
     mutating func run() {
@@ -65,21 +69,40 @@ struct TokenStream {
         }
     }
 
+    /// Groups the chunk's segments into tokens. Segments that glue digits to a word (`23điểm`) are cut
+    /// first; their pieces are joined to nothing (`joiner` 0), so `2.500.000đồng` gives the number
+    /// `2.500.000` and `đồng`, and `điểm23.5` gives `điểm` and `23.5`.
     private mutating func emitChunk() {
+        pieces.removeAll(keepingCapacity: true)
+        for segment in segments {
+            var from = segment.from
+            var joiner = segment.joiner
+            if gluesDigitsToWord(segment) {
+                while let boundary = nextDigitBoundary(in: segment, after: from) {
+                    pieces.append(Segment(from: from, to: boundary, joiner: joiner))
+                    from = boundary
+                    joiner = 0
+                }
+            }
+            pieces.append(Segment(from: from, to: segment.to, joiner: joiner))
+        }
+
         var first = 0
-        while first < segments.count {
-            let segment = segments[first]
+        while first < pieces.count {
+            let piece = pieces[first]
             var last = first
-            if isAllDigits(segment) {
-                while last + 1 < segments.count && isAllDigits(segments[last + 1]) { last += 1 }
-                emit(from: segment.from, to: segments[last].to)
-            } else if isCapitalLetters(segment) {
-                while last + 1 < segments.count && isAbbreviationJoiner(segments[last + 1].joiner)
-                        && isCapitalLetters(segments[last + 1]) { last += 1 }
-                for part in first...last { emit(from: segments[part].from, to: segments[part].to) }
-                if last > first { emitJoinedForm(segments[first...last]) }
+            if isAllDigits(piece) {
+                while last + 1 < pieces.count && pieces[last + 1].joiner != 0 && isAllDigits(pieces[last + 1]) {
+                    last += 1
+                }
+                emit(from: piece.from, to: pieces[last].to)
+            } else if isCapitalLetters(piece) {
+                while last + 1 < pieces.count && isAbbreviationJoiner(pieces[last + 1].joiner)
+                        && isCapitalLetters(pieces[last + 1]) { last += 1 }
+                for part in first...last { emit(from: pieces[part].from, to: pieces[part].to) }
+                if last > first { emitJoinedForm(pieces[first...last]) }
             } else {
-                emitWord(segment)
+                emit(from: piece.from, to: piece.to)
             }
             first = last + 1
         }
@@ -88,6 +111,32 @@ struct TokenStream {
     /// A segment mixing letters and digits is a code and stays whole (`U23`, `H5N1`, `4G`), unless its
     /// letters include a non-ASCII one: then digits are glued to a Vietnamese word (`23điểm`) and split.
     private mutating func emitWord(_ segment: Segment) {
+        guard gluesDigitsToWord(segment) else {
+            emit(from: segment.from, to: segment.to)
+            return
+        }
+        var from = segment.from
+        while let boundary = nextDigitBoundary(in: segment, after: from) {
+            emit(from: from, to: boundary)
+            from = boundary
+        }
+        emit(from: from, to: segment.to)
+    }
+
+    /// The first index after `start` where digits meet letters in `segment`, if any; a combining mark
+    /// stays with whatever precedes it.
+    private func nextDigitBoundary(in segment: Segment, after start: Int) -> Int? {
+        var inDigits = text[start].kind == .digit
+        for index in start + 1..<segment.to where text[index].kind != .mark {
+            let isDigit = text[index].kind == .digit
+            if isDigit != inDigits { return index }
+            inDigits = isDigit
+        }
+        return nil
+    }
+
+    /// True when the segment has digits and a non-ASCII letter: a typo gluing a number to a word.
+    private func gluesDigitsToWord(_ segment: Segment) -> Bool {
         var hasDigit = false
         var hasNonASCIILetter = false
         for index in segment.from..<segment.to {
@@ -97,22 +146,7 @@ struct TokenStream {
             default: break
             }
         }
-        guard hasDigit && hasNonASCIILetter else {
-            emit(from: segment.from, to: segment.to)
-            return
-        }
-        // Split where digits meet letters; a combining mark stays with whatever precedes it.
-        var from = segment.from
-        var inDigits = text[from].kind == .digit
-        for index in segment.from + 1..<segment.to where text[index].kind != .mark {
-            let isDigit = text[index].kind == .digit
-            if isDigit != inDigits {
-                emit(from: from, to: index)
-                from = index
-                inDigits = isDigit
-            }
-        }
-        emit(from: from, to: segment.to)
+        return hasDigit && hasNonASCIILetter
     }
 
     private mutating func emit(from: Int, to: Int) {

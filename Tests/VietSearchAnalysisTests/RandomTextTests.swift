@@ -85,6 +85,9 @@ final class RandomTextTests: XCTestCase {
         XCTAssertEqual(result.tokens.first?.exact, word)
         let marks = "a" + String(repeating: "\u{301}", count: 10_000)
         XCTAssertEqual(analyzer.analyze(marks).tokens.count, 1)
+        // ETH repair judges each word once: a long word full of ETH stays linear.
+        let eths = String(repeating: "xð", count: 50_000) + "ă"
+        XCTAssertEqual(analyzer.clean(eths), String(repeating: "xđ", count: 50_000) + "ă")
         let dots = String(repeating: "1.", count: 10_000)
         XCTAssertEqual(analyzer.analyze(dots).tokens.count, 1)
         let abbreviation = String(repeating: "AB-", count: 1_000) + "AB"
