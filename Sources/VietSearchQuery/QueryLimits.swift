@@ -8,6 +8,20 @@ package enum QueryLimits {
     package static let maxNesting = 32
     /// Most keys a prefix expands to, per field: the first ones in byte order of the union over segments.
     package static let maxPrefixExpansion = 256
+    /// Most (field, key) pairs all the prefix clauses of one query may expand to together
+    /// (16 prefixes that each fill two fields), so many prefixes cannot multiply into unbounded work.
+    package static let maxExpandedKeysPerQuery = 8_192
     /// Largest phrase slop.
     package static let maxSlop = 10_000
+}
+
+/// A query that parses but would exceed a work limit (`QueryLimits`) when bound to the index.
+package struct QueryLimitError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
+
+    package init(_ message: String) {
+        self.message = message
+    }
+
+    package var description: String { message }
 }

@@ -108,6 +108,14 @@ final class ScoringTests: FacadeTestCase {
                 XCTAssertEqual(hit.score, want.score, accuracy: 1e-9 * max(1, want.score), prefix)
             }
         }
+        // 16 full prefixes (2 fields × 256 keys each) are the most one query may expand.
+        let oneSegment = Index.inMemory()
+        try self.index(documents, into: oneSegment)
+        let seventeen = Array(repeating: "w*", count: 17).joined(separator: " ")
+        XCTAssertThrowsError(try oneSegment.searcher().search(seventeen)) { error in
+            guard case .limitExceeded(let message) = error as? VietSearchError else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("prefix"), message)
+        }
     }
 }
 
