@@ -14,14 +14,3 @@ package enum QueryLimits {
     /// Largest phrase slop.
     package static let maxSlop = 10_000
 }
-
-/// A query that parses but would exceed a work limit (`QueryLimits`) when bound to the index.
-package struct QueryLimitError: Error, Sendable, Equatable, CustomStringConvertible {
-    package var message: String
-
-    package init(_ message: String) {
-        self.message = message
-    }
-
-    package var description: String { message }
-}
