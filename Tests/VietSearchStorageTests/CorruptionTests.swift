@@ -155,7 +155,8 @@ final class CorruptionTests: XCTestCase {
                 try store.overwriteFile(Manifest.fileName(generation: 1), with: manifest)
                 do {
                     // Rare garbage is a valid empty list ("count 0"); anything else must be a StorageError.
-                    XCTAssertEqual(try store.readManifest().segments, [])
+                    let decoded = try store.readManifest()
+                    XCTAssertEqual(decoded.segments, [])
                 } catch {
                     XCTAssertTrue(error is StorageError, "\(error)")
                 }
