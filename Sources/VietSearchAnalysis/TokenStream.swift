@@ -14,7 +14,8 @@
 /// before them.
 struct TokenStream {
     private let tables: AnalysisTables
-    private let text: UnsafeBufferPointer<CleanScalar>
+    /// The cleaned window being cut (see `run(_:)`).
+    private var text = UnsafeBufferPointer<CleanScalar>(start: nil, count: 0)
     private let original: UnsafeBufferPointer<UInt8>
     private var keys: KeyBuilder
     private var cache: TokenKeyCache
@@ -22,7 +23,7 @@ struct TokenStream {
     /// `segments` after cutting digits from words they are glued to.
     private var pieces: [Segment] = []
     private(set) var tokens: [Token] = []
-    /// Next free position; after `run()`, the number of positions.
+    /// Next free position; after the last `run(_:)`, the number of positions.
     private(set) var position = 0
 
     /// A run of word scalars `from..<to` in the cleaned text, and the connector that precedes it in its
@@ -33,16 +34,18 @@ struct TokenStream {
         var joiner: UInt32
     }
 
-    init(text: UnsafeBufferPointer<CleanScalar>, original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables) {
+    /// `original` is the whole input; cleaned windows of it are passed to `run(_:)` in order.
+    init(original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables) {
         self.tables = tables
-        self.text = text
         self.original = original
         self.keys = KeyBuilder(tables: tables)
         self.cache = TokenKeyCache(byteCount: original.count)
-        tokens.reserveCapacity(text.count / 4 + 8)  // Vietnamese averages ~4.5 scalars per token and space
+        tokens.reserveCapacity(original.count / 5 + 8)  // Vietnamese: ~6 bytes per token and space
     }
 
-    mutating func run() {
+    /// Cuts one cleaned window into tokens. Windows must end at a space, so no token spans two of them.
+    mutating func run(_ window: UnsafeBufferPointer<CleanScalar>) {
+        text = window
         var index = 0
         let count = text.count
         while index < count {

@@ -18,13 +18,32 @@ public struct VietnameseAnalyzer: Sendable {
         var input = text
         return input.withUTF8 { bytes in
             let tables = AnalysisTables.shared
-            let cleaned = TextCleaner(tables: tables).clean(bytes)
-            return cleaned.withUnsafeBufferPointer { scalars in
-                var stream = TokenStream(text: scalars, original: bytes, tables: tables)
-                stream.run()
-                return AnalyzedText(tokens: stream.tokens, positionCount: stream.position)
+            let cleaner = TextCleaner(tables: tables)
+            var stream = TokenStream(original: bytes, tables: tables)
+            // Long texts are cleaned and cut in windows that end at an ASCII space or line break: nothing
+            // the cleaner or tokeniser does crosses one, and the scratch memory stays small and cached.
+            var windowStart = 0
+            while windowStart < bytes.count {
+                let windowEnd = Self.windowEnd(in: bytes, from: windowStart)
+                let cleaned = cleaner.clean(UnsafeBufferPointer(rebasing: bytes[windowStart..<windowEnd]),
+                                            base: windowStart)
+                cleaned.withUnsafeBufferPointer { stream.run($0) }
+                windowStart = windowEnd
             }
+            return AnalyzedText(tokens: stream.tokens, positionCount: stream.position)
         }
+    }
+
+    /// Bytes per cleaning window, before moving on to the next space.
+    static let windowSize = 1 << 16
+
+    /// End of the window that starts at `start`: the first ASCII space or line break at or after
+    /// `start + windowSize` (it begins the next window), or the end of the input.
+    private static func windowEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var end = start + windowSize
+        guard end < bytes.count else { return bytes.count }
+        while end < bytes.count && bytes[end] != 0x20 && bytes[end] != 0x0A { end += 1 }
+        return end
     }
 
     /// The cleaning step alone: invisible characters removed, NBSP-like spaces mapped to space,

@@ -116,4 +116,33 @@ final class RandomTextTests: XCTestCase {
             }
         }
     }
+
+    /// Long texts are analysed in windows that end at spaces; the result must be exactly the words'
+    /// own analyses laid end to end, whatever falls on a window boundary.
+    func testLongTextEqualsItsWordsAnalysedAlone() {
+        var generator = Generator(state: 2_026)
+        let words = ["Đảng", "ủy", "QS-QP", "TP.HCM", "2.500.000đồng", "ngoài", "e\u{301}\u{302}", "a\u{200B}b",
+                     "\u{D0}\u{1EA3}ng", "H5N1", "13/09/2022", "“cấp", "uỷ”", "Vie\u{323}\u{302}t", "23điểm", "x",
+                     "nghiêng\u{A0}ngả", "q\u{300}\u{31B}", "(HĐND-UBND)", "khóa", "2022."]
+        var text = ""
+        var expected: [Token] = []
+        var position = 0
+        while text.utf8.count < 200_000 {  // several 64 KiB windows
+            let word = words[Int(generator.next() % UInt64(words.count))]
+            let offset = text.utf8.count
+            let alone = analyzer.analyze(word)
+            for var token in alone.tokens {
+                token.position += position
+                token.start += offset
+                token.end += offset
+                expected.append(token)
+            }
+            position += alone.positionCount
+            text += word + (generator.next() % 7 == 0 ? "\n" : " ")
+        }
+        let result = analyzer.analyze(text)
+        XCTAssertEqual(result.positionCount, position)
+        XCTAssertEqual(result.tokens.count, expected.count)
+        XCTAssertTrue(result.tokens == expected)
+    }
 }

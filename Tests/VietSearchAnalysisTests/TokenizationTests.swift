@@ -109,4 +109,13 @@ final class TokenizationTests: XCTestCase {
         // ASCII units stay glued as codes, so only the last group joins them (a documented limit).
         XCTAssertEqual(texts("1.5km 3.đây"), ["1", "5km", "3", "đây"])
     }
+
+    func testApostrophesSeparate() {
+        XCTAssertEqual(exacts("l'État don’t"), ["l", "état", "don", "t"])
+    }
+
+    func testEmailAndURLSplitAtPunctuation() {
+        XCTAssertEqual(exacts("toasoan@qdnd.vn https://www.qdnd.vn/chinh-tri/tin-tuc?id=12"),
+                       ["toasoan", "qdnd", "vn", "https", "www", "qdnd", "vn", "chinh", "tri", "tin", "tuc", "id", "12"])
+    }
 }
