@@ -31,6 +31,14 @@ package struct QueryEngine: Sendable {
         for index in segments.indices {
             guard let scorer = try weight.scorer(segment: index) else { continue }
             var doc = scorer.doc
+            if options.limit == 0 {
+                // Only the count is wanted: skip scoring.
+                while doc != PostingsCursor.noMoreDocs {
+                    collector.count()
+                    doc = try scorer.nextDoc()
+                }
+                continue
+            }
             while doc != PostingsCursor.noMoreDocs {
                 collector.collect(score: try scorer.score(), segment: index, doc: doc)
                 doc = try scorer.nextDoc()
