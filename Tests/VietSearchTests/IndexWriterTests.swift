@@ -47,6 +47,21 @@ final class IndexWriterTests: FacadeTestCase {
         }
     }
 
+    func testDuplicateIDInAFlushedButUncommittedSegment() throws {
+        try forEachStore(configuration: IndexConfiguration(memoryBudget: 1)) { index, store in
+            let writer = try index.writer()
+            defer { writer.close() }
+            try writer.add(Document(id: "x", title: "một", body: ""))
+            try writer.add(Document(id: "y", title: "hai", body: ""))
+            XCTAssertEqual(writer.pendingSegments, 2, store)
+            self.assertThrows(try writer.add(Document(id: "x", title: "ba", body: "")),
+                              .duplicateID(id: "x", source: "document", line: 0))
+            XCTAssertEqual(writer.pendingDocuments, 2, store)
+            try writer.commit()
+            XCTAssertEqual(try self.ids("mot hai ba", in: index), ["x", "y"], store)
+        }
+    }
+
     func testDuplicateOfACommittedID() throws {
         try forEachStore { index, _ in
             try self.index([Document(id: "x", title: "một", body: "")], into: index)
