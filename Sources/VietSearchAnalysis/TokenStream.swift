@@ -54,9 +54,19 @@ struct TokenStream {
                 continue
             }
             let from = index
-            while index < count && text[index].kind.isWordPart { index += 1 }
+            var sawDigit = false
+            var sawNonASCIILetter = false
+            while index < count {
+                let scalar = text[index]
+                guard scalar.kind.isWordPart else { break }
+                sawDigit = sawDigit || scalar.kind == .digit
+                sawNonASCIILetter = sawNonASCIILetter || (scalar.value >= 0x80 && scalar.kind == .letter)
+                index += 1
+            }
             guard index + 1 < count, text[index].kind == .connector, text[index + 1].kind.startsWord else {
-                emitWord(Segment(from: from, to: index, joiner: 0))  // the common case: a plain word
+                // The common case: a plain word (checked for glued digits on the way).
+                let word = Segment(from: from, to: index, joiner: 0)
+                if sawDigit && sawNonASCIILetter { emitWord(word) } else { emit(from: from, to: index) }
                 continue
             }
             segments.removeAll(keepingCapacity: true)
@@ -168,13 +178,15 @@ struct TokenStream {
         let end = text[to - 1].end
         let tokenBytes = UnsafeBufferPointer(rebasing: original[start..<end])
         let hash = joined ? nil : TokenKeyCache.hash(tokenBytes)
-        let keys: KeyBuilder.Keys
-        if let hash, let cached = cache.lookup(hash: hash, start: start, end: end, in: original) {
-            keys = cached
-        } else {
-            keys = self.keys.keys(text, from: from, to: to, skipConnectors: joined, original: tokenBytes)
-            if let hash { cache.insert(hash: hash, start: start, end: end, keys: keys) }
+        if let hash, let earlier = cache.lookup(hash: hash, start: start, end: end, in: original, tokens: tokens) {
+            let same = tokens[earlier]
+            tokens.append(Token(text: same.text, position: position, exact: same.exact, folded: same.folded,
+                                start: start, end: end, isJoinedForm: false,
+                                hasNonASCIILetter: same.hasNonASCIILetter))
+            return
         }
+        let keys = self.keys.keys(text, from: from, to: to, skipConnectors: joined, original: tokenBytes)
+        if let hash { cache.insert(hash: hash, tokenIndex: tokens.count) }
         tokens.append(Token(text: keys.text, position: position, exact: keys.exact, folded: keys.folded,
                             start: start, end: end, isJoinedForm: joined,
                             hasNonASCIILetter: keys.hasNonASCIILetter))
