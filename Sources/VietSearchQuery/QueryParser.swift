@@ -14,7 +14,8 @@ package enum DefaultOperator: Sendable, Equatable {
 /// field    := name ':'                                     name = ASCII letter (letter | digit | _ | -)*
 /// ```
 /// Keywords are uppercase only: lowercase `and`/`or`/`not` are words. A `+`/`-` modifies the clause only
-/// at its start (`QS-QP` is one word); a lone `+`/`-` is an error. There is no escape character, and a
+/// at its start (`QS-QP` is one word); a lone `+`/`-` is an error. Typographic quotes `“…”` also make a
+/// phrase when the closing `”` is there. There is no escape character, and a
 /// `name:` inside a word is a field only when `name` looks like one (so `10:30` stays a word).
 /// Clauses joined by `AND` form a group whose members are all required (`-x`/`NOT x` excluded);
 /// groups joined by `OR` are optional alternatives. A group of one keeps its own modifier.

@@ -16,6 +16,7 @@ final class SearchTests: FacadeTestCase {
         try forEachStore { index, store in
             try self.index(news, into: index)
             XCTAssertEqual(try self.ids("\"dang vien\"", in: index), ["party"], store)
+            XCTAssertEqual(try self.ids("\u{201C}đảng viên\u{201D}", in: index), ["party"], store)
             XCTAssertEqual(try self.ids("dang vien", in: index).first, "party", store)
             XCTAssertTrue(try self.ids("dang vien", in: index).contains("split"), store)
         }
