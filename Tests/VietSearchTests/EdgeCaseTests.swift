@@ -65,6 +65,13 @@ final class EdgeCaseTests: FacadeTestCase {
             try self.index(odd.map { Document(id: $0, title: "chung", body: "") }, into: index)
             XCTAssertEqual(try self.ids("chung", in: index), odd, store)
             for id in odd { XCTAssertEqual(try index.searcher().document(id: id)?.id, id, store) }
+            // `id:` matches the raw id, unanalysed.
+            XCTAssertEqual(try self.ids("id:man/man1/[.1", in: index), ["man/man1/[.1"], store)
+            XCTAssertEqual(try self.ids("id:\"id with spaces\"", in: index), ["id with spaces"], store)
+            XCTAssertEqual(try self.ids("id:man*", in: index), ["man/man1/[.1"], store)
+            XCTAssertEqual(try self.ids("id:Đảng-viên:1 OR id:😀", in: index), ["Đảng-viên:1", "😀"], store)
+            XCTAssertEqual(try self.ids("id:man", in: index), [], store)
+            XCTAssertEqual(try self.ids("chung -id:😀", in: index).count, odd.count - 1, store)
             let writer = try index.writer()
             defer { writer.close() }
             self.assertThrows(try writer.add(Document(id: "😀", title: "", body: "")),
