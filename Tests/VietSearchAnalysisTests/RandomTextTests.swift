@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import VietSearchAnalysis
 
 /// Invariants over random text built from the characters that matter to the analyser (Vietnamese letters,
@@ -117,8 +118,8 @@ final class RandomTextTests: XCTestCase {
         }
     }
 
-    /// Long texts are analysed in windows that end at spaces; the result must be exactly the words'
-    /// own analyses laid end to end, whatever falls on a window boundary.
+    /// Long texts are analysed in windows that end at ASCII spaces or punctuation; the result must be
+    /// exactly the words' own analyses laid end to end, whatever falls on a window boundary.
     func testLongTextEqualsItsWordsAnalysedAlone() {
         var generator = Generator(state: 2_026)
         let words = ["Đảng", "ủy", "QS-QP", "TP.HCM", "2.500.000đồng", "ngoài", "e\u{301}\u{302}", "a\u{200B}b",
@@ -138,11 +139,43 @@ final class RandomTextTests: XCTestCase {
                 expected.append(token)
             }
             position += alone.positionCount
-            text += word + (generator.next() % 7 == 0 ? "\n" : " ")
+            // Separators only: windows may end at any of them.
+            text += word + [" ", " ", " ", "\n", ";", "\t", "!?", "\u{A0}"][Int(generator.next() % 8)]
         }
         let result = analyzer.analyze(text)
         XCTAssertEqual(result.positionCount, position)
         XCTAssertEqual(result.tokens.count, expected.count)
         XCTAssertTrue(result.tokens == expected)
+    }
+
+    /// The analyser is `Sendable` and shares its tables: many threads at once get the same results.
+    func testConcurrentUseGivesTheSameResults() throws {
+        let text = try FixtureFiles.text("seed-lines.txt")
+        let expected = analyzer.analyze(text)
+        let results = ConcurrentResults(count: 16)
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            results.set(index, VietnameseAnalyzer().analyze(text))
+        }
+        for index in 0..<16 { XCTAssertEqual(results.get(index), expected) }
+    }
+}
+
+/// Collects results from `concurrentPerform` workers.
+private final class ConcurrentResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [AnalyzedText?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: AnalyzedText) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> AnalyzedText? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[index]
     }
 }
