@@ -12,8 +12,9 @@ struct TextCleaner {
     }
 
     /// Cleans UTF-8 text. The result never has more scalars than the input has bytes, so it is written
-    /// into one buffer of that size without growing.
-    func clean(_ bytes: UnsafeBufferPointer<UInt8>) -> [CleanScalar] {
+    /// into one buffer of that size without growing. `bytes` may be a window of a larger input that
+    /// starts at byte `base` of it: offsets are recorded relative to the whole input.
+    func clean(_ bytes: UnsafeBufferPointer<UInt8>, base: Int = 0) -> [CleanScalar] {
         var marks: [PendingMark] = []
         return [CleanScalar](unsafeUninitializedCapacity: bytes.count) { out, initializedCount in
             var written = 0
@@ -30,14 +31,14 @@ struct TextCleaner {
                 if kind != .invisible && kind != .mark {
                     let value: UInt32 = kind == .space ? 0x20 : scalar
                     sawEth = sawEth || scalar | 0x20 == 0xF0
-                    out.initializeElement(at: written, to: CleanScalar(value: value, kind: kind, start: start,
-                                                                        end: index))
+                    out.initializeElement(at: written, to: CleanScalar(value: value, kind: kind, start: base + start,
+                                                                        end: base + index))
                     written += 1
                     continue
                 }
                 guard kind == .mark else { continue }  // invisible: deleted
                 marks.removeAll(keepingCapacity: true)
-                marks.append(PendingMark(scalar: scalar, start: start, end: index))
+                marks.append(PendingMark(scalar: scalar, start: base + start, end: base + index))
                 // Invisible characters inside the run are dropped here, so the run is the same one a
                 // second cleaning would see (cleaning is idempotent).
                 while index < count {
@@ -48,7 +49,7 @@ struct TextCleaner {
                         continue
                     }
                     guard nextKind == .mark else { break }
-                    marks.append(PendingMark(scalar: next, start: index, end: index + nextLength))
+                    marks.append(PendingMark(scalar: next, start: base + index, end: base + index + nextLength))
                     index += nextLength
                 }
                 attach(&marks, to: out, written: &written)

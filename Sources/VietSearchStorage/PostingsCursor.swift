@@ -33,9 +33,11 @@ package struct PostingsCursor {
 
     /// An exhausted cursor (for a term absent from a segment).
     package static func empty() -> PostingsCursor {
-        // A zero-document cursor never touches its bytes.
-        PostingsCursor(emptyOver: FileBytes(name: "(empty)", copying: []))
+        PostingsCursor(emptyOver: noBytes)
     }
+
+    /// Shared by every empty cursor: a zero-document cursor never touches its bytes.
+    private static let noBytes = FileBytes(name: "(empty)", copying: [])
 
     private init(emptyOver bytes: FileBytes) {
         self.bytes = bytes
