@@ -19,6 +19,8 @@ struct IndexCommand: ParsableCommand {
 
     @OptionGroup var format: OutputFormat
 
+    @OptionGroup var decoding: EncodingOptions
+
     @Option(name: .long, help: ArgumentHelp("Indexing buffer in MiB (fractions allowed); a segment is flushed when it is full.",
                                             valueName: "MB"))
     var memoryBudget: Double = Double(IndexConfiguration().memoryBudget) / Double(1 << 20)
@@ -42,9 +44,14 @@ struct IndexCommand: ParsableCommand {
         var progress = ProgressBar(totalBytes: Self.totalSize(of: sources))
         var documents = 0
         var finishedBytes = 0
+        var encodings: [(String, JSONValue)] = []
         do {
             for source in sources {
-                let reader = try source.open()
+                let (reader, chosen) = try decoding.open(source)
+                if let chosen {
+                    encodings.append((source.name, .string(chosen.rawValue)))
+                    StandardStream.error.writeLine("encoding: \(source.name): \(chosen.rawValue)")
+                }
                 while let item = try reader.next() {
                     do {
                         try writer.add(item.document)
@@ -67,11 +74,13 @@ struct IndexCommand: ParsableCommand {
         let segments = try index.statistics().segments
         let seconds = (clock.now - start).seconds
         if format.json {
-            StandardStream.output.writeLine(JSONValue.object([
+            var summary: [(String, JSONValue)] = [
                 ("docs", .int(documents)),
                 ("segments", .int(segments)),
                 ("seconds", .double((seconds * 1000).rounded() / 1000)),
-            ]).encoded)
+            ]
+            if decoding.encoding != nil { summary.append(("encodings", .object(encodings))) }
+            StandardStream.output.writeLine(JSONValue.object(summary).encoded)
         } else {
             StandardStream.output.writeLine(
                 "indexed " + TextFormat.counted(documents, "document") + " in \(TextFormat.fixed(seconds, digits: 2)) s; "
