@@ -113,7 +113,7 @@ final class LegacyDecoderTests: XCTestCase {
     func testVIQREscapesAndPunctuation() throws {
         let cases: [(String, String)] = [
             ("Ha` No^.i.", "Hà Nội."), ("Co' pha?i kho^ng?", "Có phải không?"), ("a\\.", "a."),
-            ("ddi dda^u?", "đi đâu?"), ("add", "add"), ("tru+o+`ng", "trường"), ("\\dd", "dd"),
+            ("ddi dda^u?", "đi đâu?"), ("add", "add"), ("tru+o+`ng", "trường"), ("\\dd", "dd"), ("Vie.^t", "Việt"), ("tu+o+`ng", "tường"),
         ]
         for (viqr, expected) in cases {
             let result = try LegacyDecoder.decode(bytes: Array(viqr.utf8), encoding: .viqr)

@@ -36,8 +36,7 @@ enum VIQRDecoder {
             }
             if lastVowel != 0, !wordHasTone, let tone = toneMark(value), lastShape != 0 || !endsSentence(scalars, at: index) {
                 append(tone, to: &output)
-                wordHasTone = true
-                lastVowel = 0
+                wordHasTone = true  // lastVowel stays: a shape mark may still follow (`a.^`, NFD order)
                 index += 1
                 continue
             }

@@ -102,10 +102,20 @@ struct TypedSyllable {
     /// not a Vietnamese syllable.
     func result() -> String? {
         guard usedMarkKey, !letters.isEmpty else { return nil }
+        if let text = Self.syllable(letters, tone: tone) { return text }
+        // A horn key on `uo` makes `ươ`, but open `uơ` (`thuở`, `quờ`, `huơ`) has the horn on `o` only.
+        guard let horned = letters.indices.dropLast().first(where: { letters[$0] == Self.ư && letters[$0 + 1] == Self.ơ })
+        else { return nil }
+        var alternative = letters
+        alternative[horned] = Self.u
+        return Self.syllable(alternative, tone: tone)
+    }
+
+    private static func syllable(_ letters: [UInt32], tone: Int) -> String? {
         let tables = AnalysisTables.shared
         var scalars = letters
         if tone != 0 {
-            guard let run = lastVowelRun(), let row = tables.vowel(scalars[run.lowerBound])?.row else { return nil }
+            guard let run = lastVowelRun(in: scalars), let row = tables.vowel(scalars[run.lowerBound])?.row else { return nil }
             scalars[run.lowerBound] = tables.vowelScalar(row: row, tone: tone)
             scalars.withUnsafeMutableBufferPointer { TonePlacement(tables: tables).canonicalize($0) }
         }
@@ -115,6 +125,10 @@ struct TypedSyllable {
     }
 
     private func lastVowelRun() -> Range<Int>? {
+        Self.lastVowelRun(in: letters)
+    }
+
+    private static func lastVowelRun(in letters: [UInt32]) -> Range<Int>? {
         let tables = AnalysisTables.shared
         guard let end = letters.lastIndex(where: { tables.vowel($0) != nil }) else { return nil }
         var start = end
