@@ -50,7 +50,8 @@ final class LegacyDecoderTests: XCTestCase {
     /// Each sentence alone (shorter evidence) is still detected.
     func testAutoDetectsSingleLines() throws {
         let lines = try expected.split(separator: "\n").map(String.init)
-        for encoding in [("tcvn3", LegacyDecoder.Encoding.tcvn3), ("vni", .vni), ("viscii", .viscii), ("viqr", .viqr)] {
+        for encoding in [("tcvn3", LegacyDecoder.Encoding.tcvn3), ("vni", .vni), ("viscii", .viscii), ("viqr", .viqr),
+                         ("cp1258", .cp1258), ("mojibake", .utf8Mojibake)] {
             let encodedLines = try fixture("sentences.\(encoding.0).txt").split(separator: 0x0A).map(Array.init)
             XCTAssertEqual(encodedLines.count, lines.count)
             for (index, bytes) in encodedLines.enumerated() {
@@ -126,13 +127,13 @@ final class LegacyDecoderTests: XCTestCase {
         let sentence = "Ắc quy ỔN ĐỊNH, ngoằn ngoèo, khuỷu tay, thuở ấy, quyết định, giữ gìn, nghiêng ngả, Ỹ"
         for (charset, encoding) in [("TCVN5712-1", LegacyDecoder.Encoding.tcvn3), ("VISCII", .viscii),
                                      ("CP1258", .cp1258)] {
-            guard let encoded = try iconv(sentence, to: charset) else { continue }
+            guard let encoded = try Self.iconv(sentence, to: charset) else { continue }
             let decoded = try LegacyDecoder.decode(bytes: encoded, encoding: encoding)
             assertSameBytes(decoded.text, sentence, charset)
         }
     }
 
-    private func iconv(_ text: String, to charset: String) throws -> [UInt8]? {
+    static func iconv(_ text: String, to charset: String) throws -> [UInt8]? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
         process.arguments = ["-f", "UTF-8", "-t", charset]

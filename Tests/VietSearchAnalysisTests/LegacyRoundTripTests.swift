@@ -108,6 +108,22 @@ final class LegacyRoundTripTests: XCTestCase {
         XCTAssertEqual(Array(result.text.utf8), Array(text.utf8))
     }
 
+    /// TCVN3, VISCII and CP1258 through the system's iconv, explicit and detected.
+    func testIconvEncodingsDecodeEverySyllable() throws {
+        let text = try allSyllablesText()
+        for (charset, encoding) in [("TCVN5712-1", LegacyDecoder.Encoding.tcvn3), ("VISCII", .viscii),
+                                     ("CP1258", .cp1258)] {
+            guard let encoded = try LegacyDecoderTests.iconv(text, to: charset) else { continue }
+            let decoded = try LegacyDecoder.decode(bytes: encoded, encoding: encoding).text
+            let mismatches = zip(decoded.split(separator: " "), text.split(separator: " ")).filter {
+                Array($0.0.utf8) != Array($0.1.utf8)
+            }
+            XCTAssertEqual(mismatches.prefix(10).map { "\($0.0) ≠ \($0.1)" }, [], charset)
+            XCTAssertEqual(Array(decoded.utf8), Array(text.utf8), charset)
+            XCTAssertEqual(try LegacyDecoder.decode(bytes: encoded, encoding: .auto).chosen, encoding, charset)
+        }
+    }
+
     /// Windows-1252 from Microsoft's table (the C1 holes 81 8D 8F 90 9D kept as C1 controls).
     private func cp1252(_ byte: UInt8) -> UInt32 {
         let high: [UInt32] = [0x20AC, 0x81, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030, 0x160,
