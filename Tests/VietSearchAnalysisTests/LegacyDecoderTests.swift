@@ -111,6 +111,25 @@ final class LegacyDecoderTests: XCTestCase {
         XCTAssertNotEqual(result.chosen, .cp1258)
     }
 
+    /// Auto scores a 256 KiB sample, then decodes everything with the winner, or the next best if the
+    /// winner meets an invalid byte after the sample.
+    func testAutoOnInputsLargerThanTheSample() throws {
+        let vni = try fixture("sentences.vni.txt")
+        var large: [UInt8] = []
+        while large.count <= LegacyDecoder.sampleBytes + 1000 { large += vni }
+        let result = try LegacyDecoder.decode(bytes: large, encoding: .auto)
+        XCTAssertEqual(result.chosen, .vni)
+        let copies = large.count / vni.count
+        XCTAssertEqual(Array(result.text.utf8), Array(String(repeating: try expected, count: copies).utf8))
+
+        let spoiled = large + [0xD0]  // Ð: not a VNI byte
+        let fallback = try LegacyDecoder.decode(bytes: spoiled, encoding: .auto)
+        XCTAssertNotEqual(fallback.chosen, .vni)
+        XCTAssertThrowsError(try LegacyDecoder.decode(bytes: spoiled, encoding: .vni)) { error in
+            XCTAssertEqual((error as? LegacyDecodingError)?.byteOffset, large.count)
+        }
+    }
+
     func testVIQREscapesAndPunctuation() throws {
         let cases: [(String, String)] = [
             ("Ha` No^.i.", "Hà Nội."), ("Co' pha?i kho^ng?", "Có phải không?"), ("a\\.", "a."),

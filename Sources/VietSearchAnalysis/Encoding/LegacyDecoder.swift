@@ -33,6 +33,8 @@ public enum LegacyDecoder {
     /// 2. Otherwise each of TCVN3, VNI, VISCII, CP1258 that decodes without an invalid byte is scored and
     ///    the best wins (ties in that order). If none decodes, the UTF-8 error is thrown (or, with
     ///    `replaceInvalid`, the best of the replacing decodings wins).
+    /// Scores are taken on the first `sampleBytes` (256 KiB); the winner decodes the whole input (if it
+    /// then meets an invalid byte, the next best that decodes everything is used).
     ///
     /// Invalid bytes throw `LegacyDecodingError` with their offset unless `replaceInvalid`, which puts
     /// U+FFFD in their place.
@@ -67,39 +69,53 @@ public enum LegacyDecoder {
         }
     }
 
+    /// Bytes `.auto` scores: enough to decide; the winner then decodes the whole input.
+    public static let sampleBytes = 1 << 18
+
+    /// The first `sampleBytes` or so, ending before an ASCII byte, so no UTF-8 sequence, CP1258 letter +
+    /// tone or VNI letter + mark is cut.
+    private static func sample(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.count > sampleBytes else { return bytes }
+        var end = sampleBytes
+        while end > 0 && bytes[end] >= 0x80 { end -= 1 }
+        return Array(bytes[..<end])
+    }
+
     private static func detect(_ bytes: [UInt8], replaceInvalid: Bool) throws -> (text: String, chosen: Encoding) {
+        let sample = sample(bytes)
         if StrictUTF8.firstInvalidOffset(bytes) == nil {
-            let text = try StrictUTF8.decode(bytes, replaceInvalid: false)
-            var best: (text: String, chosen: Encoding, score: Double)?
+            let text = try StrictUTF8.decode(sample, replaceInvalid: false)
+            var best: (encoding: Encoding, score: Double)?
             let repaired = MojibakeRepair.repair(text)
-            if repaired.repairedRuns > 0 {
-                best = (repaired.text, .utf8Mojibake, EncodingScore.score(repaired.text))
-            }
+            if repaired.repairedRuns > 0 { best = (.utf8Mojibake, EncodingScore.score(repaired.text)) }
             if bytes.allSatisfy({ $0 < 0x80 }) {
-                let viqr = try decodeAs(bytes, .viqr, replaceInvalid: false)
-                if viqr != text {
-                    let score = EncodingScore.score(viqr)
-                    if best == nil || score > best?.score ?? 0 { best = (viqr, .viqr, score) }
-                }
+                let viqr = try decodeAs(sample, .viqr, replaceInvalid: false)
+                let score = EncodingScore.score(viqr)
+                if viqr != text && score > best?.score ?? -1 { best = (.viqr, score) }
             }
-            if let best, best.score > EncodingScore.score(text) + rereadMargin { return (best.text, best.chosen) }
-            return (text, .utf8)
-        }
-        var best: (text: String, chosen: Encoding, score: Double)?
-        for candidate in [Encoding.tcvn3, .vni, .viscii, .cp1258] {
-            guard let text = try? decodeAs(bytes, candidate, replaceInvalid: false) else { continue }
-            let score = EncodingScore.score(text)
-            if best == nil || score > best?.score ?? 0 { best = (text, candidate, score) }
-        }
-        if best == nil && replaceInvalid {
-            for candidate in [Encoding.tcvn3, .vni, .viscii, .cp1258, .utf8] {
-                guard let text = try? decodeAs(bytes, candidate, replaceInvalid: true) else { continue }
-                let score = EncodingScore.score(text)
-                if best == nil || score > best?.score ?? 0 { best = (text, candidate, score) }
+            if let best, best.score > EncodingScore.score(text) + rereadMargin {
+                return (try decodeAs(bytes, best.encoding, replaceInvalid: false), best.encoding)
             }
+            return (try decodeAs(bytes, .utf8, replaceInvalid: false), .utf8)
         }
-        if let best { return (best.text, best.chosen) }
+        let legacy: [Encoding] = [.tcvn3, .vni, .viscii, .cp1258]
+        for candidate in rank(legacy, on: sample, replaceInvalid: false) {
+            if let text = try? decodeAs(bytes, candidate, replaceInvalid: false) { return (text, candidate) }
+        }
+        if replaceInvalid, let candidate = rank(legacy + [.utf8], on: sample, replaceInvalid: true).first {
+            return (try decodeAs(bytes, candidate, replaceInvalid: true), candidate)
+        }
         _ = try StrictUTF8.decode(bytes, replaceInvalid: false)  // throws, naming the first invalid byte
         return (String(decoding: bytes, as: UTF8.self), .utf8)
+    }
+
+    /// The candidates that decode `sample`, best score first (ties keep the given order).
+    private static func rank(_ candidates: [Encoding], on sample: [UInt8], replaceInvalid: Bool) -> [Encoding] {
+        var scored: [(encoding: Encoding, score: Double, order: Int)] = []
+        for (order, candidate) in candidates.enumerated() {
+            guard let text = try? decodeAs(sample, candidate, replaceInvalid: replaceInvalid) else { continue }
+            scored.append((candidate, EncodingScore.score(text), order))
+        }
+        return scored.sorted { ($0.score, -$0.order) > ($1.score, -$1.order) }.map(\.encoding)
     }
 }
