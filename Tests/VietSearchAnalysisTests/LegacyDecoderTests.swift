@@ -111,7 +111,7 @@ final class LegacyDecoderTests: XCTestCase {
         XCTAssertNotEqual(result.chosen, .cp1258)
     }
 
-    /// Auto scores a 256 KiB sample, then decodes everything with the winner, or the next best if the
+    /// Auto scores a 64 KiB sample, then decodes everything with the winner, or the next best if the
     /// winner meets an invalid byte after the sample.
     func testAutoOnInputsLargerThanTheSample() throws {
         let vni = try fixture("sentences.vni.txt")

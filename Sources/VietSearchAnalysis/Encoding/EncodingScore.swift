@@ -5,7 +5,7 @@
 /// a wrong one near 0.
 enum EncodingScore {
     /// Only the first `sampleLimit` scalars are scored: enough to decide, and bounded for huge files.
-    static let sampleLimit = 1 << 18
+    static let sampleLimit = 1 << 16
 
     static func score(_ text: String) -> Double {
         var sample = String.UnicodeScalarView()
@@ -17,11 +17,17 @@ enum EncodingScore {
         let tokens = VietnameseAnalyzer().analyze(String(sample)).tokens
         var words = 0
         var marked = 0
-        for token in tokens where token.exact.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) {
-            words += 1
-            if token.exact.unicodeScalars.contains(where: { $0.value >= 0x80 }) && isValidSyllable(token.exact) {
-                marked += 1
+        let tables = AnalysisTables.shared
+        for token in tokens {
+            var hasLetter = false
+            var hasNonASCII = false
+            for scalar in token.exact.unicodeScalars {
+                if tables.kind(of: scalar.value) == .letter { hasLetter = true }
+                if scalar.value >= 0x80 { hasNonASCII = true }
             }
+            guard hasLetter else { continue }
+            words += 1
+            if hasNonASCII && isValidSyllable(token.exact) { marked += 1 }
         }
         let denominator = words + symbols
         return denominator == 0 ? 0 : Double(marked) / Double(denominator)
@@ -35,8 +41,7 @@ enum EncodingScore {
         case 0x300...0x36F:
             return true
         default:
-            return scalar.properties.isAlphabetic && VietnameseVowels.isDistinctlyVietnamese(scalar.value)
-                || Self.plainVietnameseLatin1(scalar.value)
+            return VietnameseVowels.isDistinctlyVietnamese(scalar.value) || Self.plainVietnameseLatin1(scalar.value)
         }
     }
 

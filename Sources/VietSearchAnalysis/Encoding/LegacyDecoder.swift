@@ -33,7 +33,7 @@ public enum LegacyDecoder {
     /// 2. Otherwise each of TCVN3, VNI, VISCII, CP1258 that decodes without an invalid byte is scored and
     ///    the best wins (ties in that order). If none decodes, the UTF-8 error is thrown (or, with
     ///    `replaceInvalid`, the best of the replacing decodings wins).
-    /// Scores are taken on the first `sampleBytes` (256 KiB); the winner decodes the whole input (if it
+    /// Scores are taken on the first `sampleBytes` (64 KiB); the winner decodes the whole input (if it
     /// then meets an invalid byte, the next best that decodes everything is used).
     ///
     /// Invalid bytes throw `LegacyDecodingError` with their offset unless `replaceInvalid`, which puts
@@ -48,29 +48,28 @@ public enum LegacyDecoder {
 
     private static func decodeAs(_ bytes: [UInt8], _ encoding: Encoding,
                                  replaceInvalid: Bool) throws(LegacyDecodingError) -> String {
-        let analyzer = VietnameseAnalyzer()
         switch encoding {
         case .utf8, .auto:
             return try StrictUTF8.decode(bytes, replaceInvalid: replaceInvalid)
         case .utf8Mojibake:
             return MojibakeRepair.repair(try StrictUTF8.decode(bytes, replaceInvalid: replaceInvalid)).text
         case .tcvn3:
-            return analyzer.clean(try IconvDecoder.decode(bytes, from: "TCVN5712-1", encoding: .tcvn3,
+            return composed(try IconvDecoder.decode(bytes, from: "TCVN5712-1", encoding: .tcvn3,
                                                           replaceInvalid: replaceInvalid))
         case .viscii:
             return try IconvDecoder.decode(bytes, from: "VISCII", encoding: .viscii, replaceInvalid: replaceInvalid)
         case .cp1258:
-            return analyzer.clean(try IconvDecoder.decode(bytes, from: "CP1258", encoding: .cp1258,
+            return composed(try IconvDecoder.decode(bytes, from: "CP1258", encoding: .cp1258,
                                                           replaceInvalid: replaceInvalid))
         case .vni:
-            return analyzer.clean(try VNIWindowsDecoder.decode(bytes, replaceInvalid: replaceInvalid))
+            return composed(try VNIWindowsDecoder.decode(bytes, replaceInvalid: replaceInvalid))
         case .viqr:
-            return analyzer.clean(VIQRDecoder.decode(try StrictUTF8.decode(bytes, replaceInvalid: replaceInvalid)))
+            return composed(VIQRDecoder.decode(try StrictUTF8.decode(bytes, replaceInvalid: replaceInvalid)))
         }
     }
 
     /// Bytes `.auto` scores: enough to decide; the winner then decodes the whole input.
-    public static let sampleBytes = 1 << 18
+    public static let sampleBytes = 1 << 16
 
     /// The first `sampleBytes` or so, ending before an ASCII byte, so no UTF-8 sequence, CP1258 letter +
     /// tone or VNI letter + mark is cut.
@@ -79,6 +78,14 @@ public enum LegacyDecoder {
         var end = sampleBytes
         while end > 0 && bytes[end] >= 0x80 { end -= 1 }
         return Array(bytes[..<end])
+    }
+
+    /// NFC with shape marks before tone marks (`VietnameseAnalyzer.clean`), skipped when the text has
+    /// no combining mark (U+0300–U+036F, UTF-8 lead bytes CC and CD), which is most TCVN3 output.
+    private static func composed(_ text: String) -> String {
+        var text = text
+        let hasCombiningMark = text.withUTF8 { $0.contains { $0 == 0xCC || $0 == 0xCD } }
+        return hasCombiningMark ? VietnameseAnalyzer().clean(text) : text
     }
 
     private static func detect(_ bytes: [UInt8], replaceInvalid: Bool) throws -> (text: String, chosen: Encoding) {

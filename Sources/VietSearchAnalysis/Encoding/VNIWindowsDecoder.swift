@@ -16,11 +16,13 @@
 /// (punctuation); a mark byte with no vowel before it, or a Latin-1 letter VNI does not use, is invalid.
 enum VNIWindowsDecoder {
     private enum Entry {
+        case invalid
         case letter(UInt32)
         case marks(shape: UInt32, tone: UInt32)  // combining marks, 0 for none
     }
 
-    private static let table: [UInt8: Entry] = {
+    /// Entries of bytes 0xC0...0xFF.
+    private static let table: [Entry] = {
         let acute: UInt32 = 0x301, grave: UInt32 = 0x300, hook: UInt32 = 0x309, tilde: UInt32 = 0x303
         let dot: UInt32 = 0x323, circumflex: UInt32 = 0x302, breve: UInt32 = 0x306
         let lowercase: [(UInt8, Entry)] = [
@@ -37,12 +39,12 @@ enum VNIWindowsDecoder {
             (0xF2, .letter(0x1ECB)), (0xEE, .letter(0x1EF5)), (0xF1, .letter(0x111)), (0xF4, .letter(0x1A1)),
             (0xF6, .letter(0x1B0)),
         ]
-        var table: [UInt8: Entry] = [:]
+        var table = [Entry](repeating: .invalid, count: 0x40)
         for (byte, entry) in lowercase {
-            table[byte] = entry
+            table[Int(byte - 0xC0)] = entry
             switch entry {
-            case .marks: table[byte - 0x20] = entry
-            case .letter(let scalar): table[byte - 0x20] = .letter(uppercase(scalar))
+            case .marks, .invalid: table[Int(byte - 0xE0)] = entry
+            case .letter(let scalar): table[Int(byte - 0xE0)] = .letter(uppercase(scalar))
             }
         }
         return table
@@ -55,37 +57,38 @@ enum VNIWindowsDecoder {
 
     /// Decoded text, with base + combining marks composed by the caller (`VietnameseAnalyzer.clean`).
     static func decode(_ bytes: [UInt8], replaceInvalid: Bool) throws(LegacyDecodingError) -> String {
-        var output = String.UnicodeScalarView()
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + bytes.count / 2)
         var previousBase: UInt32 = 0  // lowercase base letter the next mark byte may attach to, 0 if none
         for (offset, byte) in bytes.enumerated() {
             if byte < 0x80 {
-                output.append(Unicode.Scalar(byte))
+                output.append(byte)
                 previousBase = UInt32(byte | 0x20)
                 continue
             }
             if byte < 0xC0 {
-                append(Windows1252.scalar(byte), to: &output)
+                appendUTF8(Windows1252.scalar(byte), to: &output)
                 previousBase = 0
                 continue
             }
-            switch table[byte] {
+            switch table[Int(byte - 0xC0)] {
             case .letter(let scalar):
-                append(scalar, to: &output)
+                appendUTF8(scalar, to: &output)
                 previousBase = AnalysisTables.shared.lowercased(scalar)
             case .marks(let shape, let tone) where accepts(base: previousBase, shape: shape):
-                if shape != 0 { append(shape, to: &output) }
-                if tone != 0 { append(tone, to: &output) }
+                if shape != 0 { appendUTF8(shape, to: &output) }
+                if tone != 0 { appendUTF8(tone, to: &output) }
                 previousBase = 0
             default:
                 guard replaceInvalid else {
                     throw LegacyDecodingError(encoding: .vni, byteOffset: offset,
                                               reason: "byte 0x\(StrictUTF8.hex(byte)) is not a VNI letter or follows no vowel")
                 }
-                output.append("\u{FFFD}")
+                appendUTF8(0xFFFD, to: &output)
                 previousBase = 0
             }
         }
-        return String(output)
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Circumflex goes on a e o, breve on a, a tone alone on any vowel (ơ ư included).
@@ -101,7 +104,16 @@ enum VNIWindowsDecoder {
         }
     }
 
-    private static func append(_ value: UInt32, to output: inout String.UnicodeScalarView) {
-        if let scalar = Unicode.Scalar(value) { output.append(scalar) }
+    private static func appendUTF8(_ value: UInt32, to output: inout [UInt8]) {
+        if value < 0x80 {
+            output.append(UInt8(value))
+        } else if value < 0x800 {
+            output.append(UInt8(0xC0 | value >> 6))
+            output.append(UInt8(0x80 | value & 0x3F))
+        } else {
+            output.append(UInt8(0xE0 | value >> 12))
+            output.append(UInt8(0x80 | (value >> 6) & 0x3F))
+            output.append(UInt8(0x80 | value & 0x3F))
+        }
     }
 }

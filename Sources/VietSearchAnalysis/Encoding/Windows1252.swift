@@ -15,9 +15,14 @@ enum Windows1252 {
     }
 
     /// The byte that decodes to `scalar`, nil if none.
-    static func byte(_ scalar: UInt32) -> UInt8? {
+    @inline(__always) static func byte(_ scalar: UInt32) -> UInt8? {
         if scalar < 0x80 || (scalar >= 0xA0 && scalar <= 0xFF) { return UInt8(scalar) }
-        guard let index = high.firstIndex(of: scalar) else { return nil }
-        return UInt8(0x80 + index)
+        if scalar >= 0x2200 { return scalar == 0x20AC || scalar == 0x2122 ? reverseHigh(scalar) : nil }
+        return reverseHigh(scalar)
+    }
+
+    private static func reverseHigh(_ scalar: UInt32) -> UInt8? {
+        for index in 0..<high.count where high[index] == scalar { return UInt8(0x80 + index) }
+        return nil
     }
 }
