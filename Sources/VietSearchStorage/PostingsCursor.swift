@@ -1,30 +1,270 @@
 /// Iterates one term's postings in doc-id order (Lucene's DocIdSetIterator shape): call `nextDoc()`
 /// or `advance(to:)` first; both return `PostingsCursor.noMoreDocs` at the end.
+///
+/// Decodes one 128-doc block at a time into two reused buffers; positions are read lazily, only for
+/// documents whose `positions()` is asked for. Layout: FORMAT.md, "Postings".
 package struct PostingsCursor {
     package static let noMoreDocs = UInt32.max
 
     /// The current document, or `noMoreDocs`; undefined before the first move.
     package private(set) var doc: UInt32 = 0
 
+    private let bytes: FileBytes
+    private let postingsEnd: Int
+    private let positionsStart: Int
+    private let positionsEnd: Int
+    private let documentCount: UInt32
+    private let documentFrequency: Int
+    private let blockCount: Int
+    /// Lists of 128 documents or more start with one skip entry per block; shorter ones with none.
+    private let hasSkipTable: Bool
+    private let skipTable: Int
+    private let blocksStart: Int
+
+    private var block = -1
+    private var blockLength = 0
+    private var indexInBlock = -1
+    private var docs: [UInt32]
+    private var frequencies: [UInt32]
+    private var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
+    /// Where positions of document `positionsDocIndex` of the current block begin.
+    private var positionsOffset = 0
+    private var positionsDocIndex = 0
+
+    /// An exhausted cursor (for a term absent from a segment).
+    package static func empty() -> PostingsCursor {
+        PostingsCursor(emptyOver: noBytes)
+    }
+
+    /// Shared by every empty cursor: a zero-document cursor never touches its bytes.
+    private static let noBytes = FileBytes(name: "(empty)", copying: [])
+
+    private init(emptyOver bytes: FileBytes) {
+        self.bytes = bytes
+        postingsEnd = 0
+        positionsStart = 0
+        positionsEnd = 0
+        documentCount = 0
+        documentFrequency = 0
+        blockCount = 0
+        hasSkipTable = false
+        skipTable = 0
+        blocksStart = 0
+        docs = []
+        frequencies = []
+    }
+
+    init(_ bytes: FileBytes, postings: Range<Int>, positions: Range<Int>, documentCount: UInt32, info: TermInfo) throws {
+        self.bytes = bytes
+        self.postingsEnd = postings.upperBound
+        self.positionsEnd = positions.upperBound
+        self.documentCount = documentCount
+        documentFrequency = Int(info.documentFrequency)
+        blockCount = (documentFrequency + PostingsWriter.blockSize - 1) / PostingsWriter.blockSize
+        hasSkipTable = documentFrequency >= PostingsWriter.blockSize
+        let skipTableSize = hasSkipTable ? blockCount * PostingsWriter.skipEntrySize : 0
+        guard info.documentFrequency <= documentCount,
+              info.postingsOffset <= UInt64(postings.count),
+              UInt64(skipTableSize) <= UInt64(postings.count) - info.postingsOffset,
+              info.positionsOffset <= UInt64(positions.count) else {
+            throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
+                                       reason: "term postings (df \(info.documentFrequency), offset \(info.postingsOffset), positions \(info.positionsOffset)) do not fit their sections")
+        }
+        skipTable = postings.lowerBound + Int(info.postingsOffset)
+        blocksStart = skipTable + skipTableSize
+        positionsStart = positions.lowerBound + Int(info.positionsOffset)
+        docs = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
+        frequencies = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
+    }
+
     /// Moves to the next document.
     package mutating func nextDoc() throws -> UInt32 {
-        throw StorageError.unimplemented("PostingsCursor.nextDoc")
+        if doc == Self.noMoreDocs && block >= 0 { return doc }
+        indexInBlock += 1
+        if indexInBlock >= blockLength {
+            guard block + 1 < blockCount else { return finish() }
+            try load(block: block + 1)
+            indexInBlock = 0
+        }
+        doc = docs[indexInBlock]
+        return doc
     }
 
     /// Moves to the first document >= `target` (using skip entries), never backwards.
     package mutating func advance(to target: UInt32) throws -> UInt32 {
-        throw StorageError.unimplemented("PostingsCursor.advance")
+        if block >= 0 {
+            if doc == Self.noMoreDocs || (indexInBlock >= 0 && doc >= target) { return doc }
+        }
+        if hasSkipTable {
+            var candidate = Swift.max(block, 0)
+            while candidate < blockCount, try lastDoc(ofBlock: candidate) < target { candidate += 1 }
+            guard candidate < blockCount else { return finish() }
+            if candidate != block { try load(block: candidate) }
+        } else if block < 0 {
+            guard blockCount > 0 else { return finish() }
+            try load(block: 0)
+        }
+        if indexInBlock < 0 { indexInBlock = 0 }
+        while indexInBlock < blockLength && docs[indexInBlock] < target { indexInBlock += 1 }
+        guard indexInBlock < blockLength else { return finish() }
+        doc = docs[indexInBlock]
+        return doc
     }
 
     /// Term frequency in the current document.
-    package var termFrequency: UInt32 { 0 }
+    package var termFrequency: UInt32 {
+        indexInBlock >= 0 && indexInBlock < blockLength ? frequencies[indexInBlock] : 0
+    }
 
     /// Positions of the term in the current document, ascending.
     package mutating func positions() throws -> [UInt32] {
-        throw StorageError.unimplemented("PostingsCursor.positions")
+        var result: [UInt32] = []
+        try positions(into: &result)
+        return result
+    }
+
+    /// Replaces `buffer`'s contents with the current document's positions, ascending. Reusing one
+    /// buffer across documents avoids an allocation per document (phrase matching).
+    package mutating func positions(into buffer: inout [UInt32]) throws {
+        buffer.removeAll(keepingCapacity: true)
+        guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return }
+        var reader = ByteReader(bytes, from: positionsOffset, to: positionsEnd)
+        if positionsDocIndex < indexInBlock {
+            var skipped = 0
+            for index in positionsDocIndex..<indexInBlock { skipped += Int(frequencies[index]) }
+            try reader.skipVarints(skipped)
+            positionsOffset = reader.offset
+            positionsDocIndex = indexInBlock
+        }
+        let count = Int(frequencies[indexInBlock])
+        buffer.reserveCapacity(count)
+        var position: UInt64 = 0
+        for index in 0..<count {
+            let start = reader.offset
+            let delta = try reader.readVarint32()
+            guard index == 0 || delta > 0 else { throw reader.corrupt("positions of doc \(doc) are not ascending", at: start) }
+            position += UInt64(delta)
+            guard position <= UInt64(UInt32.max) else { throw reader.corrupt("position overflows 32 bits", at: start) }
+            buffer.append(UInt32(position))
+        }
     }
 
     /// The largest doc id of the current 128-doc block and the block's best (tf, field length) pair,
     /// for block-max pruning (issue 4). Valid after a move.
-    package var blockMaxImpact: (lastDoc: UInt32, termFrequency: UInt32, fieldLength: UInt32) { (0, 0, 0) }
+    package var blockMaxImpact: (lastDoc: UInt32, termFrequency: UInt32, fieldLength: UInt32) {
+        (skipEntry.lastDoc, skipEntry.maxFrequency, skipEntry.minFieldLength)
+    }
+
+    /// Number of documents in the postings list.
+    package var count: Int { documentFrequency }
+
+    private mutating func finish() -> UInt32 {
+        block = Swift.max(block, 0)
+        indexInBlock = blockLength
+        doc = Self.noMoreDocs
+        return doc
+    }
+
+    private func lastDoc(ofBlock index: Int) throws -> UInt32 {
+        var reader = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize, to: blocksStart)
+        return try reader.readUInt32()
+    }
+
+    /// Decodes block `index` into `docs`/`frequencies` and checks it against its skip entry.
+    private mutating func load(block index: Int) throws {
+        var bounds = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
+        var reader: ByteReader
+        if hasSkipTable {
+            let entryOffset = skipTable + index * PostingsWriter.skipEntrySize
+            var entry = ByteReader(bytes, from: entryOffset, to: blocksStart)
+            bounds.lastDoc = try entry.readUInt32()
+            bounds.maxFrequency = try entry.readUInt32()
+            bounds.minFieldLength = try entry.readUInt32()
+            let blockOffset = Int(try entry.readUInt32())
+            let positionsRelative = try entry.readUInt64()
+            guard blockOffset <= postingsEnd - blocksStart,
+                  positionsRelative <= UInt64(positionsEnd - positionsStart) else {
+                throw StorageError.corrupt(file: bytes.name, offset: entryOffset, reason: "skip entry \(index) points outside its section")
+            }
+            reader = ByteReader(bytes, from: blocksStart + blockOffset, to: postingsEnd)
+            positionsOffset = positionsStart + Int(positionsRelative)
+        } else {
+            reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
+            bounds.maxFrequency = try reader.readVarint32()
+            bounds.minFieldLength = try reader.readVarint32()
+            positionsOffset = positionsStart
+        }
+        let previous: Int64 = index == 0 ? -1 : Int64(try lastDoc(ofBlock: index - 1))
+        let length = index == blockCount - 1 ? documentFrequency - index * PostingsWriter.blockSize : PostingsWriter.blockSize
+        let start = reader.offset
+        var current = previous
+        if length == PostingsWriter.blockSize {
+            let deltaWidth = Int(try reader.readUInt8())
+            let frequencyWidth = Int(try reader.readUInt8())
+            guard deltaWidth <= 32, frequencyWidth <= 32 else {
+                throw reader.corrupt("bit width \(deltaWidth)/\(frequencyWidth) exceeds 32", at: start)
+            }
+            try unpack(&reader, width: deltaWidth, into: &docs)
+            try unpack(&reader, width: frequencyWidth, into: &frequencies)
+            // Deltas are ≥ 0, so ids ascend and checking the last against the count checks them all;
+            // 128 deltas of at most 32 bits cannot overflow Int64. Frequencies can only overflow at width 32.
+            var last = current
+            for slot in 0..<length {
+                last += Int64(docs[slot]) + 1
+            }
+            guard last < Int64(documentCount) else {
+                throw reader.corrupt("doc id \(last) in block \(index) is not below the document count \(documentCount)", at: start)
+            }
+            for slot in 0..<length {
+                current += Int64(docs[slot]) + 1
+                docs[slot] = UInt32(truncatingIfNeeded: current)
+            }
+            if frequencyWidth == 32, frequencies.contains(UInt32.max) {
+                throw reader.corrupt("term frequency overflows", at: start)
+            }
+            for slot in 0..<length { frequencies[slot] &+= 1 }
+        } else {
+            for slot in 0..<length {
+                let entryStart = reader.offset
+                let code = try reader.readVarint()
+                current += Int64(code >> 1) + 1
+                guard code >> 1 < UInt64(UInt32.max), current < Int64(documentCount) else {
+                    throw reader.corrupt("doc id in block \(index) is not below the document count \(documentCount)", at: entryStart)
+                }
+                docs[slot] = UInt32(current)
+                if code & 1 == 1 {
+                    frequencies[slot] = 1
+                } else {
+                    frequencies[slot] = try reader.readVarint32()
+                    guard frequencies[slot] >= 2 else {
+                        throw reader.corrupt("explicit term frequency \(frequencies[slot]) below 2", at: entryStart)
+                    }
+                }
+            }
+        }
+        if hasSkipTable {
+            guard current == Int64(bounds.lastDoc) else {
+                throw reader.corrupt("block \(index) ends at doc \(current), its skip entry says \(bounds.lastDoc)", at: start)
+            }
+        } else {
+            bounds.lastDoc = UInt32(current)
+        }
+        block = index
+        blockLength = length
+        indexInBlock = -1
+        skipEntry = bounds
+        positionsDocIndex = 0
+    }
+
+    private func unpack(_ reader: inout ByteReader, width: Int, into values: inout [UInt32]) throws {
+        let size = BitPacking.byteCount(count: PostingsWriter.blockSize, width: width)
+        let start = reader.offset
+        let unpacked = try reader.withBytes(size, "bit-packed block") { source in
+            values.withUnsafeMutableBufferPointer { destination in
+                guard let base = destination.baseAddress else { return false }
+                return BitPacking.unpack(source, count: PostingsWriter.blockSize, width: width, into: base)
+            }
+        }
+        guard unpacked else { throw reader.corrupt("bit-packed block does not decode", at: start) }
+    }
 }

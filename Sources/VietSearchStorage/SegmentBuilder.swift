@@ -31,25 +31,34 @@ package struct DocumentPostings: Sendable {
 /// The in-memory buffer of a segment being built (Tantivy's "segment writer"): accumulates
 /// postings, positions, field lengths and stored fields; `IndexStore.writeSegment` serialises it.
 package final class SegmentBuilder {
-    /// Field names in field-number order.
-    package private(set) var fieldNames: [String] = []
+    /// The format's limits: field numbers are one byte, term lengths fit a u16 (FORMAT.md).
+    package static let maximumFieldCount = 255
+    package static let maximumTermLength = 65_535
+    /// Local doc ids stop below `PostingsCursor.noMoreDocs`.
+    package static let maximumDocumentCount = Int(UInt32.max - 1)
+
+    private(set) var buffer = SegmentBuffer()
 
     package init() {}
 
+    /// Field names in field-number order.
+    package var fieldNames: [String] { buffer.fieldNames }
+
     /// The number for `name`, registering it if new. Throws `.limitExceeded` past 255 fields.
     package func fieldNumber(for name: String) throws -> UInt8 {
-        throw StorageError.unimplemented("SegmentBuilder.fieldNumber")
+        try buffer.fieldNumber(for: name)
     }
 
     /// Adds a document and returns its local doc id (0, 1, 2, … in call order).
+    /// Validates everything first, so a rejected document leaves the buffer unchanged.
     @discardableResult
     package func add(_ document: DocumentPostings) throws -> UInt32 {
-        throw StorageError.unimplemented("SegmentBuilder.add")
+        try buffer.add(document)
     }
 
     /// Documents added so far.
-    package var documentCount: Int { 0 }
+    package var documentCount: Int { buffer.documentCount }
 
     /// Approximate heap bytes held by the buffer; the writer flushes when it passes the budget.
-    package var estimatedMemoryBytes: Int { 0 }
+    package var estimatedMemoryBytes: Int { buffer.estimatedMemoryBytes }
 }

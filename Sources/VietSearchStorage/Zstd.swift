@@ -1,0 +1,50 @@
+import CZstd
+
+/// zstd one-shot compression of stored-field blocks.
+enum Zstd {
+    /// Level 3: zstd's default, a good speed/ratio balance for ~16 KiB blocks.
+    static let level: Int32 = 3
+
+    /// A compression context reused across the blocks of one segment: `ZSTD_compress` would
+    /// allocate and initialise a fresh one (hundreds of KiB of tables) for every 16 KiB block.
+    final class Compressor {
+        private let context: OpaquePointer?
+
+        init() { context = ZSTD_createCCtx() }
+        deinit { ZSTD_freeCCtx(context) }
+
+        func compress(_ input: [UInt8]) throws -> [UInt8] {
+            let bound = ZSTD_compressBound(input.count)
+            var output = [UInt8](repeating: 0, count: bound)
+            let written = output.withUnsafeMutableBytes { destination in
+                input.withUnsafeBytes { source in
+                    context == nil
+                        ? ZSTD_compress(destination.baseAddress, bound, source.baseAddress, input.count, level)
+                        : ZSTD_compressCCtx(context, destination.baseAddress, bound, source.baseAddress, input.count, level)
+                }
+            }
+            if ZSTD_isError(written) != 0 {
+                throw StorageError.limitExceeded("zstd compression failed: \(String(cString: ZSTD_getErrorName(written)))")
+            }
+            output.removeSubrange(written...)
+            return output
+        }
+    }
+
+    /// Decompresses `source` that must expand to exactly `rawSize` bytes; `nil` when it does not
+    /// (corrupt frame, wrong size), so callers can name the file and offset.
+    static func decompress(_ source: UnsafeRawBufferPointer, rawSize: Int) -> [UInt8]? {
+        // No zstd frame expands more than ~32768-fold (a 128 KiB RLE block costs 4 bytes), so a larger
+        // claim is corrupt and must not cause a huge allocation.
+        guard rawSize >= 0, rawSize <= source.count * 32_768 + 1_024 else { return nil }
+        let declared = ZSTD_getFrameContentSize(source.baseAddress, source.count)
+        // ZSTD_CONTENTSIZE_UNKNOWN / _ERROR are the two largest UInt64 values.
+        guard declared < UInt64.max - 1, declared == UInt64(rawSize) else { return nil }
+        var output = [UInt8](repeating: 0, count: rawSize)
+        let produced = output.withUnsafeMutableBytes { destination in
+            ZSTD_decompress(destination.baseAddress, rawSize, source.baseAddress, source.count)
+        }
+        guard ZSTD_isError(produced) == 0, produced == rawSize else { return nil }
+        return output
+    }
+}
