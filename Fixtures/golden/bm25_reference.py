@@ -264,7 +264,7 @@ def seed_document(path):
     chosen = candidates[0] if candidates else None
     for i in candidates:
         words = lines[i].split()
-        if len(words) >= 6 and sum(any(c.isdigit() for c in w) for w in words) <= 0.4 * len(words):
+        if len(words) >= 6 and sum(any("0" <= c <= "9" for c in w) for w in words) <= 0.4 * len(words):
             chosen = i
             break
     title = lines[chosen] if chosen is not None else ""
