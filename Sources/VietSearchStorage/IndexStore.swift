@@ -1,60 +1,136 @@
+import Foundation
+
 /// Where an index lives: a directory of files (memory-mapped for reading) or, for tests and
 /// ephemeral use, a set of in-memory buffers with the same bytes. Both behave identically.
 package final class IndexStore: @unchecked Sendable {
+    private let backend: any StoreBackend
+
+    /// Old manifests kept after a commit (the newest ones), so a reader opening during a commit
+    /// still finds the one it listed.
+    static let manifestsKept = 2
+
+    private init(backend: any StoreBackend) { self.backend = backend }
+
     /// The directory path, or nil for an in-memory store.
-    package var path: String? { nil }
+    package var path: String? { backend.path }
 
     /// Opens the index directory at `path`. With `createIfMissing`, creates the directory (and parents)
     /// when absent; otherwise a missing or non-index directory throws `.notAnIndex`.
+    /// A created index gets an empty generation-0 manifest, which is what marks a directory as an index.
     package static func openDirectory(at path: String, createIfMissing: Bool) throws -> IndexStore {
-        throw StorageError.unimplemented("IndexStore.openDirectory")
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists && !isDirectory.boolValue { throw StorageError.notAnIndex(path: path) }
+        if !exists {
+            guard createIfMissing else { throw StorageError.notAnIndex(path: path) }
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw StorageError.io(path: path, operation: "create directory", errno: Int32((error as NSError).code))
+            }
+        }
+        let store = IndexStore(backend: DirectoryBackend(directory: path))
+        let names = try store.backend.fileNames()
+        if names.contains(where: { Manifest.generation(fromFileName: $0) != nil }) { return store }
+        guard createIfMissing, names.allSatisfy({ $0 == DirectoryBackend.lockFileName }) else {
+            throw StorageError.notAnIndex(path: path)
+        }
+        try store.publish(Manifest.empty)
+        return store
     }
 
     /// A new, empty in-memory store.
-    package static func inMemory() -> IndexStore { IndexStore() }
+    package static func inMemory() -> IndexStore { IndexStore(backend: MemoryBackend()) }
 
     /// The newest committed manifest; `Manifest.empty` for an index that never committed.
     /// A corrupt newest manifest throws `.corrupt` naming it (it does not silently fall back).
     package func readManifest() throws -> Manifest {
-        throw StorageError.unimplemented("IndexStore.readManifest")
+        guard let newest = try manifestGenerations().last else { return Manifest.empty }
+        return try Manifest.decode(try backend.read(Manifest.fileName(generation: newest)))
+    }
+
+    /// Generations of the manifest files present, ascending.
+    private func manifestGenerations() throws -> [UInt64] {
+        try backend.fileNames().compactMap { Manifest.generation(fromFileName: $0) }.sorted()
     }
 
     /// Takes the exclusive writer lock (a `write.lock` file with flock, holding the owner's pid).
     /// Throws `.locked` when another writer, in this or another process, holds it.
     package func lockForWriting() throws -> WriterLock {
-        throw StorageError.unimplemented("IndexStore.lockForWriting")
+        try backend.lock()
     }
 
     /// Serialises `builder` as a new segment file and fsyncs it. Not yet visible to readers:
     /// it becomes live only when a manifest naming it is committed.
     package func writeSegment(_ builder: SegmentBuilder) throws -> SegmentMeta {
-        throw StorageError.unimplemented("IndexStore.writeSegment")
+        let id = SegmentID.random()
+        let (bytes, checksum) = try SegmentWriter.serialize(builder, id: id)
+        let name = Manifest.segmentFileName(id)
+        try backend.writeDurably(name, bytes)
+        return SegmentMeta(id: id, documentCount: UInt32(builder.documentCount), fileName: name,
+                           fileSize: UInt64(bytes.count), checksum: checksum)
     }
 
     /// Publishes `manifest` atomically: write to a temporary name, fsync, rename, fsync the directory.
-    /// `manifest.generation` must be greater than the current one.
+    /// `manifest.generation` must be greater than the current one. Then prunes manifests beyond the
+    /// newest `manifestsKept`.
     package func commit(_ manifest: Manifest) throws {
-        throw StorageError.unimplemented("IndexStore.commit")
+        let current = try manifestGenerations().last ?? 0
+        guard manifest.generation > current else {
+            throw StorageError.limitExceeded("commit generation \(manifest.generation) is not above the current \(current)")
+        }
+        for segment in manifest.segments where segment.fileName != Manifest.segmentFileName(segment.id) {
+            throw StorageError.limitExceeded("segment file name \(segment.fileName) does not match its id")
+        }
+        try publish(manifest)
+        let generations = try manifestGenerations()
+        for old in generations.dropLast(Self.manifestsKept) {
+            try backend.remove(Manifest.fileName(generation: old))
+        }
+    }
+
+    private func publish(_ manifest: Manifest) throws {
+        let name = Manifest.fileName(generation: manifest.generation)
+        try backend.writeDurably(name + ".tmp", manifest.encoded())
+        try backend.renameDurably(name + ".tmp", to: name)
     }
 
     /// Opens a committed segment: maps the file and checks header, footer, size and id (cheap, no full read).
     package func openSegment(_ meta: SegmentMeta) throws -> SegmentReader {
-        throw StorageError.unimplemented("IndexStore.openSegment")
+        guard meta.fileName == Manifest.segmentFileName(meta.id) else {
+            throw StorageError.corrupt(file: meta.fileName, offset: 0, reason: "segment file name does not match its id")
+        }
+        return try SegmentReader(meta: meta, bytes: try backend.read(meta.fileName))
     }
 
     /// Deletes segment and temporary files that `manifest` does not reference (after a rollback or
-    /// a failed commit). Never touches files a committed manifest names.
+    /// a failed commit). Never touches files a committed manifest names: segments listed by any
+    /// manifest still present are kept too.
     package func removeUnreferencedFiles(keeping manifest: Manifest) throws {
-        throw StorageError.unimplemented("IndexStore.removeUnreferencedFiles")
+        var referenced = Set(manifest.segments.map(\.fileName))
+        let names = try backend.fileNames()
+        for name in names where Manifest.generation(fromFileName: name) != nil {
+            for segment in try Manifest.decode(try backend.read(name)).segments { referenced.insert(segment.fileName) }
+        }
+        for name in names {
+            let isSegment = name.hasPrefix("seg-") && name.hasSuffix(".vss")
+            let isTemporary = name.hasSuffix(".tmp")
+            if (isSegment && !referenced.contains(name)) || isTemporary { try backend.remove(name) }
+        }
     }
 
     /// Names and sizes of every file in the store, for `stats`.
     package func listFiles() throws -> [(name: String, size: UInt64)] {
-        throw StorageError.unimplemented("IndexStore.listFiles")
+        try backend.fileNames().map { ($0, try backend.size(of: $0)) }
     }
-}
 
-/// The held writer lock; released by `release()` or when the value is deinitialised.
-package final class WriterLock: @unchecked Sendable {
-    package func release() {}
+    /// Raw bytes of a file (tests and `check` tooling).
+    package func fileBytes(_ name: String) throws -> [UInt8] {
+        try backend.read(name).copyBytes()
+    }
+
+    /// Replaces a file's bytes without any durability step (tests use it to corrupt files).
+    package func overwriteFile(_ name: String, with bytes: [UInt8]) throws {
+        try backend.writeDurably(name, bytes)
+    }
 }

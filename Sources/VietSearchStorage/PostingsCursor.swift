@@ -1,30 +1,217 @@
 /// Iterates one term's postings in doc-id order (Lucene's DocIdSetIterator shape): call `nextDoc()`
 /// or `advance(to:)` first; both return `PostingsCursor.noMoreDocs` at the end.
+///
+/// Decodes one 128-doc block at a time into two reused buffers; positions are read lazily, only for
+/// documents whose `positions()` is asked for. Layout: FORMAT.md, "Postings".
 package struct PostingsCursor {
     package static let noMoreDocs = UInt32.max
 
     /// The current document, or `noMoreDocs`; undefined before the first move.
     package private(set) var doc: UInt32 = 0
 
+    private let bytes: FileBytes
+    private let postingsEnd: Int
+    private let positionsStart: Int
+    private let positionsEnd: Int
+    private let documentCount: UInt32
+    private let documentFrequency: Int
+    private let blockCount: Int
+    private let skipTable: Int
+    private let blocksStart: Int
+
+    private var block = -1
+    private var blockLength = 0
+    private var indexInBlock = -1
+    private var docs: [UInt32]
+    private var frequencies: [UInt32]
+    private var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
+    /// Where positions of document `positionsDocIndex` of the current block begin.
+    private var positionsOffset = 0
+    private var positionsDocIndex = 0
+
+    /// An exhausted cursor (for a term absent from a segment).
+    package static func empty() -> PostingsCursor {
+        // A zero-document cursor never touches its bytes.
+        PostingsCursor(emptyOver: FileBytes(name: "(empty)", copying: []))
+    }
+
+    private init(emptyOver bytes: FileBytes) {
+        self.bytes = bytes
+        postingsEnd = 0
+        positionsStart = 0
+        positionsEnd = 0
+        documentCount = 0
+        documentFrequency = 0
+        blockCount = 0
+        skipTable = 0
+        blocksStart = 0
+        docs = []
+        frequencies = []
+    }
+
+    init(_ bytes: FileBytes, postings: Range<Int>, positions: Range<Int>, documentCount: UInt32, info: TermInfo) throws {
+        self.bytes = bytes
+        self.postingsEnd = postings.upperBound
+        self.positionsEnd = positions.upperBound
+        self.documentCount = documentCount
+        documentFrequency = Int(info.documentFrequency)
+        blockCount = (documentFrequency + PostingsWriter.blockSize - 1) / PostingsWriter.blockSize
+        guard info.documentFrequency <= documentCount,
+              info.postingsOffset <= UInt64(postings.count),
+              UInt64(blockCount * PostingsWriter.skipEntrySize) <= UInt64(postings.count) - info.postingsOffset,
+              info.positionsOffset <= UInt64(positions.count) else {
+            throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
+                                       reason: "term postings (df \(info.documentFrequency), offset \(info.postingsOffset), positions \(info.positionsOffset)) do not fit their sections")
+        }
+        skipTable = postings.lowerBound + Int(info.postingsOffset)
+        blocksStart = skipTable + blockCount * PostingsWriter.skipEntrySize
+        positionsStart = positions.lowerBound + Int(info.positionsOffset)
+        docs = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
+        frequencies = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
+    }
+
     /// Moves to the next document.
     package mutating func nextDoc() throws -> UInt32 {
-        throw StorageError.unimplemented("PostingsCursor.nextDoc")
+        if doc == Self.noMoreDocs && block >= 0 { return doc }
+        indexInBlock += 1
+        if indexInBlock >= blockLength {
+            guard block + 1 < blockCount else { return finish() }
+            try load(block: block + 1)
+            indexInBlock = 0
+        }
+        doc = docs[indexInBlock]
+        return doc
     }
 
     /// Moves to the first document >= `target` (using skip entries), never backwards.
     package mutating func advance(to target: UInt32) throws -> UInt32 {
-        throw StorageError.unimplemented("PostingsCursor.advance")
+        if block >= 0 {
+            if doc == Self.noMoreDocs || (indexInBlock >= 0 && doc >= target) { return doc }
+        }
+        var candidate = Swift.max(block, 0)
+        while candidate < blockCount, try lastDoc(ofBlock: candidate) < target { candidate += 1 }
+        guard candidate < blockCount else { return finish() }
+        if candidate != block { try load(block: candidate) }
+        if indexInBlock < 0 { indexInBlock = 0 }
+        while indexInBlock < blockLength && docs[indexInBlock] < target { indexInBlock += 1 }
+        guard indexInBlock < blockLength else { return finish() }
+        doc = docs[indexInBlock]
+        return doc
     }
 
     /// Term frequency in the current document.
-    package var termFrequency: UInt32 { 0 }
+    package var termFrequency: UInt32 {
+        indexInBlock >= 0 && indexInBlock < blockLength ? frequencies[indexInBlock] : 0
+    }
 
     /// Positions of the term in the current document, ascending.
     package mutating func positions() throws -> [UInt32] {
-        throw StorageError.unimplemented("PostingsCursor.positions")
+        guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return [] }
+        var reader = ByteReader(bytes, from: positionsOffset, to: positionsEnd)
+        if positionsDocIndex < indexInBlock {
+            var skipped = 0
+            for index in positionsDocIndex..<indexInBlock { skipped += Int(frequencies[index]) }
+            try reader.skipVarints(skipped)
+            positionsOffset = reader.offset
+            positionsDocIndex = indexInBlock
+        }
+        let count = Int(frequencies[indexInBlock])
+        var result = [UInt32]()
+        result.reserveCapacity(count)
+        var position: UInt64 = 0
+        for index in 0..<count {
+            let start = reader.offset
+            let delta = try reader.readVarint32()
+            guard index == 0 || delta > 0 else { throw reader.corrupt("positions of doc \(doc) are not ascending", at: start) }
+            position += UInt64(delta)
+            guard position <= UInt64(UInt32.max) else { throw reader.corrupt("position overflows 32 bits", at: start) }
+            result.append(UInt32(position))
+        }
+        return result
     }
 
     /// The largest doc id of the current 128-doc block and the block's best (tf, field length) pair,
     /// for block-max pruning (issue 4). Valid after a move.
-    package var blockMaxImpact: (lastDoc: UInt32, termFrequency: UInt32, fieldLength: UInt32) { (0, 0, 0) }
+    package var blockMaxImpact: (lastDoc: UInt32, termFrequency: UInt32, fieldLength: UInt32) {
+        (skipEntry.lastDoc, skipEntry.maxFrequency, skipEntry.minFieldLength)
+    }
+
+    /// Number of documents in the postings list.
+    package var count: Int { documentFrequency }
+
+    private mutating func finish() -> UInt32 {
+        block = Swift.max(block, 0)
+        indexInBlock = blockLength
+        doc = Self.noMoreDocs
+        return doc
+    }
+
+    private func lastDoc(ofBlock index: Int) throws -> UInt32 {
+        var reader = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize, to: blocksStart)
+        return try reader.readUInt32()
+    }
+
+    /// Decodes block `index` into `docs`/`frequencies` and checks it against its skip entry.
+    private mutating func load(block index: Int) throws {
+        let entryOffset = skipTable + index * PostingsWriter.skipEntrySize
+        var entry = ByteReader(bytes, from: entryOffset, to: blocksStart)
+        let last = try entry.readUInt32()
+        let maxFrequency = try entry.readUInt32()
+        let minFieldLength = try entry.readUInt32()
+        let blockOffset = Int(try entry.readUInt32())
+        let positionsRelative = try entry.readUInt64()
+        let previous: Int64 = index == 0 ? -1 : Int64(try lastDoc(ofBlock: index - 1))
+        guard blockOffset <= postingsEnd - blocksStart,
+              positionsRelative <= UInt64(positionsEnd - positionsStart) else {
+            throw StorageError.corrupt(file: bytes.name, offset: entryOffset, reason: "skip entry \(index) points outside its section")
+        }
+        let length = index == blockCount - 1 ? documentFrequency - index * PostingsWriter.blockSize : PostingsWriter.blockSize
+        var reader = ByteReader(bytes, from: blocksStart + blockOffset, to: postingsEnd)
+        let start = reader.offset
+        if length == PostingsWriter.blockSize {
+            let deltaWidth = Int(try reader.readUInt8())
+            let frequencyWidth = Int(try reader.readUInt8())
+            guard deltaWidth <= 32, frequencyWidth <= 32 else {
+                throw reader.corrupt("bit width \(deltaWidth)/\(frequencyWidth) exceeds 32", at: start)
+            }
+            try unpack(&reader, width: deltaWidth, into: &docs)
+            try unpack(&reader, width: frequencyWidth, into: &frequencies)
+        } else {
+            for slot in 0..<length {
+                docs[slot] = try reader.readVarint32()
+                frequencies[slot] = try reader.readVarint32()
+            }
+        }
+        var current = previous
+        for slot in 0..<length {
+            current += Int64(docs[slot]) + 1
+            guard current < Int64(documentCount) else {
+                throw reader.corrupt("doc id \(current) in block \(index) is not below the document count \(documentCount)", at: start)
+            }
+            docs[slot] = UInt32(current)
+            guard frequencies[slot] < UInt32.max else { throw reader.corrupt("term frequency overflows", at: start) }
+            frequencies[slot] += 1
+        }
+        guard current == Int64(last) else {
+            throw reader.corrupt("block \(index) ends at doc \(current), its skip entry says \(last)", at: start)
+        }
+        block = index
+        blockLength = length
+        indexInBlock = -1
+        skipEntry = (last, maxFrequency, minFieldLength)
+        positionsOffset = positionsStart + Int(positionsRelative)
+        positionsDocIndex = 0
+    }
+
+    private func unpack(_ reader: inout ByteReader, width: Int, into values: inout [UInt32]) throws {
+        let size = BitPacking.byteCount(count: PostingsWriter.blockSize, width: width)
+        let start = reader.offset
+        let unpacked = try reader.withBytes(size, "bit-packed block") { source in
+            values.withUnsafeMutableBufferPointer { destination in
+                guard let base = destination.baseAddress else { return false }
+                return BitPacking.unpack(source, count: PostingsWriter.blockSize, width: width, into: base)
+            }
+        }
+        guard unpacked else { throw reader.corrupt("bit-packed block does not decode", at: start) }
+    }
 }

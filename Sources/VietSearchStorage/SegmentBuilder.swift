@@ -28,28 +28,157 @@ package struct DocumentPostings: Sendable {
     }
 }
 
+/// A term as the segment knows it: field number plus opaque bytes. Sorted by field, then bytes.
+struct TermKey: Hashable {
+    var field: UInt8
+    var bytes: [UInt8]
+
+    static func precedes(_ lhs: TermKey, _ rhs: TermKey) -> Bool {
+        lhs.field != rhs.field ? lhs.field < rhs.field : lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+    }
+}
+
+/// The growing postings of one term: parallel doc/frequency arrays and a flat positions array
+/// (the positions of `docs[i]` are the next `frequencies[i]` entries).
+struct TermPostingsBuffer {
+    var docs: [UInt32] = []
+    var frequencies: [UInt32] = []
+    var positions: [UInt32] = []
+}
+
 /// The in-memory buffer of a segment being built (Tantivy's "segment writer"): accumulates
 /// postings, positions, field lengths and stored fields; `IndexStore.writeSegment` serialises it.
 package final class SegmentBuilder {
+    /// The format's limits: field numbers are one byte, term lengths fit a u16 (FORMAT.md).
+    package static let maximumFieldCount = 255
+    package static let maximumTermLength = 65_535
+    /// Local doc ids stop below `PostingsCursor.noMoreDocs`.
+    package static let maximumDocumentCount = Int(UInt32.max - 1)
+
     /// Field names in field-number order.
     package private(set) var fieldNames: [String] = []
+    private var fieldNumbers: [String: UInt8] = [:]
+
+    private var termIDs: [TermKey: Int] = [:]
+    private(set) var termKeys: [TermKey] = []
+    private(set) var termPostings: [TermPostingsBuffer] = []
+    /// `fieldLengths[field][doc]`.
+    private(set) var fieldLengths: [[UInt32]] = []
+    /// Stored fields of every document, serialised back to back (FORMAT.md, "Stored document").
+    private(set) var storedBytes: [UInt8] = []
+    /// End offset in `storedBytes` of each document.
+    private(set) var storedDocumentEnds: [Int] = []
+
+    /// Reused between `add` calls so a document costs no allocation beyond array growth.
+    private var scratch: [(term: Int, position: UInt32)] = []
+    /// Heap bytes held by posting arrays, tracked by capacity as they grow.
+    private var postingArrayBytes = 0
+    /// Bytes held by term keys and per-term bookkeeping.
+    private var termBytes = 0
 
     package init() {}
 
     /// The number for `name`, registering it if new. Throws `.limitExceeded` past 255 fields.
     package func fieldNumber(for name: String) throws -> UInt8 {
-        throw StorageError.unimplemented("SegmentBuilder.fieldNumber")
+        if let number = fieldNumbers[name] { return number }
+        guard fieldNames.count < Self.maximumFieldCount else {
+            throw StorageError.limitExceeded("more than \(Self.maximumFieldCount) fields (adding \"\(name)\")")
+        }
+        let number = UInt8(fieldNames.count)
+        fieldNames.append(name)
+        fieldNumbers[name] = number
+        fieldLengths.append([UInt32](repeating: 0, count: documentCount))
+        return number
     }
 
     /// Adds a document and returns its local doc id (0, 1, 2, … in call order).
+    /// Validates everything first, so a rejected document leaves the buffer unchanged.
     @discardableResult
     package func add(_ document: DocumentPostings) throws -> UInt32 {
-        throw StorageError.unimplemented("SegmentBuilder.add")
+        guard documentCount < Self.maximumDocumentCount else {
+            throw StorageError.limitExceeded("more than \(Self.maximumDocumentCount) documents in one segment")
+        }
+        guard document.fieldLengths.count <= fieldNames.count else {
+            throw StorageError.limitExceeded("document has \(document.fieldLengths.count) field lengths but only \(fieldNames.count) fields are registered")
+        }
+        for occurrence in document.occurrences {
+            guard Int(occurrence.field) < fieldNames.count else {
+                throw StorageError.limitExceeded("field number \(occurrence.field) is not registered (use fieldNumber(for:))")
+            }
+            guard occurrence.term.count <= Self.maximumTermLength else {
+                throw StorageError.limitExceeded("term of \(occurrence.term.count) bytes (maximum \(Self.maximumTermLength))")
+            }
+        }
+        let doc = UInt32(documentCount)
+
+        scratch.removeAll(keepingCapacity: true)
+        for occurrence in document.occurrences {
+            let key = TermKey(field: occurrence.field, bytes: occurrence.term)
+            let term: Int
+            if let known = termIDs[key] {
+                term = known
+            } else {
+                term = termKeys.count
+                termIDs[key] = term
+                termKeys.append(key)
+                termPostings.append(TermPostingsBuffer())
+                // Key bytes twice (dictionary + key list share storage, but hashing tables add overhead)
+                // plus three empty array headers and dictionary slot.
+                termBytes += occurrence.term.count + 160
+            }
+            scratch.append((term, occurrence.position))
+        }
+        scratch.sort { $0.term != $1.term ? $0.term < $1.term : $0.position < $1.position }
+
+        var index = 0
+        while index < scratch.count {
+            let term = scratch[index].term
+            let before = capacityBytes(termPostings[term])
+            var frequency: UInt32 = 0
+            var previous: UInt32? = nil
+            while index < scratch.count && scratch[index].term == term {
+                let position = scratch[index].position
+                if position != previous {
+                    termPostings[term].positions.append(position)
+                    frequency += 1
+                    previous = position
+                }
+                index += 1
+            }
+            termPostings[term].docs.append(doc)
+            termPostings[term].frequencies.append(frequency)
+            postingArrayBytes += capacityBytes(termPostings[term]) - before
+        }
+
+        for field in 0..<fieldLengths.count {
+            fieldLengths[field].append(field < document.fieldLengths.count ? document.fieldLengths[field] : 0)
+        }
+
+        storedBytes.appendVarint(document.stored.count)
+        for field in document.stored {
+            storedBytes.appendLengthPrefixed(Array(field.name.utf8))
+            storedBytes.appendLengthPrefixed(Array(field.value.utf8))
+        }
+        storedDocumentEnds.append(storedBytes.count)
+        return doc
+    }
+
+    private func capacityBytes(_ buffer: TermPostingsBuffer) -> Int {
+        4 * (buffer.docs.capacity + buffer.frequencies.capacity + buffer.positions.capacity)
     }
 
     /// Documents added so far.
-    package var documentCount: Int { 0 }
+    package var documentCount: Int { storedDocumentEnds.count }
 
     /// Approximate heap bytes held by the buffer; the writer flushes when it passes the budget.
-    package var estimatedMemoryBytes: Int { 0 }
+    /// Counts array capacities (not just counts), per-term overhead, field lengths and stored bytes.
+    package var estimatedMemoryBytes: Int {
+        postingArrayBytes + termBytes + storedBytes.capacity + 8 * storedDocumentEnds.capacity
+            + 4 * fieldLengths.count * Swift.max(documentCount, 1) + 24 * scratch.capacity
+    }
+
+    /// Term indices in dictionary order (field, then bytes).
+    func sortedTermIndices() -> [Int] {
+        termKeys.indices.sorted { TermKey.precedes(termKeys[$0], termKeys[$1]) }
+    }
 }

@@ -23,55 +23,104 @@ package struct SegmentComponentSizes: Sendable {
 /// threads; keeps its mapping alive as long as it (or a cursor from it) exists.
 package final class SegmentReader: @unchecked Sendable {
     package let meta: SegmentMeta
+    let bytes: FileBytes
+    let layout: SegmentLayout
+    let dictionary: TermDictionary
+    private let lengths: FieldLengthsReader
+    let stored: StoredFieldsReader
+    private let fieldNumbers: [String: UInt8]
 
-    init(meta: SegmentMeta) { self.meta = meta }
+    /// Checks header, footer, size, id and document count against `meta` and parses the section
+    /// table and segment info; reads nothing else.
+    init(meta: SegmentMeta, bytes: FileBytes) throws {
+        self.meta = meta
+        self.bytes = bytes
+        let id = try FileFormat.checkHeader(bytes, expecting: .segment)
+        guard UInt64(bytes.count) == meta.fileSize else {
+            throw StorageError.corrupt(file: bytes.name, offset: bytes.count,
+                                       reason: "file has \(bytes.count) bytes, the manifest says \(meta.fileSize) (truncated or replaced?)")
+        }
+        guard id == meta.id.bytes else {
+            throw StorageError.corrupt(file: bytes.name, offset: 12,
+                                       reason: "segment id does not match the manifest (file copied from another segment?)")
+        }
+        let checksum = try FileFormat.checkFooter(bytes)
+        guard checksum == meta.checksum else {
+            throw StorageError.corrupt(file: bytes.name, offset: bytes.count - 4,
+                                       reason: "footer checksum \(FileFormat.hex(checksum)) differs from the manifest's \(FileFormat.hex(meta.checksum))")
+        }
+        layout = try SegmentLayout.parse(bytes)
+        guard layout.documentCount == meta.documentCount else {
+            throw StorageError.corrupt(file: bytes.name, offset: layout.range(.segmentInfo).lowerBound,
+                                       reason: "segment holds \(layout.documentCount) documents, the manifest says \(meta.documentCount)")
+        }
+        dictionary = try TermDictionary(bytes, blocks: layout.range(.termBlocks), index: layout.range(.termIndex))
+        lengths = try FieldLengthsReader(bytes, section: layout.range(.fieldLengths),
+                                         documentCount: Int(layout.documentCount), fieldCount: layout.fields.count)
+        stored = try StoredFieldsReader(bytes, blocks: layout.range(.storedBlocks), index: layout.range(.storedIndex),
+                                        documentCount: layout.documentCount)
+        var numbers: [String: UInt8] = [:]
+        for (number, field) in layout.fields.enumerated() { numbers[field.name] = UInt8(number) }
+        fieldNumbers = numbers
+    }
 
     package var documentCount: UInt32 { meta.documentCount }
 
     /// Field names in field-number order.
-    package var fieldNames: [String] { [] }
+    package var fieldNames: [String] { layout.fields.map(\.name) }
 
     /// The field number of `name` in this segment, nil if no document of the segment has it.
-    package func fieldNumber(named name: String) -> UInt8? { nil }
+    package func fieldNumber(named name: String) -> UInt8? { fieldNumbers[name] }
 
     /// Sum over the segment's documents of the field's length (for avgdl).
-    package func sumOfFieldLengths(field: UInt8) -> UInt64 { 0 }
+    package func sumOfFieldLengths(field: UInt8) -> UInt64 {
+        Int(field) < layout.fields.count ? layout.fields[Int(field)].sumOfLengths : 0
+    }
 
     /// Number of distinct terms of the field.
-    package func termCount(field: UInt8) -> UInt64 { 0 }
+    package func termCount(field: UInt8) -> UInt64 {
+        Int(field) < layout.fields.count ? layout.fields[Int(field)].termCount : 0
+    }
 
     /// Exact length of `field` in `doc`.
     package func fieldLength(field: UInt8, doc: UInt32) throws -> UInt32 {
-        throw StorageError.unimplemented("SegmentReader.fieldLength")
+        try lengths.length(field: field, doc: doc)
     }
 
     /// Exact lookup; nil if the field does not have the term. Does not scan the dictionary.
     package func termInfo(field: UInt8, term: [UInt8]) throws -> TermInfo? {
-        throw StorageError.unimplemented("SegmentReader.termInfo")
+        var key = [field]
+        key.append(contentsOf: term)
+        return try dictionary.lookup(key)
     }
 
     /// Terms of the field starting with `prefix`, in byte order, at most `limit` of them.
     package func terms(field: UInt8, prefix: [UInt8], limit: Int) throws -> [(term: [UInt8], info: TermInfo)] {
-        throw StorageError.unimplemented("SegmentReader.terms")
+        var key = [field]
+        key.append(contentsOf: prefix)
+        return try dictionary.scan(prefix: key, limit: limit).map { (Array($0.key.dropFirst()), $0.info) }
     }
 
     /// A cursor over the term's postings.
     package func postings(_ info: TermInfo) throws -> PostingsCursor {
-        throw StorageError.unimplemented("SegmentReader.postings")
+        try PostingsCursor(bytes, postings: layout.range(.postings), positions: layout.range(.positions),
+                           documentCount: layout.documentCount, info: info)
     }
 
     /// The stored fields of `doc`, exactly as added.
     package func storedFields(doc: UInt32) throws -> [StoredField] {
-        throw StorageError.unimplemented("SegmentReader.storedFields")
-    }
-
-    /// Full verification for `check`: whole-file CRC, then every structure decoded and cross-checked.
-    package func verify() throws {
-        throw StorageError.unimplemented("SegmentReader.verify")
+        try stored.document(doc)
     }
 
     /// Bytes per component.
     package var componentSizes: SegmentComponentSizes {
-        SegmentComponentSizes(termDictionary: 0, postings: 0, positions: 0, fieldLengths: 0, storedFields: 0, other: 0)
+        let termDictionary = layout.range(.termBlocks).count + layout.range(.termIndex).count
+        let postings = layout.range(.postings).count
+        let positions = layout.range(.positions).count
+        let fieldLengths = layout.range(.fieldLengths).count
+        let storedFields = layout.range(.storedBlocks).count + layout.range(.storedIndex).count
+        let other = bytes.count - termDictionary - postings - positions - fieldLengths - storedFields
+        return SegmentComponentSizes(termDictionary: termDictionary, postings: postings, positions: positions,
+                                     fieldLengths: fieldLengths, storedFields: storedFields, other: other)
     }
 }

@@ -1,0 +1,155 @@
+/// Cuts cleaned text into tokens (VIETNAMESE.md §6) and keys them.
+///
+/// A chunk is a run of word scalars (letters, digits, marks) where single connectors `. , / : -` may
+/// join segments. Within a chunk:
+/// - digit segments joined by any connector form one number token (`13/09/2022`, `2.500.000`, `3,5`);
+/// - all-caps letter segments joined by `-` or `.` are an abbreviation: each part is a token, and the
+///   joined form (`QS-QP` → `qsqp`) is stacked on the last part's position;
+/// - every other segment is its own token, so other hyphenated or dotted words split (`a-lô`, `Covid-19`,
+///   e-mail addresses and URLs at their punctuation).
+/// Connectors at the ends of a chunk, doubled connectors and all other punctuation only separate
+/// (`2022.` → `2022`). Apostrophes separate too (`l'État` → `l`, `état`).
+struct TokenStream {
+    private let tables: AnalysisTables
+    private let text: CleanedText
+    private let original: UnsafeBufferPointer<UInt8>
+    private var keys: KeyBuilder
+    private var segments: [Segment] = []
+    private(set) var tokens: [Token] = []
+    /// Next free position; after `run()`, the number of positions.
+    private(set) var position = 0
+
+    /// A run of word scalars `from..<to` in the cleaned text, and the connector that precedes it in its
+    /// chunk (0 for the first segment).
+    private struct Segment {
+        var from: Int
+        var to: Int
+        var joiner: UInt32
+    }
+
+    init(text: CleanedText, original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables) {
+        self.tables = tables
+        self.text = text
+        self.original = original
+        self.keys = KeyBuilder(tables: tables)
+        tokens.reserveCapacity(text.count / 4)
+    }
+
+    mutating func run() {
+        var index = 0
+        let count = text.count
+        while index < count {
+            guard text.kinds[index].isWordPart else {
+                index += 1
+                continue
+            }
+            segments.removeAll(keepingCapacity: true)
+            var joiner: UInt32 = 0
+            while true {
+                let from = index
+                while index < count && text.kinds[index].isWordPart { index += 1 }
+                segments.append(Segment(from: from, to: index, joiner: joiner))
+                guard index + 1 < count, text.kinds[index] == .connector, text.kinds[index + 1].isWordPart
+                else { break }
+                joiner = text.scalars[index]
+                index += 1
+            }
+            emitChunk()
+        }
+    }
+
+    private mutating func emitChunk() {
+        var first = 0
+        while first < segments.count {
+            let segment = segments[first]
+            var last = first
+            if isAllDigits(segment) {
+                while last + 1 < segments.count && isAllDigits(segments[last + 1]) { last += 1 }
+                emit(from: segment.from, to: segments[last].to)
+            } else if isCapitalLetters(segment) {
+                while last + 1 < segments.count && isAbbreviationJoiner(segments[last + 1].joiner)
+                        && isCapitalLetters(segments[last + 1]) { last += 1 }
+                for part in first...last { emit(from: segments[part].from, to: segments[part].to) }
+                if last > first { emitJoinedForm(segments[first...last]) }
+            } else {
+                emitWord(segment)
+            }
+            first = last + 1
+        }
+    }
+
+    /// A segment mixing letters and digits is a code and stays whole (`U23`, `H5N1`, `4G`), unless its
+    /// letters include a non-ASCII one: then digits are glued to a Vietnamese word (`23điểm`) and split.
+    private mutating func emitWord(_ segment: Segment) {
+        var hasDigit = false
+        var hasNonASCIILetter = false
+        for index in segment.from..<segment.to {
+            switch text.kinds[index] {
+            case .digit: hasDigit = true
+            case .letter where text.scalars[index] >= 0x80: hasNonASCIILetter = true
+            default: break
+            }
+        }
+        guard hasDigit && hasNonASCIILetter else {
+            emit(from: segment.from, to: segment.to)
+            return
+        }
+        var from = segment.from
+        for index in segment.from + 1..<segment.to
+        where (text.kinds[index] == .digit) != (text.kinds[index - 1] == .digit) {
+            emit(from: from, to: index)
+            from = index
+        }
+        emit(from: from, to: segment.to)
+    }
+
+    private mutating func emit(from: Int, to: Int) {
+        keys.reset()
+        for index in from..<to { keys.add(text.scalars[index], text.kinds[index]) }
+        append(start: text.starts[from], end: text.ends[to - 1], position: position, joined: false)
+        position += 1
+    }
+
+    /// The joined form spans the whole abbreviation in the input and sits on its last part's position.
+    private mutating func emitJoinedForm(_ parts: ArraySlice<Segment>) {
+        guard let firstPart = parts.first, let lastPart = parts.last else { return }
+        keys.reset()
+        for part in parts {
+            for index in part.from..<part.to { keys.add(text.scalars[index], text.kinds[index]) }
+        }
+        append(start: text.starts[firstPart.from], end: text.ends[lastPart.to - 1], position: position - 1,
+               joined: true)
+    }
+
+    private mutating func append(start: Int, end: Int, position: Int, joined: Bool) {
+        let (exact, folded, hasNonASCIILetter) = keys.finish()
+        let raw = String(decoding: UnsafeBufferPointer(rebasing: original[start..<end]), as: UTF8.self)
+        tokens.append(Token(text: raw, position: position, exact: exact, folded: folded, start: start,
+                            end: end, isJoinedForm: joined, hasNonASCIILetter: hasNonASCIILetter))
+    }
+
+    private func isAllDigits(_ segment: Segment) -> Bool {
+        for index in segment.from..<segment.to where text.kinds[index] != .digit { return false }
+        return true
+    }
+
+    /// Letters (and marks) only, each letter a capital: a part of an abbreviation like `TP` or `HĐND`.
+    private func isCapitalLetters(_ segment: Segment) -> Bool {
+        var sawLetter = false
+        for index in segment.from..<segment.to {
+            switch text.kinds[index] {
+            case .letter:
+                let scalar = text.scalars[index]
+                if tables.lowercased(scalar) == scalar { return false }
+                sawLetter = true
+            case .mark: continue
+            default: return false
+            }
+        }
+        return sawLetter
+    }
+
+    private func isAbbreviationJoiner(_ scalar: UInt32) -> Bool {
+        scalar == 0x2D || scalar == 0x2E || scalar == 0x2010 || scalar == 0x2011
+    }
+}

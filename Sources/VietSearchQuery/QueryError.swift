@@ -1,0 +1,27 @@
+/// A query string the engine refuses, with the 1-based column (in characters) of the problem.
+package struct QueryParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 1-based column in characters (grapheme clusters) of the query string.
+    package var column: Int
+    package var message: String
+
+    package init(column: Int, message: String) {
+        self.column = column
+        self.message = message
+    }
+
+    package var description: String { "column \(column): \(message)" }
+}
+
+/// Hard limits that keep any query string to bounded work.
+package enum QueryLimits {
+    /// Longest accepted query, in characters.
+    package static let maxQueryLength = 10_000
+    /// Most clauses (words, phrases, prefixes and groups) in one query.
+    package static let maxClauses = 1_024
+    /// Deepest parenthesis nesting.
+    package static let maxNesting = 32
+    /// Most keys a prefix expands to, per field: the first ones in byte order of the union over segments.
+    package static let maxPrefixExpansion = 256
+    /// Largest phrase slop.
+    package static let maxSlop = 10_000
+}

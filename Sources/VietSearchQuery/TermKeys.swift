@@ -1,0 +1,32 @@
+import VietSearchAnalysis
+
+/// The term bytes of the index (ARCHITECTURE.md, "Term bytes"): `'e' + exact key` and `'f' + folded key`.
+/// Indexing and querying both go through here so the two can never disagree.
+package enum TermKeys {
+    /// First byte of an exact key (`e`).
+    package static let exactMarker: UInt8 = 0x65
+    /// First byte of a folded key (`f`).
+    package static let foldedMarker: UInt8 = 0x66
+
+    package static func exact(_ token: Token) -> [UInt8] { exact(token.exact) }
+    package static func folded(_ token: Token) -> [UInt8] { folded(token.folded) }
+
+    package static func exact(_ key: String) -> [UInt8] { [exactMarker] + Array(key.utf8) }
+    package static func folded(_ key: String) -> [UInt8] { [foldedMarker] + Array(key.utf8) }
+
+    /// The key a query token matches: exact if it has a non-ASCII letter (the user typed marks), else folded.
+    package static func queryKey(_ token: Token) -> [UInt8] {
+        token.hasNonASCIILetter ? exact(token) : folded(token)
+    }
+
+    /// Splits term bytes into the key text and its kind (`exact`/`folded`), for explanations.
+    package static func describe(_ term: [UInt8]) -> (key: String, kind: String) {
+        guard let marker = term.first else { return ("", "raw") }
+        let text = String(decoding: term.dropFirst(), as: UTF8.self)
+        switch marker {
+        case exactMarker: return (text, "exact")
+        case foldedMarker: return (text, "folded")
+        default: return (String(decoding: term, as: UTF8.self), "raw")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The immutable bytes of one file, either memory-mapped (directory store) or copied into a heap
+/// buffer (in-memory store). One of the few types holding a raw pointer: everything else reads
+/// through `ByteReader`, which bounds-checks. Safe to share between threads (never mutated).
+final class FileBytes: @unchecked Sendable {
+    /// The file name used in error messages.
+    let name: String
+    let count: Int
+    /// Nil only when `count` is 0.
+    let base: UnsafeRawPointer?
+    private let isMapped: Bool
+
+    /// Copies `bytes` into a private heap buffer.
+    init(name: String, copying bytes: [UInt8]) {
+        self.name = name
+        self.count = bytes.count
+        self.isMapped = false
+        if bytes.isEmpty {
+            base = nil
+        } else {
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 16)
+            bytes.withUnsafeBytes { source in
+                if let from = source.baseAddress { buffer.copyMemory(from: from, byteCount: bytes.count) }
+            }
+            base = UnsafeRawPointer(buffer)
+        }
+    }
+
+    /// Maps the file at `path` read-only. `name` is what errors will call it.
+    init(mapping path: String, name: String) throws {
+        self.name = name
+        self.isMapped = true
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StorageError.io(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw StorageError.io(path: path, operation: "fstat", errno: errno) }
+        count = Int(info.st_size)
+        if count == 0 {
+            base = nil
+            return
+        }
+        let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let mapped, mapped != MAP_FAILED else {
+            throw StorageError.io(path: path, operation: "mmap", errno: errno)
+        }
+        base = UnsafeRawPointer(mapped)
+    }
+
+    deinit {
+        guard let base else { return }
+        if isMapped {
+            munmap(UnsafeMutableRawPointer(mutating: base), count)
+        } else {
+            UnsafeMutableRawPointer(mutating: base).deallocate()
+        }
+    }
+
+    /// CRC-32 of the first `prefix` bytes (clamped to the file).
+    func crc32(prefix: Int) -> UInt32 {
+        let length = Swift.max(0, Swift.min(prefix, count))
+        return CRC32.update(0, UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : length))
+    }
+
+    /// A copy of the bytes, for tests and tools.
+    func copyBytes() -> [UInt8] {
+        guard let base else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: base, count: count))
+    }
+}

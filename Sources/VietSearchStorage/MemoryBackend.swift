@@ -1,0 +1,61 @@
+import Foundation
+
+/// Files as immutable heap buffers behind a lock: the same bytes and reader code as on disk, for
+/// tests and ephemeral indexes. Readers share `FileBytes` objects, which are never mutated.
+final class MemoryBackend: StoreBackend, @unchecked Sendable {
+    private let mutex = NSLock()
+    private var files: [String: FileBytes] = [:]
+    private var locked = false
+
+    var path: String? { nil }
+
+    func fileNames() throws -> [String] {
+        mutex.withLock { files.keys.sorted() }
+    }
+
+    func read(_ name: String) throws -> FileBytes {
+        guard let file = mutex.withLock({ files[name] }) else {
+            throw StorageError.io(path: name, operation: "open", errno: ENOENT)
+        }
+        return file
+    }
+
+    func writeDurably(_ name: String, _ bytes: [UInt8]) throws {
+        let file = FileBytes(name: name, copying: bytes)
+        mutex.withLock { files[name] = file }
+    }
+
+    func renameDurably(_ from: String, to: String) throws {
+        try mutex.withLock {
+            guard let file = files.removeValue(forKey: from) else {
+                throw StorageError.io(path: from, operation: "rename", errno: ENOENT)
+            }
+            // Keep the file's own name for error messages in sync with its new name.
+            files[to] = FileBytes(name: to, copying: file.copyBytes())
+        }
+    }
+
+    func remove(_ name: String) throws {
+        _ = mutex.withLock { files.removeValue(forKey: name) }
+    }
+
+    func size(of name: String) throws -> UInt64 {
+        UInt64(try read(name).count)
+    }
+
+    /// Replaces the bytes of `name` (tests use it to corrupt files).
+    func replace(_ name: String, with bytes: [UInt8]) {
+        let file = FileBytes(name: name, copying: bytes)
+        mutex.withLock { files[name] = file }
+    }
+
+    func lock() throws -> WriterLock {
+        try mutex.withLock {
+            guard !locked else { throw StorageError.locked(path: "(memory)", holder: "pid \(getpid())") }
+            locked = true
+        }
+        return WriterLock { [weak self] in self?.unlock() }
+    }
+
+    private func unlock() { mutex.withLock { locked = false } }
+}

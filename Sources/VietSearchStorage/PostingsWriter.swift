@@ -1,0 +1,83 @@
+/// Serialises one term's postings and positions (FORMAT.md, "Postings" and "Positions").
+/// Reuses its scratch buffers across terms so serialisation allocates per segment, not per posting.
+struct PostingsWriter {
+    /// Documents per bit-packed block; the last `count % 128` documents form a varint tail.
+    static let blockSize = 128
+    /// lastDoc u32, maxTF u32, minFieldLength u32, blockOffset u32, positionsOffset u64: 24 bytes.
+    static let skipEntrySize = 24
+
+    /// The postings section being built.
+    private(set) var postings: [UInt8] = []
+    /// The positions section being built.
+    private(set) var positions: [UInt8] = []
+
+    private var blockBody: [UInt8] = []
+    private var deltas = [UInt32](repeating: 0, count: blockSize)
+    private var frequencyValues = [UInt32](repeating: 0, count: blockSize)
+
+    /// Appends the term's postings and positions; returns their start offsets within the two sections.
+    mutating func append(_ buffer: TermPostingsBuffer, fieldLengths: [UInt32]) throws
+        -> (postingsOffset: UInt64, positionsOffset: UInt64) {
+        let postingsStart = UInt64(postings.count)
+        let positionsStart = positions.count
+        let count = buffer.docs.count
+        let blockCount = (count + Self.blockSize - 1) / Self.blockSize
+        blockBody.removeAll(keepingCapacity: true)
+
+        var previousDoc: Int64 = -1
+        var positionIndex = 0
+        for block in 0..<blockCount {
+            let start = block * Self.blockSize
+            let end = Swift.min(count, start + Self.blockSize)
+            var maxFrequency: UInt32 = 0
+            var minFieldLength = UInt32.max
+            for index in start..<end {
+                maxFrequency = Swift.max(maxFrequency, buffer.frequencies[index])
+                let doc = Int(buffer.docs[index])
+                minFieldLength = Swift.min(minFieldLength, doc < fieldLengths.count ? fieldLengths[doc] : 0)
+            }
+            guard blockBody.count <= Int(UInt32.max) else {
+                throw StorageError.limitExceeded("postings of one term exceed 4 GiB")
+            }
+            postings.appendUInt32(buffer.docs[end - 1])
+            postings.appendUInt32(maxFrequency)
+            postings.appendUInt32(minFieldLength)
+            postings.appendUInt32(UInt32(blockBody.count))
+            postings.appendUInt64(UInt64(positions.count - positionsStart))
+
+            if end - start == Self.blockSize {
+                var deltaWidth = 0
+                var frequencyWidth = 0
+                for index in start..<end {
+                    let delta = UInt32(Int64(buffer.docs[index]) - previousDoc - 1)
+                    previousDoc = Int64(buffer.docs[index])
+                    deltas[index - start] = delta
+                    frequencyValues[index - start] = buffer.frequencies[index] - 1
+                    deltaWidth = Swift.max(deltaWidth, BitPacking.width(of: delta))
+                    frequencyWidth = Swift.max(frequencyWidth, BitPacking.width(of: buffer.frequencies[index] - 1))
+                }
+                blockBody.append(UInt8(deltaWidth))
+                blockBody.append(UInt8(frequencyWidth))
+                BitPacking.pack(deltas, width: deltaWidth, into: &blockBody)
+                BitPacking.pack(frequencyValues, width: frequencyWidth, into: &blockBody)
+            } else {
+                for index in start..<end {
+                    blockBody.appendVarint(UInt64(Int64(buffer.docs[index]) - previousDoc - 1))
+                    previousDoc = Int64(buffer.docs[index])
+                    blockBody.appendVarint(buffer.frequencies[index] - 1)
+                }
+            }
+            for index in start..<end {
+                var previousPosition: UInt32 = 0
+                for offset in 0..<Int(buffer.frequencies[index]) {
+                    let position = buffer.positions[positionIndex + offset]
+                    positions.appendVarint(offset == 0 ? position : position - previousPosition)
+                    previousPosition = position
+                }
+                positionIndex += Int(buffer.frequencies[index])
+            }
+        }
+        postings.append(contentsOf: blockBody)
+        return (postingsStart, UInt64(positionsStart))
+    }
+}

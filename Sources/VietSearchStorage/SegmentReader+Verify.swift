@@ -1,0 +1,117 @@
+/// Full verification for `check`: every byte is checksummed and every structure decoded and
+/// cross-checked against the others (FORMAT.md, "Invariants").
+extension SegmentReader {
+    /// Whole-file CRC, then term dictionary, postings, positions, field lengths and stored fields.
+    package func verify() throws {
+        let checksum = try FileFormat.verifyChecksum(bytes)
+        guard checksum == meta.checksum else {
+            throw StorageError.corrupt(file: bytes.name, offset: bytes.count - 4, reason: "checksum differs from the manifest's")
+        }
+        let sums = try verifyFieldLengths()
+        for (field, info) in layout.fields.enumerated() where sums[field] != info.sumOfLengths {
+            throw StorageError.corrupt(file: bytes.name, offset: layout.range(.segmentInfo).lowerBound,
+                                       reason: "field \(info.name) lengths sum to \(sums[field]), segment info says \(info.sumOfLengths)")
+        }
+        try verifyTerms()
+        try verifyStoredFields()
+    }
+
+    private func verifyFieldLengths() throws -> [UInt64] {
+        var sums = [UInt64](repeating: 0, count: layout.fields.count)
+        for field in 0..<layout.fields.count {
+            for doc in 0..<layout.documentCount {
+                sums[field] += UInt64(try fieldLength(field: UInt8(field), doc: doc))
+            }
+        }
+        return sums
+    }
+
+    private func verifyTerms() throws {
+        let blocksRange = layout.range(.termBlocks)
+        var termCounts = [UInt64](repeating: 0, count: layout.fields.count)
+        var previousKey: [UInt8]? = nil
+        var expectedStart = blocksRange.lowerBound
+        for block in 0..<dictionary.blockCount {
+            let range = try dictionary.blockRange(block)
+            guard range.lowerBound == expectedStart else {
+                throw StorageError.corrupt(file: bytes.name, offset: range.lowerBound, reason: "term block \(block) does not follow the previous one")
+            }
+            expectedStart = range.upperBound
+            let indexKey = try dictionary.firstKey(block)
+            var iterator = try TermBlockIterator(bytes, range: range)
+            var first = true
+            while try iterator.next() {
+                let key = iterator.key
+                if first {
+                    guard key == indexKey else {
+                        throw StorageError.corrupt(file: bytes.name, offset: iterator.entryOffset, reason: "term block \(block) starts with a key other than its index entry")
+                    }
+                    first = false
+                }
+                if let previousKey {
+                    guard dictionary.compare(previousKey, key) < 0 else {
+                        throw StorageError.corrupt(file: bytes.name, offset: iterator.entryOffset, reason: "terms are not in strictly ascending order")
+                    }
+                }
+                previousKey = key
+                let field = Int(key[0])
+                guard field < layout.fields.count else {
+                    throw StorageError.corrupt(file: bytes.name, offset: iterator.entryOffset, reason: "term of unknown field \(field)")
+                }
+                termCounts[field] += 1
+                try verifyPostings(iterator.info, field: UInt8(field), entryOffset: iterator.entryOffset)
+            }
+        }
+        guard expectedStart == blocksRange.upperBound else {
+            throw StorageError.corrupt(file: bytes.name, offset: expectedStart, reason: "bytes after the last term block")
+        }
+        for (field, info) in layout.fields.enumerated() where termCounts[field] != info.termCount {
+            throw StorageError.corrupt(file: bytes.name, offset: layout.range(.segmentInfo).lowerBound,
+                                       reason: "field \(info.name) has \(termCounts[field]) terms, segment info says \(info.termCount)")
+        }
+    }
+
+    private func verifyPostings(_ info: TermInfo, field: UInt8, entryOffset: Int) throws {
+        var cursor = try postings(info)
+        var documents: UInt32 = 0
+        var total: UInt64 = 0
+        while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
+            documents += 1
+            let frequency = cursor.termFrequency
+            total += UInt64(frequency)
+            let impact = cursor.blockMaxImpact
+            let length = try fieldLength(field: field, doc: cursor.doc)
+            guard frequency <= impact.termFrequency, length >= impact.fieldLength else {
+                throw StorageError.corrupt(file: bytes.name, offset: entryOffset,
+                                           reason: "doc \(cursor.doc) (tf \(frequency), length \(length)) beats its block's bound (\(impact.termFrequency), \(impact.fieldLength))")
+            }
+            guard try cursor.positions().count == Int(frequency) else {
+                throw StorageError.corrupt(file: bytes.name, offset: entryOffset, reason: "positions count differs from tf for doc \(cursor.doc)")
+            }
+        }
+        guard documents == info.documentFrequency, total == info.totalTermFrequency else {
+            throw StorageError.corrupt(file: bytes.name, offset: entryOffset,
+                                       reason: "postings hold \(documents) docs / \(total) occurrences, the dictionary says \(info.documentFrequency) / \(info.totalTermFrequency)")
+        }
+    }
+
+    private func verifyStoredFields() throws {
+        var expectedDoc: UInt32 = 0
+        var expectedOffset = layout.range(.storedBlocks).lowerBound
+        for block in 0..<stored.blockCount {
+            let entry = try stored.entry(block)
+            guard entry.firstDoc == expectedDoc, entry.range.lowerBound == expectedOffset else {
+                throw StorageError.corrupt(file: bytes.name, offset: entry.entryOffset, reason: "stored block \(block) does not follow the previous one")
+            }
+            var reader = ByteReader(try stored.decompress(entry))
+            for _ in entry.firstDoc..<entry.endDoc { _ = try StoredFieldsReader.decodeDocument(&reader) }
+            guard reader.isAtEnd else { throw reader.corrupt("\(reader.remaining) unexpected bytes after the block's documents") }
+            expectedDoc = entry.endDoc
+            expectedOffset = entry.range.upperBound
+        }
+        guard expectedDoc == layout.documentCount, expectedOffset == layout.range(.storedBlocks).upperBound else {
+            throw StorageError.corrupt(file: bytes.name, offset: layout.range(.storedIndex).lowerBound,
+                                       reason: "stored blocks cover \(expectedDoc) of \(layout.documentCount) documents")
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// The write-once/read-many file operations an `IndexStore` needs (Tantivy's `Directory`):
+/// a directory of real files or a set of in-memory buffers. Names are plain file names.
+protocol StoreBackend: Sendable {
+    /// Directory path, or nil in memory.
+    var path: String? { get }
+    /// Every file name in the store (no directories).
+    func fileNames() throws -> [String]
+    /// The bytes of `name`: memory-mapped for files.
+    func read(_ name: String) throws -> FileBytes
+    /// Creates or replaces `name` with `bytes` and makes it durable (fsync) before returning.
+    func writeDurably(_ name: String, _ bytes: [UInt8]) throws
+    /// Atomically renames, then makes the directory entry durable.
+    func renameDurably(_ from: String, to: String) throws
+    func remove(_ name: String) throws
+    func size(of name: String) throws -> UInt64
+    /// Takes the exclusive writer lock.
+    func lock() throws -> WriterLock
+}

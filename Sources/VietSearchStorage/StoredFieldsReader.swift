@@ -1,0 +1,117 @@
+/// Random access to stored documents (FORMAT.md, "Stored fields"): binary search the block index by
+/// first doc id, decompress that one block, skip to the document inside it.
+struct StoredFieldsReader {
+    private let bytes: FileBytes
+    private let blocks: Range<Int>
+    private let index: Range<Int>
+    private let documentCount: UInt32
+    let blockCount: Int
+
+    struct BlockEntry {
+        var firstDoc: UInt32
+        /// One past the block's last doc (the next block's first doc, or the document count).
+        var endDoc: UInt32
+        var range: Range<Int>
+        var rawSize: Int
+        var entryOffset: Int
+    }
+
+    init(_ bytes: FileBytes, blocks: Range<Int>, index: Range<Int>, documentCount: UInt32) throws {
+        self.bytes = bytes
+        self.blocks = blocks
+        self.index = index
+        self.documentCount = documentCount
+        var reader = ByteReader(bytes, from: index.lowerBound, to: index.upperBound)
+        let count = Int(try reader.readUInt32())
+        guard count * StoredFieldsWriter.indexEntrySize == index.count - 4 else {
+            throw reader.corrupt("stored index claims \(count) blocks but holds \(index.count - 4) bytes of entries", at: index.lowerBound)
+        }
+        blockCount = count
+    }
+
+    func entry(_ block: Int) throws -> BlockEntry {
+        let entryOffset = index.lowerBound + 4 + block * StoredFieldsWriter.indexEntrySize
+        var reader = ByteReader(bytes, from: entryOffset, to: index.upperBound)
+        let firstDoc = try reader.readUInt32()
+        let offset = try reader.readUInt64()
+        let compressedSize = try reader.readUInt32()
+        let rawSize = try reader.readUInt32()
+        let endDoc = block + 1 < blockCount ? try reader.readUInt32() : documentCount
+        guard firstDoc < endDoc, endDoc <= documentCount, offset <= UInt64(blocks.count),
+              UInt64(compressedSize) <= UInt64(blocks.count) - offset else {
+            throw StorageError.corrupt(file: bytes.name, offset: entryOffset,
+                                       reason: "stored block \(block) (docs \(firstDoc)..<\(endDoc), bytes \(offset)+\(compressedSize)) is inconsistent")
+        }
+        let start = blocks.lowerBound + Int(offset)
+        return BlockEntry(firstDoc: firstDoc, endDoc: endDoc, range: start..<(start + Int(compressedSize)),
+                          rawSize: Int(rawSize), entryOffset: entryOffset)
+    }
+
+    /// The block holding `doc`.
+    func block(containing doc: UInt32) throws -> Int {
+        var low = 0
+        var high = blockCount
+        while low < high {
+            let middle = (low + high) / 2
+            if try entry(middle).firstDoc <= doc { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else {
+            throw StorageError.corrupt(file: bytes.name, offset: index.lowerBound, reason: "no stored block holds doc \(doc)")
+        }
+        return low - 1
+    }
+
+    /// Decompresses a block into its own bounds-checked byte view (offsets in errors are then
+    /// relative to the raw block, named in the file name).
+    func decompress(_ entry: BlockEntry) throws -> FileBytes {
+        var reader = ByteReader(bytes, from: entry.range.lowerBound, to: entry.range.upperBound)
+        let raw = try reader.withBytes(entry.range.count, "stored block") { Zstd.decompress($0, rawSize: entry.rawSize) }
+        guard let raw else {
+            throw StorageError.corrupt(file: bytes.name, offset: entry.range.lowerBound,
+                                       reason: "stored block does not decompress to its recorded \(entry.rawSize) bytes")
+        }
+        return FileBytes(name: "\(bytes.name) (stored block at byte \(entry.range.lowerBound), decompressed)", copying: raw)
+    }
+
+    func document(_ doc: UInt32) throws -> [StoredField] {
+        guard doc < documentCount else {
+            throw StorageError.limitExceeded("doc \(doc) is outside \(bytes.name) (\(documentCount) documents)")
+        }
+        let entry = try entry(try block(containing: doc))
+        guard doc < entry.endDoc else {
+            throw StorageError.corrupt(file: bytes.name, offset: entry.entryOffset, reason: "no stored block holds doc \(doc)")
+        }
+        let raw = try decompress(entry)
+        var reader = ByteReader(raw)
+        for _ in entry.firstDoc..<doc {
+            try reader.skip(try reader.readCount(limit: reader.remaining, "stored document length"))
+        }
+        return try Self.decodeDocument(&reader)
+    }
+
+    /// Reads one length-prefixed stored document.
+    static func decodeDocument(_ reader: inout ByteReader) throws -> [StoredField] {
+        let length = try reader.readCount(limit: reader.remaining, "stored document length")
+        var document = ByteReader(reader.bytes, from: reader.offset, to: reader.offset + length)
+        try reader.skip(length)
+        let count = try document.readCount(limit: document.remaining, "stored field count")
+        var fields: [StoredField] = []
+        fields.reserveCapacity(count)
+        for _ in 0..<count {
+            let name = try readString(&document)
+            let value = try readString(&document)
+            fields.append(StoredField(name: name, value: value))
+        }
+        guard document.isAtEnd else { throw document.corrupt("\(document.remaining) unexpected bytes after stored fields") }
+        return fields
+    }
+
+    private static func readString(_ reader: inout ByteReader) throws -> String {
+        let start = reader.offset
+        let length = try reader.readCount(limit: reader.remaining, "string length")
+        guard let string = String(validating: try reader.readBytes(length), as: UTF8.self) else {
+            throw reader.corrupt("stored string is not valid UTF-8", at: start)
+        }
+        return string
+    }
+}

@@ -1,0 +1,169 @@
+/// Reads the term dictionary (FORMAT.md, "Term dictionary"): binary search over the sparse index's
+/// first keys, then a linear decode of one prefix-compressed block. Keys are field byte + term bytes.
+struct TermDictionary {
+    /// Index entry: blockOffset u64 + keyOffset u32.
+    static let indexEntrySize = 12
+
+    private let bytes: FileBytes
+    private let blocks: Range<Int>
+    private let index: Range<Int>
+    let blockCount: Int
+    private var keyArea: Int { index.lowerBound + 4 + blockCount * Self.indexEntrySize }
+
+    init(_ bytes: FileBytes, blocks: Range<Int>, index: Range<Int>) throws {
+        self.bytes = bytes
+        self.blocks = blocks
+        self.index = index
+        var reader = ByteReader(bytes, from: index.lowerBound, to: index.upperBound)
+        let count = Int(try reader.readUInt32())
+        guard count <= (index.count - 4) / Self.indexEntrySize else {
+            throw reader.corrupt("term index claims \(count) blocks, section holds fewer", at: index.lowerBound)
+        }
+        blockCount = count
+    }
+
+    /// The byte range of block `block` inside the blocks section.
+    func blockRange(_ block: Int) throws -> Range<Int> {
+        let entry = index.lowerBound + 4 + block * Self.indexEntrySize
+        var reader = ByteReader(bytes, from: entry, to: index.upperBound)
+        let start = try reader.readUInt64()
+        var end = UInt64(blocks.count)
+        if block + 1 < blockCount { end = try reader.readUInt64AfterSkipping(4) }
+        guard start < end, end <= UInt64(blocks.count) else {
+            throw StorageError.corrupt(file: bytes.name, offset: entry,
+                                       reason: "term block \(block) spans \(start)..<\(end) outside the \(blocks.count)-byte section")
+        }
+        return (blocks.lowerBound + Int(start))..<(blocks.lowerBound + Int(end))
+    }
+
+    /// Compares block `block`'s first key with `key` (-1, 0, 1) without copying it.
+    func compareFirstKey(_ block: Int, with key: [UInt8]) throws -> Int {
+        var reader = try firstKeyReader(block)
+        let length = try reader.readCount(limit: reader.remaining, "index key length")
+        return reader.compare(count: length, with: key)
+    }
+
+    func firstKey(_ block: Int) throws -> [UInt8] {
+        var reader = try firstKeyReader(block)
+        let length = try reader.readCount(limit: reader.remaining, "index key length")
+        return try reader.readBytes(length)
+    }
+
+    private func firstKeyReader(_ block: Int) throws -> ByteReader {
+        let entry = index.lowerBound + 4 + block * Self.indexEntrySize
+        var reader = ByteReader(bytes, from: entry + 8, to: index.upperBound)
+        let keyOffset = Int(try reader.readUInt32())
+        guard keyOffset < index.upperBound - keyArea else {
+            throw StorageError.corrupt(file: bytes.name, offset: entry + 8, reason: "index key offset \(keyOffset) out of range")
+        }
+        return ByteReader(bytes, from: keyArea + keyOffset, to: index.upperBound)
+    }
+
+    /// The last block whose first key is <= `key`, or nil when `key` sorts before every block.
+    func blockContaining(_ key: [UInt8]) throws -> Int? {
+        var low = 0
+        var high = blockCount
+        while low < high {
+            let middle = (low + high) / 2
+            if try compareFirstKey(middle, with: key) <= 0 { low = middle + 1 } else { high = middle }
+        }
+        return low == 0 ? nil : low - 1
+    }
+
+    /// Exact lookup of a full key.
+    func lookup(_ key: [UInt8]) throws -> TermInfo? {
+        guard let block = try blockContaining(key) else { return nil }
+        var iterator = try TermBlockIterator(bytes, range: try blockRange(block))
+        while try iterator.next() {
+            let order = compare(iterator.key, key)
+            if order == 0 { return iterator.info }
+            if order > 0 { return nil }
+        }
+        return nil
+    }
+
+    /// Keys starting with `prefix`, ascending, at most `limit`.
+    func scan(prefix: [UInt8], limit: Int) throws -> [(key: [UInt8], info: TermInfo)] {
+        var results: [(key: [UInt8], info: TermInfo)] = []
+        guard limit > 0, blockCount > 0 else { return results }
+        var block = try blockContaining(prefix) ?? 0
+        while block < blockCount {
+            var iterator = try TermBlockIterator(bytes, range: try blockRange(block))
+            while try iterator.next() {
+                if iterator.key.starts(with: prefix) {
+                    results.append((iterator.key, iterator.info))
+                    if results.count >= limit { return results }
+                } else if compare(iterator.key, prefix) > 0 {
+                    return results
+                }
+            }
+            block += 1
+        }
+        return results
+    }
+
+    /// Lexicographic byte comparison: -1, 0 or 1.
+    func compare(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
+        let limit = Swift.min(lhs.count, rhs.count)
+        var index = 0
+        while index < limit {
+            if lhs[index] != rhs[index] { return lhs[index] < rhs[index] ? -1 : 1 }
+            index += 1
+        }
+        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+    }
+}
+
+/// Decodes one prefix-compressed term block, one term per `next()`.
+struct TermBlockIterator {
+    private var reader: ByteReader
+    let termCount: Int
+    private var decoded = 0
+    private(set) var key: [UInt8] = []
+    private(set) var info = TermInfo(documentFrequency: 0, totalTermFrequency: 0, postingsOffset: 0, positionsOffset: 0)
+    /// Offset of the current term's entry, for error messages.
+    private(set) var entryOffset = 0
+
+    init(_ bytes: FileBytes, range: Range<Int>) throws {
+        reader = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
+        termCount = try reader.readCount(limit: range.count, "term count")
+        guard termCount > 0 else { throw reader.corrupt("empty term block", at: range.lowerBound) }
+        info.postingsOffset = try reader.readVarint()
+        info.positionsOffset = try reader.readVarint()
+    }
+
+    /// Whether every term was decoded and the block's bytes are used up exactly.
+    var isExhausted: Bool { decoded == termCount && reader.isAtEnd }
+    var offset: Int { reader.offset }
+
+    mutating func next() throws -> Bool {
+        guard decoded < termCount else {
+            guard reader.isAtEnd else { throw reader.corrupt("\(reader.remaining) unexpected bytes after the block's terms") }
+            return false
+        }
+        entryOffset = reader.offset
+        let shared = try reader.readCount(limit: key.count, "shared prefix length")
+        let suffix = try reader.readCount(limit: SegmentBuilder.maximumTermLength + 1 - shared, "suffix length")
+        key.removeSubrange(shared...)
+        try reader.readBytes(suffix, appendingTo: &key)
+        guard !key.isEmpty else { throw reader.corrupt("empty term key (no field byte)", at: entryOffset) }
+        info.documentFrequency = try reader.readVarint32()
+        let extra = try reader.readVarint()
+        let (total, overflow) = UInt64(info.documentFrequency).addingReportingOverflow(extra)
+        guard !overflow, info.documentFrequency > 0 else {
+            throw reader.corrupt("term has document frequency \(info.documentFrequency), extra frequency \(extra)", at: entryOffset)
+        }
+        info.totalTermFrequency = total
+        let postingsDelta = try reader.readVarint()
+        let positionsDelta = try reader.readVarint()
+        let (postings, overflowA) = info.postingsOffset.addingReportingOverflow(decoded == 0 ? 0 : postingsDelta)
+        let (positions, overflowB) = info.positionsOffset.addingReportingOverflow(decoded == 0 ? 0 : positionsDelta)
+        guard !overflowA, !overflowB, decoded > 0 || (postingsDelta == 0 && positionsDelta == 0) else {
+            throw reader.corrupt("term offsets overflow or first term has a nonzero delta", at: entryOffset)
+        }
+        info.postingsOffset = postings
+        info.positionsOffset = positions
+        decoded += 1
+        return true
+    }
+}

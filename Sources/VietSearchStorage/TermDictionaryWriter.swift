@@ -1,0 +1,62 @@
+/// Builds the term dictionary (FORMAT.md, "Term dictionary"): prefix-compressed blocks of up to
+/// `blockSize` terms plus a sparse index holding each block's first key and offset.
+struct TermDictionaryWriter {
+    /// Terms per block: small enough that a lookup decodes little, large enough for a small index.
+    static let blockSize = 32
+
+    private(set) var blocks: [UInt8] = []
+    private var indexEntries: [(blockOffset: UInt64, keyOffset: UInt32)] = []
+    private var indexKeys: [UInt8] = []
+
+    private var pending: [(key: [UInt8], documentFrequency: UInt32, totalTermFrequency: UInt64,
+                           postingsOffset: UInt64, positionsOffset: UInt64)] = []
+
+    /// Adds the next term; keys (field byte + term bytes) must arrive in strictly ascending order.
+    mutating func add(key: [UInt8], documentFrequency: UInt32, totalTermFrequency: UInt64,
+                      postingsOffset: UInt64, positionsOffset: UInt64) {
+        pending.append((key, documentFrequency, totalTermFrequency, postingsOffset, positionsOffset))
+        if pending.count == Self.blockSize { flushBlock() }
+    }
+
+    private mutating func flushBlock() {
+        guard let first = pending.first else { return }
+        indexEntries.append((UInt64(blocks.count), UInt32(indexKeys.count)))
+        indexKeys.appendLengthPrefixed(first.key)
+
+        blocks.appendVarint(pending.count)
+        blocks.appendVarint(first.postingsOffset)
+        blocks.appendVarint(first.positionsOffset)
+        var previousKey: [UInt8] = []
+        var previousPostings = first.postingsOffset
+        var previousPositions = first.positionsOffset
+        for term in pending {
+            var shared = 0
+            let limit = Swift.min(previousKey.count, term.key.count)
+            while shared < limit && previousKey[shared] == term.key[shared] { shared += 1 }
+            blocks.appendVarint(shared)
+            blocks.appendVarint(term.key.count - shared)
+            blocks.append(contentsOf: term.key[shared...])
+            blocks.appendVarint(term.documentFrequency)
+            blocks.appendVarint(term.totalTermFrequency - UInt64(term.documentFrequency))
+            blocks.appendVarint(term.postingsOffset - previousPostings)
+            blocks.appendVarint(term.positionsOffset - previousPositions)
+            previousKey = term.key
+            previousPostings = term.postingsOffset
+            previousPositions = term.positionsOffset
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes the last block and returns (blocks section, index section).
+    mutating func finish() -> (blocks: [UInt8], index: [UInt8]) {
+        flushBlock()
+        var index: [UInt8] = []
+        index.appendUInt32(UInt32(indexEntries.count))
+        for entry in indexEntries {
+            index.appendUInt64(entry.blockOffset)
+            index.appendUInt32(entry.keyOffset)
+        }
+        index.append(contentsOf: indexKeys)
+        return (blocks, index)
+    }
+}

@@ -1,0 +1,37 @@
+import CZstd
+
+/// zstd one-shot compression of stored-field blocks.
+enum Zstd {
+    /// Level 3: zstd's default, a good speed/ratio balance for ~16 KiB blocks.
+    static let level: Int32 = 3
+
+    static func compress(_ input: [UInt8]) throws -> [UInt8] {
+        let bound = ZSTD_compressBound(input.count)
+        var output = [UInt8](repeating: 0, count: bound)
+        let written = output.withUnsafeMutableBytes { destination in
+            input.withUnsafeBytes { source in
+                ZSTD_compress(destination.baseAddress, bound, source.baseAddress, input.count, level)
+            }
+        }
+        if ZSTD_isError(written) != 0 {
+            throw StorageError.limitExceeded("zstd compression failed: \(String(cString: ZSTD_getErrorName(written)))")
+        }
+        output.removeSubrange(written...)
+        return output
+    }
+
+    /// Decompresses `source` that must expand to exactly `rawSize` bytes; `nil` when it does not
+    /// (corrupt frame, wrong size), so callers can name the file and offset.
+    static func decompress(_ source: UnsafeRawBufferPointer, rawSize: Int) -> [UInt8]? {
+        guard rawSize >= 0 else { return nil }
+        let declared = ZSTD_getFrameContentSize(source.baseAddress, source.count)
+        // ZSTD_CONTENTSIZE_UNKNOWN / _ERROR are the two largest UInt64 values.
+        guard declared < UInt64.max - 1, declared == UInt64(rawSize) else { return nil }
+        var output = [UInt8](repeating: 0, count: rawSize)
+        let produced = output.withUnsafeMutableBytes { destination in
+            ZSTD_decompress(destination.baseAddress, rawSize, source.baseAddress, source.count)
+        }
+        guard ZSTD_isError(produced) == 0, produced == rawSize else { return nil }
+        return output
+    }
+}

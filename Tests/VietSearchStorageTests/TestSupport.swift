@@ -1,0 +1,130 @@
+import XCTest
+@testable import VietSearchStorage
+
+/// Deterministic pseudo-random numbers (SplitMix64) so every property test is reproducible from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A plain in-memory model of a segment: what the reader must give back.
+struct SegmentModel {
+    var fieldNames: [String] = []
+    /// (field, term) -> doc -> positions ascending, deduplicated.
+    var postings: [TermKey: [UInt32: [UInt32]]] = [:]
+    var lengths: [[UInt32]] = []
+    var stored: [[StoredField]] = []
+
+    mutating func add(_ document: DocumentPostings, fieldCount: Int) {
+        let doc = UInt32(stored.count)
+        stored.append(document.stored)
+        lengths.append((0..<fieldCount).map { $0 < document.fieldLengths.count ? document.fieldLengths[$0] : 0 })
+        for occurrence in document.occurrences {
+            let key = TermKey(field: occurrence.field, bytes: occurrence.term)
+            var positions = postings[key, default: [:]][doc, default: []]
+            if !positions.contains(occurrence.position) { positions.append(occurrence.position) }
+            postings[key, default: [:]][doc] = positions.sorted()
+        }
+    }
+
+    var sortedKeys: [TermKey] { postings.keys.sorted(by: TermKey.precedes) }
+}
+
+/// Random documents over a small vocabulary (so terms repeat) with random Unicode stored values.
+struct RandomCorpus {
+    var generator: SeededGenerator
+    let vocabulary: [[UInt8]]
+    let fieldNames = ["id", "title", "body"]
+
+    init(seed: UInt64, vocabularySize: Int = 60) {
+        generator = SeededGenerator(seed: seed)
+        var words: [[UInt8]] = []
+        let alphabet = Array("abcdeđgihklmnoôơpqrstuưvxyàáảãạ".unicodeScalars)
+        for index in 0..<vocabularySize {
+            var word = ""
+            for _ in 0..<Int.random(in: 1...7, using: &generator) {
+                word.unicodeScalars.append(alphabet[Int.random(in: 0..<alphabet.count, using: &generator)])
+            }
+            words.append(Array((word + String(index % 7)).utf8))
+        }
+        vocabulary = words
+    }
+
+    mutating func randomText(maxScalars: Int) -> String {
+        let pools: [ClosedRange<UInt32>] = [0x20...0x7e, 0xc0...0x1ff, 0x1ea0...0x1ef9, 0x4e00...0x4fff, 0x1f600...0x1f64f]
+        var text = ""
+        for _ in 0..<Int.random(in: 0...maxScalars, using: &generator) {
+            let pool = pools[Int.random(in: 0..<pools.count, using: &generator)]
+            if let scalar = Unicode.Scalar(UInt32.random(in: pool, using: &generator)) { text.unicodeScalars.append(scalar) }
+        }
+        return text
+    }
+
+    /// A document whose field numbers come from `builder`.
+    mutating func document(number: Int, builder: SegmentBuilder, maxTokens: Int = 40) throws -> DocumentPostings {
+        var occurrences: [TermOccurrence] = []
+        var lengths: [UInt32] = []
+        let idField = try builder.fieldNumber(for: "id")
+        occurrences.append(TermOccurrence(field: idField, term: Array("doc\(number)".utf8), position: 0))
+        lengths.append(0)
+        for name in ["title", "body"] {
+            let field = try builder.fieldNumber(for: name)
+            let count = Int.random(in: 0...(name == "title" ? 8 : maxTokens), using: &generator)
+            for position in 0..<count {
+                let word = vocabulary[Int.random(in: 0..<vocabulary.count, using: &generator)]
+                occurrences.append(TermOccurrence(field: field, term: word, position: UInt32(position)))
+                // Sometimes stack a second term on the same position, and sometimes repeat an occurrence.
+                if Int.random(in: 0..<10, using: &generator) == 0 {
+                    occurrences.append(TermOccurrence(field: field, term: word + [0x21], position: UInt32(position)))
+                }
+                if Int.random(in: 0..<20, using: &generator) == 0 {
+                    occurrences.append(TermOccurrence(field: field, term: word, position: UInt32(position)))
+                }
+            }
+            lengths.append(UInt32(count))
+        }
+        occurrences.shuffle(using: &generator)
+        let stored = [StoredField(name: "id", value: "doc\(number)"),
+                      StoredField(name: "title", value: randomText(maxScalars: 30)),
+                      StoredField(name: "body", value: randomText(maxScalars: 200))]
+        return DocumentPostings(stored: stored, fieldLengths: lengths, occurrences: occurrences)
+    }
+}
+
+/// Checks every reader answer against the model.
+func assertSegment(_ reader: SegmentReader, equals model: SegmentModel, file: StaticString = #filePath, line: UInt = #line) throws {
+    XCTAssertEqual(reader.documentCount, UInt32(model.stored.count), file: file, line: line)
+    XCTAssertEqual(reader.fieldNames, model.fieldNames, file: file, line: line)
+    for doc in 0..<model.stored.count {
+        XCTAssertEqual(try reader.storedFields(doc: UInt32(doc)), model.stored[doc], "stored doc \(doc)", file: file, line: line)
+        for field in 0..<model.fieldNames.count {
+            XCTAssertEqual(try reader.fieldLength(field: UInt8(field), doc: UInt32(doc)), model.lengths[doc][field], file: file, line: line)
+        }
+    }
+    for field in 0..<model.fieldNames.count {
+        let sum = model.lengths.reduce(UInt64(0)) { $0 + UInt64($1[field]) }
+        XCTAssertEqual(reader.sumOfFieldLengths(field: UInt8(field)), sum, file: file, line: line)
+        let terms = model.postings.keys.filter { $0.field == UInt8(field) }.count
+        XCTAssertEqual(reader.termCount(field: UInt8(field)), UInt64(terms), file: file, line: line)
+    }
+    for key in model.sortedKeys {
+        guard let expected = model.postings[key] else { continue }
+        let info = try XCTUnwrap(try reader.termInfo(field: key.field, term: key.bytes), "term \(key)", file: file, line: line)
+        XCTAssertEqual(info.documentFrequency, UInt32(expected.count), file: file, line: line)
+        XCTAssertEqual(info.totalTermFrequency, expected.values.reduce(UInt64(0)) { $0 + UInt64($1.count) }, file: file, line: line)
+        var cursor = try reader.postings(info)
+        for doc in expected.keys.sorted() {
+            XCTAssertEqual(try cursor.nextDoc(), doc, file: file, line: line)
+            XCTAssertEqual(cursor.termFrequency, UInt32(expected[doc]?.count ?? 0), file: file, line: line)
+            XCTAssertEqual(try cursor.positions(), expected[doc], file: file, line: line)
+        }
+        XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs, file: file, line: line)
+    }
+}
