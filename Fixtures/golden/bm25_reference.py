@@ -213,19 +213,20 @@ class Corpus:
         return n, math.log(1 + (self.N - n + 0.5) / (n + 0.5))
 
 
-def query_clauses(query):
-    """Bare terms and "phrases" (the only syntax the golden queries use) -> list of clauses;
-    a clause is a list of (kind, key) in phrase order."""
+def query_clauses(query, operator="or"):
+    """Bare terms, "phrases", +required and -excluded (the syntax the golden queries use) -> list of
+    (occur, terms): occur is "must", "should" or "not"; terms is a list of (kind, key) in phrase order.
+    With operator "and" every bare clause is required."""
     clauses = []
-    for phrase, bare in re.findall(r'"([^"]*)"|(\S+)', query):
+    for sign, phrase, bare in re.findall(r'([+-]?)(?:"([^"]*)"|(\S+))', query):
+        occur = {"+": "must", "-": "not"}.get(sign, "must" if operator == "and" else "should")
         toks = [t for t, _, joined in tokenize(phrase or bare)[0] if not joined]
-        terms = [("exact", exact_key(t)) if has_non_ascii_letter(clean(t)) else ("folded", folded_key(t))
-                 for t in toks]
+        terms = [("exact", exact_key(t)) if has_non_ascii_letter(t) else ("folded", folded_key(t)) for t in toks]
         if phrase:
-            clauses.append(terms)
+            clauses.append((occur, terms))
         else:
             assert len(terms) == 1, f"bare term {bare!r} must analyse to one token"
-            clauses.extend([t] for t in terms)
+            clauses.append((occur, terms))
     return clauses
 
 
@@ -235,11 +236,15 @@ def phrase_tf(field, terms):
     return sum(1 for p in first if all(p + 1 + i in s for i, s in enumerate(rest)))
 
 
-def search(corpus, query, k1=1.2, b=0.75):
-    clauses = query_clauses(query)
-    scores, explain = {}, []
-    for terms in clauses:
-        info = {"clause": " ".join(key for _, key in terms), "kind": [k for k, _ in terms], "fields": {}}
+def search(corpus, query, k1=1.2, b=0.75, operator="or"):
+    """Lucene boolean semantics: a document matches every required clause, no excluded one, and (when
+    nothing is required) at least one optional clause; its score sums the required and optional clauses."""
+    clauses = query_clauses(query, operator)
+    scores, matched, explain = {}, [], []
+    for occur, terms in clauses:
+        info = {"clause": " ".join(key for _, key in terms), "occur": occur, "kind": [k for k, _ in terms],
+                "fields": {}}
+        hit = set()
         for field, boost in Corpus.FIELDS.items():
             stats = [corpus.idf(kind, key, field) for kind, key in terms]
             idf = sum(i for _, i in stats)  # a phrase's idf is the sum of its terms' idf
@@ -248,10 +253,16 @@ def search(corpus, query, k1=1.2, b=0.75):
                 tf = phrase_tf(doc[field], terms)
                 if tf == 0:
                     continue
-                norm = k1 * (1 - b + b * doc[field].dl / corpus.avgdl[field])
-                scores[d] = scores.get(d, 0.0) + boost * idf * tf / (tf + norm)
+                hit.add(d)
+                if occur != "not":
+                    norm = k1 * (1 - b + b * doc[field].dl / corpus.avgdl[field])
+                    scores[d] = scores.get(d, 0.0) + boost * idf * tf / (tf + norm)
+        matched.append((occur, hit))
         explain.append(info)
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))  # ties: document order
+    required = [h for o, h in matched if o == "must"]
+    docs = set.intersection(*required) if required else set().union(*(h for o, h in matched if o == "should"))
+    docs -= set().union(*(h for o, h in matched if o == "not"))
+    ranked = sorted(((d, scores[d]) for d in docs), key=lambda item: (-item[1], item[0]))  # ties: doc order
     return [{"id": corpus.ids[d], "score": s} for d, s in ranked], explain
 
 
@@ -279,15 +290,19 @@ SEED_QUERIES = [
 ]
 HANDMADE_QUERIES = [
     "hoà", "hòa", "HOÀ", "hoa", "cấp uỷ", "cap uy", '"đảng viên"', "dang vien", '"dang vien"',
-    "đảng", "đa\u0309ng", "tphcm", "hcm", "ki thuat", "kỹ", "kĩ", "2.500.000", "3,5", "u23", "điểm",
+    "đảng", "đa\u0309ng", "ca\u0301\u0302p u\u0309y", '"ĐẢNG VIÊN"', "đảng xyzkhông", "tphcm", "hcm",
+    "ki thuat", "kỹ", "kĩ", "2.500.000", "3,5", "u23", "điểm",
     '"cấp ủy" quân sự', "qsqp", "thuỷ", "khoẻ", "cong ty", "covid", "13/09/2022",
 ]
-PARAMETER_CASE = [("đảng viên", 0.9, 0.4), ('"cấp ủy" dang', 0.9, 0.4)]
+# (query, k1, b, default operator) beyond the plain OR cases at k1 = 1.2, b = 0.75.
+EXTRA_CASES = [("đảng viên", 0.9, 0.4, "or"), ('"cấp ủy" dang', 0.9, 0.4, "or"), ("đảng viên", 1.2, 0.75, "and"),
+               ("cap uy hoa", 1.2, 0.75, "and"), ("+đảng hoà", 1.2, 0.75, "or"), ("đảng -hoà", 1.2, 0.75, "or"),
+               ('+"cấp ủy" -covid viên', 1.2, 0.75, "or")]
 
 
 def golden(name, docs, queries):
     corpus = Corpus(docs)
-    cases = [(q, 1.2, 0.75) for q in queries] + PARAMETER_CASE
+    cases = [(q, 1.2, 0.75, "or") for q in queries] + EXTRA_CASES
     out = {
         "generator": "Fixtures/golden/bm25_reference.py",
         "corpus": name,
@@ -297,10 +312,10 @@ def golden(name, docs, queries):
         "avgdl": corpus.avgdl,
         "queries": [],
     }
-    for q, k1, b in cases:
-        hits, explain = search(corpus, q, k1, b)
+    for q, k1, b, operator in cases:
+        hits, explain = search(corpus, q, k1, b, operator)
         assert hits, f"golden query {q!r} matches nothing in {name}"
-        out["queries"].append({"query": q, "k1": k1, "b": b, "hits": hits, "clauses": explain})
+        out["queries"].append({"query": q, "k1": k1, "b": b, "operator": operator, "hits": hits, "clauses": explain})
     return corpus, out
 
 

@@ -55,8 +55,13 @@ final class GoldenBM25Tests: XCTestCase {
             var options = SearchOptions(limit: 1000)
             options.k1 = query.k1
             options.b = query.b
+            guard let defaultOperator = BooleanOperator(rawValue: query.operator) else {
+                XCTFail("\(name): unknown operator \(query.operator) in the golden file")
+                continue
+            }
+            options.defaultOperator = defaultOperator
             let results = try searcher.search(query.query, options: options)
-            let label = "\(name) [\(layout.rawValue)] query \(query.query) k1=\(query.k1) b=\(query.b)"
+            let label = "\(name) [\(layout.rawValue)] query \(query.query) k1=\(query.k1) b=\(query.b) \(query.operator)"
             if !compare(results, with: query, label: label) {
                 options.explain = true
                 let explained = try searcher.search(query.query, options: options)
@@ -195,10 +200,11 @@ private struct GoldenQuery: Decodable {
         }
 
         var clause: String
+        var occur: String
         var kind: [String]
         var fields: [String: FieldStatistics]
         var description: String {
-            "\(clause) \(kind) " + fields.sorted { $0.key < $1.key }.map { "\($0.key): n \($0.value.n) idf \($0.value.idf)" }
+            "\(occur) \(clause) \(kind) " + fields.sorted { $0.key < $1.key }.map { "\($0.key): n \($0.value.n) idf \($0.value.idf)" }
                 .joined(separator: ", ")
         }
     }
@@ -206,13 +212,15 @@ private struct GoldenQuery: Decodable {
     var query: String
     var k1: Double
     var b: Double
+    /// Default operator for bare terms: "or" or "and".
+    var `operator`: String
     var hits: [Hit]
     var clauses: [Clause]
     /// Document id -> position in the corpus (ties are broken by it).
     var documentOrder: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case query, k1, b, hits, clauses
+        case query, k1, b, `operator`, hits, clauses
     }
 }
 
