@@ -240,7 +240,7 @@ def search(corpus, query, k1=1.2, b=0.75, operator="or"):
     """Lucene boolean semantics: a document matches every required clause, no excluded one, and (when
     nothing is required) at least one optional clause; its score sums the required and optional clauses."""
     clauses = query_clauses(query, operator)
-    scores, matched, explain = {}, [], []
+    scores, parts, matched, explain = {}, {}, [], []
     for occur, terms in clauses:
         info = {"clause": " ".join(key for _, key in terms), "occur": occur, "kind": [k for k, _ in terms],
                 "fields": {}}
@@ -256,14 +256,17 @@ def search(corpus, query, k1=1.2, b=0.75, operator="or"):
                 hit.add(d)
                 if occur != "not":
                     norm = k1 * (1 - b + b * doc[field].dl / corpus.avgdl[field])
-                    scores[d] = scores.get(d, 0.0) + boost * idf * tf / (tf + norm)
+                    part = boost * idf * tf / (tf + norm)
+                    scores[d] = scores.get(d, 0.0) + part
+                    parts.setdefault(d, []).append({"clause": info["clause"], "field": field, "idf": idf, "tf": tf,
+                                                    "dl": doc[field].dl, "score": part})
         matched.append((occur, hit))
         explain.append(info)
     required = [h for o, h in matched if o == "must"]
     docs = set.intersection(*required) if required else set().union(*(h for o, h in matched if o == "should"))
     docs -= set().union(*(h for o, h in matched if o == "not"))
     ranked = sorted(((d, scores[d]) for d in docs), key=lambda item: (-item[1], item[0]))  # ties: doc order
-    return [{"id": corpus.ids[d], "score": s} for d, s in ranked], explain
+    return [{"id": corpus.ids[d], "score": s, "components": parts[d]} for d, s in ranked], explain
 
 
 # ---------------------------------------------------------------- corpora

@@ -39,6 +39,34 @@ final class GoldenBM25Tests: XCTestCase {
         XCTAssertEqual(documents.map { $0["title"] ?? "" }, golden.documents.map(\.title))
     }
 
+    /// `explain` must show the reference's own terms: per matched clause and field the same idf, tf, dl,
+    /// avgdl, k1, b and product, and the products must sum to the score.
+    func testExplanationsMatchReference() throws {
+        for name in ["handmade", "seeds"] {
+            let golden = try GoldenFile.load(name)
+            let documents = name == "seeds" ? try GoldenCorpus.seedDocuments() : try GoldenCorpus.handmadeDocuments()
+            let searcher = try makeSearcher(documents, layout: .segmentPerDocument)
+            for query in golden.queries {
+                let defaultOperator = BooleanOperator(rawValue: query.operator) ?? .or
+                var options = SearchOptions(limit: 1000, defaultOperator: defaultOperator, explain: true)
+                options.k1 = query.k1
+                options.b = query.b
+                let expectedHits = Dictionary(query.hits.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                for hit in try searcher.search(query.query, options: options).hits {
+                    let label = "\(name) query \(query.query) hit \(hit.id)"
+                    guard let explanation = hit.explanation, let expected = expectedHits[hit.id] else {
+                        XCTFail("\(label): no explanation or unexpected hit")
+                        continue
+                    }
+                    XCTAssertEqual(explanation.components.reduce(0) { $0 + $1.score }, hit.score,
+                                   accuracy: 1e-9 * hit.score, "\(label): components do not sum to the score")
+                    compare(explanation.components, with: expected.components, avgdl: golden.avgdl, query: query,
+                            label: label)
+                }
+            }
+        }
+    }
+
     // MARK: - Running one corpus
 
     private enum Layout: String {
@@ -61,7 +89,8 @@ final class GoldenBM25Tests: XCTestCase {
             }
             options.defaultOperator = defaultOperator
             let results = try searcher.search(query.query, options: options)
-            let label = "\(name) [\(layout.rawValue)] query \(query.query) k1=\(query.k1) b=\(query.b) \(query.operator)"
+            let label = "\(name) [\(layout.rawValue)] query \(query.query) k1=\(query.k1) b=\(query.b) "
+                + "operator \(query.operator)"
             if !compare(results, with: query, label: label) {
                 options.explain = true
                 let explained = try searcher.search(query.query, options: options)
@@ -118,7 +147,9 @@ final class GoldenBM25Tests: XCTestCase {
             XCTFail("\(label): \(message)")
             ok = false
         }
-        if results.totalHits != expected.hits.count { fail("totalHits \(results.totalHits), expected \(expected.hits.count)") }
+        if results.totalHits != expected.hits.count {
+            fail("totalHits \(results.totalHits), expected \(expected.hits.count)")
+        }
         let actualIDs = results.hits.map(\.id)
         if actualIDs.count != expected.hits.count || Set(actualIDs) != Set(expected.hits.map(\.id)) {
             fail("hits \(actualIDs), expected \(expected.hits.map(\.id))")
@@ -131,7 +162,7 @@ final class GoldenBM25Tests: XCTestCase {
                 fail("\(hit.id) scored \(score), expected \(hit.score)")
             }
         }
-        let documentOrder = expected.documentOrder
+        let order = expected.documentOrder
         var start = 0
         while start < expected.hits.count {
             var end = start + 1
@@ -143,12 +174,31 @@ final class GoldenBM25Tests: XCTestCase {
             let actualGroup = Array(actualIDs[start..<end])
             if Set(expectedGroup) != Set(actualGroup) {
                 fail("ranks \(start + 1)...\(end): \(actualGroup), expected \(expectedGroup) (order \(actualIDs))")
-            } else if actualGroup != actualGroup.sorted(by: { documentOrder[$0, default: 0] < documentOrder[$1, default: 0] }) {
+            } else if actualGroup != actualGroup.sorted(by: { order[$0, default: 0] < order[$1, default: 0] }) {
                 fail("tied hits \(actualGroup) are not in document order")
             }
             start = end
         }
         return ok
+    }
+
+    private func compare(_ actual: [ScoreComponent], with expected: [GoldenQuery.Component], avgdl: [String: Double],
+                         query: GoldenQuery, label: String) {
+        let order = { (field: String, idf: Double) in (field == "title" ? 0 : 1, idf) }
+        let sortedActual = actual.sorted { order($0.field, $0.idf) < order($1.field, $1.idf) }
+        let sortedExpected = expected.sorted { order($0.field, $0.idf) < order($1.field, $1.idf) }
+        guard sortedActual.count == sortedExpected.count else {
+            XCTFail("\(label): \(actual.count) components, expected \(expected.count): \(expected)")
+            return
+        }
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-300) }
+        for (component, want) in zip(sortedActual, sortedExpected) {
+            let matches = component.field == want.field && close(component.idf, want.idf)
+                && component.tf == Double(want.tf) && component.dl == Double(want.dl)
+                && close(component.avgdl, avgdl[want.field] ?? .nan) && component.k1 == query.k1
+                && component.b == query.b && close(component.score, want.score)
+            XCTAssertTrue(matches, "\(label): component \(component) differs from reference \(want)")
+        }
     }
 
     private static func describe(_ results: SearchResults, expected: GoldenQuery, label: String) -> String {
@@ -176,6 +226,7 @@ private struct GoldenFile: Decodable {
     var corpus: String
     var documents: [GoldenDocument]
     var N: Int
+    var avgdl: [String: Double]
     var queries: [GoldenQuery]
 
     static func load(_ name: String) throws -> GoldenFile {
@@ -191,6 +242,17 @@ private struct GoldenQuery: Decodable {
     struct Hit: Decodable {
         var id: String
         var score: Double
+        var components: [Component]
+    }
+
+    /// One clause scored in one field of one document.
+    struct Component: Decodable {
+        var clause: String
+        var field: String
+        var idf: Double
+        var tf: Int
+        var dl: Int
+        var score: Double
     }
 
     struct Clause: Decodable, CustomStringConvertible {
@@ -204,8 +266,8 @@ private struct GoldenQuery: Decodable {
         var kind: [String]
         var fields: [String: FieldStatistics]
         var description: String {
-            "\(occur) \(clause) \(kind) " + fields.sorted { $0.key < $1.key }.map { "\($0.key): n \($0.value.n) idf \($0.value.idf)" }
-                .joined(separator: ", ")
+            let perField = fields.sorted { $0.key < $1.key }.map { "\($0.key): n \($0.value.n) idf \($0.value.idf)" }
+            return "\(occur) \(clause) \(kind) " + perField.joined(separator: ", ")
         }
     }
 
@@ -232,7 +294,8 @@ private enum GoldenCorpus {
     /// The package root: the nearest directory above this file that holds Package.swift.
     static let packageRoot: URL = {
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        let manager = FileManager.default
+        while url.path != "/" && !manager.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
             url.deleteLastPathComponent()
         }
         return url
