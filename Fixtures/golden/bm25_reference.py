@@ -9,8 +9,8 @@ two disagree, one of them misreads the spec.
     python3 Fixtures/golden/bm25_reference.py            # regenerate the JSON files
     python3 Fixtures/golden/bm25_reference.py --tokens   # also print every document's tokens
 
-Hand check (seeds, query `cấp uỷ`, body field, exact key `uỷ`): see HAND_CHECK at the bottom, which
-recomputes one idf and one term score step by step and is asserted when the script runs.
+Before writing anything it checks itself: `self_test` runs the spec's own analysis examples and
+`HAND_CHECKS` (near the end, with the arithmetic worked by hand in a comment) pins one score.
 """
 import json
 import math
