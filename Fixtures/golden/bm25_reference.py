@@ -200,7 +200,7 @@ class Field:
 
 
 class Corpus:
-    FIELDS = {"title": 2.0, "body": 1.0}
+    FIELDS = {"title": 2.0, "body": 1.0}  # default searched fields and boosts
 
     def __init__(self, docs):
         self.ids = [d["id"] for d in docs]
@@ -236,7 +236,7 @@ def phrase_tf(field, terms):
     return sum(1 for p in first if all(p + 1 + i in s for i, s in enumerate(rest)))
 
 
-def search(corpus, query, k1=1.2, b=0.75, operator="or"):
+def search(corpus, query, k1=1.2, b=0.75, operator="or", fields=None):
     """Lucene boolean semantics: a document matches every required clause, no excluded one, and (when
     nothing is required) at least one optional clause; its score sums the required and optional clauses."""
     clauses = query_clauses(query, operator)
@@ -245,7 +245,7 @@ def search(corpus, query, k1=1.2, b=0.75, operator="or"):
         info = {"clause": " ".join(key for _, key in terms), "occur": occur, "kind": [k for k, _ in terms],
                 "fields": {}}
         hit = set()
-        for field, boost in Corpus.FIELDS.items():
+        for field, boost in (fields or Corpus.FIELDS).items():
             stats = [corpus.idf(kind, key, field) for kind, key in terms]
             idf = sum(i for _, i in stats)  # a phrase's idf is the sum of its terms' idf
             info["fields"][field] = {"n": [n for n, _ in stats], "idf": idf}
@@ -297,15 +297,19 @@ HANDMADE_QUERIES = [
     "ki thuat", "kỹ", "kĩ", "2.500.000", "3,5", "u23", "điểm",
     '"cấp ủy" quân sự', "qsqp", "thuỷ", "khoẻ", "cong ty", "covid", "13/09/2022",
 ]
-# (query, k1, b, default operator) beyond the plain OR cases at k1 = 1.2, b = 0.75.
-EXTRA_CASES = [("đảng viên", 0.9, 0.4, "or"), ('"cấp ủy" dang', 0.9, 0.4, "or"), ("đảng viên", 1.2, 0.75, "and"),
-               ("cap uy hoa", 1.2, 0.75, "and"), ("+đảng hoà", 1.2, 0.75, "or"), ("đảng -hoà", 1.2, 0.75, "or"),
-               ('+"cấp ủy" -covid viên', 1.2, 0.75, "or")]
+# (query, k1, b, default operator, searched fields with boosts) beyond the plain cases.
+DEFAULT = (1.2, 0.75, "or", Corpus.FIELDS)
+EXTRA_CASES = [("đảng viên", 0.9, 0.4, "or", Corpus.FIELDS), ('"cấp ủy" dang', 0.9, 0.4, "or", Corpus.FIELDS),
+               ("đảng viên", 1.2, 0.75, "and", Corpus.FIELDS), ("cap uy hoa", 1.2, 0.75, "and", Corpus.FIELDS),
+               ("+đảng hoà", *DEFAULT), ("đảng -hoà", *DEFAULT), ('+"cấp ủy" -covid viên', *DEFAULT),
+               ("đảng viên hoà", 1.2, 0.75, "or", {"title": 1.0, "body": 1.0}),
+               ("đảng viên hoà", 1.2, 0.75, "or", {"body": 1.5}),
+               ('"cấp ủy" dang', 1.2, 0.75, "or", {"title": 3.0})]
 
 
 def golden(name, docs, queries):
     corpus = Corpus(docs)
-    cases = [(q, 1.2, 0.75, "or") for q in queries] + EXTRA_CASES
+    cases = [(q, *DEFAULT) for q in queries] + EXTRA_CASES
     out = {
         "generator": "Fixtures/golden/bm25_reference.py",
         "corpus": name,
@@ -315,10 +319,12 @@ def golden(name, docs, queries):
         "avgdl": corpus.avgdl,
         "queries": [],
     }
-    for q, k1, b, operator in cases:
-        hits, explain = search(corpus, q, k1, b, operator)
+    for q, k1, b, operator, fields in cases:
+        hits, explain = search(corpus, q, k1, b, operator, fields)
         assert hits, f"golden query {q!r} matches nothing in {name}"
-        out["queries"].append({"query": q, "k1": k1, "b": b, "operator": operator, "hits": hits, "clauses": explain})
+        out["queries"].append({"query": q, "k1": k1, "b": b, "operator": operator,
+                               "fields": [{"field": f, "boost": boost} for f, boost in fields.items()],
+                               "hits": hits, "clauses": explain})
     return corpus, out
 
 

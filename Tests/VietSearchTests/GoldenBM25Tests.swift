@@ -47,10 +47,10 @@ final class GoldenBM25Tests: XCTestCase {
             let documents = name == "seeds" ? try GoldenCorpus.seedDocuments() : try GoldenCorpus.handmadeDocuments()
             let searcher = try makeSearcher(documents, layout: .segmentPerDocument)
             for query in golden.queries {
-                let defaultOperator = BooleanOperator(rawValue: query.operator) ?? .or
-                var options = SearchOptions(limit: 1000, defaultOperator: defaultOperator, explain: true)
-                options.k1 = query.k1
-                options.b = query.b
+                guard let options = query.options(explain: true) else {
+                    XCTFail("\(name): unknown operator \(query.operator) in the golden file")
+                    continue
+                }
                 let expectedHits = Dictionary(query.hits.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
                 for hit in try searcher.search(query.query, options: options).hits {
                     let label = "\(name) query \(query.query) hit \(hit.id)"
@@ -80,17 +80,13 @@ final class GoldenBM25Tests: XCTestCase {
         let searcher = try makeSearcher(documents, layout: layout)
         XCTAssertEqual(searcher.documentCount, golden.N, "\(name) \(layout)")
         for query in golden.queries {
-            var options = SearchOptions(limit: 1000)
-            options.k1 = query.k1
-            options.b = query.b
-            guard let defaultOperator = BooleanOperator(rawValue: query.operator) else {
+            guard var options = query.options() else {
                 XCTFail("\(name): unknown operator \(query.operator) in the golden file")
                 continue
             }
-            options.defaultOperator = defaultOperator
             let results = try searcher.search(query.query, options: options)
             let label = "\(name) [\(layout.rawValue)] query \(query.query) k1=\(query.k1) b=\(query.b) "
-                + "operator \(query.operator)"
+                + "operator \(query.operator) fields \(query.fields.map { "\($0.field)^\($0.boost)" })"
             if !compare(results, with: query, label: label) {
                 options.explain = true
                 let explained = try searcher.search(query.query, options: options)
@@ -239,6 +235,11 @@ private struct GoldenFile: Decodable {
 }
 
 private struct GoldenQuery: Decodable {
+    struct Field: Decodable {
+        var field: String
+        var boost: Double
+    }
+
     struct Hit: Decodable {
         var id: String
         var score: Double
@@ -276,13 +277,25 @@ private struct GoldenQuery: Decodable {
     var b: Double
     /// Default operator for bare terms: "or" or "and".
     var `operator`: String
+    /// Fields searched by bare terms and phrases, with their boosts.
+    var fields: [Field]
     var hits: [Hit]
     var clauses: [Clause]
     /// Document id -> position in the corpus (ties are broken by it).
     var documentOrder: [String: Int] = [:]
 
+    /// The search options this query was computed with.
+    func options(explain: Bool = false) -> SearchOptions? {
+        guard let defaultOperator = BooleanOperator(rawValue: self.operator) else { return nil }
+        var options = SearchOptions(limit: 1000, defaultOperator: defaultOperator, explain: explain)
+        options.k1 = k1
+        options.b = b
+        options.fields = fields.map { FieldBoost(field: $0.field, boost: $0.boost) }
+        return options
+    }
+
     enum CodingKeys: String, CodingKey {
-        case query, k1, b, `operator`, hits, clauses
+        case query, k1, b, `operator`, fields, hits, clauses
     }
 }
 
