@@ -1,34 +1,20 @@
-/// Text after cleaning, one entry per scalar, each remembering which bytes of the original input it came
-/// from (a composed `ế` from NFD input spans the base and both marks).
-struct CleanedText {
-    var scalars: [UInt32] = []
-    var kinds: [ScalarKind] = []
+/// One scalar of cleaned text, remembering which bytes of the original input it came from (a composed
+/// `ế` from NFD input spans the base and both marks).
+struct CleanScalar {
+    var value: UInt32
+    var kind: ScalarKind
     /// UTF-8 byte offset in the original input of the first byte this scalar came from.
-    var starts: [Int] = []
+    var start: Int
     /// UTF-8 byte offset in the original input one past the last byte this scalar came from.
-    var ends: [Int] = []
+    var end: Int
+}
 
-    init(capacity: Int) {
-        scalars.reserveCapacity(capacity)
-        kinds.reserveCapacity(capacity)
-        starts.reserveCapacity(capacity)
-        ends.reserveCapacity(capacity)
-    }
-
-    var count: Int { scalars.count }
-
-    @inline(__always) mutating func append(_ scalar: UInt32, _ kind: ScalarKind, start: Int, end: Int) {
-        scalars.append(scalar)
-        kinds.append(kind)
-        starts.append(start)
-        ends.append(end)
-    }
-
+extension Array where Element == CleanScalar {
     /// The cleaned text as a string.
     func makeString() -> String {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(scalars.count * 2)
-        for scalar in scalars { UTF8Encoding.append(scalar, to: &bytes) }
+        bytes.reserveCapacity(count * 2)
+        for scalar in self { UTF8Encoding.append(scalar.value, to: &bytes) }
         return String(decoding: bytes, as: UTF8.self)
     }
 }
@@ -51,21 +37,39 @@ enum UTF8Encoding {
                 | (UInt32(bytes[index + 2]) & 0x3F) << 6 | UInt32(bytes[index + 3]) & 0x3F, 4)
     }
 
-    @inline(__always) static func append(_ scalar: UInt32, to bytes: inout [UInt8]) {
+    /// Number of UTF-8 bytes of `scalar`.
+    @inline(__always) static func length(_ scalar: UInt32) -> Int {
+        scalar < 0x80 ? 1 : scalar < 0x800 ? 2 : scalar < 0x10000 ? 3 : 4
+    }
+
+    /// Writes `scalar` at `index` (which must have room for `length(scalar)` bytes); returns the next index.
+    @inline(__always)
+    static func write(_ scalar: UInt32, to bytes: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
         if scalar < 0x80 {
-            bytes.append(UInt8(scalar))
+            bytes[index] = UInt8(scalar)
+            return index + 1
         } else if scalar < 0x800 {
-            bytes.append(UInt8(0xC0 | scalar >> 6))
-            bytes.append(UInt8(0x80 | scalar & 0x3F))
+            bytes[index] = UInt8(0xC0 | scalar >> 6)
+            bytes[index + 1] = UInt8(0x80 | scalar & 0x3F)
+            return index + 2
         } else if scalar < 0x10000 {
-            bytes.append(UInt8(0xE0 | scalar >> 12))
-            bytes.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            bytes.append(UInt8(0x80 | scalar & 0x3F))
-        } else {
-            bytes.append(UInt8(0xF0 | scalar >> 18))
-            bytes.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            bytes.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            bytes.append(UInt8(0x80 | scalar & 0x3F))
+            bytes[index] = UInt8(0xE0 | scalar >> 12)
+            bytes[index + 1] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            bytes[index + 2] = UInt8(0x80 | scalar & 0x3F)
+            return index + 3
         }
+        bytes[index] = UInt8(0xF0 | scalar >> 18)
+        bytes[index + 1] = UInt8(0x80 | scalar >> 12 & 0x3F)
+        bytes[index + 2] = UInt8(0x80 | scalar >> 6 & 0x3F)
+        bytes[index + 3] = UInt8(0x80 | scalar & 0x3F)
+        return index + 4
+    }
+
+    static func append(_ scalar: UInt32, to bytes: inout [UInt8]) {
+        var buffer: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        let count = withUnsafeMutableBytes(of: &buffer) { raw in
+            write(scalar, to: raw.bindMemory(to: UInt8.self), at: 0)
+        }
+        withUnsafeBytes(of: buffer) { bytes.append(contentsOf: $0.prefix(count)) }
     }
 }

@@ -11,62 +11,72 @@ struct TextCleaner {
         var end: Int
     }
 
-    func clean(_ bytes: UnsafeBufferPointer<UInt8>) -> CleanedText {
-        var out = CleanedText(capacity: bytes.count)
+    /// Cleans UTF-8 text. The result never has more scalars than the input has bytes, so it is written
+    /// into one buffer of that size without growing.
+    func clean(_ bytes: UnsafeBufferPointer<UInt8>) -> [CleanScalar] {
         var marks: [PendingMark] = []
-        var sawEth = false
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let start = index
-            let (scalar, length) = UTF8Encoding.decode(bytes, at: index)
-            index += length
-            let kind = tables.kind(of: scalar)
-            switch kind {
-            case .invisible:
-                continue
-            case .space:
-                out.append(0x20, .space, start: start, end: index)
-            case .mark:
-                marks.removeAll(keepingCapacity: true)
-                marks.append(PendingMark(scalar: scalar, start: start, end: index))
-                while index < count {
-                    let (next, nextLength) = UTF8Encoding.decode(bytes, at: index)
-                    guard tables.kind(of: next) == .mark else { break }
-                    marks.append(PendingMark(scalar: next, start: index, end: index + nextLength))
-                    index += nextLength
+        return [CleanScalar](unsafeUninitializedCapacity: bytes.count) { out, initializedCount in
+            var written = 0
+            var sawEth = false
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let start = index
+                let (scalar, length) = UTF8Encoding.decode(bytes, at: index)
+                index += length
+                let kind = tables.kind(of: scalar)
+                switch kind {
+                case .invisible:
+                    continue
+                case .space:
+                    out.initializeElement(at: written, to: CleanScalar(value: 0x20, kind: .space, start: start,
+                                                                        end: index))
+                    written += 1
+                case .mark:
+                    marks.removeAll(keepingCapacity: true)
+                    marks.append(PendingMark(scalar: scalar, start: start, end: index))
+                    while index < count {
+                        let (next, nextLength) = UTF8Encoding.decode(bytes, at: index)
+                        guard tables.kind(of: next) == .mark else { break }
+                        marks.append(PendingMark(scalar: next, start: index, end: index + nextLength))
+                        index += nextLength
+                    }
+                    attach(&marks, to: out, written: &written)
+                default:
+                    if scalar == 0xD0 || scalar == 0xF0 { sawEth = true }
+                    out.initializeElement(at: written, to: CleanScalar(value: scalar, kind: kind, start: start,
+                                                                        end: index))
+                    written += 1
                 }
-                attach(&marks, to: &out)
-            default:
-                if scalar == 0xD0 || scalar == 0xF0 { sawEth = true }
-                out.append(scalar, kind, start: start, end: index)
             }
+            if sawEth { repairEth(UnsafeMutableBufferPointer(rebasing: out[0..<written])) }
+            initializedCount = written
         }
-        if sawEth { repairEth(&out) }
-        return out
     }
 
     /// Composes a run of combining marks onto the preceding letter. Shape marks go first (stable), because
     /// a tone typed before the shape (`e` U+0301 U+0302) must still give `ế`. Marks that do not compose
     /// stay as separate scalars, and so do all marks after the first one that fails (as NFC blocks them).
-    private func attach(_ marks: inout [PendingMark], to out: inout CleanedText) {
+    private func attach(_ marks: inout [PendingMark], to out: UnsafeMutableBufferPointer<CleanScalar>,
+                        written: inout Int) {
         if marks.count > 1, marks.contains(where: { VietnameseVowels.isShapeMark($0.scalar) }) {
             let shapes = marks.filter { VietnameseVowels.isShapeMark($0.scalar) }
             let others = marks.filter { !VietnameseVowels.isShapeMark($0.scalar) }
             marks = shapes + others
         }
-        var composing = out.count > 0 && out.kinds[out.count - 1] == .letter
+        var composing = written > 0 && out[written - 1].kind == .letter
         for mark in marks {
             if composing {
-                let last = out.count - 1
-                if let composed = composeOnto(out.scalars[last], mark.scalar) {
-                    out.scalars[last] = composed
-                    out.ends[last] = max(out.ends[last], mark.end)
+                if let composed = composeOnto(out[written - 1].value, mark.scalar) {
+                    out[written - 1].value = composed
+                    out[written - 1].end = max(out[written - 1].end, mark.end)
                     continue
                 }
                 composing = false
             }
-            out.append(mark.scalar, .mark, start: mark.start, end: mark.end)
+            out.initializeElement(at: written, to: CleanScalar(value: mark.scalar, kind: .mark, start: mark.start,
+                                                                end: mark.end))
+            written += 1
         }
     }
 
@@ -83,12 +93,12 @@ struct TextCleaner {
     /// repaired when it starts a word and a vowel follows, or when its word holds another distinctly
     /// Vietnamese letter (`HÐND` alone stays: nothing marks it as Vietnamese). Icelandic/Faroese ð never
     /// starts a word, so those words are left as they are.
-    private func repairEth(_ text: inout CleanedText) {
-        for index in 0..<text.count where text.scalars[index] == 0xD0 || text.scalars[index] == 0xF0 {
-            let startsWord = index == 0 || !text.kinds[index - 1].isWordPart
-            let vowelFollows = index + 1 < text.count && isVowelLetter(text.scalars[index + 1])
+    private func repairEth(_ text: UnsafeMutableBufferPointer<CleanScalar>) {
+        for index in 0..<text.count where text[index].value == 0xD0 || text[index].value == 0xF0 {
+            let startsWord = index == 0 || !text[index - 1].kind.isWordPart
+            let vowelFollows = index + 1 < text.count && isVowelLetter(text[index + 1].value)
             if (startsWord && vowelFollows) || wordIsVietnamese(around: index, in: text) {
-                text.scalars[index] = text.scalars[index] == 0xD0 ? 0x0110 : 0x0111
+                text[index].value = text[index].value == 0xD0 ? 0x0110 : 0x0111
             }
         }
     }
@@ -100,11 +110,11 @@ struct TextCleaner {
         }
     }
 
-    private func wordIsVietnamese(around index: Int, in text: CleanedText) -> Bool {
+    private func wordIsVietnamese(around index: Int, in text: UnsafeMutableBufferPointer<CleanScalar>) -> Bool {
         var low = index
-        while low > 0 && text.kinds[low - 1].isWordPart { low -= 1 }
+        while low > 0 && text[low - 1].kind.isWordPart { low -= 1 }
         var high = index + 1
-        while high < text.count && text.kinds[high].isWordPart { high += 1 }
-        return (low..<high).contains { VietnameseVowels.isDistinctlyVietnamese(text.scalars[$0]) }
+        while high < text.count && text[high].kind.isWordPart { high += 1 }
+        return (low..<high).contains { VietnameseVowels.isDistinctlyVietnamese(text[$0].value) }
     }
 }

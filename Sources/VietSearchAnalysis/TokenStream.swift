@@ -11,7 +11,7 @@
 /// (`2022.` → `2022`). Apostrophes separate too (`l'État` → `l`, `état`).
 struct TokenStream {
     private let tables: AnalysisTables
-    private let text: CleanedText
+    private let text: UnsafeBufferPointer<CleanScalar>
     private let original: UnsafeBufferPointer<UInt8>
     private var keys: KeyBuilder
     private var segments: [Segment] = []
@@ -27,19 +27,19 @@ struct TokenStream {
         var joiner: UInt32
     }
 
-    init(text: CleanedText, original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables) {
+    init(text: UnsafeBufferPointer<CleanScalar>, original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables) {
         self.tables = tables
         self.text = text
         self.original = original
         self.keys = KeyBuilder(tables: tables)
-        tokens.reserveCapacity(text.count / 4)
+        tokens.reserveCapacity(text.count / 5)
     }
 
     mutating func run() {
         var index = 0
         let count = text.count
         while index < count {
-            guard text.kinds[index].isWordPart else {
+            guard text[index].kind.isWordPart else {
                 index += 1
                 continue
             }
@@ -47,11 +47,11 @@ struct TokenStream {
             var joiner: UInt32 = 0
             while true {
                 let from = index
-                while index < count && text.kinds[index].isWordPart { index += 1 }
+                while index < count && text[index].kind.isWordPart { index += 1 }
                 segments.append(Segment(from: from, to: index, joiner: joiner))
-                guard index + 1 < count, text.kinds[index] == .connector, text.kinds[index + 1].isWordPart
+                guard index + 1 < count, text[index].kind == .connector, text[index + 1].kind.isWordPart
                 else { break }
-                joiner = text.scalars[index]
+                joiner = text[index].value
                 index += 1
             }
             emitChunk()
@@ -84,9 +84,9 @@ struct TokenStream {
         var hasDigit = false
         var hasNonASCIILetter = false
         for index in segment.from..<segment.to {
-            switch text.kinds[index] {
+            switch text[index].kind {
             case .digit: hasDigit = true
-            case .letter where text.scalars[index] >= 0x80: hasNonASCIILetter = true
+            case .letter where text[index].value >= 0x80: hasNonASCIILetter = true
             default: break
             }
         }
@@ -96,7 +96,7 @@ struct TokenStream {
         }
         var from = segment.from
         for index in segment.from + 1..<segment.to
-        where (text.kinds[index] == .digit) != (text.kinds[index - 1] == .digit) {
+        where (text[index].kind == .digit) != (text[index - 1].kind == .digit) {
             emit(from: from, to: index)
             from = index
         }
@@ -104,32 +104,28 @@ struct TokenStream {
     }
 
     private mutating func emit(from: Int, to: Int) {
-        keys.reset()
-        for index in from..<to { keys.add(text.scalars[index], text.kinds[index]) }
-        append(start: text.starts[from], end: text.ends[to - 1], position: position, joined: false)
+        append(from: from, to: to, position: position, joined: false)
         position += 1
     }
 
     /// The joined form spans the whole abbreviation in the input and sits on its last part's position.
     private mutating func emitJoinedForm(_ parts: ArraySlice<Segment>) {
         guard let firstPart = parts.first, let lastPart = parts.last else { return }
-        keys.reset()
-        for part in parts {
-            for index in part.from..<part.to { keys.add(text.scalars[index], text.kinds[index]) }
-        }
-        append(start: text.starts[firstPart.from], end: text.ends[lastPart.to - 1], position: position - 1,
-               joined: true)
+        append(from: firstPart.from, to: lastPart.to, position: position - 1, joined: true)
     }
 
-    private mutating func append(start: Int, end: Int, position: Int, joined: Bool) {
-        let (exact, folded, hasNonASCIILetter) = keys.finish()
-        let raw = String(decoding: UnsafeBufferPointer(rebasing: original[start..<end]), as: UTF8.self)
-        tokens.append(Token(text: raw, position: position, exact: exact, folded: folded, start: start,
-                            end: end, isJoinedForm: joined, hasNonASCIILetter: hasNonASCIILetter))
+    private mutating func append(from: Int, to: Int, position: Int, joined: Bool) {
+        let start = text[from].start
+        let end = text[to - 1].end
+        let keys = keys.keys(text, from: from, to: to, skipConnectors: joined,
+                             original: UnsafeBufferPointer(rebasing: original[start..<end]))
+        tokens.append(Token(text: keys.text, position: position, exact: keys.exact, folded: keys.folded,
+                            start: start, end: end, isJoinedForm: joined,
+                            hasNonASCIILetter: keys.hasNonASCIILetter))
     }
 
     private func isAllDigits(_ segment: Segment) -> Bool {
-        for index in segment.from..<segment.to where text.kinds[index] != .digit { return false }
+        for index in segment.from..<segment.to where text[index].kind != .digit { return false }
         return true
     }
 
@@ -137,9 +133,9 @@ struct TokenStream {
     private func isCapitalLetters(_ segment: Segment) -> Bool {
         var sawLetter = false
         for index in segment.from..<segment.to {
-            switch text.kinds[index] {
+            switch text[index].kind {
             case .letter:
-                let scalar = text.scalars[index]
+                let scalar = text[index].value
                 if tables.lowercased(scalar) == scalar { return false }
                 sawLetter = true
             case .mark: continue

@@ -29,7 +29,7 @@ struct TonePlacement {
     }
 
     /// Rewrites `letters` (lowercase, composed scalars of one token) with the tone on its canonical vowel.
-    func canonicalize(_ letters: inout [UInt32]) {
+    func canonicalize(_ letters: UnsafeMutableBufferPointer<UInt32>) {
         var tone = 0
         var tonePosition = -1
         var toneRow = 0
@@ -54,7 +54,7 @@ struct TonePlacement {
     }
 
     /// Index of the vowel that carries the tone in a toneless syllable, or nil if it is not a syllable.
-    private func mainVowelIndex(_ letters: [UInt32]) -> Int? {
+    private func mainVowelIndex(_ letters: UnsafeMutableBufferPointer<UInt32>) -> Int? {
         guard let vowelStart = initialLength(letters) else { return nil }
         var vowelEnd = vowelStart
         var rows = (0, 0, 0)  // a tuple, not an array: no allocation per token
@@ -76,7 +76,7 @@ struct TonePlacement {
         case 3: code = ((rows.0 + 1) * 13 + rows.1 + 1) * 13 + rows.2 + 1
         default: return nil
         }
-        guard Self.validNuclei[code], Self.isFinal(letters[vowelEnd...]) else { return nil }
+        guard Self.validNuclei[code], Self.isFinal(letters, from: vowelEnd) else { return nil }
         let shaped = VietnameseVowels.isShaped
         if count == 3 && shaped(rows.2) { return vowelStart + 2 }  // rule 4: last shaped vowel
         if count >= 2 && shaped(rows.1) { return vowelStart + 1 }  // (ươ → ơ, uô/iê/yê → 2nd)
@@ -93,7 +93,7 @@ struct TonePlacement {
 
     /// Length of the initial consonant cluster; nil if the token starts with something that cannot begin
     /// a syllable. `qu` is an initial; `gi` is one when another vowel follows (`giữ`, but `gì`).
-    private func initialLength(_ s: [UInt32]) -> Int? {
+    private func initialLength(_ s: UnsafeMutableBufferPointer<UInt32>) -> Int? {
         guard let first = s.first else { return nil }
         if tables.vowel(first) != nil { return 0 }
         let second: UInt32 = s.count > 1 ? s[1] : 0
@@ -131,10 +131,10 @@ struct TonePlacement {
     }
 
     /// Final consonants: c ch m n ng nh p t, or none.
-    private static func isFinal(_ rest: ArraySlice<UInt32>) -> Bool {
-        let a = rest.first ?? 0
-        let b: UInt32 = rest.count > 1 ? rest[rest.startIndex + 1] : 0
-        switch rest.count {
+    private static func isFinal(_ letters: UnsafeMutableBufferPointer<UInt32>, from start: Int) -> Bool {
+        let a: UInt32 = start < letters.count ? letters[start] : 0
+        let b: UInt32 = start + 1 < letters.count ? letters[start + 1] : 0
+        switch letters.count - start {
         case 0: return true
         case 1: return a == 0x63 || a == 0x6D || a == 0x6E || a == 0x70 || a == 0x74
         case 2: return (a == 0x63 && b == 0x68) || (a == 0x6E && (b == 0x67 || b == 0x68))

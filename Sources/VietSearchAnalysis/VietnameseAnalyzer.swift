@@ -13,9 +13,11 @@ public struct VietnameseAnalyzer: Sendable {
         return input.withUTF8 { bytes in
             let tables = AnalysisTables.shared
             let cleaned = TextCleaner(tables: tables).clean(bytes)
-            var stream = TokenStream(text: cleaned, original: bytes, tables: tables)
-            stream.run()
-            return AnalyzedText(tokens: stream.tokens, positionCount: stream.position)
+            return cleaned.withUnsafeBufferPointer { scalars in
+                var stream = TokenStream(text: scalars, original: bytes, tables: tables)
+                stream.run()
+                return AnalyzedText(tokens: stream.tokens, positionCount: stream.position)
+            }
         }
     }
 

@@ -16,6 +16,8 @@ package struct PostingsCursor {
     private let documentCount: UInt32
     private let documentFrequency: Int
     private let blockCount: Int
+    /// Lists of 128 documents or more start with one skip entry per block; shorter ones with none.
+    private let hasSkipTable: Bool
     private let skipTable: Int
     private let blocksStart: Int
 
@@ -43,6 +45,7 @@ package struct PostingsCursor {
         documentCount = 0
         documentFrequency = 0
         blockCount = 0
+        hasSkipTable = false
         skipTable = 0
         blocksStart = 0
         docs = []
@@ -56,15 +59,17 @@ package struct PostingsCursor {
         self.documentCount = documentCount
         documentFrequency = Int(info.documentFrequency)
         blockCount = (documentFrequency + PostingsWriter.blockSize - 1) / PostingsWriter.blockSize
+        hasSkipTable = documentFrequency >= PostingsWriter.blockSize
+        let skipTableSize = hasSkipTable ? blockCount * PostingsWriter.skipEntrySize : 0
         guard info.documentFrequency <= documentCount,
               info.postingsOffset <= UInt64(postings.count),
-              UInt64(blockCount * PostingsWriter.skipEntrySize) <= UInt64(postings.count) - info.postingsOffset,
+              UInt64(skipTableSize) <= UInt64(postings.count) - info.postingsOffset,
               info.positionsOffset <= UInt64(positions.count) else {
             throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
                                        reason: "term postings (df \(info.documentFrequency), offset \(info.postingsOffset), positions \(info.positionsOffset)) do not fit their sections")
         }
         skipTable = postings.lowerBound + Int(info.postingsOffset)
-        blocksStart = skipTable + blockCount * PostingsWriter.skipEntrySize
+        blocksStart = skipTable + skipTableSize
         positionsStart = positions.lowerBound + Int(info.positionsOffset)
         docs = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
         frequencies = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
@@ -88,10 +93,15 @@ package struct PostingsCursor {
         if block >= 0 {
             if doc == Self.noMoreDocs || (indexInBlock >= 0 && doc >= target) { return doc }
         }
-        var candidate = Swift.max(block, 0)
-        while candidate < blockCount, try lastDoc(ofBlock: candidate) < target { candidate += 1 }
-        guard candidate < blockCount else { return finish() }
-        if candidate != block { try load(block: candidate) }
+        if hasSkipTable {
+            var candidate = Swift.max(block, 0)
+            while candidate < blockCount, try lastDoc(ofBlock: candidate) < target { candidate += 1 }
+            guard candidate < blockCount else { return finish() }
+            if candidate != block { try load(block: candidate) }
+        } else if block < 0 {
+            guard blockCount > 0 else { return finish() }
+            try load(block: 0)
+        }
         if indexInBlock < 0 { indexInBlock = 0 }
         while indexInBlock < blockLength && docs[indexInBlock] < target { indexInBlock += 1 }
         guard indexInBlock < blockLength else { return finish() }
@@ -153,21 +163,32 @@ package struct PostingsCursor {
 
     /// Decodes block `index` into `docs`/`frequencies` and checks it against its skip entry.
     private mutating func load(block index: Int) throws {
-        let entryOffset = skipTable + index * PostingsWriter.skipEntrySize
-        var entry = ByteReader(bytes, from: entryOffset, to: blocksStart)
-        let last = try entry.readUInt32()
-        let maxFrequency = try entry.readUInt32()
-        let minFieldLength = try entry.readUInt32()
-        let blockOffset = Int(try entry.readUInt32())
-        let positionsRelative = try entry.readUInt64()
-        let previous: Int64 = index == 0 ? -1 : Int64(try lastDoc(ofBlock: index - 1))
-        guard blockOffset <= postingsEnd - blocksStart,
-              positionsRelative <= UInt64(positionsEnd - positionsStart) else {
-            throw StorageError.corrupt(file: bytes.name, offset: entryOffset, reason: "skip entry \(index) points outside its section")
+        var bounds = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
+        var reader: ByteReader
+        if hasSkipTable {
+            let entryOffset = skipTable + index * PostingsWriter.skipEntrySize
+            var entry = ByteReader(bytes, from: entryOffset, to: blocksStart)
+            bounds.lastDoc = try entry.readUInt32()
+            bounds.maxFrequency = try entry.readUInt32()
+            bounds.minFieldLength = try entry.readUInt32()
+            let blockOffset = Int(try entry.readUInt32())
+            let positionsRelative = try entry.readUInt64()
+            guard blockOffset <= postingsEnd - blocksStart,
+                  positionsRelative <= UInt64(positionsEnd - positionsStart) else {
+                throw StorageError.corrupt(file: bytes.name, offset: entryOffset, reason: "skip entry \(index) points outside its section")
+            }
+            reader = ByteReader(bytes, from: blocksStart + blockOffset, to: postingsEnd)
+            positionsOffset = positionsStart + Int(positionsRelative)
+        } else {
+            reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
+            bounds.maxFrequency = try reader.readVarint32()
+            bounds.minFieldLength = try reader.readVarint32()
+            positionsOffset = positionsStart
         }
+        let previous: Int64 = index == 0 ? -1 : Int64(try lastDoc(ofBlock: index - 1))
         let length = index == blockCount - 1 ? documentFrequency - index * PostingsWriter.blockSize : PostingsWriter.blockSize
-        var reader = ByteReader(bytes, from: blocksStart + blockOffset, to: postingsEnd)
         let start = reader.offset
+        var current = previous
         if length == PostingsWriter.blockSize {
             let deltaWidth = Int(try reader.readUInt8())
             let frequencyWidth = Int(try reader.readUInt8())
@@ -176,30 +197,45 @@ package struct PostingsCursor {
             }
             try unpack(&reader, width: deltaWidth, into: &docs)
             try unpack(&reader, width: frequencyWidth, into: &frequencies)
+            for slot in 0..<length {
+                current += Int64(docs[slot]) + 1
+                guard current < Int64(documentCount) else {
+                    throw reader.corrupt("doc id \(current) in block \(index) is not below the document count \(documentCount)", at: start)
+                }
+                docs[slot] = UInt32(current)
+                guard frequencies[slot] < UInt32.max else { throw reader.corrupt("term frequency overflows", at: start) }
+                frequencies[slot] += 1
+            }
         } else {
             for slot in 0..<length {
-                docs[slot] = try reader.readVarint32()
-                frequencies[slot] = try reader.readVarint32()
+                let entryStart = reader.offset
+                let code = try reader.readVarint()
+                current += Int64(code >> 1) + 1
+                guard code >> 1 < UInt64(UInt32.max), current < Int64(documentCount) else {
+                    throw reader.corrupt("doc id in block \(index) is not below the document count \(documentCount)", at: entryStart)
+                }
+                docs[slot] = UInt32(current)
+                if code & 1 == 1 {
+                    frequencies[slot] = 1
+                } else {
+                    frequencies[slot] = try reader.readVarint32()
+                    guard frequencies[slot] >= 2 else {
+                        throw reader.corrupt("explicit term frequency \(frequencies[slot]) below 2", at: entryStart)
+                    }
+                }
             }
         }
-        var current = previous
-        for slot in 0..<length {
-            current += Int64(docs[slot]) + 1
-            guard current < Int64(documentCount) else {
-                throw reader.corrupt("doc id \(current) in block \(index) is not below the document count \(documentCount)", at: start)
+        if hasSkipTable {
+            guard current == Int64(bounds.lastDoc) else {
+                throw reader.corrupt("block \(index) ends at doc \(current), its skip entry says \(bounds.lastDoc)", at: start)
             }
-            docs[slot] = UInt32(current)
-            guard frequencies[slot] < UInt32.max else { throw reader.corrupt("term frequency overflows", at: start) }
-            frequencies[slot] += 1
-        }
-        guard current == Int64(last) else {
-            throw reader.corrupt("block \(index) ends at doc \(current), its skip entry says \(last)", at: start)
+        } else {
+            bounds.lastDoc = UInt32(current)
         }
         block = index
         blockLength = length
         indexInBlock = -1
-        skipEntry = (last, maxFrequency, minFieldLength)
-        positionsOffset = positionsStart + Int(positionsRelative)
+        skipEntry = bounds
         positionsDocIndex = 0
     }
 

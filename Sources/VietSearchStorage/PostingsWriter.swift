@@ -24,6 +24,8 @@ struct PostingsWriter {
         let blockCount = (count + Self.blockSize - 1) / Self.blockSize
         blockBody.removeAll(keepingCapacity: true)
 
+        // A list shorter than one block has no skip table: its bounds lead the tail instead.
+        let hasSkipTable = count >= Self.blockSize
         var previousDoc: Int64 = -1
         var positionIndex = 0
         for block in 0..<blockCount {
@@ -39,11 +41,16 @@ struct PostingsWriter {
             guard blockBody.count <= Int(UInt32.max) else {
                 throw StorageError.limitExceeded("postings of one term exceed 4 GiB")
             }
-            postings.appendUInt32(buffer.docs[end - 1])
-            postings.appendUInt32(maxFrequency)
-            postings.appendUInt32(minFieldLength)
-            postings.appendUInt32(UInt32(blockBody.count))
-            postings.appendUInt64(UInt64(positions.count - positionsStart))
+            if hasSkipTable {
+                postings.appendUInt32(buffer.docs[end - 1])
+                postings.appendUInt32(maxFrequency)
+                postings.appendUInt32(minFieldLength)
+                postings.appendUInt32(UInt32(blockBody.count))
+                postings.appendUInt64(UInt64(positions.count - positionsStart))
+            } else {
+                blockBody.appendVarint(maxFrequency)
+                blockBody.appendVarint(minFieldLength)
+            }
 
             if end - start == Self.blockSize {
                 var deltaWidth = 0
@@ -61,10 +68,14 @@ struct PostingsWriter {
                 BitPacking.pack(deltas, width: deltaWidth, into: &blockBody)
                 BitPacking.pack(frequencyValues, width: frequencyWidth, into: &blockBody)
             } else {
+                // Lucene's trick: the low bit of the doc delta says "tf is 1", the common case,
+                // so most tail postings take one varint.
                 for index in start..<end {
-                    blockBody.appendVarint(UInt64(Int64(buffer.docs[index]) - previousDoc - 1))
+                    let delta = UInt64(Int64(buffer.docs[index]) - previousDoc - 1)
                     previousDoc = Int64(buffer.docs[index])
-                    blockBody.appendVarint(buffer.frequencies[index] - 1)
+                    let frequency = buffer.frequencies[index]
+                    blockBody.appendVarint(delta << 1 | (frequency == 1 ? 1 : 0))
+                    if frequency != 1 { blockBody.appendVarint(frequency) }
                 }
             }
             for index in start..<end {

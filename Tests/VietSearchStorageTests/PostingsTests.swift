@@ -1,0 +1,128 @@
+import XCTest
+@testable import VietSearchStorage
+
+/// Posting lists of many lengths (around the 128-doc block boundaries) against a plain model:
+/// linear scans, `advance(to:)` against a lower-bound search, positions after skips, block bounds.
+final class PostingsTests: XCTestCase {
+    private struct Fixture {
+        var reader: SegmentReader
+        /// term name -> sorted (doc, positions)
+        var lists: [String: [(doc: UInt32, positions: [UInt32])]]
+        var bodyLengths: [UInt32]
+    }
+
+    private static let documentCount = 2_600
+    private static let lengths = [0, 1, 2, 127, 128, 129, 255, 256, 257, 383, 384, 1000, 2_600]
+
+    private func makeFixture(seed: UInt64) throws -> Fixture {
+        var generator = SeededGenerator(seed: seed)
+        var lists: [String: [(doc: UInt32, positions: [UInt32])]] = [:]
+        var perDoc = [[TermOccurrence]](repeating: [], count: Self.documentCount)
+        let builder = SegmentBuilder()
+        let body = try builder.fieldNumber(for: "body")
+        var names = Self.lengths.map { "len\($0)" }
+        var sizes = Self.lengths
+        for extra in 0..<20 {
+            names.append("rnd\(extra)")
+            sizes.append(Int.random(in: 0...1_000, using: &generator))
+        }
+        for (name, size) in zip(names, sizes) {
+            let docs = Array(0..<UInt32(Self.documentCount)).shuffled(using: &generator).prefix(size).sorted()
+            var list: [(doc: UInt32, positions: [UInt32])] = []
+            for doc in docs {
+                // Mostly small frequencies, sometimes a large one so frequency widths vary.
+                let frequency = Int.random(in: 0..<30, using: &generator) == 0 ? Int.random(in: 50...400, using: &generator)
+                                                                               : Int.random(in: 1...4, using: &generator)
+                var positions = Set<UInt32>()
+                while positions.count < frequency { positions.insert(UInt32.random(in: 0..<5_000, using: &generator)) }
+                let sorted = positions.sorted()
+                list.append((doc, sorted))
+                for position in sorted {
+                    perDoc[Int(doc)].append(TermOccurrence(field: body, term: Array(name.utf8), position: position))
+                }
+            }
+            lists[name] = list
+        }
+        var bodyLengths: [UInt32] = []
+        for doc in 0..<Self.documentCount {
+            let length = UInt32.random(in: 0...6_000, using: &generator)
+            bodyLengths.append(length)
+            try builder.add(DocumentPostings(stored: [], fieldLengths: [length], occurrences: perDoc[doc]))
+        }
+        let store = IndexStore.inMemory()
+        let meta = try store.writeSegment(builder)
+        return Fixture(reader: try store.openSegment(meta), lists: lists, bodyLengths: bodyLengths)
+    }
+
+    func testLinearScanMatchesModelForEveryLength() throws {
+        let fixture = try makeFixture(seed: 3)
+        for (name, list) in fixture.lists {
+            guard let info = try fixture.reader.termInfo(field: 0, term: Array(name.utf8)) else {
+                XCTAssertTrue(list.isEmpty, "\(name) missing")
+                continue
+            }
+            XCTAssertEqual(Int(info.documentFrequency), list.count)
+            var cursor = try fixture.reader.postings(info)
+            var index = 0
+            while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
+                XCTAssertEqual(cursor.doc, list[index].doc, name)
+                XCTAssertEqual(Int(cursor.termFrequency), list[index].positions.count, name)
+                // Ask for positions only every third doc: the skipped docs' positions must be stepped over.
+                if index % 3 == 0 { XCTAssertEqual(try cursor.positions(), list[index].positions, name) }
+                let impact = cursor.blockMaxImpact
+                let block = index / 128
+                let blockDocs = list[(block * 128)..<Swift.min(list.count, block * 128 + 128)]
+                XCTAssertEqual(impact.lastDoc, blockDocs.last?.doc)
+                XCTAssertEqual(Int(impact.termFrequency), blockDocs.map { $0.positions.count }.max())
+                XCTAssertEqual(impact.fieldLength, blockDocs.map { fixture.bodyLengths[Int($0.doc)] }.min())
+                index += 1
+            }
+            XCTAssertEqual(index, list.count, name)
+            XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs, "stays exhausted")
+            XCTAssertEqual(try cursor.advance(to: 0), PostingsCursor.noMoreDocs, "stays exhausted")
+        }
+    }
+
+    func testAdvanceMatchesLowerBoundSearch() throws {
+        let fixture = try makeFixture(seed: 5)
+        var generator = SeededGenerator(seed: 99)
+        for (name, list) in fixture.lists {
+            guard let info = try fixture.reader.termInfo(field: 0, term: Array(name.utf8)) else { continue }
+            for _ in 0..<20 {
+                var cursor = try fixture.reader.postings(info)
+                var current: UInt32? = nil
+                var index = 0  // model position of the next candidate
+                for _ in 0..<40 {
+                    if Bool.random(using: &generator) {
+                        // Jump: sometimes small (inside the block), sometimes far (across blocks).
+                        let base = current ?? 0
+                        let step = UInt32.random(in: 0...(Bool.random(using: &generator) ? 20 : 600), using: &generator)
+                        let target = base + step
+                        let got = try cursor.advance(to: target)
+                        if let current, current >= target {
+                            XCTAssertEqual(got, current, "advance never moves backwards")
+                            continue
+                        }
+                        while index < list.count && list[index].doc < target { index += 1 }
+                    } else {
+                        _ = try cursor.nextDoc()
+                        if current != nil { index += 1 }
+                        if current == nil { index = 0 }
+                    }
+                    let expected = index < list.count ? list[index].doc : PostingsCursor.noMoreDocs
+                    XCTAssertEqual(cursor.doc, expected, "\(name)")
+                    if expected == PostingsCursor.noMoreDocs { break }
+                    current = expected
+                    XCTAssertEqual(try cursor.positions(), list[index].positions, "\(name) doc \(expected)")
+                }
+            }
+        }
+    }
+
+    func testEmptyCursorIsExhausted() throws {
+        var cursor = PostingsCursor.empty()
+        XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs)
+        XCTAssertEqual(try cursor.advance(to: 5), PostingsCursor.noMoreDocs)
+        XCTAssertEqual(try cursor.positions(), [])
+    }
+}
