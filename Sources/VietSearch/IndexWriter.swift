@@ -54,18 +54,20 @@ public final class IndexWriter {
     public func commit() throws {
         try VietSearchError.mapping {
             try ensureOpen()
+            let manifest: Manifest
             do {
                 if builder.documentCount > 0 { try flush() }
-                let manifest = Manifest(generation: committed.generation + 1, segments: committed.segments + flushed)
+                manifest = Manifest(generation: committed.generation + 1, segments: committed.segments + flushed)
                 try store.commit(manifest)
-                let opened = try flushed.map { try store.openSegment($0) }
-                committed = manifest
-                committedSegments += opened
-                resetBatch()
             } catch {
                 discardUncommitted()
                 throw error
             }
+            // Durable from here on: never clean up against the old manifest again.
+            committed = manifest
+            let published = flushed
+            resetBatch()
+            committedSegments += try published.map { try store.openSegment($0) }
         }
     }
 

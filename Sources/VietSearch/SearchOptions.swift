@@ -54,6 +54,9 @@ extension SearchOptions {
         for field in fields where field.field.isEmpty || !field.boost.isFinite || field.boost < 0 {
             throw VietSearchError.invalidArgument("field boosts need a non-empty name and a finite boost >= 0")
         }
+        guard Set(fields.map(\.field)).count == fields.count else {
+            throw VietSearchError.invalidArgument("a field is listed twice in the searched fields")
+        }
         return QueryOptions(limit: limit, defaultOperator: defaultOperator == .and ? .and : .or,
                             bm25: BM25(k1: k1, b: b), fields: fields.map { ($0.field, $0.boost) }, explain: explain)
     }

@@ -33,7 +33,8 @@ final class AnalysisTables: Sendable {
         }
         let folds = LatinCompositionTable.foldBases
         for index in stride(from: 0, to: folds.count - 1, by: 2) {
-            foldBase[Int(folds[index])] = folds[index + 1]
+            // Lowercased, because a letter with no single-scalar lowercase (İ) reaches folding as it is.
+            foldBase[Int(folds[index])] = lowercase[Int(folds[index + 1])]
         }
         foldBase[0x0110] = 0x44  // Đ has no decomposition (VIETNAMESE.md §1): fold it explicitly.
         foldBase[0x0111] = 0x64
@@ -105,7 +106,9 @@ final class AnalysisTables: Sendable {
         if value < 0x80 { return value }
         guard let scalar = Unicode.Scalar(value) else { return value }
         let mapped = scalar.properties.lowercaseMapping.unicodeScalars
-        guard mapped.count == 1, let first = mapped.first else { return value }
+        // The one multi-scalar lowercase mapping is İ → i + U+0307; keys use the plain `i`, which is what
+        // people type (`istanbul`).
+        guard let first = mapped.first else { return value }
         return first.value
     }
 }

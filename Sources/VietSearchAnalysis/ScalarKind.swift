@@ -21,6 +21,12 @@ enum ScalarKind: UInt8 {
         self == .letter || self == .digit || self == .mark
     }
 
+    /// True for the scalars a token or a segment can start with: a combining mark with no letter or digit
+    /// before it is ignored.
+    @inline(__always) var startsWord: Bool {
+        self == .letter || self == .digit
+    }
+
     /// Classifies a scalar from its Unicode properties (slow; the tables cache the result).
     static func classify(_ value: UInt32) -> ScalarKind {
         switch value {

@@ -35,9 +35,16 @@ struct TextCleaner {
                 case .mark:
                     marks.removeAll(keepingCapacity: true)
                     marks.append(PendingMark(scalar: scalar, start: start, end: index))
+                    // Invisible characters inside the run are dropped here, so the run is the same one a
+                    // second cleaning would see (cleaning is idempotent).
                     while index < count {
                         let (next, nextLength) = UTF8Encoding.decode(bytes, at: index)
-                        guard tables.kind(of: next) == .mark else { break }
+                        let nextKind = tables.kind(of: next)
+                        if nextKind == .invisible {
+                            index += nextLength
+                            continue
+                        }
+                        guard nextKind == .mark else { break }
                         marks.append(PendingMark(scalar: next, start: index, end: index + nextLength))
                         index += nextLength
                     }
@@ -64,6 +71,9 @@ struct TextCleaner {
             let others = marks.filter { !VietnameseVowels.isShapeMark($0.scalar) }
             marks = shapes + others
         }
+        // Reordering can put a mark that came earlier in the input last: every mark left uncomposed ends
+        // where the whole run ends, so a token's end offset always covers all of its marks.
+        let runEnd = marks.reduce(0) { max($0, $1.end) }
         var composing = written > 0 && out[written - 1].kind == .letter
         for mark in marks {
             if composing {
@@ -75,7 +85,7 @@ struct TextCleaner {
                 composing = false
             }
             out.initializeElement(at: written, to: CleanScalar(value: mark.scalar, kind: .mark, start: mark.start,
-                                                                end: mark.end))
+                                                                end: runEnd))
             written += 1
         }
     }
@@ -95,7 +105,8 @@ struct TextCleaner {
     /// starts a word, so those words are left as they are.
     private func repairEth(_ text: UnsafeMutableBufferPointer<CleanScalar>) {
         for index in 0..<text.count where text[index].value == 0xD0 || text[index].value == 0xF0 {
-            let startsWord = index == 0 || !text[index - 1].kind.isWordPart
+            // Digits before it do not count: `12ðo` is a typo for `12 đo` (digits glued to a word).
+            let startsWord = index == 0 || !(text[index - 1].kind == .letter || text[index - 1].kind == .mark)
             let vowelFollows = index + 1 < text.count && isVowelLetter(text[index + 1].value)
             if (startsWord && vowelFollows) || wordIsVietnamese(around: index, in: text) {
                 text[index].value = text[index].value == 0xD0 ? 0x0110 : 0x0111

@@ -33,8 +33,10 @@ struct TonePlacement {
         var tone = 0
         var tonePosition = -1
         var toneRow = 0
+        var vowelCount = 0
         for index in letters.indices {
             if let vowel = tables.vowel(letters[index]) {
+                vowelCount += 1
                 guard vowel.tone != 0 else { continue }
                 if tone != 0 { return }  // two tones: not a syllable
                 tone = vowel.tone
@@ -44,7 +46,8 @@ struct TonePlacement {
                 return
             }
         }
-        guard tone != 0 else { return }
+        // With one vowel the tone is already in place (if the token is a syllable at all): the common case.
+        guard tone != 0, vowelCount > 1 else { return }
         letters[tonePosition] = tables.vowelScalar(row: toneRow, tone: 0)
         guard let target = mainVowelIndex(letters), let row = tables.vowel(letters[target])?.row else {
             letters[tonePosition] = tables.vowelScalar(row: toneRow, tone: tone)

@@ -1,9 +1,15 @@
 /// Turns Vietnamese text into tokens (see ../shared/VIETNAMESE.md and README "Analysis").
 /// Stateless and cheap to copy; safe to use from many threads.
 ///
-/// Pipeline: `TextCleaner` (invisible characters, spaces, mark order, composition, ETH) → `TokenStream`
-/// (syllables, numbers, codes, abbreviations) → `KeyBuilder` (exact key with `TonePlacement`, folded key).
-/// It works on UTF-8 bytes and scalars with lookup tables (`AnalysisTables`), never on `Character`.
+/// Pipeline, all on UTF-8 bytes and Unicode scalars with lookup tables (`AnalysisTables`), never on
+/// `Character`, and without Foundation:
+/// 1. `TextCleaner`: invisible characters deleted, space separators → U+0020, combining marks reordered
+///    (shape before tone) and composed with generated Latin tables, ETH repaired; every cleaned scalar
+///    keeps the byte range of the input it came from.
+/// 2. `TokenStream`: syllables, number groups, codes and abbreviations (with joined forms), positions.
+/// 3. `KeyBuilder`: lowercase exact key with the tone moved by `TonePlacement` (2018 main-vowel rule),
+///    folded key (marks and `đ` removed, open consonant + `y` → `i`). `TokenKeyCache` reuses the keys of
+///    token texts already seen in the same call.
 public struct VietnameseAnalyzer: Sendable {
     public init() {}
 

@@ -1,7 +1,16 @@
 import VietSearchStorage
 
-/// Runs queries over a snapshot's segments: parse → analyse → bind to global statistics (`QueryWeight`)
-/// → per-segment document-at-a-time scorers → `TopKCollector` → optional explanations.
+/// Runs queries over a snapshot's segments. The module, in data-flow order:
+///
+/// 1. `QueryLexer`, `QueryParser` → `QueryNode`: the syntax tree of raw words (Lucene classic syntax).
+/// 2. `QueryAnalyzer` → `AnalyzedQuery`: words analysed like documents and turned into term bytes (`TermKeys`).
+/// 3. `QueryWeight`: the query bound to index-wide statistics (N, n, avgdl summed over all segments, `BM25`).
+/// 4. Per segment, `DocScorer`s: `TermScorer`, `PhraseScorer` at the leaves; `ConjunctionScorer` (MUST,
+///    rarest first), `DisjunctionScorer`/`WideDisjunctionScorer` (SHOULD, fields, prefix keys) and
+///    `BooleanScorer` (MUST_NOT, optional SHOULD) above them; document at a time.
+/// 5. `TopKCollector` keeps the best hits; the returned ones are explained on request.
+///
+/// Not its job: text rules (analysis), bytes on disk (storage), stored fields and errors for users (facade).
 package struct QueryEngine: Sendable {
     package let segments: [SegmentReader]
 

@@ -116,10 +116,9 @@ package final class QueryWeight {
         return bound
     }
 
-    private func scoring(label: String, field: BoundField, idf: Double, keyText: String,
-                         keyKind: String) -> FieldScoring {
+    private func scoring(label: String, field: BoundField, idf: Double, keys: [[UInt8]]) -> FieldScoring {
         FieldScoring(clause: label, fieldName: field.name, fieldNumber: 0, boost: field.boost, idf: idf,
-                     avgdl: field.avgdl, bm25: options.bm25, keyText: keyText, keyKind: keyKind)
+                     avgdl: field.avgdl, bm25: options.bm25, keys: keys)
     }
 
     /// Per-segment infos of `key` and its global document frequency.
@@ -139,9 +138,7 @@ package final class QueryWeight {
         let (infos, frequency) = try lookUp(key, in: field)
         guard frequency > 0 else { return nil }
         let idf = BM25.idf(documentCount: documentCount, documentFrequency: frequency)
-        let described = TermKeys.describe(key)
-        return BoundKey(scoring: scoring(label: label, field: field, idf: idf, keyText: described.key,
-                                         keyKind: described.kind), infos: infos)
+        return BoundKey(scoring: scoring(label: label, field: field, idf: idf, keys: [key]), infos: infos)
     }
 
     private func bindPhrase(_ keys: [[UInt8]], slop: Int, label: String, field: BoundField) throws -> BoundPhrase? {
@@ -155,11 +152,7 @@ package final class QueryWeight {
                 if let info { perSegment[index]?.append(info) } else { perSegment[index] = nil }
             }
         }
-        let described = keys.map(TermKeys.describe)
-        let kinds = Set(described.map(\.kind))
-        let kind = kinds.count == 1 ? (kinds.first ?? "mixed") : "mixed"
-        return BoundPhrase(scoring: scoring(label: label, field: field, idf: idf,
-                                            keyText: described.map(\.key).joined(separator: " "), keyKind: kind),
+        return BoundPhrase(scoring: scoring(label: label, field: field, idf: idf, keys: keys),
                            slop: slop, infos: perSegment)
     }
 
@@ -233,7 +226,8 @@ package final class QueryWeight {
         switch scorers.count {
         case 0: return nil
         case 1: return scorers[0]
-        default: return DisjunctionScorer(scorers)
+        case ...DisjunctionScorer.linearLimit: return DisjunctionScorer(scorers)
+        default: return WideDisjunctionScorer(scorers)
         }
     }
 }

@@ -11,8 +11,18 @@ package enum TermKeys {
     package static func exact(_ token: Token) -> [UInt8] { exact(token.exact) }
     package static func folded(_ token: Token) -> [UInt8] { folded(token.folded) }
 
-    package static func exact(_ key: String) -> [UInt8] { [exactMarker] + Array(key.utf8) }
-    package static func folded(_ key: String) -> [UInt8] { [foldedMarker] + Array(key.utf8) }
+    package static func exact(_ key: String) -> [UInt8] { encode(exactMarker, key) }
+    package static func folded(_ key: String) -> [UInt8] { encode(foldedMarker, key) }
+
+    /// One allocation per key: this runs twice per token while indexing.
+    @inline(__always)
+    private static func encode(_ marker: UInt8, _ key: String) -> [UInt8] {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(key.utf8.count + 1)
+        bytes.append(marker)
+        bytes.append(contentsOf: key.utf8)
+        return bytes
+    }
 
     /// The key a query token matches: exact if it has a non-ASCII letter (the user typed marks), else folded.
     package static func queryKey(_ token: Token) -> [UInt8] {

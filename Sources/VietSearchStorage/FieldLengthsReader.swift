@@ -4,12 +4,12 @@ struct FieldLengthsReader {
     private let bytes: FileBytes
     private let documentCount: Int
     /// Per field: where its packed values start and their bit width.
-    private let regions: [(start: Int, width: Int)]
+    private let regions: [(bytes: Range<Int>, width: Int)]
 
     init(_ bytes: FileBytes, section: Range<Int>, documentCount: Int, fieldCount: Int) throws {
         self.bytes = bytes
         self.documentCount = documentCount
-        var regions: [(Int, Int)] = []
+        var regions: [(Range<Int>, Int)] = []
         var reader = ByteReader(bytes, from: section.lowerBound, to: section.upperBound)
         for field in 0..<fieldCount {
             let widthOffset = reader.offset
@@ -17,24 +17,25 @@ struct FieldLengthsReader {
             guard width <= 32 else {
                 throw reader.corrupt("field \(field) length width \(width) exceeds 32", at: widthOffset)
             }
-            regions.append((reader.offset, width))
+            let start = reader.offset
             try reader.skip(BitPacking.byteCount(count: documentCount, width: width))
+            regions.append((start..<reader.offset, width))
         }
         guard reader.isAtEnd else { throw reader.corrupt("\(reader.remaining) unexpected bytes after field lengths") }
         self.regions = regions
     }
 
     /// The length of `field` in `doc`; 0 for a field the segment does not have.
+    @inline(__always)
     func length(field: UInt8, doc: UInt32) throws -> UInt32 {
         guard Int(doc) < documentCount else {
             throw StorageError.limitExceeded("doc \(doc) is outside \(bytes.name) (\(documentCount) documents)")
         }
         guard Int(field) < regions.count else { return 0 }
         let region = regions[Int(field)]
-        var reader = ByteReader(bytes, at: region.start)
-        let size = BitPacking.byteCount(count: documentCount, width: region.width)
-        let value = try reader.withBytes(size, "field lengths") { BitPacking.value(at: Int(doc), width: region.width, in: $0) }
-        guard let value else { throw reader.corrupt("field length of doc \(doc) out of bounds", at: region.start) }
+        guard let value = bytes.bitPackedValue(in: region.bytes, index: Int(doc), width: region.width) else {
+            throw StorageError.corrupt(file: bytes.name, offset: region.bytes.lowerBound, reason: "field length of doc \(doc) out of bounds")
+        }
         return value
     }
 }

@@ -67,6 +67,15 @@ final class FileBytes: @unchecked Sendable {
         return CRC32.update(0, UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : length))
     }
 
+    /// Value `index` of a bit-packed array of `width`-bit values stored in `region`, or nil when the
+    /// value's bytes fall outside the region or the file (random access to field lengths, a hot path).
+    @inline(__always)
+    func bitPackedValue(in region: Range<Int>, index: Int, width: Int) -> UInt32? {
+        guard let base, region.lowerBound >= 0, region.upperBound <= count else { return nil }
+        return BitPacking.value(at: index, width: width,
+                                in: UnsafeRawBufferPointer(start: base + region.lowerBound, count: region.count))
+    }
+
     /// A copy of the bytes, for tests and tools.
     func copyBytes() -> [UInt8] {
         guard let base else { return [] }

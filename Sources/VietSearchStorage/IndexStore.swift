@@ -45,8 +45,16 @@ package final class IndexStore: @unchecked Sendable {
     /// The newest committed manifest; `Manifest.empty` for an index that never committed.
     /// A corrupt newest manifest throws `.corrupt` naming it (it does not silently fall back).
     package func readManifest() throws -> Manifest {
-        guard let newest = try manifestGenerations().last else { return Manifest.empty }
-        return try Manifest.decode(try backend.read(Manifest.fileName(generation: newest)))
+        // A concurrent commit may prune the manifest between listing and opening it: list again.
+        var attempt = 0
+        while true {
+            guard let newest = try manifestGenerations().last else { return Manifest.empty }
+            do {
+                return try Manifest.decode(try backend.read(Manifest.fileName(generation: newest)))
+            } catch let StorageError.io(_, _, code) where code == ENOENT && attempt < 3 {
+                attempt += 1
+            }
+        }
     }
 
     /// Generations of the manifest files present, ascending.

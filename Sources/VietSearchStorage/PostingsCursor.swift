@@ -116,7 +116,16 @@ package struct PostingsCursor {
 
     /// Positions of the term in the current document, ascending.
     package mutating func positions() throws -> [UInt32] {
-        guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return [] }
+        var result: [UInt32] = []
+        try positions(into: &result)
+        return result
+    }
+
+    /// Replaces `buffer`'s contents with the current document's positions, ascending. Reusing one
+    /// buffer across documents avoids an allocation per document (phrase matching).
+    package mutating func positions(into buffer: inout [UInt32]) throws {
+        buffer.removeAll(keepingCapacity: true)
+        guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return }
         var reader = ByteReader(bytes, from: positionsOffset, to: positionsEnd)
         if positionsDocIndex < indexInBlock {
             var skipped = 0
@@ -126,8 +135,7 @@ package struct PostingsCursor {
             positionsDocIndex = indexInBlock
         }
         let count = Int(frequencies[indexInBlock])
-        var result = [UInt32]()
-        result.reserveCapacity(count)
+        buffer.reserveCapacity(count)
         var position: UInt64 = 0
         for index in 0..<count {
             let start = reader.offset
@@ -135,9 +143,8 @@ package struct PostingsCursor {
             guard index == 0 || delta > 0 else { throw reader.corrupt("positions of doc \(doc) are not ascending", at: start) }
             position += UInt64(delta)
             guard position <= UInt64(UInt32.max) else { throw reader.corrupt("position overflows 32 bits", at: start) }
-            result.append(UInt32(position))
+            buffer.append(UInt32(position))
         }
-        return result
     }
 
     /// The largest doc id of the current 128-doc block and the block's best (tf, field length) pair,

@@ -8,9 +8,10 @@ enum SegmentWriter {
         var postingsWriter = PostingsWriter()
         var dictionary = TermDictionaryWriter()
         var key: [UInt8] = []
+        var buffer = TermPostingsBuffer()
         for term in builder.sortedTermIndices() {
             let termKey = builder.termKeys[term]
-            let buffer = builder.termPostings[term]
+            buffer.decode(stream: builder.termStreams[term])
             let field = Int(termKey.field)
             let offsets = try postingsWriter.append(buffer, fieldLengths: builder.fieldLengths[field])
             var total: UInt64 = 0

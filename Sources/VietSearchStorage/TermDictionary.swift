@@ -144,7 +144,7 @@ struct TermBlockIterator {
         entryOffset = reader.offset
         let shared = try reader.readCount(limit: key.count, "shared prefix length")
         let suffix = try reader.readCount(limit: SegmentBuilder.maximumTermLength + 1 - shared, "suffix length")
-        key.removeSubrange(shared...)
+        key.removeLast(key.count - shared)
         try reader.readBytes(suffix, appendingTo: &key)
         guard !key.isEmpty else { throw reader.corrupt("empty term key (no field byte)", at: entryOffset) }
         info.documentFrequency = try reader.readVarint32()

@@ -23,7 +23,9 @@ enum Zstd {
     /// Decompresses `source` that must expand to exactly `rawSize` bytes; `nil` when it does not
     /// (corrupt frame, wrong size), so callers can name the file and offset.
     static func decompress(_ source: UnsafeRawBufferPointer, rawSize: Int) -> [UInt8]? {
-        guard rawSize >= 0 else { return nil }
+        // No zstd frame expands more than ~32768-fold (a 128 KiB RLE block costs 4 bytes), so a larger
+        // claim is corrupt and must not cause a huge allocation.
+        guard rawSize >= 0, rawSize <= source.count * 32_768 + 1_024 else { return nil }
         let declared = ZSTD_getFrameContentSize(source.baseAddress, source.count)
         // ZSTD_CONTENTSIZE_UNKNOWN / _ERROR are the two largest UInt64 values.
         guard declared < UInt64.max - 1, declared == UInt64(rawSize) else { return nil }

@@ -54,6 +54,7 @@ final class CleaningTests: XCTestCase {
         XCTAssertEqual(scalars(analyzer.clean("\u{F0}i")), scalars("\u{111}i"))                     // ði
         XCTAssertEqual(scalars(analyzer.clean("H\u{D0}ND t\u{1EC9}nh \u{D0}\u{1ED8}I")),
                        scalars("H\u{D0}ND t\u{1EC9}nh \u{110}\u{1ED8}I"))
+        XCTAssertEqual(analyzer.analyze("12\u{F0}o").tokens.map(\.exact), ["12", "\u{111}o"])
         let token = analyzer.analyze("\u{D0}\u{1EA3}ng").tokens[0]
         XCTAssertEqual(token.exact, "\u{111}\u{1EA3}ng")
         XCTAssertEqual(token.folded, "dang")
@@ -83,6 +84,15 @@ final class CleaningTests: XCTestCase {
         let shifted = analyzer.analyze("\u{FEFF}\u{00A0}đảng")
         XCTAssertEqual(shifted.tokens[0].start, 5)
         XCTAssertEqual(shifted.tokens[0].end, 5 + "đảng".utf8.count)
+    }
+
+    func testReorderedMarksStayInsideTheTokenSpan() {
+        // q + grave + horn: neither composes onto q; the shape mark is moved first, yet the token must
+        // still end after the last input byte of the run.
+        let input = "q\u{300}\u{31B} x"
+        let token = analyzer.analyze(input).tokens[0]
+        XCTAssertEqual(token.end, 5)
+        XCTAssertEqual(Array(token.exact.unicodeScalars.map(\.value)), [0x71, 0x31B, 0x300])
     }
 
     func testOffsetsSliceTheInputToTheTokenText() {

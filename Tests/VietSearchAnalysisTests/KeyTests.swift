@@ -17,6 +17,15 @@ final class KeyTests: XCTestCase {
         XCTAssertEqual(token("Hà")?.exact, "hà")
     }
 
+    func testOtherLatinLettersLowerAndFold() {
+        XCTAssertEqual(token("İstanbul")?.exact, "istanbul")
+        XCTAssertEqual(token("İstanbul")?.folded, "istanbul")
+        XCTAssertEqual(token("ÇAFÉ")?.exact, "çafé")
+        XCTAssertEqual(token("ÇAFÉ")?.folded, "cafe")
+        XCTAssertEqual(token("Ærø")?.folded, "ærø")  // letters without a decomposition keep their form
+        XCTAssertEqual(token("ΣΟΦΊΑ")?.exact, "σοφία")
+    }
+
     func testFoldingRemovesEveryMarkAndDStroke() {
         let cases = [("đảng", "dang"), ("Đồng", "dong"), ("ước", "uoc"), ("mẫu", "mau"), ("ăn", "an"),
                      ("ấy", "ay"), ("êm", "em"), ("ông", "ong"), ("ở", "o"), ("ửng", "ung"), ("HĐND", "hdnd")]

@@ -76,4 +76,36 @@ final class TokenizationTests: XCTestCase {
         XCTAssertEqual(texts("“cấp ủy” ‘x’ «y» \"z\" 'w' (HĐND) [a] {b} c–d e—f"),
                        ["cấp", "ủy", "x", "y", "z", "w", "HĐND", "a", "b", "c", "d", "e", "f"])
     }
+
+    func testAbbreviationsOfInitialsWithDStroke() {
+        let result = analyzer.analyze("Quyết định số 1989/QĐ-BGDĐT")
+        XCTAssertEqual(result.tokens.map(\.exact), ["quyết", "định", "số", "1989", "qđ", "bgdđt", "qđbgdđt"])
+        XCTAssertEqual(result.tokens.last?.folded, "qdbgddt")
+        XCTAssertEqual(result.tokens.map(\.position), [0, 1, 2, 3, 4, 5, 5])
+    }
+
+    func testAllCapsWordsWithTonesAreNotAbbreviations() {
+        let result = analyzer.analyze("HÀ NỘI-VIỆT NAM")
+        XCTAssertEqual(result.tokens.map(\.exact), ["hà", "nội", "việt", "nam"])
+        XCTAssertFalse(result.tokens.contains(where: \.isJoinedForm))
+    }
+
+    func testMixedCaseDottedWordsSplitWithoutJoinedForm() {
+        XCTAssertEqual(exacts("Tp.HCM vnexpress.net a@b.vn"), ["tp", "hcm", "vnexpress", "net", "a", "b", "vn"])
+    }
+
+    func testUnicodeHyphensJoinAbbreviations() {
+        XCTAssertEqual(exacts("QS\u{2010}QP"), ["qs", "qp", "qsqp"])
+    }
+
+    func testDoubledConnectorsSeparate() {
+        XCTAssertEqual(texts("1..2 a--b 3//4 https://x.vn"), ["1", "2", "a", "b", "3", "4", "https", "x", "vn"])
+    }
+
+    func testNumberGroupsGluedToAWordKeepTheirDigits() {
+        XCTAssertEqual(texts("giá 2.500.000đồng, phí 5.000đ và 2,5triệu"),
+                       ["giá", "2.500.000", "đồng", "phí", "5.000", "đ", "và", "2,5", "triệu"])
+        // ASCII units stay glued as codes, so only the last group joins them (a documented limit).
+        XCTAssertEqual(texts("1.5km 3.đây"), ["1", "5km", "3", "đây"])
+    }
 }

@@ -69,7 +69,9 @@ final class ScoringTests: FacadeTestCase {
         let reference = ReferenceBM25(documents: documents)
         var generator = SeededGenerator(seed: 99)
         for round in 0..<40 {
-            let words = (0..<Int.random(in: 1...3, using: &generator)).map { _ in corpus.randomWord(&generator) }
+            // Every fourth round has more clauses than the linear disjunction takes (the heap path).
+            let wordCount = round % 4 == 3 ? 12 : Int.random(in: 1...3, using: &generator)
+            let words = (0..<wordCount).map { _ in corpus.randomWord(&generator) }
             let mode: BooleanOperator = round % 2 == 0 ? .or : .and
             let limit = [1, 3, 10][round % 3]
             let expected = reference.ranked(words, requireAll: mode == .and)
@@ -79,6 +81,31 @@ final class ScoringTests: FacadeTestCase {
             XCTAssertEqual(results.map(\.id), expected.prefix(limit).map(\.id), "\(words) \(mode)")
             for (hit, want) in zip(results, expected) {
                 XCTAssertEqual(hit.score, want.score, accuracy: 1e-9 * max(1, want.score), "\(words)")
+            }
+        }
+    }
+
+    /// A prefix expanding past the 256-key limit, over many segments, against the reference: per field,
+    /// the first 256 keys in byte order of the union over segments, each scored as a term.
+    func testWidePrefixMatchesReferenceOverSegments() throws {
+        var generator = SeededGenerator(seed: 21)
+        let words = (0..<400).map { String(format: "w%03d", $0) }
+        let documents = (0..<120).map { number -> Document in
+            let title = (0..<3).map { _ in words[Int.random(in: 0..<400, using: &generator)] }
+            let body = (0..<12).map { _ in words[Int.random(in: 0..<400, using: &generator)] }
+            return Document(id: "p\(number)", title: title.joined(separator: " "), body: body.joined(separator: " "))
+        }
+        let index = Index.inMemory(memoryBudget: 6_000)
+        try self.index(documents, into: index)
+        XCTAssertGreaterThan(try index.statistics().segments, 3)
+        let reference = ReferenceBM25(documents: documents)
+        for prefix in ["w", "w1", "w39"] {
+            let expected = reference.rankedPrefix(prefix, limit: 256)
+            let results = try index.searcher().search(prefix + "*", options: SearchOptions(limit: 15))
+            XCTAssertEqual(results.totalHits, expected.count, prefix)
+            XCTAssertEqual(results.map(\.id), expected.prefix(15).map(\.id), prefix)
+            for (hit, want) in zip(results, expected) {
+                XCTAssertEqual(hit.score, want.score, accuracy: 1e-9 * max(1, want.score), prefix)
             }
         }
     }
@@ -125,6 +152,11 @@ struct ReferenceBM25 {
             fields.map { field in (document[field.name] ?? "").split(separator: " ").map(String.init) }
         }
         let total = Double(documents.count)
+        let avgdl = fields.indices.map { fieldIndex in Double(split.reduce(0) { $0 + $1[fieldIndex].count }) / total }
+        var frequency: [Int: [String: Double]] = [:]
+        for fieldIndex in fields.indices {
+            for words in split { for key in Set(words[fieldIndex]) { frequency[fieldIndex, default: [:]][key, default: 0] += 1 } }
+        }
         var scored: [(id: String, score: Double, order: Int)] = []
         for (order, document) in documents.enumerated() {
             var score = 0.0
@@ -135,17 +167,53 @@ struct ReferenceBM25 {
                     let tf = Double(split[order][fieldIndex].filter { $0 == word }.count)
                     guard tf > 0 else { continue }
                     wordMatched = true
-                    let n = Double(split.filter { $0[fieldIndex].contains(word) }.count)
-                    let avgdl = Double(split.reduce(0) { $0 + $1[fieldIndex].count }) / total
+                    let n = frequency[fieldIndex]?[word] ?? 0
                     let dl = Double(split[order][fieldIndex].count)
                     let idf = log(1 + (total - n + 0.5) / (n + 0.5))
-                    score += field.boost * idf * tf / (tf + 1.2 * (1 - 0.75 + 0.75 * dl / avgdl))
+                    score += field.boost * idf * tf / (tf + 1.2 * (1 - 0.75 + 0.75 * dl / avgdl[fieldIndex]))
                 }
                 if wordMatched { matched += 1 }
             }
             if requireAll ? matched == words.count : matched > 0 {
                 scored.append((document.id, score, order))
             }
+        }
+        return scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.order < $1.order }
+            .map { ($0.id, $0.score) }
+    }
+
+    /// Documents scored over, per field, the first `limit` distinct words of that field starting with `prefix`.
+    func rankedPrefix(_ prefix: String, limit: Int) -> [(id: String, score: Double)] {
+        let split = documents.map { document in
+            fields.map { field in (document[field.name] ?? "").split(separator: " ").map(String.init) }
+        }
+        let total = Double(documents.count)
+        let keysPerField = fields.indices.map { fieldIndex in
+            Set(split.flatMap { $0[fieldIndex] }.filter { $0.hasPrefix(prefix) })
+                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.prefix(limit)
+        }
+        // Document frequency of each (field, key), counted once.
+        var frequency: [Int: [String: Double]] = [:]
+        for fieldIndex in fields.indices {
+            for words in split { for key in Set(words[fieldIndex]) { frequency[fieldIndex, default: [:]][key, default: 0] += 1 } }
+        }
+        var scored: [(id: String, score: Double, order: Int)] = []
+        for (order, document) in documents.enumerated() {
+            var score = 0.0
+            var matched = false
+            for (fieldIndex, field) in fields.enumerated() {
+                let avgdl = Double(split.reduce(0) { $0 + $1[fieldIndex].count }) / total
+                let dl = Double(split[order][fieldIndex].count)
+                for key in keysPerField[fieldIndex] {
+                    let tf = Double(split[order][fieldIndex].filter { $0 == key }.count)
+                    guard tf > 0 else { continue }
+                    matched = true
+                    let n = frequency[fieldIndex]?[key] ?? 0
+                    let idf = log(1 + (total - n + 0.5) / (n + 0.5))
+                    score += field.boost * idf * tf / (tf + 1.2 * (1 - 0.75 + 0.75 * dl / avgdl))
+                }
+            }
+            if matched { scored.append((document.id, score, order)) }
         }
         return scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.order < $1.order }
             .map { ($0.id, $0.score) }

@@ -185,6 +185,18 @@ final class SearchTests: FacadeTestCase {
         var badK1 = SearchOptions()
         badK1.k1 = .nan
         XCTAssertThrowsError(try searcher.search("a", options: badK1))
+        var twice = SearchOptions()
+        twice.fields = [FieldBoost(field: "title", boost: 1), FieldBoost(field: "title", boost: 2)]
+        assertThrows(try searcher.search("a", options: twice),
+                     .invalidArgument("a field is listed twice in the searched fields"))
+        var negative = SearchOptions()
+        negative.fields = [FieldBoost(field: "title", boost: -1)]
+        XCTAssertThrowsError(try searcher.search("a", options: negative))
+        var custom = SearchOptions()
+        custom.fields = [FieldBoost(field: "body", boost: 3)]
+        let bodyOnly = try searcher.search("viên", options: custom)
+        XCTAssertEqual(Set(bodyOnly.map(\.id)), ["party", "split"])
+        XCTAssertEqual(try searcher.search("gương", options: custom).totalHits, 0, "title is not searched")
     }
 }
 

@@ -1,17 +1,3 @@
-/// A query string the engine refuses, with the 1-based column (in characters) of the problem.
-package struct QueryParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// 1-based column in characters (grapheme clusters) of the query string.
-    package var column: Int
-    package var message: String
-
-    package init(column: Int, message: String) {
-        self.column = column
-        self.message = message
-    }
-
-    package var description: String { "column \(column): \(message)" }
-}
-
 /// Hard limits that keep any query string to bounded work.
 package enum QueryLimits {
     /// Longest accepted query, in characters.

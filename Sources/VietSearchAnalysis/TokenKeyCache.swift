@@ -1,0 +1,70 @@
+/// Keys of the token texts already seen in the text being analysed. Running text repeats its syllables
+/// (`của`, `và`, `đảng`...), and reusing their keys skips the key building and string creation that
+/// dominate analysis time. The table lives for one `analyze` call only, so `VietnameseAnalyzer` stays
+/// stateless.
+///
+/// A token's keys depend only on its bytes in the input (cleaning is local to the token), with one
+/// exception: ETH repair looks at the surrounding word, so tokens holding Ð/ð are never cached.
+struct TokenKeyCache {
+    /// Open addressing: index into the entry arrays, or -1.
+    private var slots: [Int32]
+    /// Entries as parallel arrays, so that probing reads hashes and offsets without copying keys.
+    private var hashes: [UInt64] = []
+    private var starts: [Int] = []
+    private var ends: [Int] = []
+    private var keys: [KeyBuilder.Keys] = []
+    private let mask: Int
+
+    /// Sized from the input: about one slot per four bytes, between 16 and 65,536.
+    init(byteCount: Int) {
+        var capacity = 16
+        while capacity < byteCount / 4 && capacity < 1 << 16 { capacity <<= 1 }
+        slots = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+    }
+
+    /// FNV-1a over the token's bytes, or nil when the token must not be cached (it holds Ð or ð).
+    @inline(__always) static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if previous == 0xC3 && (byte == 0x90 || byte == 0xB0) { return nil }
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            previous = byte
+        }
+        return hash
+    }
+
+    /// The keys of an earlier token with the same bytes as `original[start..<end]`.
+    func lookup(hash: UInt64, start: Int, end: Int, in original: UnsafeBufferPointer<UInt8>) -> KeyBuilder.Keys? {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let index = Int(slots[slot])
+            if index < 0 { return nil }
+            if hashes[index] == hash && Self.sameBytes(original, start, end, starts[index], ends[index]) {
+                return keys[index]
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Remembers `keys` for the bytes `start..<end`; does nothing once the table is half full.
+    mutating func insert(hash: UInt64, start: Int, end: Int, keys: KeyBuilder.Keys) {
+        guard hashes.count < (mask + 1) / 2 else { return }
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(hashes.count)
+        hashes.append(hash)
+        starts.append(start)
+        ends.append(end)
+        self.keys.append(keys)
+    }
+
+    @inline(__always)
+    private static func sameBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                  _ otherStart: Int, _ otherEnd: Int) -> Bool {
+        guard end - start == otherEnd - otherStart else { return false }
+        for offset in 0..<(end - start) where bytes[start + offset] != bytes[otherStart + offset] { return false }
+        return true
+    }
+}
