@@ -126,8 +126,11 @@ def is_digits(s):
     return all("0" <= c <= "9" for c in s)
 
 
-def is_all_caps(s):
-    return all(c.isalpha() and c.isupper() for c in s)
+def is_initials(s):
+    """An abbreviation part: capital letters without tone marks (§6 "abbreviations are upper-case
+    initials"; `HĐND` is one, while `THOẢ` or `ỦY` in `THOẢ-TRÁCH`, `UID-ỦY` are capitalised syllables)."""
+    return (all(c.isalpha() and c.isupper() for c in s)
+            and not any(m in TONE_MARKS for m in unicodedata.normalize("NFD", s)))
 
 
 def pieces_of(text):
@@ -165,8 +168,8 @@ def tokenize(raw):
         first = text[pieces[i][0]:pieces[i][1]]
         if is_digits(first):
             joiners, same = ".,/:-", is_digits
-        elif is_all_caps(first):
-            joiners, same = "-.", is_all_caps
+        elif is_initials(first):
+            joiners, same = "-.", is_initials
         else:
             joiners, same = "", None
         while joiners and j + 1 < len(pieces):
@@ -367,7 +370,8 @@ def self_test():
     assert clean("e\u0301\u0302 \u00d0a\u0309ng\u200b\u00a0x") == "ế Đảng x"
     cases = {
         "23điểm U23 H5N1 4G": ["23", "điểm", "U23", "H5N1", "4G"],
-        "QS-QP TP.HCM": ["QS", "QP", "QSQP*", "TP", "HCM", "TPHCM*"],
+        "QS-QP TP.HCM HĐND-UBND": ["QS", "QP", "QSQP*", "TP", "HCM", "TPHCM*", "HĐND", "UBND", "HĐNDUBND*"],
+        "ĐẢNG-ĐOÀN UID-ỦY": ["ĐẢNG", "ĐOÀN", "UID", "ỦY"],
         "2.500.000 đồng, 3,5% 13/09/2022. 09:24 2015-2020": ["2.500.000", "đồng", "3,5", "13/09/2022", "09:24",
                                                             "2015-2020"],
         "“a-lô” (Pa-ri) – Tp.HCM Covid-19": ["a", "lô", "Pa", "ri", "Tp", "HCM", "Covid", "19"],
