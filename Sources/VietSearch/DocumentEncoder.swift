@@ -6,7 +6,7 @@ import VietSearchStorage
 /// field `id` (position 0, length 0) and stored first; every field analysed, each token giving its exact
 /// and folded keys at its position; field length = the analysis' position count.
 struct DocumentEncoder {
-    static let idField = "id"
+    static let idField = TermKeys.idField
     private let analyzer = VietnameseAnalyzer()
 
     /// Throws `.invalidInput` for an empty id or an empty, repeated or reserved field name.

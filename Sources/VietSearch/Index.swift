@@ -69,21 +69,29 @@ public final class Index: Sendable {
 
 /// What `check` verified.
 public struct CheckReport: Sendable {
+    /// The commit generation that was checked.
     public var generation: UInt64
+    /// Live segments verified.
     public var segments: Int
+    /// Documents in those segments.
     public var documents: Int
+    /// Bytes of segment files whose checksums and structures were verified.
     public var bytesVerified: Int
 }
 
 /// Counts and sizes of an index.
 public struct IndexStatistics: Sendable {
+    /// The newest commit generation (0 if the index never committed).
     public var generation: UInt64
+    /// Documents in the newest commit.
     public var documents: Int
+    /// Live segments in the newest commit.
     public var segments: Int
     /// Distinct terms per field, summed over segments (a term in two segments counts twice).
     public var termsPerField: [String: Int]
     /// Bytes per component: "termDictionary", "postings", "positions", "fieldLengths", "storedFields",
     /// "other" (headers, footers, tables), "manifest".
     public var bytesPerComponent: [String: Int]
+    /// Sum of `bytesPerComponent`.
     public var totalBytes: Int
 }

@@ -13,10 +13,12 @@ public final class IndexWriter {
     /// Committed segments, for duplicate-id lookups.
     private var committedSegments: [SegmentReader]
     private var builder = SegmentBuilder()
-    /// Segments written since the last commit, not yet live.
-    private var flushed: [SegmentMeta] = []
-    /// Ids added since the last commit.
-    private var batchIDs = Set<String>()
+    /// Segments written since the last commit, not yet live, opened for duplicate-id lookups.
+    private var flushed: [SegmentReader] = []
+    /// Ids in the in-memory buffer only: flushed ones are looked up in their segments, so memory stays
+    /// bounded by the budget however many documents one commit holds.
+    private var bufferedIDs = Set<String>()
+    private var uncommittedDocuments = 0
 
     init(store: IndexStore, lock: WriterLock, configuration: IndexConfiguration) throws {
         self.store = store
@@ -36,12 +38,13 @@ public final class IndexWriter {
         try VietSearchError.mapping {
             try ensureOpen()
             try encoder.validate(document)
-            if try batchIDs.contains(document.id) || isCommitted(document.id) {
+            if try bufferedIDs.contains(document.id) || isInSegments(document.id) {
                 throw VietSearchError.duplicateID(id: document.id, source: "document", line: 0)
             }
             let postings = try encoder.encode(document, into: builder)
             try builder.add(postings)
-            batchIDs.insert(document.id)
+            bufferedIDs.insert(document.id)
+            uncommittedDocuments += 1
             if builder.estimatedMemoryBytes >= configuration.memoryBudget {
                 try flush()
             }
@@ -57,7 +60,8 @@ public final class IndexWriter {
             let manifest: Manifest
             do {
                 if builder.documentCount > 0 { try flush() }
-                manifest = Manifest(generation: committed.generation + 1, segments: committed.segments + flushed)
+                manifest = Manifest(generation: committed.generation + 1,
+                                    segments: committed.segments + flushed.map(\.meta))
                 try store.commit(manifest)
             } catch {
                 discardUncommitted()
@@ -65,9 +69,8 @@ public final class IndexWriter {
             }
             // Durable from here on: never clean up against the old manifest again.
             committed = manifest
-            let published = flushed
+            committedSegments += flushed
             resetBatch()
-            committedSegments += try published.map { try store.openSegment($0) }
         }
     }
 
@@ -91,7 +94,7 @@ public final class IndexWriter {
     /// Segments flushed since the last commit (for progress reporting).
     public var pendingSegments: Int { flushed.count }
     /// Documents added since the last commit.
-    public var pendingDocuments: Int { batchIDs.count }
+    public var pendingDocuments: Int { uncommittedDocuments }
 
     // MARK: Private
 
@@ -99,24 +102,29 @@ public final class IndexWriter {
         guard lock != nil else { throw VietSearchError.invalidArgument("the index writer is closed") }
     }
 
-    private func isCommitted(_ id: String) throws -> Bool {
+    /// Whether a committed or flushed segment has the id.
+    private func isInSegments(_ id: String) throws -> Bool {
         let term = Array(id.utf8)
-        for segment in committedSegments {
-            guard let field = segment.fieldNumber(named: DocumentEncoder.idField) else { continue }
-            if try segment.termInfo(field: field, term: term) != nil { return true }
+        func has(_ segment: SegmentReader) throws -> Bool {
+            guard let field = segment.fieldNumber(named: DocumentEncoder.idField) else { return false }
+            return try segment.termInfo(field: field, term: term) != nil
         }
+        for segment in committedSegments where try has(segment) { return true }
+        for segment in flushed where try has(segment) { return true }
         return false
     }
 
     private func flush() throws {
-        flushed.append(try store.writeSegment(builder))
+        flushed.append(try store.openSegment(try store.writeSegment(builder)))
         builder = SegmentBuilder()
+        bufferedIDs = []
     }
 
     private func resetBatch() {
         builder = SegmentBuilder()
         flushed = []
-        batchIDs = []
+        bufferedIDs = []
+        uncommittedDocuments = 0
     }
 
     /// Best effort: the files are unreferenced, so a failure to delete them loses nothing.

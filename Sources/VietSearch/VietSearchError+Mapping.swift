@@ -40,6 +40,8 @@ extension VietSearchError {
             throw VietSearchError(error)
         } catch let error as QueryParseError {
             throw VietSearchError.queryParse(column: error.column, message: error.message)
+        } catch let error as QueryLimitError {
+            throw VietSearchError.limitExceeded(error.message)
         }
     }
 }

@@ -7,8 +7,8 @@ final class AnalysisTables: Sendable {
     /// Scalars below this value are answered from flat arrays.
     static let flatLimit = 0x3000
 
-    /// `ScalarKind` raw values for scalars below `flatLimit`.
-    let kinds: [UInt8]
+    /// Kinds of the scalars below `flatLimit`.
+    let kinds: [ScalarKind]
     /// Simple lowercase mapping (identity when the mapping is not a single scalar).
     let lowercase: [UInt32]
     /// The scalar with every combining mark removed (`ệ` → `e`, `Đ` → `D`, `đ` → `d`); identity otherwise.
@@ -23,11 +23,11 @@ final class AnalysisTables: Sendable {
     let decompositions: [UInt32: UInt64]
 
     private init() {
-        var kinds = [UInt8](repeating: 0, count: Self.flatLimit)
+        var kinds = [ScalarKind](repeating: .separator, count: Self.flatLimit)
         var lowercase = [UInt32](repeating: 0, count: Self.flatLimit)
         var foldBase = [UInt32](repeating: 0, count: Self.flatLimit)
         for value in 0..<UInt32(Self.flatLimit) {
-            kinds[Int(value)] = ScalarKind.classify(value).rawValue
+            kinds[Int(value)] = ScalarKind.classify(value)
             lowercase[Int(value)] = Self.slowLowercase(value)
             foldBase[Int(value)] = value
         }
@@ -69,7 +69,7 @@ final class AnalysisTables: Sendable {
     }
 
     @inline(__always) func kind(of value: UInt32) -> ScalarKind {
-        if value < Self.flatLimit { return ScalarKind(rawValue: kinds[Int(value)]) ?? .separator }
+        if value < Self.flatLimit { return kinds[Int(value)] }
         return ScalarKind.classify(value)
     }
 

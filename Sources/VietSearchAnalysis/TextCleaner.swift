@@ -12,8 +12,9 @@ struct TextCleaner {
     }
 
     /// Cleans UTF-8 text. The result never has more scalars than the input has bytes, so it is written
-    /// into one buffer of that size without growing.
-    func clean(_ bytes: UnsafeBufferPointer<UInt8>) -> [CleanScalar] {
+    /// into one buffer of that size without growing. `bytes` may be a window of a larger input that
+    /// starts at byte `base` of it: offsets are recorded relative to the whole input.
+    func clean(_ bytes: UnsafeBufferPointer<UInt8>, base: Int = 0) -> [CleanScalar] {
         var marks: [PendingMark] = []
         return [CleanScalar](unsafeUninitializedCapacity: bytes.count) { out, initializedCount in
             var written = 0
@@ -25,36 +26,33 @@ struct TextCleaner {
                 let (scalar, length) = UTF8Encoding.decode(bytes, at: index)
                 index += length
                 let kind = tables.kind(of: scalar)
-                switch kind {
-                case .invisible:
+                // The common case (letters, digits, spaces, punctuation) takes no data-dependent branch:
+                // spaces are mapped with a conditional move.
+                if kind != .invisible && kind != .mark {
+                    let value: UInt32 = kind == .space ? 0x20 : scalar
+                    sawEth = sawEth || scalar | 0x20 == 0xF0
+                    out.initializeElement(at: written, to: CleanScalar(value: value, kind: kind, start: base + start,
+                                                                        end: base + index))
+                    written += 1
                     continue
-                case .space:
-                    out.initializeElement(at: written, to: CleanScalar(value: 0x20, kind: .space, start: start,
-                                                                        end: index))
-                    written += 1
-                case .mark:
-                    marks.removeAll(keepingCapacity: true)
-                    marks.append(PendingMark(scalar: scalar, start: start, end: index))
-                    // Invisible characters inside the run are dropped here, so the run is the same one a
-                    // second cleaning would see (cleaning is idempotent).
-                    while index < count {
-                        let (next, nextLength) = UTF8Encoding.decode(bytes, at: index)
-                        let nextKind = tables.kind(of: next)
-                        if nextKind == .invisible {
-                            index += nextLength
-                            continue
-                        }
-                        guard nextKind == .mark else { break }
-                        marks.append(PendingMark(scalar: next, start: index, end: index + nextLength))
-                        index += nextLength
-                    }
-                    attach(&marks, to: out, written: &written)
-                default:
-                    if scalar == 0xD0 || scalar == 0xF0 { sawEth = true }
-                    out.initializeElement(at: written, to: CleanScalar(value: scalar, kind: kind, start: start,
-                                                                        end: index))
-                    written += 1
                 }
+                guard kind == .mark else { continue }  // invisible: deleted
+                marks.removeAll(keepingCapacity: true)
+                marks.append(PendingMark(scalar: scalar, start: base + start, end: base + index))
+                // Invisible characters inside the run are dropped here, so the run is the same one a
+                // second cleaning would see (cleaning is idempotent).
+                while index < count {
+                    let (next, nextLength) = UTF8Encoding.decode(bytes, at: index)
+                    let nextKind = tables.kind(of: next)
+                    if nextKind == .invisible {
+                        index += nextLength
+                        continue
+                    }
+                    guard nextKind == .mark else { break }
+                    marks.append(PendingMark(scalar: next, start: base + index, end: base + index + nextLength))
+                    index += nextLength
+                }
+                attach(&marks, to: out, written: &written)
             }
             if sawEth { repairEth(UnsafeMutableBufferPointer(rebasing: out[0..<written])) }
             initializedCount = written
@@ -103,29 +101,48 @@ struct TextCleaner {
     /// repaired when it starts a word and a vowel follows, or when its word holds another distinctly
     /// Vietnamese letter (`HÐND` alone stays: nothing marks it as Vietnamese). Icelandic/Faroese ð never
     /// starts a word, so those words are left as they are.
+    ///
+    /// Two linear passes: the first repair can make a word Vietnamese, so words are judged after it;
+    /// the result is the same when the text is cleaned again.
     private func repairEth(_ text: UnsafeMutableBufferPointer<CleanScalar>) {
-        for index in 0..<text.count where text[index].value == 0xD0 || text[index].value == 0xF0 {
+        for index in 0..<text.count where isEth(text[index].value) {
             // Digits before it do not count: `12ðo` is a typo for `12 đo` (digits glued to a word).
             let startsWord = index == 0 || !(text[index - 1].kind == .letter || text[index - 1].kind == .mark)
-            let vowelFollows = index + 1 < text.count && isVowelLetter(text[index + 1].value)
-            if (startsWord && vowelFollows) || wordIsVietnamese(around: index, in: text) {
-                text[index].value = text[index].value == 0xD0 ? 0x0110 : 0x0111
+            if startsWord && index + 1 < text.count && isVowelLetter(text[index + 1].value) {
+                text[index].value = repaired(text[index].value)
             }
         }
+        var wordStart = 0
+        while wordStart < text.count {
+            guard text[wordStart].kind.isWordPart else {
+                wordStart += 1
+                continue
+            }
+            var wordEnd = wordStart
+            var hasEth = false
+            var isVietnamese = false
+            while wordEnd < text.count && text[wordEnd].kind.isWordPart {
+                hasEth = hasEth || isEth(text[wordEnd].value)
+                isVietnamese = isVietnamese || VietnameseVowels.isDistinctlyVietnamese(text[wordEnd].value)
+                wordEnd += 1
+            }
+            if hasEth && isVietnamese {
+                for index in wordStart..<wordEnd where isEth(text[index].value) {
+                    text[index].value = repaired(text[index].value)
+                }
+            }
+            wordStart = wordEnd
+        }
     }
+
+    @inline(__always) private func isEth(_ scalar: UInt32) -> Bool { scalar == 0xD0 || scalar == 0xF0 }
+
+    private func repaired(_ eth: UInt32) -> UInt32 { eth == 0xD0 ? 0x0110 : 0x0111 }
 
     private func isVowelLetter(_ scalar: UInt32) -> Bool {
         switch tables.folded(tables.lowercased(scalar)) {
         case 0x61, 0x65, 0x69, 0x6F, 0x75, 0x79: return true
         default: return false
         }
-    }
-
-    private func wordIsVietnamese(around index: Int, in text: UnsafeMutableBufferPointer<CleanScalar>) -> Bool {
-        var low = index
-        while low > 0 && text[low - 1].kind.isWordPart { low -= 1 }
-        var high = index + 1
-        while high < text.count && text[high].kind.isWordPart { high += 1 }
-        return (low..<high).contains { VietnameseVowels.isDistinctlyVietnamese(text[$0].value) }
     }
 }

@@ -1,18 +1,16 @@
-/// Keys of the token texts already seen in the text being analysed. Running text repeats its syllables
-/// (`của`, `và`, `đảng`...), and reusing their keys skips the key building and string creation that
-/// dominate analysis time. The table lives for one `analyze` call only, so `VietnameseAnalyzer` stays
-/// stateless.
+/// Finds an earlier token with the same bytes in the text being analysed, so that its keys can be
+/// reused. Running text repeats its syllables (`của`, `và`, `đảng`...), and reusing their keys skips the
+/// key building and string creation that dominate analysis time. The table lives for one `analyze` call
+/// only, so `VietnameseAnalyzer` stays stateless; it stores token indexes, never strings.
 ///
 /// A token's keys depend only on its bytes in the input (cleaning is local to the token), with one
 /// exception: ETH repair looks at the surrounding word, so tokens holding Ð/ð are never cached.
 struct TokenKeyCache {
-    /// Open addressing: index into the entry arrays, or -1.
+    /// Open addressing: index into `hashes`/`tokenIndexes`, or -1.
     private var slots: [Int32]
-    /// Entries as parallel arrays, so that probing reads hashes and offsets without copying keys.
     private var hashes: [UInt64] = []
-    private var starts: [Int] = []
-    private var ends: [Int] = []
-    private var keys: [KeyBuilder.Keys] = []
+    /// Index in the token list of the first token seen with each remembered text.
+    private var tokenIndexes: [Int32] = []
     private let mask: Int
 
     /// Sized from the input: about one slot per four bytes, between 16 and 65,536.
@@ -21,6 +19,9 @@ struct TokenKeyCache {
         while capacity < byteCount / 4 && capacity < 1 << 16 { capacity <<= 1 }
         slots = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
+        // Running text has about one distinct token text per four tokens: room for that without regrowing.
+        hashes.reserveCapacity(capacity / 4)
+        tokenIndexes.reserveCapacity(capacity / 4)
     }
 
     /// FNV-1a over the token's bytes, or nil when the token must not be cached (it holds Ð or ð).
@@ -35,29 +36,30 @@ struct TokenKeyCache {
         return hash
     }
 
-    /// The keys of an earlier token with the same bytes as `original[start..<end]`.
-    func lookup(hash: UInt64, start: Int, end: Int, in original: UnsafeBufferPointer<UInt8>) -> KeyBuilder.Keys? {
+    /// Index in `tokens` of an earlier token with the same bytes as `original[start..<end]`.
+    func lookup(hash: UInt64, start: Int, end: Int, in original: UnsafeBufferPointer<UInt8>,
+                tokens: [Token]) -> Int? {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let index = Int(slots[slot])
-            if index < 0 { return nil }
-            if hashes[index] == hash && Self.sameBytes(original, start, end, starts[index], ends[index]) {
-                return keys[index]
+            let entry = Int(slots[slot])
+            if entry < 0 { return nil }
+            if hashes[entry] == hash {
+                let index = Int(tokenIndexes[entry])
+                if Self.sameBytes(original, start, end, tokens[index].start, tokens[index].end) { return index }
             }
             slot = (slot + 1) & mask
         }
     }
 
-    /// Remembers `keys` for the bytes `start..<end`; does nothing once the table is half full.
-    mutating func insert(hash: UInt64, start: Int, end: Int, keys: KeyBuilder.Keys) {
-        guard hashes.count < (mask + 1) / 2 else { return }
+    /// Remembers that `tokens[tokenIndex]` has bytes hashing to `hash`; does nothing once the table is
+    /// half full.
+    mutating func insert(hash: UInt64, tokenIndex: Int) {
+        guard hashes.count < (mask + 1) / 2, tokenIndex <= Int(Int32.max) else { return }
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(hashes.count)
         hashes.append(hash)
-        starts.append(start)
-        ends.append(end)
-        self.keys.append(keys)
+        tokenIndexes.append(Int32(tokenIndex))
     }
 
     @inline(__always)

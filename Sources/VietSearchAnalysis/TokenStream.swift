@@ -3,22 +3,27 @@
 /// A chunk is a run of word scalars (letters, digits, marks) where single connectors `. , / : -` may
 /// join segments. Within a chunk:
 /// - digit segments joined by any connector form one number token (`13/09/2022`, `2.500.000`, `3,5`);
+///   digits glued to a word after it stay with it (`2.500.000đồng` → `2.500.000`, `đồng`);
 /// - all-caps letter segments joined by `-` or `.` are an abbreviation: each part is a token, and the
 ///   joined form (`QS-QP` → `qsqp`) is stacked on the last part's position;
 /// - every other segment is its own token, so other hyphenated or dotted words split (`a-lô`, `Covid-19`,
-///   e-mail addresses and URLs at their punctuation).
-/// Connectors at the ends of a chunk, doubled connectors and all other punctuation only separate; so do
-/// combining marks with no letter or digit before them
-/// (`2022.` → `2022`). Apostrophes separate too (`l'État` → `l`, `état`).
+///   e-mail addresses and URLs at their punctuation); a segment mixing ASCII letters and digits is a code
+///   and stays whole (`U23`, `H5N1`), while digits glued to a non-ASCII word split off (`23điểm`).
+/// Connectors at the ends of a chunk (`2022.` → `2022`), doubled connectors and all other punctuation
+/// only separate; so do apostrophes (`l'État` → `l`, `état`) and combining marks with no letter or digit
+/// before them.
 struct TokenStream {
     private let tables: AnalysisTables
-    private let text: UnsafeBufferPointer<CleanScalar>
+    /// The cleaned window being cut (see `run(_:)`).
+    private var text = UnsafeBufferPointer<CleanScalar>(start: nil, count: 0)
     private let original: UnsafeBufferPointer<UInt8>
     private var keys: KeyBuilder
     private var cache: TokenKeyCache
     private var segments: [Segment] = []
+    /// `segments` after cutting digits from words they are glued to.
+    private var pieces: [Segment] = []
     private(set) var tokens: [Token] = []
-    /// Next free position; after `run()`, the number of positions.
+    /// Next free position; after the last `run(_:)`, the number of positions.
     private(set) var position = 0
 
     /// A run of word scalars `from..<to` in the cleaned text, and the connector that precedes it in its
@@ -29,16 +34,18 @@ struct TokenStream {
         var joiner: UInt32
     }
 
-    init(text: UnsafeBufferPointer<CleanScalar>, original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables) {
+    /// `original` is the whole input; cleaned windows of it are passed to `run(_:)` in order.
+    init(original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables) {
         self.tables = tables
-        self.text = text
         self.original = original
         self.keys = KeyBuilder(tables: tables)
         self.cache = TokenKeyCache(byteCount: original.count)
-        tokens.reserveCapacity(text.count / 5)
+        tokens.reserveCapacity(original.count / 5 + 8)  // Vietnamese: ~6 bytes per token and space
     }
 
-    mutating func run() {
+    /// Cuts one cleaned window into tokens. Windows must end at a space, so no token spans two of them.
+    mutating func run(_ window: UnsafeBufferPointer<CleanScalar>) {
+        text = window
         var index = 0
         let count = text.count
         while index < count {
@@ -47,9 +54,19 @@ struct TokenStream {
                 continue
             }
             let from = index
-            while index < count && text[index].kind.isWordPart { index += 1 }
+            var sawDigit = false
+            var sawNonASCIILetter = false
+            while index < count {
+                let scalar = text[index]
+                guard scalar.kind.isWordPart else { break }
+                sawDigit = sawDigit || scalar.kind == .digit
+                sawNonASCIILetter = sawNonASCIILetter || (scalar.value >= 0x80 && scalar.kind == .letter)
+                index += 1
+            }
             guard index + 1 < count, text[index].kind == .connector, text[index + 1].kind.startsWord else {
-                emitWord(Segment(from: from, to: index, joiner: 0))  // the common case: a plain word
+                // The common case: a plain word (checked for glued digits on the way).
+                let word = Segment(from: from, to: index, joiner: 0)
+                if sawDigit && sawNonASCIILetter { emitWord(word) } else { emit(from: from, to: index) }
                 continue
             }
             segments.removeAll(keepingCapacity: true)
@@ -65,35 +82,40 @@ struct TokenStream {
         }
     }
 
+    /// Groups the chunk's segments into tokens. Segments that glue digits to a word (`23điểm`) are cut
+    /// first; their pieces are joined to nothing (`joiner` 0), so `2.500.000đồng` gives the number
+    /// `2.500.000` and `đồng`, and `điểm23.5` gives `điểm` and `23.5`.
     private mutating func emitChunk() {
-        var first = 0
-        while first < segments.count {
-            let segment = segments[first]
-            var last = first
-            if isAllDigits(segment) {
-                while last + 1 < segments.count && isAllDigits(segments[last + 1]) { last += 1 }
-                // `2.500.000đồng`: the number ends with digits glued to a word; they belong to the number.
-                if last + 1 < segments.count, gluesDigitsToWord(segments[last + 1]) {
-                    last += 1
-                    var numberEnd = segments[last].from
-                    while text[numberEnd].kind == .digit { numberEnd += 1 }
-                    if numberEnd > segments[last].from {
-                        emit(from: segment.from, to: numberEnd)
-                        emitWord(Segment(from: numberEnd, to: segments[last].to, joiner: 0))
-                    } else {
-                        emit(from: segment.from, to: segments[last - 1].to)
-                        emitWord(segments[last])
-                    }
-                } else {
-                    emit(from: segment.from, to: segments[last].to)
+        pieces.removeAll(keepingCapacity: true)
+        for segment in segments {
+            var from = segment.from
+            var joiner = segment.joiner
+            if gluesDigitsToWord(segment) {
+                while let boundary = nextDigitBoundary(in: segment, after: from) {
+                    pieces.append(Segment(from: from, to: boundary, joiner: joiner))
+                    from = boundary
+                    joiner = 0
                 }
-            } else if isCapitalLetters(segment) {
-                while last + 1 < segments.count && isAbbreviationJoiner(segments[last + 1].joiner)
-                        && isCapitalLetters(segments[last + 1]) { last += 1 }
-                for part in first...last { emit(from: segments[part].from, to: segments[part].to) }
-                if last > first { emitJoinedForm(segments[first...last]) }
+            }
+            pieces.append(Segment(from: from, to: segment.to, joiner: joiner))
+        }
+
+        var first = 0
+        while first < pieces.count {
+            let piece = pieces[first]
+            var last = first
+            if isAllDigits(piece) {
+                while last + 1 < pieces.count && pieces[last + 1].joiner != 0 && isAllDigits(pieces[last + 1]) {
+                    last += 1
+                }
+                emit(from: piece.from, to: pieces[last].to)
+            } else if isCapitalLetters(piece) {
+                while last + 1 < pieces.count && isAbbreviationJoiner(pieces[last + 1].joiner)
+                        && isCapitalLetters(pieces[last + 1]) { last += 1 }
+                for part in first...last { emit(from: pieces[part].from, to: pieces[part].to) }
+                if last > first { emitJoinedForm(pieces[first...last]) }
             } else {
-                emitWord(segment)
+                emit(from: piece.from, to: piece.to)
             }
             first = last + 1
         }
@@ -106,18 +128,24 @@ struct TokenStream {
             emit(from: segment.from, to: segment.to)
             return
         }
-        // Split where digits meet letters; a combining mark stays with whatever precedes it.
         var from = segment.from
-        var inDigits = text[from].kind == .digit
-        for index in segment.from + 1..<segment.to where text[index].kind != .mark {
-            let isDigit = text[index].kind == .digit
-            if isDigit != inDigits {
-                emit(from: from, to: index)
-                from = index
-                inDigits = isDigit
-            }
+        while let boundary = nextDigitBoundary(in: segment, after: from) {
+            emit(from: from, to: boundary)
+            from = boundary
         }
         emit(from: from, to: segment.to)
+    }
+
+    /// The first index after `start` where digits meet letters in `segment`, if any; a combining mark
+    /// stays with whatever precedes it.
+    private func nextDigitBoundary(in segment: Segment, after start: Int) -> Int? {
+        var inDigits = text[start].kind == .digit
+        for index in start + 1..<segment.to where text[index].kind != .mark {
+            let isDigit = text[index].kind == .digit
+            if isDigit != inDigits { return index }
+            inDigits = isDigit
+        }
+        return nil
     }
 
     /// True when the segment has digits and a non-ASCII letter: a typo gluing a number to a word.
@@ -150,13 +178,15 @@ struct TokenStream {
         let end = text[to - 1].end
         let tokenBytes = UnsafeBufferPointer(rebasing: original[start..<end])
         let hash = joined ? nil : TokenKeyCache.hash(tokenBytes)
-        let keys: KeyBuilder.Keys
-        if let hash, let cached = cache.lookup(hash: hash, start: start, end: end, in: original) {
-            keys = cached
-        } else {
-            keys = self.keys.keys(text, from: from, to: to, skipConnectors: joined, original: tokenBytes)
-            if let hash { cache.insert(hash: hash, start: start, end: end, keys: keys) }
+        if let hash, let earlier = cache.lookup(hash: hash, start: start, end: end, in: original, tokens: tokens) {
+            let same = tokens[earlier]
+            tokens.append(Token(text: same.text, position: position, exact: same.exact, folded: same.folded,
+                                start: start, end: end, isJoinedForm: false,
+                                hasNonASCIILetter: same.hasNonASCIILetter))
+            return
         }
+        let keys = self.keys.keys(text, from: from, to: to, skipConnectors: joined, original: tokenBytes)
+        if let hash { cache.insert(hash: hash, tokenIndex: tokens.count) }
         tokens.append(Token(text: keys.text, position: position, exact: keys.exact, folded: keys.folded,
                             start: start, end: end, isJoinedForm: joined,
                             hasNonASCIILetter: keys.hasNonASCIILetter))

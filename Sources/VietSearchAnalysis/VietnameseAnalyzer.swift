@@ -18,13 +18,40 @@ public struct VietnameseAnalyzer: Sendable {
         var input = text
         return input.withUTF8 { bytes in
             let tables = AnalysisTables.shared
-            let cleaned = TextCleaner(tables: tables).clean(bytes)
-            return cleaned.withUnsafeBufferPointer { scalars in
-                var stream = TokenStream(text: scalars, original: bytes, tables: tables)
-                stream.run()
-                return AnalyzedText(tokens: stream.tokens, positionCount: stream.position)
+            let cleaner = TextCleaner(tables: tables)
+            var stream = TokenStream(original: bytes, tables: tables)
+            // Long texts are cleaned and cut in windows that end before an ASCII space or punctuation
+            // mark: nothing the cleaner or tokeniser does crosses one, and scratch memory stays small.
+            var windowStart = 0
+            while windowStart < bytes.count {
+                let windowEnd = Self.windowEnd(in: bytes, from: windowStart, tables: tables)
+                let cleaned = cleaner.clean(UnsafeBufferPointer(rebasing: bytes[windowStart..<windowEnd]),
+                                            base: windowStart)
+                cleaned.withUnsafeBufferPointer { stream.run($0) }
+                windowStart = windowEnd
             }
+            return AnalyzedText(tokens: stream.tokens, positionCount: stream.position)
         }
+    }
+
+    /// Bytes per cleaning window, before moving on to the next safe boundary (see `windowEnd`).
+    static let windowSize = 1 << 16
+
+    /// End of the window that starts at `start`: the first ASCII space, control or punctuation byte
+    /// other than a connector (`. , / : -` can join a token across it) at or after `start + windowSize`
+    /// (it begins the next window), or the end of the input.
+    private static func windowEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int,
+                                  tables: AnalysisTables) -> Int {
+        var end = start + windowSize
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte < 0x80 {
+                let kind = tables.kind(of: UInt32(byte))
+                if kind == .space || kind == .separator { return end }
+            }
+            end += 1
+        }
+        return bytes.count
     }
 
     /// The cleaning step alone: invisible characters removed, NBSP-like spaces mapped to space,

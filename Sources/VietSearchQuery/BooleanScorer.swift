@@ -7,7 +7,8 @@ final class BooleanScorer: DocScorer {
     private let required: any DocScorer
     private let optional: [any DocScorer]
     private let excluded: [any DocScorer]
-    private(set) var doc: UInt32
+    /// Unchecked exclusivity: see TermScorer.
+    @exclusivity(unchecked) private(set) var doc: UInt32
     var cost: UInt64 { required.cost }
 
     init(required: any DocScorer, optional: [any DocScorer], excluded: [any DocScorer]) throws {

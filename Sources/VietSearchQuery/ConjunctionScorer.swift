@@ -5,7 +5,8 @@ import VietSearchStorage
 final class ConjunctionScorer: DocScorer {
     private let subs: [any DocScorer]
     private let byCost: [any DocScorer]
-    private(set) var doc: UInt32
+    /// Unchecked exclusivity: see TermScorer.
+    @exclusivity(unchecked) private(set) var doc: UInt32
     let cost: UInt64
 
     /// `subs` must be non-empty and already positioned (the `DocScorer` invariant).

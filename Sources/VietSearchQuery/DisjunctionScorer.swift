@@ -9,7 +9,8 @@ final class DisjunctionScorer: DocScorer {
     static let linearLimit = 8
 
     private let subs: [any DocScorer]
-    private(set) var doc: UInt32
+    /// Unchecked exclusivity: see TermScorer.
+    @exclusivity(unchecked) private(set) var doc: UInt32
     let cost: UInt64
 
     /// `subs` must be non-empty and already positioned.

@@ -4,12 +4,13 @@ import VietSearchStorage
 /// intersection); positions are read only for them, and a candidate matches when the phrase frequency
 /// — the number of start positions where the keys follow in order with total extra gap ≤ slop — is > 0.
 final class PhraseScorer: DocScorer {
-    private var cursors: [PostingsCursor]
+    // Hot state, touched only by this scorer's methods (see TermScorer on unchecked exclusivity).
+    @exclusivity(unchecked) private var cursors: [PostingsCursor]
     private let reader: SegmentReader
     private let scoring: FieldScoring
     private let slop: Int
-    private(set) var doc: UInt32
-    private(set) var frequency = 0
+    @exclusivity(unchecked) private(set) var doc: UInt32
+    @exclusivity(unchecked) private(set) var frequency = 0
     let cost: UInt64
 
     init(reader: SegmentReader, infos: [TermInfo], slop: Int, scoring: FieldScoring) throws {

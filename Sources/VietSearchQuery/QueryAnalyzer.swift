@@ -8,6 +8,8 @@ import VietSearchAnalysis
 /// - A prefix `stem*`: the stem's single token (or joined form) as a key prefix — its exact key when the
 ///   stem has a non-ASCII letter, else its folded key. A stem that splits into several plain tokens is
 ///   searched as a phrase of them (the star is ignored).
+/// - A clause on the reserved field `id` (`id:abc`, `id:"a b"`, `id:man/*`) is not analysed: the document
+///   id is indexed as its raw bytes.
 package struct QueryAnalyzer: Sendable {
     private let analyzer = VietnameseAnalyzer()
 
@@ -15,6 +17,10 @@ package struct QueryAnalyzer: Sendable {
 
     package func analyze(_ node: QueryNode) -> AnalyzedQuery {
         switch node {
+        case .term(TermKeys.idField, let text), .phrase(TermKeys.idField, let text, _):
+            return .term(label: node.description, field: TermKeys.idField, key: Array(text.utf8))
+        case .prefix(TermKeys.idField, let text):
+            return .prefix(label: node.description, field: TermKeys.idField, prefix: Array(text.utf8))
         case .term(let field, let text):
             return word(text, field: field, label: node.description)
         case .phrase(let field, let text, let slop):

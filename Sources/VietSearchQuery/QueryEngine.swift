@@ -31,6 +31,14 @@ package struct QueryEngine: Sendable {
         for index in segments.indices {
             guard let scorer = try weight.scorer(segment: index) else { continue }
             var doc = scorer.doc
+            if options.limit == 0 {
+                // Only the count is wanted: skip scoring.
+                while doc != PostingsCursor.noMoreDocs {
+                    collector.count()
+                    doc = try scorer.nextDoc()
+                }
+                continue
+            }
             while doc != PostingsCursor.noMoreDocs {
                 collector.collect(score: try scorer.score(), segment: index, doc: doc)
                 doc = try scorer.nextDoc()
@@ -39,19 +47,26 @@ package struct QueryEngine: Sendable {
         var hits = collector.sortedHits().map {
             QueryHit(segment: $0.segment, doc: $0.doc, score: $0.score, explanation: nil)
         }
-        if options.explain {
-            for index in hits.indices {
-                hits[index].explanation = try explain(weight, segment: hits[index].segment, doc: hits[index].doc)
-            }
-        }
+        if options.explain { try explain(&hits, weight: weight) }
         return QueryResult(totalHits: collector.totalHits, hits: hits)
     }
 
-    /// Re-runs a fresh scorer up to `doc` and collects its components (only for the few returned hits).
-    private func explain(_ weight: QueryWeight, segment: Int, doc: UInt32) throws -> [ScoreContribution] {
-        guard let scorer = try weight.scorer(segment: segment), try scorer.advance(to: doc) == doc else { return [] }
-        var components: [ScoreContribution] = []
-        try scorer.explain(into: &components)
-        return components
+    /// Fills in the hits' components: one fresh scorer per segment walks that segment's hits in doc order
+    /// (scorers only move forward), so explaining k hits costs one pass, not k.
+    private func explain(_ hits: inout [QueryHit], weight: QueryWeight) throws {
+        let order = hits.indices.sorted { (hits[$0].segment, hits[$0].doc) < (hits[$1].segment, hits[$1].doc) }
+        var segment = -1
+        var scorer: (any DocScorer)?
+        for index in order {
+            if hits[index].segment != segment {
+                segment = hits[index].segment
+                scorer = try weight.scorer(segment: segment)
+            }
+            var components: [ScoreContribution] = []
+            if let scorer, try scorer.advance(to: hits[index].doc) == hits[index].doc {
+                try scorer.explain(into: &components)
+            }
+            hits[index].explanation = components
+        }
     }
 }

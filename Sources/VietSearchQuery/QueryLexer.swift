@@ -56,7 +56,10 @@ struct QueryLexer {
                 index += 1
                 lexemes.append(QueryLexeme(kind: .closeParen, offset: start))
             case "\"":
-                lexemes.append(QueryLexeme(kind: try readPhrase(), offset: start))
+                lexemes.append(QueryLexeme(kind: try readPhrase(closing: "\""), offset: start))
+            case Self.smartOpen where scalars[(index + 1)...].contains(Self.smartClose):
+                // Phones and word processors type “…”; a stray “ without its ” stays an ordinary character.
+                lexemes.append(QueryLexeme(kind: try readPhrase(closing: Self.smartClose), offset: start))
             case "+", "-":
                 guard !wasAfterField else {
                     lexemes.append(QueryLexeme(kind: try readWord(allowField: false), offset: start))
@@ -86,11 +89,14 @@ struct QueryLexer {
         scalar.properties.isWhitespace || scalar == "(" || scalar == ")" || scalar == "\""
     }
 
-    private mutating func readPhrase() throws -> QueryLexeme.Kind {
+    private static let smartOpen: Unicode.Scalar = "\u{201C}"
+    private static let smartClose: Unicode.Scalar = "\u{201D}"
+
+    private mutating func readPhrase(closing: Unicode.Scalar) throws -> QueryLexeme.Kind {
         let open = index
         index += 1
         let textStart = index
-        while index < scalars.count, scalars[index] != "\"" { index += 1 }
+        while index < scalars.count, scalars[index] != closing { index += 1 }
         guard index < scalars.count else { throw error(at: open, "unbalanced quote: this phrase is never closed") }
         var text = String.UnicodeScalarView()
         text.append(contentsOf: scalars[textStart..<index])

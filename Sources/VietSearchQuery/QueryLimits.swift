@@ -8,6 +8,9 @@ package enum QueryLimits {
     package static let maxNesting = 32
     /// Most keys a prefix expands to, per field: the first ones in byte order of the union over segments.
     package static let maxPrefixExpansion = 256
+    /// Most (field, key) pairs all the prefix clauses of one query may expand to together
+    /// (16 prefixes that each fill two fields), so many prefixes cannot multiply into unbounded work.
+    package static let maxExpandedKeysPerQuery = 8_192
     /// Largest phrase slop.
     package static let maxSlop = 10_000
 }

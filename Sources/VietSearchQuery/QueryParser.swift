@@ -13,7 +13,10 @@ package enum DefaultOperator: Sendable, Equatable {
 /// primary  := '(' sequence ')' | field? ( word | word'*' | '"' text '"' ('~' digits)? | '(' sequence ')' )
 /// field    := name ':'                                     name = ASCII letter (letter | digit | _ | -)*
 /// ```
-/// Keywords are uppercase only: lowercase `and`/`or`/`not` are words.
+/// Keywords are uppercase only: lowercase `and`/`or`/`not` are words. A `+`/`-` modifies the clause only
+/// at its start (`QS-QP` is one word); a lone `+`/`-` is an error. Typographic quotes `“…”` also make a
+/// phrase when the closing `”` is there. There is no escape character, and a
+/// `name:` inside a word is a field only when `name` looks like one (so `10:30` stays a word).
 /// Clauses joined by `AND` form a group whose members are all required (`-x`/`NOT x` excluded);
 /// groups joined by `OR` are optional alternatives. A group of one keeps its own modifier.
 package struct QueryParser {

@@ -9,6 +9,8 @@ package final class QueryWeight {
     private let documentCount: UInt64
     private var fieldCache: [String: BoundField] = [:]
     private var root: BoundQuery = .nothing
+    /// (field, key) pairs the prefix clauses bound so far.
+    private var expandedKeys = 0
 
     /// A field resolved in every segment (field numbers differ per segment).
     struct BoundField {
@@ -62,7 +64,13 @@ package final class QueryWeight {
         case .prefix(let label, let field, let prefix):
             var keys: [BoundKey] = []
             for bound in try searchedFields(field) {
-                for key in try expand(prefix, in: bound) {
+                let expansion = try expand(prefix, in: bound)
+                expandedKeys += expansion.count
+                guard expandedKeys <= QueryLimits.maxExpandedKeysPerQuery else {
+                    throw QueryLimitError("the prefix clauses expand to more than \(QueryLimits.maxExpandedKeysPerQuery) "
+                                          + "keys in total; use longer prefixes or fewer of them")
+                }
+                for key in expansion {
                     if let part = try bindKey(key, label: label, field: bound) { keys.append(part) }
                 }
             }

@@ -3,6 +3,9 @@ import VietSearchAnalysis
 /// The term bytes of the index (ARCHITECTURE.md, "Term bytes"): `'e' + exact key` and `'f' + folded key`.
 /// Indexing and querying both go through here so the two can never disagree.
 package enum TermKeys {
+    /// The reserved field holding each document's id as raw UTF-8 bytes (no marker byte, not analysed).
+    package static let idField = "id"
+
     /// First byte of an exact key (`e`).
     package static let exactMarker: UInt8 = 0x65
     /// First byte of a folded key (`f`).

@@ -39,6 +39,11 @@ package struct TopKCollector {
         }
     }
 
+    /// Counts a matching document without scoring it (for a limit of 0).
+    package mutating func count() {
+        totalHits += 1
+    }
+
     /// The kept hits, best first.
     package func sortedHits() -> [Entry] {
         heap.sorted { Self.isWorse($1, $0) }

@@ -10,13 +10,14 @@ import VietSearchStorage
 final class WideDisjunctionScorer: DocScorer {
     private let subs: [any DocScorer]
     /// Indices into `subs`, heap-ordered by `subs[i].doc`.
-    private var heap: [Int]
+    @exclusivity(unchecked) private var heap: [Int]
     /// Reused buffer of the subs on the current doc, in clause order.
-    private var matching: [Int] = []
-    private var matchingDoc = PostingsCursor.noMoreDocs
+    @exclusivity(unchecked) private var matching: [Int] = []
+    @exclusivity(unchecked) private var matchingDoc = PostingsCursor.noMoreDocs
     /// Reused work list for walking the heap.
-    private var stack: [Int] = []
-    private(set) var doc: UInt32
+    @exclusivity(unchecked) private var stack: [Int] = []
+    /// Unchecked exclusivity on the hot state: see TermScorer.
+    @exclusivity(unchecked) private(set) var doc: UInt32
     let cost: UInt64
 
     /// `subs` must be non-empty and already positioned.

@@ -114,6 +114,18 @@ struct ByteReader {
         offset += count
     }
 
+    /// Copies the next `count` bytes into `out[index ..< index + count]` (which must exist).
+    mutating func readBytes(_ count: Int, into out: inout [UInt8], at index: Int) throws {
+        try require(count, "byte string")
+        guard count > 0 else { return }
+        guard index >= 0, index + count <= out.count else { throw corrupt("\(count) bytes do not fit their destination") }
+        let source = bytes.base.unsafelyUnwrapped + offset
+        out.withUnsafeMutableBytes { destination in
+            destination.baseAddress.unsafelyUnwrapped.advanced(by: index).copyMemory(from: source, byteCount: count)
+        }
+        offset += count
+    }
+
     mutating func skip(_ count: Int) throws {
         try require(count, "skipped region")
         offset += count

@@ -14,6 +14,17 @@ struct DirectoryBackend: StoreBackend {
 
     private func full(_ name: String) -> String { directory + "/" + name }
 
+    /// `mkdir -p`: creates `path` and missing parents; errors carry the failing component and errno.
+    static func createDirectories(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw StorageError.io(path: prefix, operation: "create directory", errno: errno)
+            }
+        }
+    }
+
     func fileNames() throws -> [String] {
         guard let handle = opendir(directory) else {
             throw StorageError.io(path: directory, operation: "opendir", errno: errno)

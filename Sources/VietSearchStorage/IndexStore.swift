@@ -23,11 +23,7 @@ package final class IndexStore: @unchecked Sendable {
         if exists && !isDirectory.boolValue { throw StorageError.notAnIndex(path: path) }
         if !exists {
             guard createIfMissing else { throw StorageError.notAnIndex(path: path) }
-            do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            } catch {
-                throw StorageError.io(path: path, operation: "create directory", errno: Int32((error as NSError).code))
-            }
+            try DirectoryBackend.createDirectories(path)
         }
         let store = IndexStore(backend: DirectoryBackend(directory: path))
         let names = try store.backend.fileNames()

@@ -33,9 +33,11 @@ package struct PostingsCursor {
 
     /// An exhausted cursor (for a term absent from a segment).
     package static func empty() -> PostingsCursor {
-        // A zero-document cursor never touches its bytes.
-        PostingsCursor(emptyOver: FileBytes(name: "(empty)", copying: []))
+        PostingsCursor(emptyOver: noBytes)
     }
+
+    /// Shared by every empty cursor: a zero-document cursor never touches its bytes.
+    private static let noBytes = FileBytes(name: "(empty)", copying: [])
 
     private init(emptyOver bytes: FileBytes) {
         self.bytes = bytes
@@ -204,15 +206,23 @@ package struct PostingsCursor {
             }
             try unpack(&reader, width: deltaWidth, into: &docs)
             try unpack(&reader, width: frequencyWidth, into: &frequencies)
+            // Deltas are ≥ 0, so ids ascend and checking the last against the count checks them all;
+            // 128 deltas of at most 32 bits cannot overflow Int64. Frequencies can only overflow at width 32.
+            var last = current
+            for slot in 0..<length {
+                last += Int64(docs[slot]) + 1
+            }
+            guard last < Int64(documentCount) else {
+                throw reader.corrupt("doc id \(last) in block \(index) is not below the document count \(documentCount)", at: start)
+            }
             for slot in 0..<length {
                 current += Int64(docs[slot]) + 1
-                guard current < Int64(documentCount) else {
-                    throw reader.corrupt("doc id \(current) in block \(index) is not below the document count \(documentCount)", at: start)
-                }
-                docs[slot] = UInt32(current)
-                guard frequencies[slot] < UInt32.max else { throw reader.corrupt("term frequency overflows", at: start) }
-                frequencies[slot] += 1
+                docs[slot] = UInt32(truncatingIfNeeded: current)
             }
+            if frequencyWidth == 32, frequencies.contains(UInt32.max) {
+                throw reader.corrupt("term frequency overflows", at: start)
+            }
+            for slot in 0..<length { frequencies[slot] &+= 1 }
         } else {
             for slot in 0..<length {
                 let entryStart = reader.offset

@@ -2,7 +2,8 @@
 /// one writer per component, emitted in section order, then the section table and footer.
 enum SegmentWriter {
     /// The complete file and the facts the manifest records about it.
-    static func serialize(_ builder: SegmentBuilder, id: SegmentID) throws -> (bytes: [UInt8], checksum: UInt32) {
+    static func serialize(_ segmentBuilder: SegmentBuilder, id: SegmentID) throws -> (bytes: [UInt8], checksum: UInt32) {
+        let builder = segmentBuilder.buffer
         let fieldCount = builder.fieldNames.count
         var termCounts = [UInt64](repeating: 0, count: fieldCount)
         var postingsWriter = PostingsWriter()

@@ -16,10 +16,11 @@ struct StoredFieldsWriter {
         var raw: [UInt8] = []
         var blockFirstDoc = 0
         var docStart = 0
+        let compressor = Zstd.Compressor()
 
         func flush(nextDoc: Int) throws {
             guard !raw.isEmpty else { return }
-            let compressed = try Zstd.compress(raw)
+            let compressed = try compressor.compress(raw)
             guard raw.count <= Int(UInt32.max), compressed.count <= Int(UInt32.max) else {
                 throw StorageError.limitExceeded("stored fields block larger than 4 GiB")
             }

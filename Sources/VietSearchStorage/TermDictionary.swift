@@ -49,6 +49,8 @@ struct TermDictionary {
         return try reader.readBytes(length)
     }
 
+    /// A reader over the index section positioned at block `block`'s first key (one reader, moved
+    /// from the entry to the key area, so a binary-search step costs no extra reference counting).
     private func firstKeyReader(_ block: Int) throws -> ByteReader {
         let entry = index.lowerBound + 4 + block * Self.indexEntrySize
         var reader = ByteReader(bytes, from: entry + 8, to: index.upperBound)
@@ -56,7 +58,8 @@ struct TermDictionary {
         guard keyOffset < index.upperBound - keyArea else {
             throw StorageError.corrupt(file: bytes.name, offset: entry + 8, reason: "index key offset \(keyOffset) out of range")
         }
-        return ByteReader(bytes, from: keyArea + keyOffset, to: index.upperBound)
+        reader.offset = keyArea + keyOffset
+        return reader
     }
 
     /// The last block whose first key is <= `key`, or nil when `key` sorts before every block.
@@ -75,7 +78,7 @@ struct TermDictionary {
         guard let block = try blockContaining(key) else { return nil }
         var iterator = try TermBlockIterator(bytes, range: try blockRange(block))
         while try iterator.next() {
-            let order = compare(iterator.key, key)
+            let order = iterator.compareKey(with: key)
             if order == 0 { return iterator.info }
             if order > 0 { return nil }
         }
@@ -90,10 +93,10 @@ struct TermDictionary {
         while block < blockCount {
             var iterator = try TermBlockIterator(bytes, range: try blockRange(block))
             while try iterator.next() {
-                if iterator.key.starts(with: prefix) {
+                if iterator.keyStarts(with: prefix) {
                     results.append((iterator.key, iterator.info))
                     if results.count >= limit { return results }
-                } else if compare(iterator.key, prefix) > 0 {
+                } else if iterator.compareKey(with: prefix) > 0 {
                     return results
                 }
             }
@@ -114,12 +117,14 @@ struct TermDictionary {
     }
 }
 
-/// Decodes one prefix-compressed term block, one term per `next()`.
+/// Decodes one prefix-compressed term block, one term per `next()`. The current key lives in a
+/// reused buffer (`keyBuffer[0 ..< keyLength]`), overwritten in place from the shared prefix on.
 struct TermBlockIterator {
     private var reader: ByteReader
     let termCount: Int
     private var decoded = 0
-    private(set) var key: [UInt8] = []
+    private var keyBuffer: [UInt8] = []
+    private var keyLength = 0
     private(set) var info = TermInfo(documentFrequency: 0, totalTermFrequency: 0, postingsOffset: 0, positionsOffset: 0)
     /// Offset of the current term's entry, for error messages.
     private(set) var entryOffset = 0
@@ -132,9 +137,29 @@ struct TermBlockIterator {
         info.positionsOffset = try reader.readVarint()
     }
 
-    /// Whether every term was decoded and the block's bytes are used up exactly.
-    var isExhausted: Bool { decoded == termCount && reader.isAtEnd }
-    var offset: Int { reader.offset }
+    /// A copy of the current key.
+    var key: [UInt8] { Array(keyBuffer[0..<keyLength]) }
+
+    /// Lexicographic comparison of the current key with `other`: -1, 0 or 1.
+    func compareKey(with other: [UInt8]) -> Int {
+        let limit = Swift.min(keyLength, other.count)
+        var index = 0
+        while index < limit {
+            if keyBuffer[index] != other[index] { return keyBuffer[index] < other[index] ? -1 : 1 }
+            index += 1
+        }
+        return keyLength == other.count ? 0 : (keyLength < other.count ? -1 : 1)
+    }
+
+    func keyStarts(with prefix: [UInt8]) -> Bool {
+        guard prefix.count <= keyLength else { return false }
+        var index = 0
+        while index < prefix.count {
+            if keyBuffer[index] != prefix[index] { return false }
+            index += 1
+        }
+        return true
+    }
 
     mutating func next() throws -> Bool {
         guard decoded < termCount else {
@@ -142,11 +167,14 @@ struct TermBlockIterator {
             return false
         }
         entryOffset = reader.offset
-        let shared = try reader.readCount(limit: key.count, "shared prefix length")
+        let shared = try reader.readCount(limit: keyLength, "shared prefix length")
         let suffix = try reader.readCount(limit: SegmentBuilder.maximumTermLength + 1 - shared, "suffix length")
-        key.removeLast(key.count - shared)
-        try reader.readBytes(suffix, appendingTo: &key)
-        guard !key.isEmpty else { throw reader.corrupt("empty term key (no field byte)", at: entryOffset) }
+        keyLength = shared + suffix
+        if keyBuffer.count < keyLength {
+            keyBuffer.append(contentsOf: repeatElement(0, count: keyLength - keyBuffer.count))
+        }
+        try reader.readBytes(suffix, into: &keyBuffer, at: shared)
+        guard keyLength > 0 else { throw reader.corrupt("empty term key (no field byte)", at: entryOffset) }
         info.documentFrequency = try reader.readVarint32()
         let extra = try reader.readVarint()
         let (total, overflow) = UInt64(info.documentFrequency).addingReportingOverflow(extra)

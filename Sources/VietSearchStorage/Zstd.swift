@@ -5,19 +5,30 @@ enum Zstd {
     /// Level 3: zstd's default, a good speed/ratio balance for ~16 KiB blocks.
     static let level: Int32 = 3
 
-    static func compress(_ input: [UInt8]) throws -> [UInt8] {
-        let bound = ZSTD_compressBound(input.count)
-        var output = [UInt8](repeating: 0, count: bound)
-        let written = output.withUnsafeMutableBytes { destination in
-            input.withUnsafeBytes { source in
-                ZSTD_compress(destination.baseAddress, bound, source.baseAddress, input.count, level)
+    /// A compression context reused across the blocks of one segment: `ZSTD_compress` would
+    /// allocate and initialise a fresh one (hundreds of KiB of tables) for every 16 KiB block.
+    final class Compressor {
+        private let context: OpaquePointer?
+
+        init() { context = ZSTD_createCCtx() }
+        deinit { ZSTD_freeCCtx(context) }
+
+        func compress(_ input: [UInt8]) throws -> [UInt8] {
+            let bound = ZSTD_compressBound(input.count)
+            var output = [UInt8](repeating: 0, count: bound)
+            let written = output.withUnsafeMutableBytes { destination in
+                input.withUnsafeBytes { source in
+                    context == nil
+                        ? ZSTD_compress(destination.baseAddress, bound, source.baseAddress, input.count, level)
+                        : ZSTD_compressCCtx(context, destination.baseAddress, bound, source.baseAddress, input.count, level)
+                }
             }
+            if ZSTD_isError(written) != 0 {
+                throw StorageError.limitExceeded("zstd compression failed: \(String(cString: ZSTD_getErrorName(written)))")
+            }
+            output.removeSubrange(written...)
+            return output
         }
-        if ZSTD_isError(written) != 0 {
-            throw StorageError.limitExceeded("zstd compression failed: \(String(cString: ZSTD_getErrorName(written)))")
-        }
-        output.removeSubrange(written...)
-        return output
     }
 
     /// Decompresses `source` that must expand to exactly `rawSize` bytes; `nil` when it does not

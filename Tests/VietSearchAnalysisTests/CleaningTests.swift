@@ -61,6 +61,14 @@ final class CleaningTests: XCTestCase {
         XCTAssertEqual(token.text, "\u{D0}\u{1EA3}ng")  // text keeps the input's spelling
     }
 
+    func testEthRepairSeesLetterRepairedEarlierInTheWord() {
+        // The second ETH starts a syllable before a vowel; once repaired, its word is Vietnamese, so the
+        // first ETH (before a digit) is repaired too, and cleaning again changes nothing.
+        let cleaned = analyzer.clean("x\u{F0}2\u{D0}u")
+        XCTAssertEqual(scalars(cleaned), scalars("x\u{111}2\u{110}u"))
+        XCTAssertEqual(analyzer.clean(cleaned), cleaned)
+    }
+
     func testEthInOtherLanguagesStays() {
         XCTAssertEqual(analyzer.clean("Gu\u{F0}r\u{FA}n me\u{F0}"), "Gu\u{F0}r\u{FA}n me\u{F0}")
     }

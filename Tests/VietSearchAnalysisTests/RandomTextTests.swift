@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import VietSearchAnalysis
 
 /// Invariants over random text built from the characters that matter to the analyser (Vietnamese letters,
@@ -85,6 +86,9 @@ final class RandomTextTests: XCTestCase {
         XCTAssertEqual(result.tokens.first?.exact, word)
         let marks = "a" + String(repeating: "\u{301}", count: 10_000)
         XCTAssertEqual(analyzer.analyze(marks).tokens.count, 1)
+        // ETH repair judges each word once: a long word full of ETH stays linear.
+        let eths = String(repeating: "xð", count: 50_000) + "ă"
+        XCTAssertEqual(analyzer.clean(eths), String(repeating: "xđ", count: 50_000) + "ă")
         let dots = String(repeating: "1.", count: 10_000)
         XCTAssertEqual(analyzer.analyze(dots).tokens.count, 1)
         let abbreviation = String(repeating: "AB-", count: 1_000) + "AB"
@@ -112,5 +116,66 @@ final class RandomTextTests: XCTestCase {
                 XCTAssertEqual(alone.map(\.hasNonASCIILetter), [token.hasNonASCIILetter], token.text)
             }
         }
+    }
+
+    /// Long texts are analysed in windows that end at ASCII spaces or punctuation; the result must be
+    /// exactly the words' own analyses laid end to end, whatever falls on a window boundary.
+    func testLongTextEqualsItsWordsAnalysedAlone() {
+        var generator = Generator(state: 2_026)
+        let words = ["Đảng", "ủy", "QS-QP", "TP.HCM", "2.500.000đồng", "ngoài", "e\u{301}\u{302}", "a\u{200B}b",
+                     "\u{D0}\u{1EA3}ng", "H5N1", "13/09/2022", "“cấp", "uỷ”", "Vie\u{323}\u{302}t", "23điểm", "x",
+                     "nghiêng\u{A0}ngả", "q\u{300}\u{31B}", "(HĐND-UBND)", "khóa", "2022."]
+        var text = ""
+        var expected: [Token] = []
+        var position = 0
+        while text.utf8.count < 200_000 {  // several 64 KiB windows
+            let word = words[Int(generator.next() % UInt64(words.count))]
+            let offset = text.utf8.count
+            let alone = analyzer.analyze(word)
+            for var token in alone.tokens {
+                token.position += position
+                token.start += offset
+                token.end += offset
+                expected.append(token)
+            }
+            position += alone.positionCount
+            // Separators only: windows may end at any of them.
+            text += word + [" ", " ", " ", "\n", ";", "\t", "!?", "\u{A0}"][Int(generator.next() % 8)]
+        }
+        let result = analyzer.analyze(text)
+        XCTAssertEqual(result.positionCount, position)
+        XCTAssertEqual(result.tokens.count, expected.count)
+        XCTAssertTrue(result.tokens == expected)
+    }
+
+    /// The analyser is `Sendable` and shares its tables: many threads at once get the same results.
+    func testConcurrentUseGivesTheSameResults() throws {
+        let text = try FixtureFiles.text("seed-lines.txt")
+        let expected = analyzer.analyze(text)
+        let results = ConcurrentResults(count: 16)
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            results.set(index, VietnameseAnalyzer().analyze(text))
+        }
+        for index in 0..<16 { XCTAssertEqual(results.get(index), expected) }
+    }
+}
+
+/// Collects results from `concurrentPerform` workers.
+private final class ConcurrentResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [AnalyzedText?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: AnalyzedText) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> AnalyzedText? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[index]
     }
 }

@@ -105,7 +105,17 @@ final class TokenizationTests: XCTestCase {
     func testNumberGroupsGluedToAWordKeepTheirDigits() {
         XCTAssertEqual(texts("giá 2.500.000đồng, phí 5.000đ và 2,5triệu"),
                        ["giá", "2.500.000", "đồng", "phí", "5.000", "đ", "và", "2,5", "triệu"])
+        XCTAssertEqual(texts("điểm23.5 1.23điểm"), ["điểm", "23.5", "1.23", "điểm"])
         // ASCII units stay glued as codes, so only the last group joins them (a documented limit).
         XCTAssertEqual(texts("1.5km 3.đây"), ["1", "5km", "3", "đây"])
+    }
+
+    func testApostrophesSeparate() {
+        XCTAssertEqual(exacts("l'État don’t"), ["l", "état", "don", "t"])
+    }
+
+    func testEmailAndURLSplitAtPunctuation() {
+        XCTAssertEqual(exacts("toasoan@qdnd.vn https://www.qdnd.vn/chinh-tri/tin-tuc?id=12"),
+                       ["toasoan", "qdnd", "vn", "https", "www", "qdnd", "vn", "chinh", "tri", "tin", "tuc", "id", "12"])
     }
 }

@@ -66,6 +66,15 @@ final class QueryParserTests: XCTestCase {
         XCTAssertEqual(try parsed("\"b c\"~3 AND d"), "+\"b c\"~3 +d")
     }
 
+    func testTypographicQuotesMakeAPhraseWhenBalanced() throws {
+        XCTAssertEqual(try QueryParser().parse("\u{201C}đảng viên\u{201D}"), .phrase(field: nil, text: "đảng viên", slop: 0))
+        XCTAssertEqual(try QueryParser().parse("title:\u{201C}a b\u{201D}~2"), .phrase(field: "title", text: "a b", slop: 2))
+        // Without its closing mark the opening one is an ordinary character of the word.
+        XCTAssertEqual(try QueryParser().parse("\u{201C}đảng viên"), .boolean([
+            QueryClause(.should, .term(field: nil, text: "\u{201C}đảng")), QueryClause(.should, .term(field: nil, text: "viên")),
+        ]))
+    }
+
     func testFields() throws {
         XCTAssertEqual(try QueryParser().parse("title:hà"), .term(field: "title", text: "hà"))
         XCTAssertEqual(try QueryParser().parse("title:\"a b\""), .phrase(field: "title", text: "a b", slop: 0))

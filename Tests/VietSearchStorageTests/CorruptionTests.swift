@@ -146,6 +146,20 @@ final class CorruptionTests: XCTestCase {
                 XCTAssertNotNil(exercise(store, meta, terms: [(0, [0x61])], verify: true))
                 try store.overwriteFile(Manifest.fileName(generation: 1), with: bytes)
                 XCTAssertThrowsError(try store.readManifest())
+                // A well-framed, correctly checksummed manifest around garbage reaches the entry decoder.
+                var manifest: [UInt8] = []
+                FileFormat.appendHeader(kind: .manifest, segmentID: nil, to: &manifest)
+                manifest.appendUInt64(1)
+                manifest.append(contentsOf: bytes.prefix(200))
+                FileFormat.appendFooter(to: &manifest)
+                try store.overwriteFile(Manifest.fileName(generation: 1), with: manifest)
+                do {
+                    // Rare garbage is a valid empty list ("count 0"); anything else must be a StorageError.
+                    let decoded = try store.readManifest()
+                    XCTAssertEqual(decoded.segments, [])
+                } catch {
+                    XCTAssertTrue(error is StorageError, "\(error)")
+                }
             }
         }
     }

@@ -179,3 +179,22 @@ final class IndexStoreTests: XCTestCase {
         }
     }
 }
+
+extension IndexStoreTests {
+    func testDirectoryCreationErrorNamesThePath() throws {
+        let base = temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        let file = base + "/plain"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        XCTAssertThrowsError(try IndexStore.openDirectory(at: file + "/index", createIfMissing: true)) { error in
+            guard case let StorageError.io(path, operation, code) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, file + "/index")
+            XCTAssertEqual(operation, "create directory")
+            XCTAssertEqual(code, ENOTDIR)
+        }
+        let relative = "vs-relative-\(UUID().uuidString)/a/b"
+        defer { try? FileManager.default.removeItem(atPath: String(relative.prefix { $0 != "/" })) }
+        XCTAssertNoThrow(try IndexStore.openDirectory(at: relative, createIfMissing: true))
+        XCTAssertEqual(try IndexStore.openDirectory(at: relative, createIfMissing: false).readManifest(), Manifest.empty)
+    }
+}

@@ -12,7 +12,7 @@ final class PostingsTests: XCTestCase {
     }
 
     private static let documentCount = 2_600
-    private static let lengths = [0, 1, 2, 127, 128, 129, 255, 256, 257, 383, 384, 1000, 2_600]
+    private static let lengths = [0, 1, 2, 3, 64, 126, 127, 128, 129, 130, 255, 256, 257, 383, 384, 385, 511, 512, 513, 999, 1000, 2_600]
 
     private func makeFixture(seed: UInt64) throws -> Fixture {
         var generator = SeededGenerator(seed: seed)

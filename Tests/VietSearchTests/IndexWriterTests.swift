@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import VietSearch
 
@@ -43,6 +44,21 @@ final class IndexWriterTests: FacadeTestCase {
             self.assertThrows(try writer.add(Document(id: "x", title: "hai", body: "")),
                               .duplicateID(id: "x", source: "document", line: 0))
             XCTAssertEqual(writer.pendingDocuments, 1)
+        }
+    }
+
+    func testDuplicateIDInAFlushedButUncommittedSegment() throws {
+        try forEachStore(configuration: IndexConfiguration(memoryBudget: 1)) { index, store in
+            let writer = try index.writer()
+            defer { writer.close() }
+            try writer.add(Document(id: "x", title: "một", body: ""))
+            try writer.add(Document(id: "y", title: "hai", body: ""))
+            XCTAssertEqual(writer.pendingSegments, 2, store)
+            self.assertThrows(try writer.add(Document(id: "x", title: "ba", body: "")),
+                              .duplicateID(id: "x", source: "document", line: 0))
+            XCTAssertEqual(writer.pendingDocuments, 2, store)
+            try writer.commit()
+            XCTAssertEqual(try self.ids("mot hai ba", in: index), ["x", "y"], store)
         }
     }
 
@@ -95,6 +111,23 @@ final class IndexWriterTests: FacadeTestCase {
             try writer.commit()
             XCTAssertEqual(try self.ids("\"tro lai\"", in: index), ["gone"], store)
         }
+    }
+
+    func testRollbackAndCloseDeleteUncommittedSegmentFiles() throws {
+        let path = temporaryIndexPath()
+        let index = try Index.open(at: path, configuration: IndexConfiguration(memoryBudget: 1))
+        try self.index([Document(id: "kept", title: "giữ", body: "")], into: index)
+        let committedFiles = Set(try FileManager.default.contentsOfDirectory(atPath: path))
+        let writer = try index.writer()
+        for number in 0..<3 { try writer.add(Document(id: "tmp\(number)", title: "tạm", body: "")) }
+        XCTAssertEqual(writer.pendingSegments, 3)
+        XCTAssertGreaterThan(Set(try FileManager.default.contentsOfDirectory(atPath: path)).subtracting(committedFiles).count, 0)
+        try writer.rollback()
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: path)), committedFiles)
+        try writer.add(Document(id: "tmp9", title: "tạm", body: ""))
+        writer.close()
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: path)), committedFiles)
+        XCTAssertEqual(try index.searcher().documentCount, 1)
     }
 
     func testClosingAWriterDiscardsItsBatchAndReleasesTheLock() throws {

@@ -49,12 +49,21 @@ final class ScoringTests: FacadeTestCase {
             try self.index(Array(documents[25...]), into: many)
             XCTAssertGreaterThan(try many.statistics().segments, 3, store)
             for query in ["an binh", "\"cuong dung\"", "an AND giang", "hai* -binh", "title:khanh OR body:an"] {
-                let expected = try single.searcher().search(query, options: SearchOptions(limit: 100))
-                let actual = try many.searcher().search(query, options: SearchOptions(limit: 100))
+                let options = SearchOptions(limit: 100, explain: true)
+                let expected = try single.searcher().search(query, options: options)
+                let actual = try many.searcher().search(query, options: options)
                 XCTAssertEqual(actual.totalHits, expected.totalHits, "\(store) \(query)")
                 XCTAssertEqual(actual.map(\.id), expected.map(\.id), "\(store) \(query)")
                 for (a, e) in zip(actual, expected) {
                     XCTAssertEqual(a.score, e.score, accuracy: 1e-12 * max(1, e.score), "\(store) \(query)")
+                    // The explanation shows the same global statistics whatever the segmentation.
+                    let mine = a.explanation?.components ?? [], theirs = e.explanation?.components ?? []
+                    XCTAssertEqual(mine.map(\.key), theirs.map(\.key), "\(store) \(query)")
+                    XCTAssertEqual(mine.map(\.idf), theirs.map(\.idf), "\(store) \(query)")
+                    XCTAssertEqual(mine.map(\.avgdl), theirs.map(\.avgdl), "\(store) \(query)")
+                    XCTAssertEqual(mine.map(\.dl), theirs.map(\.dl), "\(store) \(query)")
+                    XCTAssertEqual(mine.map(\.tf), theirs.map(\.tf), "\(store) \(query)")
+                    XCTAssertEqual(mine.reduce(0) { $0 + $1.score }, a.score, accuracy: 1e-9, "\(store) \(query)")
                 }
             }
         }
@@ -107,6 +116,14 @@ final class ScoringTests: FacadeTestCase {
             for (hit, want) in zip(results, expected) {
                 XCTAssertEqual(hit.score, want.score, accuracy: 1e-9 * max(1, want.score), prefix)
             }
+        }
+        // 16 full prefixes (2 fields × 256 keys each) are the most one query may expand.
+        let oneSegment = Index.inMemory()
+        try self.index(documents, into: oneSegment)
+        let seventeen = Array(repeating: "w*", count: 17).joined(separator: " ")
+        XCTAssertThrowsError(try oneSegment.searcher().search(seventeen)) { error in
+            guard case .limitExceeded(let message) = error as? VietSearchError else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("prefix"), message)
         }
     }
 }

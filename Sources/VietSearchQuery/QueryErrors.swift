@@ -11,3 +11,14 @@ package struct QueryParseError: Error, Sendable, Equatable, CustomStringConverti
 
     package var description: String { "column \(column): \(message)" }
 }
+
+/// A query that parses but would exceed a work limit (`QueryLimits`) when bound to the index.
+package struct QueryLimitError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
+
+    package init(_ message: String) {
+        self.message = message
+    }
+
+    package var description: String { message }
+}
