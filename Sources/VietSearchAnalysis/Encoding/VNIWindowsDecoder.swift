@@ -55,15 +55,20 @@ enum VNIWindowsDecoder {
         return scalar.properties.uppercaseMapping.unicodeScalars.first?.value ?? value
     }
 
-    /// Decoded text, with base + combining marks composed by the caller (`VietnameseAnalyzer.clean`).
+    /// Decoded NFC text: a mark byte replaces the base letter before it by the composed vowel.
     static func decode(_ bytes: [UInt8], replaceInvalid: Bool) throws(LegacyDecodingError) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + bytes.count / 2)
         var previousBase: UInt32 = 0  // lowercase base letter the next mark byte may attach to, 0 if none
+        var baseStart = 0             // where that letter's UTF-8 starts in `output`
+        var baseIsUppercase = false
+        let tables = AnalysisTables.shared
         for (offset, byte) in bytes.enumerated() {
             if byte < 0x80 {
+                baseStart = output.count
                 output.append(byte)
                 previousBase = UInt32(byte | 0x20)
+                baseIsUppercase = byte >= 0x41 && byte <= 0x5A
                 continue
             }
             if byte < 0xC0 {
@@ -73,11 +78,16 @@ enum VNIWindowsDecoder {
             }
             switch table[Int(byte - 0xC0)] {
             case .letter(let scalar):
+                baseStart = output.count
                 appendUTF8(scalar, to: &output)
-                previousBase = AnalysisTables.shared.lowercased(scalar)
+                previousBase = tables.lowercased(scalar)
+                baseIsUppercase = previousBase != scalar
             case .marks(let shape, let tone) where accepts(base: previousBase, shape: shape):
-                if shape != 0 { appendUTF8(shape, to: &output) }
-                if tone != 0 { appendUTF8(tone, to: &output) }
+                guard let vowel = tables.vowel(previousBase) else { fallthrough }
+                let composed = tables.vowelScalar(row: shaped(vowel.row, shape),
+                                                  tone: VietnameseVowels.toneMarks.firstIndex(of: tone) ?? 0)
+                output.removeSubrange(baseStart...)
+                appendUTF8(baseIsUppercase ? uppercase(composed) : composed, to: &output)
                 previousBase = 0
             default:
                 guard replaceInvalid else {
@@ -89,6 +99,16 @@ enum VNIWindowsDecoder {
             }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The vowel row after adding `shape` (circumflex: a → â, e → ê, o → ô; breve: a → ă).
+    private static func shaped(_ row: Int, _ shape: UInt32) -> Int {
+        let rows = VietnameseVowels.Row.self
+        switch shape {
+        case 0x302: return row == rows.a ? rows.â : row == rows.e ? rows.ê : rows.ô
+        case 0x306: return rows.ă
+        default: return row
+        }
     }
 
     /// Circumflex goes on a e o, breve on a, a tone alone on any vowel (ơ ư included).
