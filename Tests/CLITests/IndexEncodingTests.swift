@@ -80,6 +80,19 @@ final class IndexEncodingTests: XCTestCase {
         XCTAssertEqual(try searchIDs(index, "việt"), ["a"])
     }
 
+    func testStandardInputIsDecodedAsAWhole() throws {
+        let index = newPath()
+        // VNI-Windows JSONL: {"id": "s", "body": "Vieät Nam ñaûng vieân"}
+        let body: [UInt8] = Array("Vie".utf8) + [0xE4] + Array("t Nam ".utf8) + [0xF1, 0x61, 0xFB] + Array("ng vie".utf8)
+            + [0xE2] + Array("n".utf8)
+        let line = Array("{\"id\": \"s\", \"body\": \"".utf8) + body + Array("\"}\n".utf8)
+        let output = try CLIRunner.run(["index", index, "-", "--encoding", "auto", "--json"], stdin: Data(line))
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let summary = try XCTUnwrap(output.jsonLines().first)
+        XCTAssertEqual(summary["encodings"] as? [String: String], ["-": "vni"])
+        XCTAssertEqual(try searchIDs(index, "\"đảng viên\""), ["s"])
+    }
+
     func testReplaceInvalidNeedsEncoding() throws {
         let output = try CLIRunner.run(["index", newPath(), fixture("news.vni.txt"), "--replace-invalid"])
         XCTAssertNotEqual(output.status, 0)
