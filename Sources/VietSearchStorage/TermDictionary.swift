@@ -73,6 +73,11 @@ struct TermDictionary {
         return low == 0 ? nil : low - 1
     }
 
+    /// An iterator over the terms of block `block`.
+    func iterator(block: Int) throws -> TermBlockIterator {
+        try TermBlockIterator(bytes, range: try blockRange(block))
+    }
+
     /// Exact lookup of a full key.
     func lookup(_ key: [UInt8]) throws -> TermInfo? {
         guard let block = try blockContaining(key) else { return nil }
@@ -182,6 +187,7 @@ struct TermBlockIterator {
             throw reader.corrupt("term has document frequency \(info.documentFrequency), extra frequency \(extra)", at: entryOffset)
         }
         info.totalTermFrequency = total
+        info.encodedDocumentFrequency = info.documentFrequency
         let postingsDelta = try reader.readVarint()
         let positionsDelta = try reader.readVarint()
         let (postings, overflowA) = info.postingsOffset.addingReportingOverflow(decoded == 0 ? 0 : postingsDelta)
