@@ -1,3 +1,5 @@
+import VietSearchQuery
+
 /// How bare query terms combine.
 public enum BooleanOperator: String, Sendable, CaseIterable {
     case or, and
@@ -39,5 +41,23 @@ public struct SearchOptions: Sendable {
         self.limit = limit
         self.defaultOperator = defaultOperator
         self.explain = explain
+    }
+}
+
+extension SearchOptions {
+    /// The engine's options, after checking every value is in range.
+    func validated() throws -> QueryOptions {
+        guard limit >= 0 else { throw VietSearchError.invalidArgument("limit must be >= 0 (got \(limit))") }
+        guard k1.isFinite, k1 >= 0 else { throw VietSearchError.invalidArgument("k1 must be a finite number >= 0") }
+        guard b.isFinite, (0...1).contains(b) else { throw VietSearchError.invalidArgument("b must be between 0 and 1") }
+        guard !fields.isEmpty else { throw VietSearchError.invalidArgument("at least one field must be searched") }
+        for field in fields where field.field.isEmpty || !field.boost.isFinite || field.boost < 0 {
+            throw VietSearchError.invalidArgument("field boosts need a non-empty name and a finite boost >= 0")
+        }
+        guard Set(fields.map(\.field)).count == fields.count else {
+            throw VietSearchError.invalidArgument("a field is listed twice in the searched fields")
+        }
+        return QueryOptions(limit: limit, defaultOperator: defaultOperator == .and ? .and : .or,
+                            bm25: BM25(k1: k1, b: b), fields: fields.map { ($0.field, $0.boost) }, explain: explain)
     }
 }

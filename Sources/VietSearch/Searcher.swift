@@ -1,17 +1,69 @@
+import VietSearchQuery
+import VietSearchStorage
+
 /// A read-only snapshot of one commit. Safe to share across threads and tasks; stays valid
 /// (its files stay mapped) while writers commit.
 public final class Searcher: Sendable {
+    private let manifest: Manifest
+    private let engine: QueryEngine
+
+    init(manifest: Manifest, segments: [SegmentReader]) {
+        self.manifest = manifest
+        engine = QueryEngine(segments: segments)
+    }
+
     /// Documents in this snapshot.
-    public var documentCount: Int { 0 }
+    public var documentCount: Int { engine.segments.reduce(0) { $0 + Int($1.documentCount) } }
     /// The commit generation this snapshot reads.
-    public var generation: UInt64 { 0 }
+    public var generation: UInt64 { manifest.generation }
 
     /// Runs `query` (README "Query syntax") and returns the top `options.limit` hits.
-    /// Throws `.queryParse` with a column for a malformed query.
+    /// Throws `.queryParse` with a column for a malformed query, `.invalidArgument` for bad options.
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
-        SearchResults(totalHits: 0, hits: [])
+        try VietSearchError.mapping {
+            let result = try engine.search(query, options: try options.validated())
+            let hits = try result.hits.map { hit -> SearchHit in
+                let stored = try engine.segments[hit.segment].storedFields(doc: hit.doc)
+                let explanation = hit.explanation.map { components in
+                    Explanation(components: components.map(ScoreComponent.init), score: hit.score)
+                }
+                return SearchHit(id: Self.id(of: stored), score: hit.score,
+                                 fields: stored.filter { $0.name != DocumentEncoder.idField }.map { ($0.name, $0.value) },
+                                 explanation: explanation)
+            }
+            return SearchResults(totalHits: result.totalHits, hits: hits)
+        }
     }
 
     /// The stored document with `id`, if present.
-    public func document(id: String) throws -> Document? { nil }
+    public func document(id: String) throws -> Document? {
+        try VietSearchError.mapping {
+            let term = Array(id.utf8)
+            for segment in engine.segments {
+                guard let field = segment.fieldNumber(named: DocumentEncoder.idField),
+                      let info = try segment.termInfo(field: field, term: term) else { continue }
+                var cursor = try segment.postings(info)
+                let doc = try cursor.nextDoc()
+                guard doc != PostingsCursor.noMoreDocs else { continue }
+                let stored = try segment.storedFields(doc: doc)
+                return Document(id: Self.id(of: stored),
+                                fields: stored.filter { $0.name != DocumentEncoder.idField }.map { ($0.name, $0.value) })
+            }
+            return nil
+        }
+    }
+
+    /// The id is stored first; documents always have it, but bytes can be damaged.
+    private static func id(of stored: [StoredField]) -> String {
+        stored.first { $0.name == DocumentEncoder.idField }?.value ?? ""
+    }
+}
+
+extension ScoreComponent {
+    init(_ contribution: ScoreContribution) {
+        self.init(clause: contribution.clause, field: contribution.field, key: contribution.key,
+                  keyKind: contribution.keyKind, boost: contribution.boost, idf: contribution.idf,
+                  tf: contribution.tf, dl: contribution.dl, avgdl: contribution.avgdl, k1: contribution.k1,
+                  b: contribution.b, score: contribution.score)
+    }
 }

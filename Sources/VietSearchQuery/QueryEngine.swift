@@ -1,2 +1,72 @@
-import VietSearchAnalysis
 import VietSearchStorage
+
+/// Runs queries over a snapshot's segments. The module, in data-flow order:
+///
+/// 1. `QueryLexer`, `QueryParser` → `QueryNode`: the syntax tree of raw words (Lucene classic syntax).
+/// 2. `QueryAnalyzer` → `AnalyzedQuery`: words analysed like documents and turned into term bytes (`TermKeys`).
+/// 3. `QueryWeight`: the query bound to index-wide statistics (N, n, avgdl summed over all segments, `BM25`).
+/// 4. Per segment, `DocScorer`s: `TermScorer`, `PhraseScorer` at the leaves; `ConjunctionScorer` (MUST,
+///    rarest first), `DisjunctionScorer`/`WideDisjunctionScorer` (SHOULD, fields, prefix keys) and
+///    `BooleanScorer` (MUST_NOT, optional SHOULD) above them; document at a time.
+/// 5. `TopKCollector` keeps the best hits; the returned ones are explained on request.
+///
+/// Not its job: text rules (analysis), bytes on disk (storage), stored fields and errors for users (facade).
+package struct QueryEngine: Sendable {
+    package let segments: [SegmentReader]
+
+    package init(segments: [SegmentReader]) {
+        self.segments = segments
+    }
+
+    /// Parses and runs `query`. Throws `QueryParseError` for bad syntax, `StorageError` from reading.
+    package func search(_ query: String, options: QueryOptions) throws -> QueryResult {
+        let parsed = try QueryParser(defaultOperator: options.defaultOperator).parse(query)
+        return try search(QueryAnalyzer().analyze(parsed), options: options)
+    }
+
+    /// Runs an already analysed query.
+    package func search(_ query: AnalyzedQuery, options: QueryOptions) throws -> QueryResult {
+        let weight = try QueryWeight(query, segments: segments, options: options)
+        var collector = TopKCollector(limit: options.limit)
+        for index in segments.indices {
+            guard let scorer = try weight.scorer(segment: index) else { continue }
+            var doc = scorer.doc
+            if options.limit == 0 {
+                // Only the count is wanted: skip scoring.
+                while doc != PostingsCursor.noMoreDocs {
+                    collector.count()
+                    doc = try scorer.nextDoc()
+                }
+                continue
+            }
+            while doc != PostingsCursor.noMoreDocs {
+                collector.collect(score: try scorer.score(), segment: index, doc: doc)
+                doc = try scorer.nextDoc()
+            }
+        }
+        var hits = collector.sortedHits().map {
+            QueryHit(segment: $0.segment, doc: $0.doc, score: $0.score, explanation: nil)
+        }
+        if options.explain { try explain(&hits, weight: weight) }
+        return QueryResult(totalHits: collector.totalHits, hits: hits)
+    }
+
+    /// Fills in the hits' components: one fresh scorer per segment walks that segment's hits in doc order
+    /// (scorers only move forward), so explaining k hits costs one pass, not k.
+    private func explain(_ hits: inout [QueryHit], weight: QueryWeight) throws {
+        let order = hits.indices.sorted { (hits[$0].segment, hits[$0].doc) < (hits[$1].segment, hits[$1].doc) }
+        var segment = -1
+        var scorer: (any DocScorer)?
+        for index in order {
+            if hits[index].segment != segment {
+                segment = hits[index].segment
+                scorer = try weight.scorer(segment: segment)
+            }
+            var components: [ScoreContribution] = []
+            if let scorer, try scorer.advance(to: hits[index].doc) == hits[index].doc {
+                try scorer.explain(into: &components)
+            }
+            hits[index].explanation = components
+        }
+    }
+}

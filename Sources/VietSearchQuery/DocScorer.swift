@@ -1,0 +1,19 @@
+import VietSearchStorage
+
+/// A per-segment cursor over the documents a query (or sub-query) matches, in doc-id order, with
+/// their scores (Lucene's Scorer). Invariant: a scorer is always positioned — on creation it already
+/// sits on its first match (or `PostingsCursor.noMoreDocs`), so composites can read `doc` at any time.
+package protocol DocScorer: AnyObject {
+    /// The current document, or `PostingsCursor.noMoreDocs`.
+    var doc: UInt32 { get }
+    /// Moves to the next match.
+    func nextDoc() throws -> UInt32
+    /// Moves to the first match >= `target`; a no-op when already there.
+    func advance(to target: UInt32) throws -> UInt32
+    /// Score of the current document.
+    func score() throws -> Double
+    /// An upper bound of the number of matches, used to lead conjunctions with the rarest clause.
+    var cost: UInt64 { get }
+    /// Appends the components that make up `score()` for the current document, in summing order.
+    func explain(into components: inout [ScoreContribution]) throws
+}

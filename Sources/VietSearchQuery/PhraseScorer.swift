@@ -1,0 +1,113 @@
+import VietSearchStorage
+
+/// A phrase in one field of one segment. Candidates are documents having every key (a leapfrog
+/// intersection); positions are read only for them, and a candidate matches when the phrase frequency
+/// — the number of start positions where the keys follow in order with total extra gap ≤ slop — is > 0.
+final class PhraseScorer: DocScorer {
+    // Hot state, touched only by this scorer's methods (see TermScorer on unchecked exclusivity).
+    @exclusivity(unchecked) private var cursors: [PostingsCursor]
+    private let reader: SegmentReader
+    private let scoring: FieldScoring
+    private let slop: Int
+    @exclusivity(unchecked) private(set) var doc: UInt32
+    @exclusivity(unchecked) private(set) var frequency = 0
+    let cost: UInt64
+
+    init(reader: SegmentReader, infos: [TermInfo], slop: Int, scoring: FieldScoring) throws {
+        self.reader = reader
+        self.scoring = scoring
+        self.slop = slop
+        cost = UInt64(infos.map(\.documentFrequency).min() ?? 0)
+        cursors = try infos.map { try reader.postings($0) }
+        doc = 0
+        for index in cursors.indices { _ = try cursors[index].nextDoc() }
+        doc = try matchFrom(0)
+    }
+
+    func nextDoc() throws -> UInt32 {
+        guard doc != PostingsCursor.noMoreDocs else { return doc }
+        doc = try matchFrom(doc + 1)
+        return doc
+    }
+
+    func advance(to target: UInt32) throws -> UInt32 {
+        if target > doc { doc = try matchFrom(target) }
+        return doc
+    }
+
+    func score() throws -> Double {
+        let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
+        return scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(frequency),
+                                  dl: Double(dl), avgdl: scoring.avgdl)
+    }
+
+    func explain(into components: inout [ScoreContribution]) throws {
+        let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
+        components.append(scoring.contribution(tf: Double(frequency), dl: Double(dl)))
+    }
+
+    /// The first document >= `target` where the phrase occurs.
+    private func matchFrom(_ target: UInt32) throws -> UInt32 {
+        var candidate = target
+        while true {
+            candidate = try nextCommonDoc(atOrAfter: candidate)
+            if candidate == PostingsCursor.noMoreDocs { return candidate }
+            frequency = try phraseFrequency()
+            if frequency > 0 { return candidate }
+            if candidate == PostingsCursor.noMoreDocs - 1 { return PostingsCursor.noMoreDocs }
+            candidate += 1
+        }
+    }
+
+    /// Leapfrog: the first doc >= `target` that every cursor has.
+    private func nextCommonDoc(atOrAfter target: UInt32) throws -> UInt32 {
+        var goal = target
+        var agreeing = 0
+        var index = 0
+        while agreeing < cursors.count {
+            var current = cursors[index].doc
+            if current < goal { current = try cursors[index].advance(to: goal) }
+            if current == PostingsCursor.noMoreDocs { return current }
+            if current == goal {
+                agreeing += 1
+            } else {
+                goal = current
+                agreeing = 1
+            }
+            index = (index + 1) % cursors.count
+        }
+        return goal
+    }
+
+    /// Counts start positions of the first key from which each next key can be found, in order,
+    /// at the smallest position after the previous one, with total extra gap ≤ slop.
+    private func phraseFrequency() throws -> Int {
+        var positions: [[UInt32]] = []
+        positions.reserveCapacity(cursors.count)
+        for index in cursors.indices { positions.append(try cursors[index].positions()) }
+        let extraGapBudget = Int64(slop) + Int64(cursors.count - 1)
+        var count = 0
+        for start in positions[0] {
+            var previous = start
+            var found = true
+            for next in 1..<positions.count {
+                guard let position = Self.firstGreater(than: previous, in: positions[next]) else {
+                    found = false
+                    break
+                }
+                previous = position
+            }
+            if found, Int64(previous) - Int64(start) <= extraGapBudget { count += 1 }
+        }
+        return count
+    }
+
+    private static func firstGreater(than value: UInt32, in sorted: [UInt32]) -> UInt32? {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] <= value { low = mid + 1 } else { high = mid }
+        }
+        return low < sorted.count ? sorted[low] : nil
+    }
+}

@@ -1,0 +1,37 @@
+/// Everything a search needs besides the query text (the facade's `SearchOptions`, validated).
+package struct QueryOptions: Sendable {
+    /// Hits to return (top-k); 0 still counts `totalHits`.
+    package var limit: Int
+    package var defaultOperator: DefaultOperator
+    package var bm25: BM25
+    /// Fields searched by clauses without `field:`, with their boosts.
+    package var fields: [(name: String, boost: Double)]
+    /// Attach the score components to every hit.
+    package var explain: Bool
+
+    package init(limit: Int = 10, defaultOperator: DefaultOperator = .or, bm25: BM25 = BM25(),
+                 fields: [(name: String, boost: Double)] = [("title", 2), ("body", 1)], explain: Bool = false) {
+        self.limit = limit
+        self.defaultOperator = defaultOperator
+        self.bm25 = bm25
+        self.fields = fields
+        self.explain = explain
+    }
+}
+
+/// One ranked document: `segment` indexes the snapshot's segment list, `doc` is the local doc id.
+package struct QueryHit: Sendable {
+    package var segment: Int
+    package var doc: UInt32
+    package var score: Double
+    /// The addends of `score` (when asked for); they sum to it.
+    package var explanation: [ScoreContribution]?
+}
+
+/// The outcome of one search.
+package struct QueryResult: Sendable {
+    /// Number of documents that matched.
+    package var totalHits: Int
+    /// Best first; ties in global document order.
+    package var hits: [QueryHit]
+}

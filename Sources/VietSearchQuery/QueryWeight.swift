@@ -1,0 +1,241 @@
+import VietSearchStorage
+
+/// An analysed query bound to the global statistics of a snapshot (Lucene's Weight): every key has
+/// its index-wide document frequency and idf, every field its avgdl. It makes per-segment scorers.
+/// Statistics are always summed over all segments, so a multi-segment index scores like one segment.
+package final class QueryWeight {
+    private let segments: [SegmentReader]
+    private let options: QueryOptions
+    private let documentCount: UInt64
+    private var fieldCache: [String: BoundField] = [:]
+    private var root: BoundQuery = .nothing
+    /// (field, key) pairs the prefix clauses bound so far.
+    private var expandedKeys = 0
+
+    /// A field resolved in every segment (field numbers differ per segment).
+    struct BoundField {
+        var name: String
+        var boost: Double
+        var avgdl: Double
+        var numbers: [UInt8?]
+    }
+
+    /// One key in one field, with its per-segment term infos.
+    struct BoundKey {
+        var scoring: FieldScoring
+        var infos: [TermInfo?]
+    }
+
+    /// One phrase in one field; per segment the infos of its keys, nil when a key is missing there.
+    struct BoundPhrase {
+        var scoring: FieldScoring
+        var slop: Int
+        var infos: [[TermInfo]?]
+    }
+
+    indirect enum BoundQuery {
+        case keys([BoundKey])
+        case phrases([BoundPhrase])
+        case boolean(must: [BoundQuery], should: [BoundQuery], mustNot: [BoundQuery])
+        case nothing
+    }
+
+    package init(_ query: AnalyzedQuery, segments: [SegmentReader], options: QueryOptions) throws {
+        self.segments = segments
+        self.options = options
+        documentCount = segments.reduce(0) { $0 + UInt64($1.documentCount) }
+        root = documentCount == 0 ? .nothing : try bind(query)
+    }
+
+    /// The scorer of segment `index`, nil when nothing can match there. Already on its first match.
+    package func scorer(segment index: Int) throws -> (any DocScorer)? {
+        try makeScorer(root, segment: index)
+    }
+
+    // MARK: Binding
+
+    private func bind(_ query: AnalyzedQuery) throws -> BoundQuery {
+        switch query {
+        case .nothing:
+            return .nothing
+        case .term(let label, let field, let key):
+            let keys = try searchedFields(field).compactMap { try bindKey(key, label: label, field: $0) }
+            return keys.isEmpty ? .nothing : .keys(keys)
+        case .prefix(let label, let field, let prefix):
+            var keys: [BoundKey] = []
+            for bound in try searchedFields(field) {
+                let expansion = try expand(prefix, in: bound)
+                expandedKeys += expansion.count
+                guard expandedKeys <= QueryLimits.maxExpandedKeysPerQuery else {
+                    throw QueryLimitError("the prefix clauses expand to more than \(QueryLimits.maxExpandedKeysPerQuery) "
+                                          + "keys in total; use longer prefixes or fewer of them")
+                }
+                for key in expansion {
+                    if let part = try bindKey(key, label: label, field: bound) { keys.append(part) }
+                }
+            }
+            return keys.isEmpty ? .nothing : .keys(keys)
+        case .phrase(let label, let field, let keys, let slop):
+            let phrases = try searchedFields(field).compactMap {
+                try bindPhrase(keys, slop: slop, label: label, field: $0)
+            }
+            return phrases.isEmpty ? .nothing : .phrases(phrases)
+        case .boolean(let clauses):
+            var must: [BoundQuery] = [], should: [BoundQuery] = [], mustNot: [BoundQuery] = []
+            for clause in clauses {
+                let bound = try bind(clause.query)
+                let empty: Bool
+                if case .nothing = bound { empty = true } else { empty = false }
+                switch clause.occur {
+                case .must:
+                    if empty { return .nothing }
+                    must.append(bound)
+                case .should:
+                    if !empty { should.append(bound) }
+                case .mustNot:
+                    if !empty { mustNot.append(bound) }
+                }
+            }
+            if must.isEmpty && should.isEmpty { return .nothing }
+            return .boolean(must: must, should: should, mustNot: mustNot)
+        }
+    }
+
+    private func searchedFields(_ explicit: String?) throws -> [BoundField] {
+        if let explicit { return [field(explicit, boost: 1)] }
+        return options.fields.map { field($0.name, boost: $0.boost) }
+    }
+
+    private func field(_ name: String, boost: Double) -> BoundField {
+        if var cached = fieldCache[name] {
+            cached.boost = boost
+            return cached
+        }
+        var numbers: [UInt8?] = []
+        var sumOfLengths: UInt64 = 0
+        for segment in segments {
+            let number = segment.fieldNumber(named: name)
+            numbers.append(number)
+            if let number { sumOfLengths += segment.sumOfFieldLengths(field: number) }
+        }
+        let bound = BoundField(name: name, boost: boost, avgdl: Double(sumOfLengths) / Double(documentCount),
+                               numbers: numbers)
+        fieldCache[name] = bound
+        return bound
+    }
+
+    private func scoring(label: String, field: BoundField, idf: Double, keys: [[UInt8]]) -> FieldScoring {
+        FieldScoring(clause: label, fieldName: field.name, fieldNumber: 0, boost: field.boost, idf: idf,
+                     avgdl: field.avgdl, bm25: options.bm25, keys: keys)
+    }
+
+    /// Per-segment infos of `key` and its global document frequency.
+    private func lookUp(_ key: [UInt8], in field: BoundField) throws -> (infos: [TermInfo?], frequency: UInt64) {
+        var infos: [TermInfo?] = []
+        infos.reserveCapacity(segments.count)
+        var frequency: UInt64 = 0
+        for (segment, number) in zip(segments, field.numbers) {
+            let info = try number.flatMap { try segment.termInfo(field: $0, term: key) }
+            if let info { frequency += UInt64(info.documentFrequency) }
+            infos.append(info)
+        }
+        return (infos, frequency)
+    }
+
+    private func bindKey(_ key: [UInt8], label: String, field: BoundField) throws -> BoundKey? {
+        let (infos, frequency) = try lookUp(key, in: field)
+        guard frequency > 0 else { return nil }
+        let idf = BM25.idf(documentCount: documentCount, documentFrequency: frequency)
+        return BoundKey(scoring: scoring(label: label, field: field, idf: idf, keys: [key]), infos: infos)
+    }
+
+    private func bindPhrase(_ keys: [[UInt8]], slop: Int, label: String, field: BoundField) throws -> BoundPhrase? {
+        var idf = 0.0
+        var perSegment: [[TermInfo]?] = Array(repeating: [], count: segments.count)
+        for key in keys {
+            let (infos, frequency) = try lookUp(key, in: field)
+            guard frequency > 0 else { return nil }
+            idf += BM25.idf(documentCount: documentCount, documentFrequency: frequency)
+            for (index, info) in infos.enumerated() {
+                if let info { perSegment[index]?.append(info) } else { perSegment[index] = nil }
+            }
+        }
+        return BoundPhrase(scoring: scoring(label: label, field: field, idf: idf, keys: keys),
+                           slop: slop, infos: perSegment)
+    }
+
+    /// The first `QueryLimits.maxPrefixExpansion` keys, in byte order, of the union over segments of
+    /// the field's keys starting with `prefix`. Taking that many from each segment is enough: a key in
+    /// the union's first N is among the first N of every segment that has it.
+    private func expand(_ prefix: [UInt8], in field: BoundField) throws -> [[UInt8]] {
+        var union = Set<[UInt8]>()
+        for (segment, number) in zip(segments, field.numbers) {
+            guard let number else { continue }
+            for entry in try segment.terms(field: number, prefix: prefix, limit: QueryLimits.maxPrefixExpansion) {
+                union.insert(entry.term)
+            }
+        }
+        return Array(union.sorted { $0.lexicographicallyPrecedes($1) }.prefix(QueryLimits.maxPrefixExpansion))
+    }
+
+    // MARK: Scorers
+
+    private func makeScorer(_ query: BoundQuery, segment index: Int) throws -> (any DocScorer)? {
+        let reader = segments[index]
+        switch query {
+        case .nothing:
+            return nil
+        case .keys(let keys):
+            var scorers: [any DocScorer] = []
+            for key in keys {
+                guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else {
+                    continue
+                }
+                var scoring = key.scoring
+                scoring.fieldNumber = number
+                scorers.append(try TermScorer(reader: reader, info: info, scoring: scoring))
+            }
+            return Self.disjunction(scorers)
+        case .phrases(let phrases):
+            var scorers: [any DocScorer] = []
+            for phrase in phrases {
+                guard let infos = phrase.infos[index], let number = fieldNumber(phrase.scoring.fieldName, index) else {
+                    continue
+                }
+                var scoring = phrase.scoring
+                scoring.fieldNumber = number
+                scorers.append(try PhraseScorer(reader: reader, infos: infos, slop: phrase.slop, scoring: scoring))
+            }
+            return Self.disjunction(scorers)
+        case .boolean(let must, let should, let mustNot):
+            var required: [any DocScorer] = []
+            for clause in must {
+                guard let scorer = try makeScorer(clause, segment: index) else { return nil }
+                required.append(scorer)
+            }
+            let optional = try should.compactMap { try makeScorer($0, segment: index) }
+            let excluded = try mustNot.compactMap { try makeScorer($0, segment: index) }
+            if required.isEmpty {
+                guard let anyOptional = Self.disjunction(optional) else { return nil }
+                return excluded.isEmpty ? anyOptional
+                    : try BooleanScorer(required: anyOptional, optional: [], excluded: excluded)
+            }
+            let conjunction: any DocScorer = required.count == 1 ? required[0] : try ConjunctionScorer(required)
+            if optional.isEmpty && excluded.isEmpty { return conjunction }
+            return try BooleanScorer(required: conjunction, optional: optional, excluded: excluded)
+        }
+    }
+
+    private func fieldNumber(_ name: String, _ segment: Int) -> UInt8? {
+        fieldCache[name]?.numbers[segment]
+    }
+
+    private static func disjunction(_ scorers: [any DocScorer]) -> (any DocScorer)? {
+        switch scorers.count {
+        case 0: return nil
+        case 1: return scorers[0]
+        case ...DisjunctionScorer.linearLimit: return DisjunctionScorer(scorers)
+        default: return WideDisjunctionScorer(scorers)
+        }
+    }
+}
