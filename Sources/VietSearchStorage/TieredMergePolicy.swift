@@ -1,10 +1,13 @@
 /// Chooses merges so the segment count stays logarithmic in the index size and deletes get applied.
 ///
 /// Segments are grouped into tiers by live document count: tier t holds sizes in
-/// `[floor·f^t, floor·f^(t+1))` with `f = segmentsPerTier` (everything below `floor` is tier 0). When a
-/// tier holds `segmentsPerTier` segments or more, its smallest `segmentsPerTier` are merged into one,
-/// which lands about one tier higher. So each tier holds fewer than `segmentsPerTier` segments and
-/// there are about `log_f(documents / floor)` tiers: at most `(f − 1)·(tiers + 1)` segments.
+/// `[floor·f^t, floor·f^(t+1))` with `f = segmentsPerTier` (everything below `floor` is tier 0).
+/// Merges only ever combine *adjacent* segments (Lucene's log merge policy), so the global document
+/// order (manifest order, then local doc id) and with it the tie-breaking of equal scores never
+/// changes. Walking the manifest from the start, a level is the run of segments up to the last one of
+/// the highest remaining tier; within it every `f` consecutive segments are merged into one, which
+/// lands about one tier higher. So each level keeps fewer than `f` segments after merging and there are
+/// about `log_f(documents / floor)` levels.
 /// A segment with more than `maxDeletedFraction` of its documents deleted is rewritten on its own.
 package struct TieredMergePolicy: Sendable, Equatable {
     package var segmentsPerTier: Int
@@ -30,45 +33,60 @@ package struct TieredMergePolicy: Sendable, Equatable {
         return tier
     }
 
-    /// Groups of segment indices (into `segments`) to merge, each group into one new segment; disjoint.
+    /// Groups of consecutive segment indices (into `segments`) to merge, each group into one new
+    /// segment; disjoint, ascending.
     package func findMerges(_ segments: [SegmentMeta]) -> [[Int]] {
+        let tiers = segments.map { tier(ofLiveDocuments: Int($0.liveDocumentCount)) }
         var merges: [[Int]] = []
-        var used = Set<Int>()
-        for (index, segment) in segments.enumerated() where segment.documentCount > 0 {
-            if Double(segment.deletedCount) > maxDeletedFraction * Double(segment.documentCount) {
-                merges.append([index])
-                used.insert(index)
+        var start = 0
+        while start < segments.count {
+            let top = tiers[start...].max() ?? 0
+            let upto = tiers.lastIndex(of: top) ?? start
+            var window = start
+            while window + segmentsPerTier <= upto + 1 {
+                merges.append(Array(window..<(window + segmentsPerTier)))
+                window += segmentsPerTier
             }
-        }
-        var tiers: [Int: [Int]] = [:]
-        for (index, segment) in segments.enumerated() where !used.contains(index) {
-            tiers[tier(ofLiveDocuments: Int(segment.liveDocumentCount)), default: []].append(index)
-        }
-        for tier in tiers.keys.sorted() {
-            guard let members = tiers[tier], members.count >= segmentsPerTier else { continue }
-            let smallest = members.sorted { (segments[$0].liveDocumentCount, $0) < (segments[$1].liveDocumentCount, $1) }
-            merges.append(Array(smallest.prefix(segmentsPerTier)).sorted())
+            // Segments of the level left unmerged: rewrite alone the ones mostly deleted.
+            for index in window..<(upto + 1) where isMostlyDeleted(segments[index]) { merges.append([index]) }
+            start = upto + 1
         }
         return merges
     }
 
-    /// The merge that leaves at most `maxSegments` segments and no deleted documents: the smallest
-    /// segments are merged together, and any segment that keeps deletes is rewritten on its own.
+    private func isMostlyDeleted(_ segment: SegmentMeta) -> Bool {
+        segment.documentCount > 0 && Double(segment.deletedCount) > maxDeletedFraction * Double(segment.documentCount)
+    }
+
+    /// The merges that leave at most `maxSegments` segments and no deleted documents: adjacent
+    /// segments are merged into `maxSegments` runs of about equal document counts, and a run of one
+    /// segment with deletes is rewritten on its own.
     package static func forceMerges(_ segments: [SegmentMeta], maxSegments: Int) -> [[Int]] {
         let limit = Swift.max(1, maxSegments)
-        var merges: [[Int]] = []
-        var merged = Set<Int>()
-        if segments.count > limit {
-            let bySize = segments.indices.sorted {
-                (segments[$0].liveDocumentCount, $0) < (segments[$1].liveDocumentCount, $1)
+        guard !segments.isEmpty else { return [] }
+        var runs: [[Int]] = []
+        if segments.count <= limit {
+            runs = segments.indices.map { [$0] }
+        } else {
+            // Greedy: close a run once it reaches its share of the remaining documents, keeping
+            // enough segments for the remaining runs.
+            var remainingDocs = segments.reduce(0) { $0 + Int($1.liveDocumentCount) }
+            var current: [Int] = []
+            var currentDocs = 0
+            for index in segments.indices {
+                current.append(index)
+                currentDocs += Int(segments[index].liveDocumentCount)
+                // The last run takes whatever remains, so there are never more than `limit` runs.
+                let runsLeft = limit - runs.count
+                if runsLeft > 1 && currentDocs >= remainingDocs / runsLeft {
+                    runs.append(current)
+                    remainingDocs -= currentDocs
+                    current = []
+                    currentDocs = 0
+                }
             }
-            let group = Array(bySize.prefix(segments.count - limit + 1)).sorted()
-            merges.append(group)
-            merged.formUnion(group)
+            if !current.isEmpty { runs.append(current) }
         }
-        for (index, segment) in segments.enumerated() where !merged.contains(index) && segment.deletedCount > 0 {
-            merges.append([index])
-        }
-        return merges
+        return runs.filter { $0.count > 1 || segments[$0[0]].deletedCount > 0 }
     }
 }

@@ -161,13 +161,15 @@ final class DeletesAndMergeTests: XCTestCase {
                 }
                 let merges = policy.findMerges(metas)
                 if merges.isEmpty { break }
-                var merged = Set<Int>()
                 var next: [Int] = []
+                var index = 0
                 for group in merges {
+                    XCTAssertEqual(group, Array(group[0]...(group.last ?? 0)), "adjacent segments only")
+                    next += sizes[index..<group[0]]
                     next.append(group.reduce(0) { $0 + sizes[$1] })
-                    merged.formUnion(group)
+                    index = (group.last ?? 0) + 1
                 }
-                sizes = sizes.enumerated().filter { !merged.contains($0.offset) }.map(\.element) + next
+                sizes = next + sizes[index...]
             }
             maxSegments = max(maxSegments, sizes.count)
         }
@@ -181,7 +183,9 @@ final class DeletesAndMergeTests: XCTestCase {
         let metas = [5, 1, 9, 3, 7].map {
             SegmentMeta(id: SegmentID.random(), documentCount: UInt32($0), fileName: "", fileSize: 0, checksum: 0)
         }
-        XCTAssertEqual(TieredMergePolicy.forceMerges(metas, maxSegments: 2), [[0, 1, 3, 4]])
+        // 25 documents in two runs: [5, 1, 9] reaches half, [3, 7] takes the rest.
+        XCTAssertEqual(TieredMergePolicy.forceMerges(metas, maxSegments: 2), [[0, 1, 2], [3, 4]])
+        XCTAssertEqual(TieredMergePolicy.forceMerges(metas, maxSegments: 1), [[0, 1, 2, 3, 4]])
         var withDeletes = metas
         withDeletes[2].deletedCount = 1
         withDeletes[2].deletesGeneration = 2
