@@ -66,6 +66,29 @@ public final class IndexWriter {
         }
     }
 
+    /// Bulk-loader upsert (what `vietsearch index` does): replaces a document of the last commit with
+    /// the same id, but throws `.duplicateID` if `document`'s id was already added in this batch (so a
+    /// duplicate inside one input is still an error). Returns whether a committed document was replaced.
+    @discardableResult
+    public func addOrReplaceCommitted(_ document: Document) throws -> Bool {
+        try VietSearchError.mapping {
+            try ensureOpen()
+            try encoder.validate(document)
+            let term = Array(document.id.utf8)
+            var addedInBatch = bufferedLiveDoc(document.id) != nil
+            for segment in flushed where !addedInBatch {
+                addedInBatch = try !liveDocs(withID: term, in: segment).isEmpty
+            }
+            if addedInBatch { throw VietSearchError.duplicateID(id: document.id, source: "document", line: 0) }
+            var replaced = false
+            for segment in committedSegments {
+                for doc in try liveDocs(withID: term, in: segment) where markDeleted(segment, doc) { replaced = true }
+            }
+            try append(document)
+            return replaced
+        }
+    }
+
     /// Deletes the live document with `id` (committed or added in this batch), as of the next commit.
     /// Returns whether there was one.
     @discardableResult
@@ -203,15 +226,21 @@ public final class IndexWriter {
         let term = Array(id.utf8)
         var found: [(SegmentReader, UInt32)] = []
         for segment in committedSegments + flushed {
-            guard let field = segment.fieldNumber(named: DocumentEncoder.idField),
-                  let info = try segment.termInfo(field: field, term: term) else { continue }
-            let pending = pendingDeletes[segment.meta.id]
-            var cursor = try segment.postings(info)
-            while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
-                if pending?.contains(cursor.doc) != true { found.append((segment, cursor.doc)) }
-            }
+            for doc in try liveDocs(withID: term, in: segment) { found.append((segment, doc)) }
         }
         return found
+    }
+
+    private func liveDocs(withID term: [UInt8], in segment: SegmentReader) throws -> [UInt32] {
+        guard let field = segment.fieldNumber(named: DocumentEncoder.idField),
+              let info = try segment.termInfo(field: field, term: term) else { return [] }
+        let pending = pendingDeletes[segment.meta.id]
+        var docs: [UInt32] = []
+        var cursor = try segment.postings(info)
+        while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
+            if pending?.contains(cursor.doc) != true { docs.append(cursor.doc) }
+        }
+        return docs
     }
 
     private func resetBatch() {

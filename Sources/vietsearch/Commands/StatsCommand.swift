@@ -21,6 +21,13 @@ struct StatsCommand: ParsableCommand {
                 ("terms", .object(terms.map { ($0.key, .int($0.value)) })),
                 ("bytes", .object(bytes.map { ($0.key, .int($0.value)) })),
                 ("total_bytes", .int(statistics.totalBytes)),
+                ("deleted_documents", .int(statistics.deletedDocuments)),
+                ("segment_list", .array(statistics.segmentDetails.map { segment in
+                    .object([("id", .string(segment.id)), ("documents", .int(segment.documents)),
+                             ("deleted", .int(segment.deletedDocuments)),
+                             ("deletes_generation", .int(Int(clamping: segment.deletesGeneration))),
+                             ("bytes", .int(segment.bytes))])
+                })),
             ]).encoded)
             return
         }
@@ -29,6 +36,10 @@ struct StatsCommand: ParsableCommand {
         out += Self.rows(terms)
         out += "bytes per component:\n"
         out += Self.rows(bytes + [("total", statistics.totalBytes)])
+        out += "deleted     \(statistics.deletedDocuments)\nsegments (id, documents, deleted, deletes generation, bytes):\n"
+        for segment in statistics.segmentDetails {
+            out += "  \(segment.id)  \(segment.documents)  \(segment.deletedDocuments)  \(segment.deletesGeneration)  \(segment.bytes)\n"
+        }
         StandardStream.output.write(out)
     }
 
