@@ -3,7 +3,8 @@
 /// key order one field at a time (a k-way merge), each term's merged postings are written and
 /// spooled to disk before the next, stored documents are recompressed block by block. What is held
 /// in memory is per document (a doc map and the field lengths, 4 bytes each) and per term block
-/// (the sparse term index), never the postings or stored fields of the index.
+/// (the sparse term index), never the postings or stored fields of the index. Stored-field blocks of a
+/// segment without deletes are copied compressed, as they are (only their index entries are renumbered).
 struct SegmentMerger {
     let segments: [SegmentReader]
     /// Directory for the spool files and the output.
@@ -243,6 +244,25 @@ struct SegmentMerger {
         }
         for (segmentIndex, segment) in segments.enumerated() {
             let stored = segment.stored
+            if segment.deletions == nil {
+                // No deletes: copy the compressed blocks as they are (no recompression), renumbered.
+                try flush()
+                for block in 0..<stored.blockCount {
+                    let entry = try stored.entry(block)
+                    var reader = ByteReader(segment.bytes, from: entry.range.lowerBound, to: entry.range.upperBound)
+                    let compressed = try reader.readBytes(entry.range.count)
+                    index.appendUInt32(nextDoc)
+                    index.appendUInt64(offset)
+                    index.appendUInt32(UInt32(compressed.count))
+                    index.appendUInt32(UInt32(entry.rawSize))
+                    try blocks.append(compressed)
+                    offset += UInt64(compressed.count)
+                    entryCount += 1
+                    nextDoc += entry.endDoc - entry.firstDoc
+                }
+                blockFirstDoc = nextDoc
+                continue
+            }
             for block in 0..<stored.blockCount {
                 let entry = try stored.entry(block)
                 let decompressed = try stored.decompress(entry)

@@ -72,6 +72,11 @@ final class DeletesAndMergeTests: XCTestCase {
         for store in [IndexStore.inMemory(), try directoryStore()] {
             let (metas, models) = try randomSegments(store, seed: 7, sizes: [150, 40, 300])
             try store.commit(Manifest(generation: 1, segments: metas))
+            // Without deletes (stored blocks copied compressed), then with deletes (recompressed).
+            let plain = try XCTUnwrap(try store.merge(try metas.map { try store.openSegment($0) }))
+            let plainReader = try store.openSegment(plain)
+            try plainReader.verify()
+            try assertSegment(plainReader, equals: mergedModel(models, deleted: models.map { _ in [] }))
             var generator = SeededGenerator(seed: 99)
             var deleted = [Set<UInt32>](repeating: [], count: metas.count)
             var manifest = try store.readManifest()
