@@ -152,6 +152,11 @@ package struct PostingsCursor {
     /// buffer across documents avoids an allocation per document (phrase matching).
     package mutating func positions(into buffer: inout [UInt32]) throws {
         buffer.removeAll(keepingCapacity: true)
+        try appendPositions(to: &buffer)
+    }
+
+    /// Appends the current document's positions to `buffer` (merging concatenates them per term).
+    package mutating func appendPositions(to buffer: inout [UInt32]) throws {
         guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return }
         var reader = ByteReader(bytes, from: positionsOffset, to: positionsEnd)
         if positionsDocIndex < indexInBlock {
@@ -162,7 +167,6 @@ package struct PostingsCursor {
             positionsDocIndex = indexInBlock
         }
         let count = Int(frequencies[indexInBlock])
-        buffer.reserveCapacity(count)
         var position: UInt64 = 0
         for index in 0..<count {
             let start = reader.offset

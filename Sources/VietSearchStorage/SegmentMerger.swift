@@ -154,7 +154,6 @@ struct SegmentMerger {
         var dictionary = TermDictionaryWriter()
         var writer = PostingsWriter()
         var buffer = TermPostingsBuffer()
-        var positionScratch: [UInt32] = []
         var perField = [UInt64](repeating: 0, count: fieldCount)
         var key: [UInt8] = []
 
@@ -184,8 +183,7 @@ struct SegmentMerger {
                         while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
                             buffer.docs.append(docMaps[entry.segment][Int(cursor.doc)])
                             buffer.frequencies.append(cursor.termFrequency)
-                            try cursor.positions(into: &positionScratch)
-                            buffer.positions.append(contentsOf: positionScratch)
+                            try cursor.appendPositions(to: &buffer.positions)
                         }
                         if try entry.stream.next() { next.append(entry) }
                     } else {
