@@ -84,3 +84,44 @@ final class LifecycleCommandTests: XCTestCase {
         XCTAssertEqual(try stats(index)["documents"] as? Int, 3, "a failed delete commits nothing")
     }
 }
+
+/// `unlock` and `stats`' lock line against a writer in another process.
+final class LockCommandTests: XCTestCase {
+    func testUnlockRefusesALiveWriterAndRemovesAStaleLockFile() throws {
+        let index = CLIRunner.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: index) }
+        XCTAssertEqual(try CLIRunner.run(["index", index, CLIRunner.fixture("news.jsonl")]).status, 0)
+        // A writer in another process: `index -` holds the lock while it waits for stdin.
+        let holder = Process()
+        holder.executableURL = CLIRunner.binary
+        holder.arguments = ["index", index, "-"]
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = FileHandle.nullDevice
+        holder.standardError = FileHandle.nullDevice
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate() } }
+        let lockFile = index + "/write.lock"
+        let deadline = Date().addingTimeInterval(60)
+        while (try? String(contentsOfFile: lockFile, encoding: .utf8)) != "\(holder.processIdentifier)\n" && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let stats = try CLIRunner.run(["stats", index, "--json"]).jsonLines().first
+        XCTAssertEqual(stats?["locked_by"] as? String, "pid \(holder.processIdentifier)")
+        let refused = try CLIRunner.run(["unlock", index])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("locked by another writer (pid \(holder.processIdentifier))"), refused.stderr)
+        let delete = try CLIRunner.run(["delete", index, "n1"])
+        XCTAssertEqual(delete.status, 1, "a second writer is refused")
+
+        // Kill the writer: its lock file stays, but nobody holds it.
+        holder.terminate()
+        holder.waitUntilExit()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: lockFile))
+        XCTAssertTrue(try CLIRunner.run(["stats", index, "--json"]).stdout.contains("\"locked_by\": null"))
+        XCTAssertEqual(try CLIRunner.run(["delete", index, "n1"]).status, 0, "a dead writer's lock never blocks")
+        let unlock = try CLIRunner.run(["unlock", index])
+        XCTAssertEqual(unlock.status, 0, unlock.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: lockFile))
+    }
+}
