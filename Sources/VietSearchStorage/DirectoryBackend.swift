@@ -106,6 +106,15 @@ struct DirectoryBackend: StoreBackend {
     /// The kernel drops a flock when its process dies, so a lock file left by a crashed writer never
     /// blocks: taking the lock succeeds and `WriterLock.stalePid` reports the dead previous holder.
     func lock() throws -> WriterLock {
+        // `breakStaleLock` may unlink the file between our open and our flock: a lock on an unlinked
+        // inode excludes nobody, so check the path still names our inode, and retry if not.
+        for _ in 0..<10 {
+            if let lock = try lockOnce() { return lock }
+        }
+        throw StorageError.locked(path: full(Self.lockFileName), holder: "another process replacing the lock file")
+    }
+
+    private func lockOnce() throws -> WriterLock? {
         let lockPath = full(Self.lockFileName)
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError.io(path: lockPath, operation: "open lock", errno: errno) }
@@ -118,6 +127,12 @@ struct DirectoryBackend: StoreBackend {
             let alive = Self.isRunning(previous)
             throw StorageError.locked(path: lockPath, holder: alive ? "pid \(previous)"
                 : "pid \(previous) (not running: a process it started still holds the lock)")
+        }
+        var opened = stat(), named = stat()
+        guard fstat(fd, &opened) == 0, stat(lockPath, &named) == 0,
+              opened.st_ino == named.st_ino, opened.st_dev == named.st_dev else {
+            close(fd)
+            return nil
         }
         let stale = previous.flatMap { $0 != getpid() && !Self.isRunning($0) ? $0 : nil }
         let pid = Array("\(getpid())\n".utf8)
