@@ -165,32 +165,38 @@ struct SegmentMerger {
                 var stream = try TermStream(dictionary: segment.dictionary, field: UInt8(oldField))
                 if try stream.next() { streams.append((index, stream)) }
             }
+            var smallest: [UInt8] = []
             while !streams.isEmpty {
-                var smallest = streams[0].stream.term
-                for entry in streams.dropFirst() where entry.stream.term.lexicographicallyPrecedes(smallest) {
-                    smallest = entry.stream.term
+                var smallestIndex = 0
+                for index in streams.indices.dropFirst()
+                where streams[index].stream.term.lexicographicallyPrecedes(streams[smallestIndex].stream.term) {
+                    smallestIndex = index
                 }
+                smallest.removeAll(keepingCapacity: true)
+                smallest.append(contentsOf: streams[smallestIndex].stream.term)
                 buffer.docs.removeAll(keepingCapacity: true)
                 buffer.frequencies.removeAll(keepingCapacity: true)
                 buffer.positions.removeAll(keepingCapacity: true)
-                var next: [(segment: Int, stream: TermStream)] = []
-                next.reserveCapacity(streams.count)
-                // Streams are in segment order, so appended doc ids ascend.
-                for var entry in streams {
-                    if entry.stream.term == smallest {
-                        let segment = segments[entry.segment]
-                        var cursor = try segment.postings(entry.stream.info)
-                        while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
-                            buffer.docs.append(docMaps[entry.segment][Int(cursor.doc)])
-                            buffer.frequencies.append(cursor.termFrequency)
-                            try cursor.appendPositions(to: &buffer.positions)
-                        }
-                        if try entry.stream.next() { next.append(entry) }
+                // Streams are in segment order, so appended doc ids ascend. Advanced in place.
+                var index = 0
+                while index < streams.count {
+                    guard streams[index].stream.term == smallest else {
+                        index += 1
+                        continue
+                    }
+                    let segmentIndex = streams[index].segment
+                    var cursor = try segments[segmentIndex].postings(streams[index].stream.info)
+                    while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
+                        buffer.docs.append(docMaps[segmentIndex][Int(cursor.doc)])
+                        buffer.frequencies.append(cursor.termFrequency)
+                        try cursor.appendPositions(to: &buffer.positions)
+                    }
+                    if try streams[index].stream.next() {
+                        index += 1
                     } else {
-                        next.append(entry)
+                        streams.remove(at: index)
                     }
                 }
-                streams = next
                 guard !buffer.docs.isEmpty else { continue }
                 let offsets = try writer.append(buffer, fieldLengths: lengths[newField])
                 var total: UInt64 = 0

@@ -145,6 +145,15 @@ struct TermBlockIterator {
     /// A copy of the current key.
     var key: [UInt8] { Array(keyBuffer[0..<keyLength]) }
 
+    /// The current key's first byte (its field number); nil before the first term.
+    var keyFieldByte: UInt8? { keyLength > 0 ? keyBuffer[0] : nil }
+
+    /// Replaces `buffer` with the current key without its field byte, reusing the buffer's storage.
+    func copyTermBytes(into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        if keyLength > 1 { buffer.append(contentsOf: keyBuffer[1..<keyLength]) }
+    }
+
     /// Lexicographic comparison of the current key with `other`: -1, 0 or 1.
     func compareKey(with other: [UInt8]) -> Int {
         let limit = Swift.min(keyLength, other.count)

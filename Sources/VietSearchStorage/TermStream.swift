@@ -22,22 +22,19 @@ struct TermStream {
                 iterator = try dictionary.iterator(block: block)
                 block += 1
             }
-            guard var current = iterator else { return false }
-            let advanced = try current.next()
-            iterator = current
-            guard advanced else {
+            // Optional chaining mutates the iterator in place (no copy of its key buffer).
+            guard let advanced = try iterator?.next(), advanced, let current = iterator?.keyFieldByte else {
                 iterator = nil
                 continue
             }
-            let key = current.key
-            if key[0] < field { continue }
-            if key[0] > field {
+            if current < field { continue }
+            if current > field {
                 block = dictionary.blockCount
                 iterator = nil
                 return false
             }
-            term = Array(key[1...])
-            info = current.info
+            iterator?.copyTermBytes(into: &term)
+            if let info = iterator?.info { self.info = info }
             return true
         }
     }
