@@ -10,14 +10,14 @@ import VietSearchAnalysis
 ///
 /// Each bare ASCII syllable's candidates are the exact keys of the index that fold to it (the most frequent
 /// `maxCandidates`); a token typed with marks keeps them. The chosen spelling maximises an interpolated
-/// bigram model (Viterbi): `P(c₁|f₁) · Π P(cᵢ|cᵢ₋₁)`, with `P(c|f) = df(c) / Σ df(spellings of f)` and
-/// `P(b|a) = (pairs(a b) + κ·P(b|f)) / (Σ_b' pairs(a b') + κ)`, where `pairs` counts documents holding
-/// the adjacent exact pair (a phrase count over positions). One document with `xây dựng đảng` is enough
+/// pair model (Viterbi) with `P(c|f) = df(c) / Σ df(spellings of f)` and pair probabilities interpolated
+/// with it (`jointProbabilities`), where `pairs` counts documents holding the adjacent exact pair (a phrase
+/// count over positions). One document with `xây dựng đảng` is enough
 /// to prefer `đảng` after `xây dựng`; with no pair evidence the most frequent spelling wins.
 struct DiacriticRestorer {
     /// Candidates kept per token (the most frequent spellings).
     static let maxCandidates = 4
-    /// Interpolation weight of the unigram in `P(b|a)`.
+    /// Interpolation weight of the unigrams in a pair's probability.
     static let kappa = 1.0
     /// Characters of the query syntax: queries with them are not rewritten.
     private static let syntax: Set<Character> = ["\"", "“", "”", ":", "(", ")", "*", "~", "^", "+", "-"]
@@ -68,21 +68,25 @@ struct DiacriticRestorer {
         return Slot(token: token, candidates: best, restorable: true)
     }
 
-    /// The most likely spelling of every slot.
+    /// The most likely spelling of every slot: a first-order chain scored by its adjacent pairs,
+    /// `P(c₁…cₙ) = Π J(cᵢ, cᵢ₊₁) / Π_{1<i<n} U(cᵢ)`, so evidence flows both ways (`viên` picks `đảng`).
     private func viterbi(_ slots: [Slot]) throws -> [String] {
-        var scores = slots[0].candidates.map { log($0.probability) }
+        guard slots.count > 1 else {
+            let best = slots[0].candidates.indices.max { slots[0].candidates[$0].probability < slots[0].candidates[$1].probability }
+            return [slots[0].candidates[best ?? 0].text]
+        }
+        var scores = Array(repeating: 0.0, count: slots[0].candidates.count)
         var back: [[Int]] = [Array(repeating: 0, count: scores.count)]
         for index in slots.indices.dropFirst() {
             let previous = slots[index - 1], current = slots[index]
+            let joint = try jointProbabilities(previous, current)
             var next = Array(repeating: -Double.infinity, count: current.candidates.count)
             var from = Array(repeating: 0, count: current.candidates.count)
             for (a, left) in previous.candidates.enumerated() {
-                let leftKey = TermKeys.exact(left.text)
-                let counts = try current.candidates.map { try Double(pairCount([leftKey, TermKeys.exact($0.text)])) }
-                let sum = counts.reduce(0, +)
-                for (b, right) in current.candidates.enumerated() {
-                    let conditional = (counts[b] + Self.kappa * right.probability) / (sum + Self.kappa)
-                    let score = scores[a] + log(conditional)
+                // The middle token's own probability is counted in both of its pairs: divide it out once.
+                let shared = index > 1 ? log(left.probability) : 0
+                for b in current.candidates.indices {
+                    let score = scores[a] + log(joint[a][b]) - shared
                     if score > next[b] { next[b] = score; from[b] = a }
                 }
             }
@@ -96,6 +100,22 @@ struct DiacriticRestorer {
             best = back[index][best]
         }
         return chosen
+    }
+
+    /// `J(a, b) = (pairs(a b) + κ·P(a|f)·P(b|f)) / (Σ pairs + κ)` over the two slots' candidates.
+    private func jointProbabilities(_ left: Slot, _ right: Slot) throws -> [[Double]] {
+        var counts: [[Double]] = []
+        for a in left.candidates {
+            let key = TermKeys.exact(a.text)
+            counts.append(try right.candidates.map { try Double(pairCount([key, TermKeys.exact($0.text)])) })
+        }
+        let total = counts.joined().reduce(0, +)
+        return left.candidates.indices.map { a in
+            right.candidates.indices.map { b in
+                (counts[a][b] + Self.kappa * left.candidates[a].probability * right.candidates[b].probability)
+                    / (total + Self.kappa)
+            }
+        }
     }
 
     /// `text` with its first letter capitalised when `original` starts with a capital (all caps stay all caps).
