@@ -35,10 +35,9 @@ public struct SearchOptions: Sendable {
     /// `.vietnamese`: weight `w` of the folded key for a token typed with marks (`BM25(exact) + w·BM25(folded)`),
     /// in 0..<1 so an exact match outranks a folded-only one.
     public var foldedWeight: Double = VietnameseWeights.measuredDefault.foldedWeight
-    /// `.vietnamese`: boost of the folded phrase of two adjacent query words.
+    /// `.vietnamese`: boost `a` of the phrase of two adjacent query words (keys as typed); their folded
+    /// phrase gets `a · foldedWeight` when a word has marks.
     public var adjacencyWeight: Double = VietnameseWeights.measuredDefault.adjacencyWeight
-    /// `.vietnamese`: extra boost when the adjacent words also match with the marks as typed.
-    public var exactAdjacencyWeight: Double = VietnameseWeights.measuredDefault.exactAdjacencyWeight
     /// Offer `SearchResults.suggestion`, the query with marks restored, for queries typed without marks.
     public var suggest: Bool = true
     /// BM25 term-frequency saturation.
@@ -73,9 +72,8 @@ extension SearchOptions {
         guard foldedWeight.isFinite, (0..<1).contains(foldedWeight) else {
             throw VietSearchError.invalidArgument("foldedWeight must be >= 0 and < 1 (got \(foldedWeight))")
         }
-        for (name, weight) in [("adjacencyWeight", adjacencyWeight), ("exactAdjacencyWeight", exactAdjacencyWeight)]
-        where !weight.isFinite || weight < 0 {
-            throw VietSearchError.invalidArgument("\(name) must be a finite number >= 0 (got \(weight))")
+        guard adjacencyWeight.isFinite, adjacencyWeight >= 0 else {
+            throw VietSearchError.invalidArgument("adjacencyWeight must be a finite number >= 0 (got \(adjacencyWeight))")
         }
         var options = QueryOptions(limit: limit, defaultOperator: defaultOperator == .and ? .and : .or,
                                    bm25: BM25(k1: k1, b: b), fields: fields.map { ($0.field, $0.boost) }, explain: explain)
@@ -83,8 +81,7 @@ extension SearchOptions {
         case .bm25:
             options.scoring = .bm25
         case .vietnamese:
-            options.scoring = .vietnamese(VietnameseWeights(foldedWeight: foldedWeight, adjacencyWeight: adjacencyWeight,
-                                                            exactAdjacencyWeight: exactAdjacencyWeight))
+            options.scoring = .vietnamese(VietnameseWeights(foldedWeight: foldedWeight, adjacencyWeight: adjacencyWeight))
         }
         options.suggest = suggest
         return options

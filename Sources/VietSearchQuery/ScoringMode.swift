@@ -13,17 +13,15 @@ package struct VietnameseWeights: Sendable, Equatable {
     /// `w` in `BM25(exact) + w · BM25(folded)` for a token typed with marks; below 1 so a document
     /// with the exact word outranks one that matches only after folding.
     package var foldedWeight: Double
-    /// Boost of the folded phrase of two adjacent query tokens (`dang vien` → phrase `dang vien`).
+    /// `a`: boost of the phrase of two adjacent query words with their keys as typed (`dang vien` → the
+    /// folded phrase `dang vien`; `bản đồ` → the exact phrase), and `a · w` for the folded phrase of words
+    /// typed with marks.
     package var adjacencyWeight: Double
-    /// Extra boost when the adjacent pair also occurs with the keys as typed (exact keys for marked tokens).
-    package var exactAdjacencyWeight: Double
 
-    package static let measuredDefault = VietnameseWeights(foldedWeight: 0.3, adjacencyWeight: 1.0,
-                                                           exactAdjacencyWeight: 0.5)
+    package static let measuredDefault = VietnameseWeights(foldedWeight: 0.2, adjacencyWeight: 10)
 
-    package init(foldedWeight: Double, adjacencyWeight: Double, exactAdjacencyWeight: Double) {
+    package init(foldedWeight: Double, adjacencyWeight: Double) {
         self.foldedWeight = foldedWeight
         self.adjacencyWeight = adjacencyWeight
-        self.exactAdjacencyWeight = exactAdjacencyWeight
     }
 }

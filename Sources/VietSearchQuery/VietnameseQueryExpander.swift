@@ -7,9 +7,10 @@ import VietSearchAnalysis
 ///   `bản`; a partial `đang` → `đang`, `đảng`, `đáng`…), plus its folded key boosted by `w < 1`:
 ///   `BM25(exact) + w · BM25(folded)`. A bare ASCII token matches its folded key (as in `.bm25`).
 /// - A quoted phrase with marks also matches its folded phrase, boosted by `w`.
-/// - Two adjacent term clauses add an optional clause: their folded phrase (boost `adjacencyWeight`), and
-///   their phrase with the keys as typed when one has marks (boost `exactAdjacencyWeight`), so `dang vien`
-///   ranks documents with `đảng viên` first. Both are ordinary phrase clauses (top-k pruning can bound them).
+/// - Two adjacent term clauses add optional phrase clauses: their keys as typed (each pair of compatible
+///   spellings) boosted by `a = adjacencyWeight`, and their folded phrase boosted by `a · w` when a word has
+///   marks, so `dang vien` ranks documents with `đảng viên` first and `bản đồ` still prefers `bản đồ` to
+///   `bán độ`. They are ordinary phrase clauses (a bound of their score allows top-k pruning).
 /// - Typing-method residue (`ddangr`, `d9a3ng`): a token whose folded key has no postings is decoded by
 ///   `residueDecoder`; the decoded form is used when it is a known exact key of the index.
 struct VietnameseQueryExpander {
@@ -18,6 +19,9 @@ struct VietnameseQueryExpander {
     /// Decodes Telex/VNI residue (`ddangr` → `đảng`), nil when the text is not residue.
     var residueDecoder: (String) -> String?
     private let analyzer = VietnameseAnalyzer()
+
+    /// Most phrases one adjacent pair expands to (pairs of compatible spellings, most frequent first).
+    static let maxPairPhrases = 9
 
     init(weights: VietnameseWeights, vocabulary: IndexVocabulary, residueDecoder: @escaping (String) -> String?) {
         self.weights = weights
@@ -43,54 +47,80 @@ struct VietnameseQueryExpander {
                                                               boost: weights.foldedWeight))])
         case .boolean(let clauses):
             var expanded = try clauses.map { AnalyzedClause($0.occur, try expand($0.query)) }
-            expanded += adjacencyClauses(clauses)
+            expanded += try adjacencyClauses(clauses)
             return .boolean(expanded)
         }
     }
 
-    private mutating func expandTerm(label: String, field: String?, key: [UInt8]) throws -> AnalyzedQuery {
+    /// The keys a term clause stands for: for a token typed with marks (or decoded from residue), its
+    /// exact key and every other exact key of the index keeping all its marks; else its folded key alone.
+    private struct Alternatives {
+        var keys: [[UInt8]]
+        var folded: [UInt8]
+        var accented: Bool
+    }
+
+    private mutating func alternatives(_ key: [UInt8]) throws -> Alternatives {
         let (text, kind) = TermKeys.describe(key)
-        if kind == "exact" { return try accented(label: label, field: field, exact: text) }
+        if kind == "exact" { return try accented(text) }
         guard kind == "folded", try vocabulary.documentFrequency(key) == 0,
               let decoded = residueDecoder(text),
               let token = analyzer.analyze(decoded).tokens.first, token.hasNonASCIILetter,
               try vocabulary.documentFrequency(TermKeys.exact(token.exact)) > 0 else {
-            return .term(label: label, field: field, key: key)
+            return Alternatives(keys: [key], folded: key, accented: false)
         }
-        return try accented(label: label, field: field, exact: token.exact)
+        return try accented(token.exact)
     }
 
-    /// `BM25(compatible exact keys) + w · BM25(folded key)`.
-    private mutating func accented(label: String, field: String?, exact: String) throws -> AnalyzedQuery {
+    private mutating func accented(_ exact: String) throws -> Alternatives {
         let folded = Self.fold(exact)
-        var clauses = [AnalyzedClause(.should, .term(label: label, field: field, key: TermKeys.exact(exact)))]
+        var keys = [TermKeys.exact(exact)]
         for spelling in try vocabulary.spellings(folded: folded, compatibleWith: exact, fold: Self.fold)
         where spelling.key != exact {
-            clauses.append(AnalyzedClause(.should, .term(label: label, field: field, key: TermKeys.exact(spelling.key))))
+            keys.append(TermKeys.exact(spelling.key))
         }
-        clauses.append(AnalyzedClause(.should, .boosted(.term(label: label, field: field, key: TermKeys.folded(folded)),
+        return Alternatives(keys: keys, folded: TermKeys.folded(folded), accented: true)
+    }
+
+    /// `BM25(compatible exact keys) + w · BM25(folded key)`; a bare token stays on its folded key.
+    private mutating func expandTerm(label: String, field: String?, key: [UInt8]) throws -> AnalyzedQuery {
+        let found = try alternatives(key)
+        guard found.accented else { return .term(label: label, field: field, key: found.keys[0]) }
+        var clauses = found.keys.map { AnalyzedClause(.should, .term(label: label, field: field, key: $0)) }
+        clauses.append(AnalyzedClause(.should, .boosted(.term(label: label, field: field, key: found.folded),
                                                         boost: weights.foldedWeight)))
         return .boolean(clauses)
     }
 
-    /// Phrase bonuses for each pair of adjacent term clauses that can both match (not MUST_NOT).
-    private func adjacencyClauses(_ clauses: [AnalyzedClause]) -> [AnalyzedClause] {
+    /// Phrase bonuses for each pair of adjacent term clauses that can both match (not MUST_NOT): the
+    /// pair's keys as typed (pairs of compatible spellings) boosted by `a`, and, when a word has marks,
+    /// the folded pair boosted by `a · w` (two levels again: exact pairs count more).
+    private mutating func adjacencyClauses(_ clauses: [AnalyzedClause]) throws -> [AnalyzedClause] {
+        guard weights.adjacencyWeight > 0 else { return [] }
         var bonuses: [AnalyzedClause] = []
-        for (left, right) in zip(clauses, clauses.dropFirst()) {
-            guard left.occur != .mustNot, right.occur != .mustNot,
-                  case .term(let leftLabel, let leftField, let leftKey) = left.query,
-                  case .term(let rightLabel, let rightField, let rightKey) = right.query,
-                  leftField == rightField, leftField != TermKeys.idField else { continue }
-            let label = leftLabel + " " + rightLabel
-            let typed = [leftKey, rightKey]
-            let folded = typed.map(foldedKey)
-            if weights.adjacencyWeight > 0 {
-                bonuses.append(AnalyzedClause(.should, .boosted(.phrase(label: label, field: leftField, keys: folded, slop: 0),
+        var previous: (label: String, field: String?, found: Alternatives)?
+        for clause in clauses {
+            guard clause.occur != .mustNot, case .term(let label, let field, let key) = clause.query,
+                  field != TermKeys.idField else {
+                previous = nil
+                continue
+            }
+            let found = try alternatives(key)
+            defer { previous = (label, field, found) }
+            guard let left = previous, left.field == field else { continue }
+            let pairLabel = left.label + " " + label
+            var pairs: [[[UInt8]]] = []
+            for first in left.found.keys {
+                for second in found.keys where pairs.count < Self.maxPairPhrases { pairs.append([first, second]) }
+            }
+            for keys in pairs {
+                bonuses.append(AnalyzedClause(.should, .boosted(.phrase(label: pairLabel, field: field, keys: keys, slop: 0),
                                                                 boost: weights.adjacencyWeight)))
             }
-            if weights.exactAdjacencyWeight > 0, typed != folded {
-                bonuses.append(AnalyzedClause(.should, .boosted(.phrase(label: label, field: leftField, keys: typed, slop: 0),
-                                                                boost: weights.exactAdjacencyWeight)))
+            if left.found.accented || found.accented {
+                let folded = [left.found.folded, found.folded]
+                bonuses.append(AnalyzedClause(.should, .boosted(.phrase(label: pairLabel, field: field, keys: folded, slop: 0),
+                                                                boost: weights.adjacencyWeight * weights.foldedWeight)))
             }
         }
         return bonuses

@@ -67,7 +67,6 @@ final class VietnameseRankingTests: FacadeTestCase {
             // No adjacency weights: the bonus is gone.
             var flat = self.options(.vietnamese)
             flat.adjacencyWeight = 0
-            flat.exactAdjacencyWeight = 0
             XCTAssertEqual(try index.searcher().search("dang vien", options: flat).map(\.id), ["apart", "phrase"], store)
         }
     }
