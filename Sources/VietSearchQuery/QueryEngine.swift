@@ -1,3 +1,4 @@
+import VietSearchAnalysis
 import VietSearchStorage
 
 /// Runs queries over a snapshot's segments. The module, in data-flow order:
@@ -17,7 +18,8 @@ package struct QueryEngine: Sendable {
     /// used only by `.vietnamese` scoring, only for tokens without postings.
     package let residueDecoder: @Sendable (String) -> String?
 
-    package init(segments: [SegmentReader], residueDecoder: @escaping @Sendable (String) -> String? = { _ in nil }) {
+    package init(segments: [SegmentReader],
+                 residueDecoder: @escaping @Sendable (String) -> String? = TypingResidueDecoder.decode) {
         self.segments = segments
         self.residueDecoder = residueDecoder
     }
