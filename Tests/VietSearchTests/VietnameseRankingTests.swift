@@ -111,6 +111,23 @@ final class VietnameseRankingTests: FacadeTestCase {
         }
     }
 
+    func testTypingResidueIsDecodedOnlyWithoutPostings() throws {
+        try forEachStore { index, store in
+            try self.index([Document(id: "party", title: "", body: "Đảng viên gương mẫu"),
+                            Document(id: "litre", title: "", body: "một lít nước")], into: index)
+            XCTAssertEqual(try self.search("ddangr", index), ["party"], store)
+            XCTAssertEqual(try self.search("d9a3ng vieen", index), ["party"], store)
+            XCTAssertEqual(try self.search("list", index), ["litre"], store)
+            // bm25 never decodes.
+            XCTAssertEqual(try self.search("ddangr", index, .bm25), [], store)
+            // A plain token with postings is taken as typed: `list` no longer reaches `lít`.
+            try self.index([Document(id: "english", title: "", body: "the list command")], into: index)
+            XCTAssertEqual(try self.search("list", index), ["english"], store)
+            // A code is not residue.
+            XCTAssertEqual(try self.search("h5n1", index), [], store)
+        }
+    }
+
     func testInvalidWeightsAreRejected() throws {
         let searcher = try Index.inMemory().searcher()
         var options = SearchOptions()
