@@ -5,6 +5,8 @@ import VietSearchStorage
 ///
 /// 1. `QueryLexer`, `QueryParser` → `QueryNode`: the syntax tree of raw words (Lucene classic syntax).
 /// 2. `QueryAnalyzer` → `AnalyzedQuery`: words analysed like documents and turned into term bytes (`TermKeys`).
+///    With `.vietnamese` scoring, `VietnameseQueryExpander` then rewrites it (two-level matching, partial
+///    marks, adjacency phrases, typing residue); `DiacriticRestorer` computes the suggestion.
 /// 3. `QueryWeight`: the query bound to index-wide statistics (N, n, avgdl summed over all segments, `BM25`).
 /// 4. Per segment, `DocScorer`s: `TermScorer`, `PhraseScorer` at the leaves; `ConjunctionScorer` (MUST,
 ///    rarest first), `DisjunctionScorer`/`WideDisjunctionScorer` (SHOULD, fields, prefix keys) and

@@ -40,7 +40,7 @@ struct VietnameseQueryExpander {
         case .term(let label, let field, let key):
             return try expandTerm(label: label, field: field, key: key)
         case .phrase(let label, let field, let keys, let slop):
-            guard keys.contains(where: { $0.first == TermKeys.exactMarker }) else { return query }
+            guard weights.foldedWeight > 0, keys.contains(where: { $0.first == TermKeys.exactMarker }) else { return query }
             let folded = keys.map(foldedKey)
             return .boolean([AnalyzedClause(.should, query),
                              AnalyzedClause(.should, .boosted(.phrase(label: label, field: field, keys: folded, slop: slop),
@@ -87,9 +87,12 @@ struct VietnameseQueryExpander {
         let found = try alternatives(key)
         guard found.accented else { return .term(label: label, field: field, key: found.keys[0]) }
         var clauses = found.keys.map { AnalyzedClause(.should, .term(label: label, field: field, key: $0)) }
-        clauses.append(AnalyzedClause(.should, .boosted(.term(label: label, field: field, key: found.folded),
-                                                        boost: weights.foldedWeight)))
-        return .boolean(clauses)
+        // w = 0 drops the folded clause rather than scoring it as 0 (its postings are the longest).
+        if weights.foldedWeight > 0 {
+            clauses.append(AnalyzedClause(.should, .boosted(.term(label: label, field: field, key: found.folded),
+                                                            boost: weights.foldedWeight)))
+        }
+        return clauses.count == 1 ? clauses[0].query : .boolean(clauses)
     }
 
     /// Phrase bonuses for each pair of adjacent term clauses that can both match (not MUST_NOT): the
@@ -117,7 +120,7 @@ struct VietnameseQueryExpander {
                 bonuses.append(AnalyzedClause(.should, .boosted(.phrase(label: pairLabel, field: field, keys: keys, slop: 0),
                                                                 boost: weights.adjacencyWeight)))
             }
-            if left.found.accented || found.accented {
+            if left.found.accented || found.accented, weights.foldedWeight > 0 {
                 let folded = [left.found.folded, found.folded]
                 bonuses.append(AnalyzedClause(.should, .boosted(.phrase(label: pairLabel, field: field, keys: folded, slop: 0),
                                                                 boost: weights.adjacencyWeight * weights.foldedWeight)))
