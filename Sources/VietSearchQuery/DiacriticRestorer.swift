@@ -16,7 +16,7 @@ import VietSearchAnalysis
 /// to prefer `đảng` after `xây dựng`; with no pair evidence the most frequent spelling wins.
 struct DiacriticRestorer {
     /// Candidates kept per token (the most frequent spellings).
-    static let maxCandidates = 4
+    static let maxCandidates = 6
     /// Interpolation weight of the unigrams in a pair's probability.
     static let kappa = 1.0
     /// Characters of the query syntax: queries with them are not rewritten.
