@@ -46,10 +46,21 @@ struct VietnameseQueryExpander {
                              AnalyzedClause(.should, .boosted(.phrase(label: label, field: field, keys: folded, slop: slop),
                                                               boost: weights.foldedWeight))])
         case .boolean(let clauses):
-            var expanded = try clauses.map { AnalyzedClause($0.occur, try expand($0.query)) }
+            // An excluded word excludes what it names (its compatible spellings), not every folded look-alike.
+            var expanded = try clauses.map { clause in
+                AnalyzedClause(clause.occur, clause.occur == .mustNot ? try expandExcluded(clause.query) : try expand(clause.query))
+            }
             expanded += try adjacencyClauses(clauses)
             return .boolean(expanded)
         }
+    }
+
+    /// A MUST_NOT clause: a term becomes its compatible exact spellings (no folded key); the rest is kept.
+    private mutating func expandExcluded(_ query: AnalyzedQuery) throws -> AnalyzedQuery {
+        guard case .term(let label, let field, let key) = query, field != TermKeys.idField else { return query }
+        let found = try alternatives(key)
+        guard found.keys.count > 1 else { return .term(label: label, field: field, key: found.keys[0]) }
+        return .boolean(found.keys.map { AnalyzedClause(.should, .term(label: label, field: field, key: $0)) })
     }
 
     /// The keys a term clause stands for: for a token typed with marks (or decoded from residue), its

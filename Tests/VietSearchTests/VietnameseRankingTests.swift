@@ -128,6 +128,17 @@ final class VietnameseRankingTests: FacadeTestCase {
         }
     }
 
+    func testExcludedWordsExcludeOnlyTheirSpellings() throws {
+        try forEachStore { index, store in
+            try self.index([Document(id: "map", title: "", body: "bản đồ thành phố"),
+                            Document(id: "fix", title: "", body: "bán độ bóng đá thành phố")], into: index)
+            XCTAssertEqual(try self.search("thành phố -bản", index), ["fix"], store)
+            XCTAssertEqual(try self.search("thành phố -bán", index), ["map"], store)
+            XCTAssertEqual(try self.search("thành phố -ban", index), [], store)
+            XCTAssertEqual(try self.search("+thành +phố", index).count, 2, store)
+        }
+    }
+
     func testInvalidWeightsAreRejected() throws {
         let searcher = try Index.inMemory().searcher()
         var options = SearchOptions()
