@@ -19,6 +19,8 @@ struct VietnameseQueryExpander {
     /// Decodes Telex/VNI residue (`ddangr` → `đảng`), nil when the text is not residue.
     var residueDecoder: (String) -> String?
     private let analyzer = VietnameseAnalyzer()
+    /// Each term's alternatives, computed once (terms are expanded and then paired for adjacency).
+    private var alternativesCache: [[UInt8]: Alternatives] = [:]
 
     /// Most phrases one adjacent pair expands to (pairs of compatible spellings, most frequent first).
     static let maxPairPhrases = 9
@@ -72,6 +74,13 @@ struct VietnameseQueryExpander {
     }
 
     private mutating func alternatives(_ key: [UInt8]) throws -> Alternatives {
+        if let known = alternativesCache[key] { return known }
+        let found = try findAlternatives(key)
+        alternativesCache[key] = found
+        return found
+    }
+
+    private mutating func findAlternatives(_ key: [UInt8]) throws -> Alternatives {
         let (text, kind) = TermKeys.describe(key)
         if kind == "exact" { return try accented(text) }
         guard kind == "folded", try vocabulary.documentFrequency(key) == 0,
