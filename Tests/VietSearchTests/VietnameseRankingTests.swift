@@ -139,6 +139,24 @@ final class VietnameseRankingTests: FacadeTestCase {
         }
     }
 
+    func testSegmentsDoNotChangeVietnameseScores() throws {
+        let set = try RelevanceSet(directory: RelevanceSet.fixtureDirectory)
+        let documents = Array(set.documents.prefix(30))
+        let single = Index.inMemory()
+        try self.index(documents, into: single)
+        let split = Index.inMemory(memoryBudget: 20_000)
+        try self.index(documents, into: split)
+        XCTAssertGreaterThan(try split.statistics().segments, 1)
+        for query in ["dang vien", "đang vien", "bản đồ", "tệp tai lieu", "cấp uy -dang", "ddangr", "tep"] {
+            let one = try single.searcher().search(query, options: options(.vietnamese))
+            let many = try split.searcher().search(query, options: options(.vietnamese))
+            XCTAssertEqual(one.map(\.id), many.map(\.id), query)
+            XCTAssertEqual(one.totalHits, many.totalHits, query)
+            XCTAssertEqual(one.suggestion, many.suggestion, query)
+            for (a, b) in zip(one, many) { XCTAssertEqual(a.score, b.score, accuracy: 1e-9 * max(1, a.score), query) }
+        }
+    }
+
     func testInvalidWeightsAreRejected() throws {
         let searcher = try Index.inMemory().searcher()
         var options = SearchOptions()
