@@ -37,21 +37,25 @@ enum MarkVariants {
         return result
     }
 
-    /// True when `candidate` (an exact key with the same folded key) keeps every mark of `typed`: a shape
-    /// mark or `đ` typed on a letter must be on that letter, a tone typed must be the candidate's tone.
-    /// Letters typed without marks are free (`đang` is compatible with `đảng`, not with `dang`).
+    /// True when `candidate` (an exact key with the same folded key) keeps every mark of `typed`.
+    /// A word typed with a tone mark was typed in full: only its own spelling is compatible (`bán` is not
+    /// `bắn`). A word typed without a tone (`đang`, `viêt`) left the tone, and the shapes it does not show,
+    /// to the reader: a shape mark or `đ` typed on a letter must be there, the rest is free (`đang` is
+    /// compatible with `đảng` and `đăng`, not with `dang`).
     static func isCompatible(typed: String, candidate: String) -> Bool {
         let typedLetters = Array(typed.unicodeScalars), candidateLetters = Array(candidate.unicodeScalars)
         guard typedLetters.count == candidateLetters.count else { return typed == candidate }
-        var typedTone = 0, candidateTone = 0
+        let toned = typedLetters.contains { VietnameseLetters.marks(of: $0).tone != 0 }
         for (left, right) in zip(typedLetters, candidateLetters) {
             let want = VietnameseLetters.marks(of: left), have = VietnameseLetters.marks(of: right)
             guard Self.sameBase(want.base, have.base) else { return false }
-            if let shape = want.shape, shape != have.shape { return false }
-            if want.tone != 0 { typedTone = want.tone }
-            if have.tone != 0 { candidateTone = have.tone }
+            if toned {
+                guard want.shape == have.shape, want.tone == have.tone else { return false }
+            } else if let shape = want.shape, shape != have.shape {
+                return false
+            }
         }
-        return typedTone == 0 || typedTone == candidateTone
+        return true
     }
 
     /// True when `key` carries a mark or `đ` (the user chose them).

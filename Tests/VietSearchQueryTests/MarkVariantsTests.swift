@@ -10,7 +10,9 @@ final class MarkVariantsTests: XCTestCase {
         XCTAssertTrue(MarkVariants.isCompatible(typed: "viêt", candidate: "việt"))
         XCTAssertFalse(MarkVariants.isCompatible(typed: "viêt", candidate: "viét"))  // ê typed
         XCTAssertFalse(MarkVariants.isCompatible(typed: "bản", candidate: "bán"))  // another tone
-        XCTAssertTrue(MarkVariants.isCompatible(typed: "dảng", candidate: "đảng"))  // d typed plain: free
+        XCTAssertFalse(MarkVariants.isCompatible(typed: "bán", candidate: "bắn"))  // a tone typed: the word is complete
+        XCTAssertFalse(MarkVariants.isCompatible(typed: "dảng", candidate: "đảng"))
+        XCTAssertTrue(MarkVariants.isCompatible(typed: "đang", candidate: "đăng"))  // no tone: unshown shapes are free
         XCTAssertTrue(MarkVariants.isCompatible(typed: "kỹ", candidate: "kĩ"))  // i/y are one letter when folded
         XCTAssertFalse(MarkVariants.isCompatible(typed: "hơn", candidate: "hôn"))  // another shape
     }
