@@ -45,7 +45,7 @@ public final class Searcher: Sendable {
                                  fields: stored.filter { $0.name != DocumentEncoder.idField }.map { ($0.name, $0.value) },
                                  explanation: explanation)
             }
-            return SearchResults(totalHits: result.totalHits, hits: hits)
+            return SearchResults(totalHits: result.totalHits, hits: hits, suggestion: result.suggestion)
         }
     }
 
