@@ -8,6 +8,8 @@ package struct QueryOptions: Sendable {
     package var fields: [(name: String, boost: Double)]
     /// Attach the score components to every hit.
     package var explain: Bool
+    /// Score every match (no dynamic pruning): the reference the pruned paths are tested against.
+    package var exhaustive = false
 
     package init(limit: Int = 10, defaultOperator: DefaultOperator = .or, bm25: BM25 = BM25(),
                  fields: [(name: String, boost: Double)] = [("title", 2), ("body", 1)], explain: Bool = false) {

@@ -7,12 +7,14 @@ final class TermScorer: DocScorer {
     @exclusivity(unchecked) private var cursor: PostingsCursor
     private let reader: SegmentReader
     private let scoring: FieldScoring
+    private let info: TermInfo
     @exclusivity(unchecked) private(set) var doc: UInt32
     let cost: UInt64
 
     init(reader: SegmentReader, info: TermInfo, scoring: FieldScoring) throws {
         self.reader = reader
         self.scoring = scoring
+        self.info = info
         cost = UInt64(info.documentFrequency)
         cursor = try reader.postings(info)
         doc = try cursor.nextDoc()
@@ -32,6 +34,23 @@ final class TermScorer: DocScorer {
         let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
         return scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(cursor.termFrequency),
                                   dl: Double(dl), avgdl: scoring.avgdl)
+    }
+
+    /// An upper bound of `score()` over the whole list: the best of the per-block bounds (max tf, min field
+    /// length), which stay valid for any k1 and b since BM25 grows with tf and shrinks with dl.
+    func maximumScore() throws -> Double {
+        var best = 0.0
+        try cursor.forEachBlockBound { maxFrequency, minFieldLength in
+            best = Swift.max(best, scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(maxFrequency),
+                                                      dl: Double(minFieldLength), avgdl: scoring.avgdl))
+        }
+        return best
+    }
+
+    /// Sets the bit of every document of the term's list (from a fresh cursor; this scorer does not move).
+    func markAllDocs(in bits: inout [UInt64]) throws {
+        var all = try reader.postings(info)
+        try all.markRemainingDocs(in: &bits)
     }
 
     func explain(into components: inout [ScoreContribution]) throws {

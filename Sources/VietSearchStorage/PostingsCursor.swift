@@ -158,6 +158,46 @@ package struct PostingsCursor {
     /// Number of documents in the postings list.
     package var count: Int { documentFrequency }
 
+    /// Calls `body` with every block's (max term frequency, min field length), which bound the BM25 of
+    /// any document of the block; for a whole-list score bound (MaxScore). Reads only the skip table
+    /// (or the single block's header), never the postings.
+    package func forEachBlockBound(_ body: (_ maxFrequency: UInt32, _ minFieldLength: UInt32) -> Void) throws {
+        guard blockCount > 0 else { return }
+        if hasSkipTable {
+            for index in 0..<blockCount {
+                var entry = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize + 4, to: blocksStart)
+                let maxFrequency = try entry.readUInt32()
+                body(maxFrequency, try entry.readUInt32())
+            }
+        } else {
+            var reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
+            let maxFrequency = try reader.readVarint32()
+            body(maxFrequency, try reader.readVarint32())
+        }
+    }
+
+    /// Sets bit `doc` of `bits` (64 docs per word) for every remaining document of the list, block by
+    /// block without per-document calls (exact hit counts when scoring skips documents). Call it on a
+    /// fresh cursor; it leaves the cursor exhausted.
+    package mutating func markRemainingDocs(in bits: inout [UInt64]) throws {
+        while block + 1 < blockCount {
+            try load(block: block + 1)
+            let wordCount = bits.count
+            try bits.withUnsafeMutableBufferPointer { words in
+                try docs.withUnsafeBufferPointer { ids in
+                    for slot in 0..<blockLength {
+                        let doc = Int(ids[slot])
+                        guard doc >> 6 < wordCount else {
+                            throw StorageError.limitExceeded("doc \(doc) is outside the \(wordCount * 64)-document bitset")
+                        }
+                        words[doc >> 6] |= 1 << UInt64(doc & 63)
+                    }
+                }
+            }
+        }
+        _ = finish()
+    }
+
     private mutating func finish() -> UInt32 {
         block = Swift.max(block, 0)
         indexInBlock = blockLength

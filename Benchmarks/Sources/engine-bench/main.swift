@@ -3,7 +3,8 @@
 // p50/p95/p99 latency per class and variant for top-10 and top-100. See Benchmarks/README.md.
 //
 // Usage: engine-bench [--docs N] [--seed S] [--jsonl FILE [--queries FILE]] [--per-class N]
-//                     [--budget-mb N] [--index DIR] [--keep] [--repeat N]
+//                     [--budget-mb N] [--index DIR] [--keep] [--reuse] [--repeat N]
+// --reuse: keep the index at --index and skip indexing when it is already there (query-only runs).
 import Foundation
 import VietSearch
 
@@ -16,6 +17,7 @@ struct Settings {
     var budgetMB = 64
     var indexPath: String?
     var keep = false
+    var reuse = false
     var repeats = 3
 
     init(_ arguments: [String]) throws {
@@ -41,6 +43,7 @@ struct Settings {
             case "--index": indexPath = try value(flag)
             case "--repeat": repeats = try number(flag)
             case "--keep": keep = true
+            case "--reuse": reuse = true; keep = true
             default: throw BenchmarkError(description: "unknown argument \(flag)")
             }
         }
@@ -97,7 +100,8 @@ func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
 func run() throws {
     let settings = try Settings(Array(CommandLine.arguments.dropFirst()))
     let path = settings.indexPath ?? NSTemporaryDirectory() + "engine-bench-\(getpid())"
-    try? FileManager.default.removeItem(atPath: path)
+    let reusing = settings.reuse && FileManager.default.fileExists(atPath: path)
+    if !reusing { try? FileManager.default.removeItem(atPath: path) }
     defer { if !settings.keep { try? FileManager.default.removeItem(atPath: path) } }
 
     // Indexing: only time spent inside the library counts (generation and JSON parsing excluded).
@@ -108,12 +112,15 @@ func run() throws {
     var documentCount = 0
     let index = try Index.open(at: path, configuration: IndexConfiguration(memoryBudget: settings.budgetMB << 20))
     let writer = try index.writer()
+    if reusing { writer.close() }
     func add(_ document: Document) throws {
         inputBytes += document.fields.reduce(0) { $0 + $1.value.utf8.count }
         documentCount += 1
         indexing += try clock.measure { try writer.add(document) }
     }
-    if let jsonl = settings.jsonl {
+    if reusing {
+        documentCount = try index.searcher().documentCount
+    } else if let jsonl = settings.jsonl {
         try forEachJSONLDocument(jsonl, add)
     } else {
         for number in 0..<settings.documents {
@@ -121,7 +128,7 @@ func run() throws {
             try add(Document(id: generated.id, title: generated.title, body: generated.body))
         }
     }
-    indexing += try clock.measure { try writer.commit() }
+    if !reusing { indexing += try clock.measure { try writer.commit() } }
     writer.close()
     let indexSeconds = seconds(indexing)
     let indexBytes = directoryBytes(path)
