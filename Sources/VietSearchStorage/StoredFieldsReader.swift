@@ -65,12 +65,16 @@ struct StoredFieldsReader {
     /// relative to the raw block, named in the file name).
     func decompress(_ entry: BlockEntry) throws -> FileBytes {
         var reader = ByteReader(bytes, from: entry.range.lowerBound, to: entry.range.upperBound)
-        let raw = try reader.withBytes(entry.range.count, "stored block") { Zstd.decompress($0, rawSize: entry.rawSize) }
+        let name = "\(bytes.name) (stored block at byte \(entry.range.lowerBound), decompressed)"
+        let raw = try reader.withBytes(entry.range.count, "stored block") { source in
+            entry.rawSize == 0 ? FileBytes(name: name, copying: [])
+                : FileBytes(name: name, count: entry.rawSize) { Zstd.decompress(source, into: $0) }
+        }
         guard let raw else {
             throw StorageError.corrupt(file: bytes.name, offset: entry.range.lowerBound,
                                        reason: "stored block does not decompress to its recorded \(entry.rawSize) bytes")
         }
-        return FileBytes(name: "\(bytes.name) (stored block at byte \(entry.range.lowerBound), decompressed)", copying: raw)
+        return raw
     }
 
     func document(_ doc: UInt32, only names: Set<String>? = nil) throws -> [StoredField] {
