@@ -3,7 +3,8 @@
 // p50/p95/p99 latency per class and variant for top-10 and top-100. See Benchmarks/README.md.
 //
 // Usage: engine-bench [--docs N] [--seed S] [--jsonl FILE [--queries FILE]] [--per-class N]
-//                     [--budget-mb N] [--index DIR] [--keep] [--reuse] [--repeat N] [--all-fields]
+//                     [--budget-mb N] [--index DIR] [--keep] [--reuse] [--repeat N] [--all-fields] [--limit K]
+// --limit K: only top-K (default both top-10 and top-100).
 // --all-fields: hits carry every stored field (default: title only, as a results page shows).
 // --reuse: keep the index at --index and skip indexing when it is already there (query-only runs).
 import Foundation
@@ -20,6 +21,7 @@ struct Settings {
     var keep = false
     var reuse = false
     var allFields = false
+    var limits = [10, 100]
     var repeats = 3
 
     init(_ arguments: [String]) throws {
@@ -46,6 +48,7 @@ struct Settings {
             case "--repeat": repeats = try number(flag)
             case "--keep": keep = true
             case "--all-fields": allFields = true
+            case "--limit": limits = [try number(flag)]
             case "--reuse": reuse = true; keep = true
             default: throw BenchmarkError(description: "unknown argument \(flag)")
             }
@@ -162,7 +165,7 @@ func run() throws {
         ?? QuerySet.generate(generator, documentCount: documentCount, perClass: settings.perClass)
     print("\nwall-clock latency, and CPU time of the searching thread (robust when the cores are shared)")
     print("class    variant  limit  queries     p50 µs     p95 µs     p99 µs   cpu p50    cpu p95   mean hits")
-    for limit in [10, 100] {
+    for limit in settings.limits {
         var options = SearchOptions(limit: limit)
         // Like a results page (and the CLI): ids and titles, not the bodies.
         if !settings.allFields { options.fieldsToLoad = ["title"] }
