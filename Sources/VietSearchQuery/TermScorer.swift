@@ -8,6 +8,8 @@ final class TermScorer: DocScorer {
     private let reader: SegmentReader
     private let scoring: FieldScoring
     private let info: TermInfo
+    /// `scoring`'s numbers, copied out so the per-document path does not touch (retain) its strings.
+    private let boost: Double, idf: Double, avgdl: Double, bm25: BM25, fieldNumber: UInt8
     @exclusivity(unchecked) private(set) var doc: UInt32
     let cost: UInt64
 
@@ -15,6 +17,11 @@ final class TermScorer: DocScorer {
         self.reader = reader
         self.scoring = scoring
         self.info = info
+        boost = scoring.boost
+        idf = scoring.idf
+        avgdl = scoring.avgdl
+        bm25 = scoring.bm25
+        fieldNumber = scoring.fieldNumber
         cost = UInt64(info.documentFrequency)
         cursor = try reader.postings(info)
         doc = try cursor.nextDoc()
@@ -31,9 +38,8 @@ final class TermScorer: DocScorer {
     }
 
     func score() throws -> Double {
-        let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
-        return scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(cursor.termFrequency),
-                                  dl: Double(dl), avgdl: scoring.avgdl)
+        let dl = try reader.fieldLength(field: fieldNumber, doc: doc)
+        return bm25.score(boost: boost, idf: idf, tf: Double(cursor.currentFrequency()), dl: Double(dl), avgdl: avgdl)
     }
 
     /// An upper bound of `score()` over the whole list: the best of the per-block bounds (max tf, min field
@@ -55,6 +61,6 @@ final class TermScorer: DocScorer {
 
     func explain(into components: inout [ScoreContribution]) throws {
         let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
-        components.append(scoring.contribution(tf: Double(cursor.termFrequency), dl: Double(dl)))
+        components.append(scoring.contribution(tf: Double(cursor.currentFrequency()), dl: Double(dl)))
     }
 }

@@ -116,6 +116,13 @@ package struct PostingsCursor {
         indexInBlock >= 0 && indexInBlock < blockLength ? frequencies[indexInBlock] : 0
     }
 
+    /// `termFrequency` for a cursor held in a class property: a mutating call accesses it in place, where
+    /// the getter made Swift copy the whole cursor (three retains and releases) per scored document.
+    @inline(__always)
+    package mutating func currentFrequency() -> UInt32 {
+        indexInBlock >= 0 && indexInBlock < blockLength ? frequencies[indexInBlock] : 0
+    }
+
     /// Positions of the term in the current document, ascending.
     package mutating func positions() throws -> [UInt32] {
         var result: [UInt32] = []
