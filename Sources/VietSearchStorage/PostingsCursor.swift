@@ -188,7 +188,8 @@ package struct PostingsCursor {
     /// fresh cursor; it leaves the cursor exhausted.
     package mutating func markRemainingDocs(in bits: inout [UInt64]) throws {
         while block + 1 < blockCount {
-            try load(block: block + 1)
+            // Frequencies are not unpacked (the cursor ends exhausted, so nothing reads them).
+            try load(block: block + 1, frequencies: false)
             let wordCount = bits.count
             try bits.withUnsafeMutableBufferPointer { words in
                 try docs.withUnsafeBufferPointer { ids in
@@ -218,7 +219,7 @@ package struct PostingsCursor {
     }
 
     /// Decodes block `index` into `docs`/`frequencies` and checks it against its skip entry.
-    private mutating func load(block index: Int) throws {
+    private mutating func load(block index: Int, frequencies wantsFrequencies: Bool = true) throws {
         var bounds = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
         var reader: ByteReader
         if hasSkipTable {
@@ -252,7 +253,11 @@ package struct PostingsCursor {
                 throw reader.corrupt("bit width \(deltaWidth)/\(frequencyWidth) exceeds 32", at: start)
             }
             try unpack(&reader, width: deltaWidth, into: &docs)
-            try unpack(&reader, width: frequencyWidth, into: &frequencies)
+            if wantsFrequencies {
+                try unpack(&reader, width: frequencyWidth, into: &frequencies)
+            } else {
+                try reader.skip(BitPacking.byteCount(count: PostingsWriter.blockSize, width: frequencyWidth))
+            }
             // Deltas are ≥ 0, so ids ascend and checking the last against the count checks them all;
             // 128 deltas of at most 32 bits cannot overflow Int64. Frequencies can only overflow at width 32.
             var last = current
@@ -266,10 +271,12 @@ package struct PostingsCursor {
                 current += Int64(docs[slot]) + 1
                 docs[slot] = UInt32(truncatingIfNeeded: current)
             }
-            if frequencyWidth == 32, frequencies.contains(UInt32.max) {
-                throw reader.corrupt("term frequency overflows", at: start)
+            if wantsFrequencies {
+                if frequencyWidth == 32, frequencies.contains(UInt32.max) {
+                    throw reader.corrupt("term frequency overflows", at: start)
+                }
+                for slot in 0..<length { frequencies[slot] &+= 1 }
             }
-            for slot in 0..<length { frequencies[slot] &+= 1 }
         } else {
             for slot in 0..<length {
                 let entryStart = reader.offset
