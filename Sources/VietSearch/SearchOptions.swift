@@ -48,6 +48,9 @@ public struct SearchOptions: Sendable {
     public var fields: [FieldBoost] = [FieldBoost(field: "title", boost: 2), FieldBoost(field: "body", boost: 1)]
     /// Attach a score explanation to every hit.
     public var explain: Bool = false
+    /// Stored fields returned with each hit (`SearchHit.fields`); nil returns them all. Naming only what is
+    /// shown (e.g. `["title"]`) saves decoding long bodies: most of a top-100 search otherwise.
+    public var fieldsToLoad: Set<String>? = nil
 
     public init(limit: Int = 10, defaultOperator: BooleanOperator = .or, explain: Bool = false) {
         self.limit = limit

@@ -36,8 +36,11 @@ public final class Searcher: Sendable {
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         try VietSearchError.mapping {
             let result = try engine.search(query, options: try options.validated())
+            let wanted = options.fieldsToLoad.map { $0.union([DocumentEncoder.idField]) }
             let hits = try result.hits.map { hit -> SearchHit in
-                let stored = try engine.segments[hit.segment].storedFields(doc: hit.doc)
+                let segment = engine.segments[hit.segment]
+                let stored = try wanted.map { try segment.storedFields(doc: hit.doc, only: $0) }
+                    ?? segment.storedFields(doc: hit.doc)
                 let explanation = hit.explanation.map { components in
                     Explanation(components: components.map(ScoreComponent.init), score: hit.score)
                 }

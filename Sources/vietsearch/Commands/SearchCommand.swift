@@ -27,7 +27,9 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let searcher = try location.openExisting().searcher()
         let printer = SearchPrinter(json: format.json, explain: scoring.explain)
-        let options = scoring.searchOptions(limit: limit)
+        var options = scoring.searchOptions(limit: limit)
+        // The printer shows ids and titles only: skip decoding bodies (most of a top-100 search otherwise).
+        options.fieldsToLoad = ["title"]
         if let query {
             StandardStream.output.write(printer.format(try Self.timedSearch(query, in: searcher, options: options)))
             return
