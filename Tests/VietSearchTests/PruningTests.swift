@@ -33,11 +33,18 @@ final class PruningTests: FacadeTestCase {
         return QueryEngine(segments: try manifest.segments.map { try index.store.openSegment($0) })
     }
 
-    func testMaxScoreEqualsExhaustiveScoring() throws {
-        let index = Index.inMemory(configuration: IndexConfiguration(memoryBudget: 256 << 10))
+    /// Several segments (no merge policy) of the skewed corpus.
+    private func segmentedIndex() throws -> Index {
+        var configuration = IndexConfiguration(memoryBudget: 256 << 10)
+        configuration.mergePolicy = nil  // keep every flushed segment: the point is many segments
+        let index = Index.inMemory(configuration: configuration)
         try self.index(corpus(documents: 3_000), into: index)
-        let engine = try engine(index)
-        XCTAssertGreaterThan(engine.segments.count, 1, "the test wants several segments")
+        return index
+    }
+
+    private func assertPrunedEqualsExhaustive(_ engine: QueryEngine, file: StaticString = #filePath,
+                                              line: UInt = #line) throws {
+        XCTAssertGreaterThan(engine.segments.count, 1, "the test wants several segments", file: file, line: line)
         let queries = ["đảng", "dang", "viên OR xây", "cong OR tac OR người", "nuoc OR phố OR hóa OR dân",
                        "thành", "phố", "dựng OR kinh", "title:đảng OR body:viên", "học sinh trường",
                        "đảng viên xây dựng công tác giáo dục", "absent OR phố", "x*", "(đảng OR viên) OR dân"]
@@ -48,15 +55,39 @@ final class PruningTests: FacadeTestCase {
                 let pruned = try engine.search(query, options: options)
                 options.exhaustive = true
                 let exhaustive = try engine.search(query, options: options)
-                XCTAssertEqual(pruned.totalHits, exhaustive.totalHits, "\(query) top-\(limit): total hits")
-                XCTAssertEqual(pruned.hits.map(\.segment), exhaustive.hits.map(\.segment), "\(query) top-\(limit)")
-                XCTAssertEqual(pruned.hits.map(\.doc), exhaustive.hits.map(\.doc), "\(query) top-\(limit)")
+                XCTAssertEqual(pruned.totalHits, exhaustive.totalHits, "\(query) top-\(limit): total hits",
+                               file: file, line: line)
+                XCTAssertEqual(pruned.hits.map(\.segment), exhaustive.hits.map(\.segment), "\(query) top-\(limit)",
+                               file: file, line: line)
+                XCTAssertEqual(pruned.hits.map(\.doc), exhaustive.hits.map(\.doc), "\(query) top-\(limit)",
+                               file: file, line: line)
                 XCTAssertEqual(pruned.hits.map(\.score.bitPattern), exhaustive.hits.map(\.score.bitPattern),
-                               "\(query) top-\(limit): scores must be bit-identical")
+                               "\(query) top-\(limit): scores must be bit-identical", file: file, line: line)
                 compared += exhaustive.hits.count
             }
         }
-        XCTAssertGreaterThan(compared, 500)
+        XCTAssertGreaterThan(compared, 500, file: file, line: line)
+    }
+
+    func testMaxScoreEqualsExhaustiveScoring() throws {
+        try assertPrunedEqualsExhaustive(try engine(try segmentedIndex()))
+    }
+
+    /// Deleted documents must neither be scored nor counted by the pruned path (its hit count marks
+    /// documents straight from the postings blocks).
+    func testMaxScoreSkipsDeletedDocuments() throws {
+        let index = try segmentedIndex()
+        let writer = try index.writer()
+        for number in stride(from: 0, to: 3_000, by: 5) {
+            XCTAssertTrue(try writer.delete(id: "doc\(number)"))
+        }
+        try writer.commit()
+        writer.close()
+        let engine = try engine(index)
+        try assertPrunedEqualsExhaustive(engine)
+        let everyDang = try engine.search("đảng", options: QueryOptions(limit: 3_000))
+        XCTAssertFalse(everyDang.hits.isEmpty)
+        XCTAssertEqual(everyDang.totalHits, everyDang.hits.count)
     }
 
     func testPrunedTotalCountsEveryMatch() throws {
