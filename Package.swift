@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "vietsearch", targets: ["vietsearch"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
     ],
     targets: [
         // C libraries from the system (Debian: libzstd-dev, zlib1g-dev).
