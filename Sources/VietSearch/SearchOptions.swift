@@ -36,6 +36,13 @@ public struct SearchOptions: Sendable {
     public var fields: [FieldBoost] = [FieldBoost(field: "title", boost: 2), FieldBoost(field: "body", boost: 1)]
     /// Attach a score explanation to every hit.
     public var explain: Bool = false
+    /// Fragments (`SearchHit.snippets`) to attach to every hit; 0 = none. Must be >= 0.
+    public var snippets: Int = 0
+    /// Target fragment length in characters (combining marks do not count). Must be >= 1.
+    public var snippetLength: Int = 160
+    /// Stored fields fragments may come from, in tie-break order; nil = the searched fields, then fields
+    /// named in the query (`title:…`).
+    public var snippetFields: [String]? = nil
 
     public init(limit: Int = 10, defaultOperator: BooleanOperator = .or, explain: Bool = false) {
         self.limit = limit

@@ -22,14 +22,17 @@ public final class Searcher: Sendable {
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         try VietSearchError.mapping {
             let result = try engine.search(query, options: try options.validated())
+            let snippets = try SnippetGenerator(query: query, options: options)
             let hits = try result.hits.map { hit -> SearchHit in
                 let stored = try engine.segments[hit.segment].storedFields(doc: hit.doc)
                 let explanation = hit.explanation.map { components in
                     Explanation(components: components.map(ScoreComponent.init), score: hit.score)
                 }
-                return SearchHit(id: Self.id(of: stored), score: hit.score,
-                                 fields: stored.filter { $0.name != DocumentEncoder.idField }.map { ($0.name, $0.value) },
-                                 explanation: explanation)
+                var result = SearchHit(id: Self.id(of: stored), score: hit.score,
+                                       fields: stored.filter { $0.name != DocumentEncoder.idField }.map { ($0.name, $0.value) },
+                                       explanation: explanation)
+                if let snippets { result.snippets = snippets.snippets(for: result.fields) }
+                return result
             }
             return SearchResults(totalHits: result.totalHits, hits: hits)
         }
