@@ -8,7 +8,7 @@ import VietSearchQuery
 ///    typed with marks that has no exact occurrence in the document falls back to its folded keys.
 /// 2. Every match anchors a candidate window: the match, the next matches that still fit in `length`
 ///    characters, then context, a third of the room before (not crossing a sentence start) and the rest
-///    after. Windows begin and end on token boundaries, widened to the surrounding whitespace when only
+///    after. A window stays within one line (paragraph). Windows begin and end on token boundaries, widened to the surrounding whitespace when only
 ///    punctuation (quotes, commas) lies there.
 /// 3. Windows are ranked by distinct exact clauses, then distinct fallback clauses, phrase matches and
 ///    match count; the best non-overlapping ones are returned, best first (ties: earlier field, earlier text).
@@ -107,17 +107,19 @@ struct SnippetGenerator {
         var first = firstBoundary(atOrAfter: matches[anchor].start, in: tokens)
         var last = max(first, lastBoundary(before: matches[anchor].end, in: tokens))
         var used = TextMeasure.visibleLength(bytes, from: tokens[first].start, to: tokens[last].end)
-        // Take in the following matches while they fit.
+        // Take in the following matches of the same line while they fit, keeping a sixth for context before.
         for next in matches[(anchor + 1)...] where next.end > tokens[last].end {
             let nextLast = max(last, lastBoundary(before: next.end, in: tokens))
             let extra = TextMeasure.visibleLength(bytes, from: tokens[last].end, to: tokens[nextLast].end)
-            if used + extra > length { break }
+            if used + extra > length - length / 6
+                || TextMeasure.containsLineBreak(bytes, from: tokens[last].end, to: tokens[nextLast].start) { break }
             last = nextLast
             used += extra
         }
         // Context: a third of the room before, the rest after, then whatever is left before again.
         extendBackward(&first, used: &used, budget: max(0, length - used) / 3, field: field)
-        while last + 1 < tokens.count {
+        while last + 1 < tokens.count,
+              !TextMeasure.containsLineBreak(bytes, from: tokens[last].end, to: tokens[last + 1].start) {
             let extra = TextMeasure.visibleLength(bytes, from: tokens[last].end, to: tokens[last + 1].end)
             if used + extra > length { break }
             last += 1

@@ -59,4 +59,14 @@ enum TextMeasure {
         }
         return false
     }
+
+    /// True if `bytes[from..<to]` holds a line break (windows stay within a paragraph).
+    static func containsLineBreak(_ bytes: [UInt8], from: Int, to: Int) -> Bool {
+        var index = from
+        while index < to {
+            if bytes[index] == 0x0A || bytes[index] == 0x0D { return true }
+            index += 1
+        }
+        return false
+    }
 }

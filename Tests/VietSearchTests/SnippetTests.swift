@@ -4,71 +4,7 @@ import XCTest
 
 /// Snippets: offsets slice exactly the matched words (bytes and scalars), in NFC and NFD text, with the
 /// query's own matching rules.
-final class SnippetTests: FacadeTestCase {
-    /// Searches and returns the first hit's snippets.
-    func snippets(_ query: String, documents: [Document], count: Int = 1, length: Int = 160,
-                  fields: [String]? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> [Snippet] {
-        let index = Index.inMemory()
-        try self.index(documents, into: index)
-        var options = SearchOptions(limit: 10)
-        options.snippets = count
-        options.snippetLength = length
-        options.snippetFields = fields
-        let results = try index.searcher().search(query, options: options)
-        guard let hit = results.first else {
-            XCTFail("no hit for \(query)", file: file, line: line)
-            return []
-        }
-        for snippet in hit.snippets { assertConsistent(snippet, hit: hit, file: file, line: line) }
-        return hit.snippets
-    }
-
-    /// Byte and scalar highlights select the same text; the fragment is the stored value's bytes at
-    /// `byteOffset`, cut at token boundaries.
-    func assertConsistent(_ snippet: Snippet, hit: SearchHit, file: StaticString = #filePath, line: UInt = #line) {
-        guard let stored = hit[snippet.field] else {
-            return XCTFail("snippet of unknown field \(snippet.field)", file: file, line: line)
-        }
-        let storedBytes = Array(stored.utf8)
-        let bytes = Array(snippet.text.utf8)
-        XCTAssertLessThanOrEqual(snippet.byteOffset + bytes.count, storedBytes.count, file: file, line: line)
-        XCTAssertEqual(Array(storedBytes[snippet.byteOffset..<min(storedBytes.count, snippet.byteOffset + bytes.count)]),
-                       bytes, "fragment is not a slice of the stored bytes", file: file, line: line)
-        // Never inside a multi-byte sequence, never inside a word.
-        let endOffset = snippet.byteOffset + bytes.count
-        if snippet.byteOffset > 0 {
-            XCTAssertNotEqual(storedBytes[snippet.byteOffset] & 0xC0, 0x80, file: file, line: line)
-            XCTAssertFalse(isWordByte(storedBytes[snippet.byteOffset - 1]) && isWordByte(storedBytes[snippet.byteOffset]),
-                           "fragment starts inside a word: \(snippet.text)", file: file, line: line)
-        }
-        if endOffset < storedBytes.count {
-            XCTAssertNotEqual(storedBytes[endOffset] & 0xC0, 0x80, file: file, line: line)
-            XCTAssertFalse(isWordByte(storedBytes[endOffset - 1]) && isWordByte(storedBytes[endOffset]),
-                           "fragment ends inside a word: \(snippet.text)", file: file, line: line)
-        }
-        XCTAssertEqual(snippet.startsAtFieldStart, snippet.byteOffset == 0, file: file, line: line)
-        XCTAssertEqual(snippet.endsAtFieldEnd, endOffset == storedBytes.count, file: file, line: line)
-        XCTAssertEqual(snippet.highlights.count, snippet.characterHighlights.count, file: file, line: line)
-        let scalars = Array(snippet.text.unicodeScalars)
-        var previousEnd = 0
-        for (byteRange, scalarRange) in zip(snippet.highlights, snippet.characterHighlights) {
-            XCTAssertLessThan(byteRange.start, byteRange.end, file: file, line: line)
-            XCTAssertGreaterThanOrEqual(byteRange.start, previousEnd, "highlights overlap", file: file, line: line)
-            previousEnd = byteRange.end
-            let byBytes = String(decoding: bytes[byteRange.start..<byteRange.end], as: UTF8.self)
-            var byScalars = String.UnicodeScalarView()
-            byScalars.append(contentsOf: scalars[scalarRange.start..<scalarRange.end])
-            XCTAssertEqual(Array(byBytes.utf8), Array(String(byScalars).utf8), file: file, line: line)
-        }
-    }
-
-    /// Letters, digits and continuation/lead bytes of non-ASCII scalars (all Vietnamese letters and marks).
-    private func isWordByte(_ byte: UInt8) -> Bool {
-        byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
-    }
-
-    func nfd(_ text: String) -> String { text.decomposedStringWithCanonicalMapping }
-
+final class SnippetTests: SnippetTestCase {
     func testAccentedQueryHighlightsExactWordsOnly() throws {
         let body = "Đảng viên đang học. Cán bộ, đảng viên của Đảng bộ."
         let result = try snippets("đảng", documents: [Document(id: "1", title: "Tin", body: body)])
