@@ -1,0 +1,90 @@
+import ArgumentParser
+import VietSearch
+
+/// `vietsearch index INDEX_DIR INPUT...`: adds documents and commits once; on any error nothing of
+/// the run is committed.
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Add documents from .jsonl/.txt files, directories or stdin (-) to an index.",
+        discussion: """
+            Creates the index if missing and commits once at the end. A duplicate id, a malformed \
+            line or invalid UTF-8 is an error naming the file and line, and nothing is committed.
+            """)
+
+    @OptionGroup var location: IndexLocation
+
+    @Argument(help: "Inputs: .jsonl files, .txt files, directories of them, or - for JSONL on stdin.")
+    var inputs: [String]
+
+    @OptionGroup var format: OutputFormat
+
+    @Option(name: .long, help: ArgumentHelp("Indexing buffer in MiB (fractions allowed); a segment is flushed when it is full.",
+                                            valueName: "MB"))
+    var memoryBudget: Double = Double(IndexConfiguration().memoryBudget) / Double(1 << 20)
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("Give at least one INPUT.") }
+        if !(memoryBudget > 0) || memoryBudget > Double(1 << 20) {
+            throw ValidationError("--memory-budget must be a number of MiB above 0 (got \(memoryBudget)).")
+        }
+    }
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let sources = try InputSource.resolve(inputs)
+        let configuration = IndexConfiguration(memoryBudget: max(1, Int(memoryBudget * Double(1 << 20))))
+        let index = try Index.open(at: location.indexDirectory, createIfMissing: true, configuration: configuration)
+        let writer = try index.writer()
+        defer { writer.close() }
+
+        var progress = ProgressBar(totalBytes: Self.totalSize(of: sources))
+        var documents = 0
+        var finishedBytes = 0
+        do {
+            for source in sources {
+                let reader = try source.open()
+                while let item = try reader.next() {
+                    do {
+                        try writer.add(item.document)
+                    } catch let error as VietSearchError {
+                        throw error.located(in: item.source, line: item.line)
+                    }
+                    documents += 1
+                    progress.update(documents: documents, bytes: finishedBytes + reader.bytesConsumed)
+                }
+                finishedBytes += reader.bytesConsumed
+            }
+            try writer.commit()
+        } catch {
+            progress.finish(documents: documents, bytes: finishedBytes)
+            // The original error is what the user needs; a failed rollback leaves only unreferenced files.
+            try? writer.rollback()
+            throw error
+        }
+        progress.finish(documents: documents, bytes: finishedBytes)
+        let segments = try index.statistics().segments
+        let seconds = (clock.now - start).seconds
+        if format.json {
+            StandardStream.output.writeLine(JSONValue.object([
+                ("docs", .int(documents)),
+                ("segments", .int(segments)),
+                ("seconds", .double((seconds * 1000).rounded() / 1000)),
+            ]).encoded)
+        } else {
+            StandardStream.output.writeLine(
+                "indexed " + TextFormat.counted(documents, "document") + " in \(TextFormat.fixed(seconds, digits: 2)) s; "
+                    + "the index has " + TextFormat.counted(segments, "segment"))
+        }
+    }
+
+    private static func totalSize(of sources: [InputSource]) -> Int? {
+        var total = 0
+        for source in sources {
+            guard let size = source.size else { return nil }
+            total += size
+        }
+        return total
+    }
+}
