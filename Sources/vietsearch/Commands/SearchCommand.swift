@@ -20,14 +20,17 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var scoring: ScoringOptions
 
+    @OptionGroup var snippetOptions: SnippetOptions
+
     func validate() throws {
         if limit < 0 { throw ValidationError("--limit must be ≥ 0 (got \(limit)).") }
     }
 
     func run() throws {
         let searcher = try location.openExisting().searcher()
-        let printer = SearchPrinter(json: format.json, explain: scoring.explain)
-        let options = scoring.searchOptions(limit: limit)
+        let printer = SearchPrinter(json: format.json, explain: scoring.explain, snippets: snippetOptions.wanted,
+                                    terminal: StandardStream.output.isTerminal)
+        let options = snippetOptions.apply(to: scoring.searchOptions(limit: limit))
         if let query {
             StandardStream.output.write(printer.format(try Self.timedSearch(query, in: searcher, options: options)))
             return
