@@ -52,8 +52,10 @@ struct SnippetGenerator {
         let matches = findMatches(in: fields)
         var candidates: [Candidate] = []
         for index in fields.indices where !fields[index].boundaries.isEmpty {
+            var seen = [Int](repeating: -1, count: query.clauses.count)
             for anchor in matches[index].indices {
-                candidates.append(window(field: index, in: fields[index], matches: matches[index], anchor: anchor))
+                candidates.append(window(field: index, in: fields[index], matches: matches[index], anchor: anchor,
+                                         seen: &seen))
             }
         }
         if candidates.isEmpty { return leadingSnippet(of: fields) }
@@ -101,7 +103,8 @@ struct SnippetGenerator {
     }
 
     /// The candidate window anchored at `matches[anchor]`.
-    private func window(field fieldIndex: Int, in field: SnippetField, matches: [FieldMatch], anchor: Int) -> Candidate {
+    private func window(field fieldIndex: Int, in field: SnippetField, matches: [FieldMatch], anchor: Int,
+                        seen: inout [Int]) -> Candidate {
         let bytes = field.bytes
         let tokens = field.boundaries
         var first = firstBoundary(atOrAfter: matches[anchor].start, in: tokens)
@@ -130,7 +133,7 @@ struct SnippetGenerator {
         let end = widenEnd(tokens[last].end, nextStart: last + 1 < tokens.count ? tokens[last + 1].start : bytes.count,
                            bytes: bytes)
         return Candidate(field: fieldIndex, start: start, end: end,
-                         score: score(matches, from: start, to: end, anchor: anchor))
+                         score: score(matches, from: start, to: end, anchor: anchor, seen: &seen))
     }
 
     /// Moves `first` back token by token while the added characters fit in `budget`, stopping at a
@@ -165,9 +168,10 @@ struct SnippetGenerator {
     }
 
     /// Distinct exact clauses dominate, then distinct fallback clauses, phrase matches, match count.
-    private func score(_ matches: [FieldMatch], from start: Int, to end: Int, anchor: Int) -> Int {
-        var exact = Set<Int>()
-        var weak = Set<Int>()
+    /// `seen[clause]` holds the anchor that last counted the clause (no set allocated per window).
+    private func score(_ matches: [FieldMatch], from start: Int, to end: Int, anchor: Int, seen: inout [Int]) -> Int {
+        var exact = 0
+        var weak = 0
         var phrases = 0
         var total = 0
         var index = anchor
@@ -176,11 +180,14 @@ struct SnippetGenerator {
             let match = matches[index]
             index += 1
             guard match.end <= end else { continue }
-            if match.isWeak { weak.insert(match.clause) } else { exact.insert(match.clause) }
+            if seen[match.clause] != anchor {
+                seen[match.clause] = anchor
+                if match.isWeak { weak += 1 } else { exact += 1 }
+            }
             if match.isPhrase { phrases += 1 }
             total += 1
         }
-        return exact.count * 1_000_000 + weak.count * 10_000 + min(phrases, 9) * 1_000 + min(total, 999)
+        return exact * 1_000_000 + weak * 10_000 + min(phrases, 9) * 1_000 + min(total, 999)
     }
 
     private func makeSnippet(_ field: SnippetField, start: Int, end: Int, matches: [FieldMatch]) -> Snippet {
