@@ -151,21 +151,36 @@ struct SnippetGenerator {
         }
     }
 
-    /// Includes an opening quote or bracket glued to the first token (up to the whitespace before it).
+    /// Includes what is glued to the first token up to the whitespace before it (an opening quote or
+    /// bracket, emoji), if that is at most `maxGlued` scalars and holds no other token.
     private func widenStart(_ start: Int, previousEnd: Int, bytes: [UInt8]) -> Int {
         var position = start
-        while position > previousEnd, start - position < 8, !TextMeasure.isSpace(bytes[position - 1]) { position -= 1 }
+        var scalars = 0
+        while position > previousEnd, scalars < Self.maxGlued, !TextMeasure.isSpace(bytes[position - 1]) {
+            position -= 1
+            while position > previousEnd, bytes[position] & 0xC0 == 0x80 { position -= 1 }
+            scalars += 1
+        }
         let atBoundary = position == 0 || TextMeasure.isSpace(bytes[position - 1])
         return atBoundary && position >= previousEnd ? position : start
     }
 
-    /// Includes punctuation glued to the last token (a comma, a full stop, a closing quote).
+    /// Includes what is glued to the last token up to the whitespace after it (a comma, a full stop, a
+    /// closing quote), under the same conditions.
     private func widenEnd(_ end: Int, nextStart: Int, bytes: [UInt8]) -> Int {
         var position = end
-        while position < nextStart, position - end < 8, !TextMeasure.isSpace(bytes[position]) { position += 1 }
+        var scalars = 0
+        while position < nextStart, scalars < Self.maxGlued, !TextMeasure.isSpace(bytes[position]) {
+            position += 1
+            while position < nextStart, bytes[position] & 0xC0 == 0x80 { position += 1 }
+            scalars += 1
+        }
         let atBoundary = position == bytes.count || TextMeasure.isSpace(bytes[position])
         return atBoundary && position <= nextStart ? position : end
     }
+
+    /// Scalars of punctuation or symbols a fragment edge may be widened over.
+    static let maxGlued = 8
 
     /// Distinct exact clauses dominate, then distinct fallback clauses, phrase matches, match count.
     /// `seen[clause]` holds the anchor that last counted the clause (no set allocated per window).

@@ -33,17 +33,19 @@ class SnippetTestCase: FacadeTestCase {
         XCTAssertLessThanOrEqual(snippet.byteOffset + bytes.count, storedBytes.count, file: file, line: line)
         XCTAssertEqual(Array(storedBytes[snippet.byteOffset..<min(storedBytes.count, snippet.byteOffset + bytes.count)]),
                        bytes, "fragment is not a slice of the stored bytes", file: file, line: line)
-        // Never inside a multi-byte sequence, never inside a word.
+        // Never inside a multi-byte sequence; edges are token edges or whitespace.
         let endOffset = snippet.byteOffset + bytes.count
+        let tokens = Index.analyze(stored)
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         if snippet.byteOffset > 0 {
             XCTAssertNotEqual(storedBytes[snippet.byteOffset] & 0xC0, 0x80, file: file, line: line)
-            XCTAssertFalse(isWordByte(storedBytes[snippet.byteOffset - 1]) && isWordByte(storedBytes[snippet.byteOffset]),
-                           "fragment starts inside a word: \(snippet.text)", file: file, line: line)
+            XCTAssertTrue(isSpace(storedBytes[snippet.byteOffset - 1]) || tokens.contains { $0.start == snippet.byteOffset },
+                          "fragment starts inside a word: \(snippet.text)", file: file, line: line)
         }
         if endOffset < storedBytes.count {
             XCTAssertNotEqual(storedBytes[endOffset] & 0xC0, 0x80, file: file, line: line)
-            XCTAssertFalse(isWordByte(storedBytes[endOffset - 1]) && isWordByte(storedBytes[endOffset]),
-                           "fragment ends inside a word: \(snippet.text)", file: file, line: line)
+            XCTAssertTrue(isSpace(storedBytes[endOffset]) || tokens.contains { $0.end == endOffset },
+                          "fragment ends inside a word: \(snippet.text)", file: file, line: line)
         }
         XCTAssertEqual(snippet.startsAtFieldStart, snippet.byteOffset == 0, file: file, line: line)
         XCTAssertEqual(snippet.endsAtFieldEnd, endOffset == storedBytes.count, file: file, line: line)
@@ -59,11 +61,6 @@ class SnippetTestCase: FacadeTestCase {
             byScalars.append(contentsOf: scalars[scalarRange.start..<scalarRange.end])
             XCTAssertEqual(Array(byBytes.utf8), Array(String(byScalars).utf8), file: file, line: line)
         }
-    }
-
-    /// Letters, digits and continuation/lead bytes of non-ASCII scalars (all Vietnamese letters and marks).
-    private func isWordByte(_ byte: UInt8) -> Bool {
-        byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
     }
 
     func nfd(_ text: String) -> String { text.decomposedStringWithCanonicalMapping }

@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+@testable import VietSearch
+
+/// Snippets around emoji, mixed Unicode forms, odd whitespace, long tokens, and field selection.
+final class SnippetEdgeCaseTests: SnippetTestCase {
+    func testFourByteCharactersAroundMatchesAreNeverCut() throws {
+        let body = "🇻🇳🇻🇳🇻🇳Việt Nam🎉 vô địch! 😀 Việt"
+        let result = try snippets("việt", documents: [Document(id: "1", title: "", body: body)], count: 2, length: 12)
+        XCTAssertFalse(result.isEmpty)
+        for snippet in result {
+            XCTAssertEqual(snippet.highlightedTexts, Array(repeating: "Việt", count: snippet.highlights.count))
+            XCTAssertFalse(snippet.highlights.isEmpty)
+            // Every fragment decodes back to the same bytes: no broken sequence at either end.
+            XCTAssertEqual(Array(String(decoding: Array(snippet.text.utf8), as: UTF8.self).utf8), Array(snippet.text.utf8))
+        }
+        // The scalar offsets count each flag as two scalars and each emoji as one.
+        let whole = try snippets("nam", documents: [Document(id: "1", title: "", body: body)], length: 200)
+        let snippet = try XCTUnwrap(whole.first)
+        XCTAssertEqual(snippet.text, body)
+        XCTAssertEqual(snippet.characterHighlights.map { [$0.start, $0.end] }, [[11, 14]])
+        XCTAssertEqual(snippet.highlights.map { [$0.start, $0.end] }, [[31, 34]])
+    }
+
+    func testMixedFormsAndWhitespaceInOneText() throws {
+        let body = "Dòng một:\tđảng viên\r\n" + "Đảng viên".decomposedStringWithCanonicalMapping + " ở\u{00A0}cơ sở"
+        let result = try snippets("\"đảng viên\" sở", documents: [Document(id: "1", title: "", body: body)], count: 3)
+        let words = result.flatMap(\.highlightedTexts).map { $0.precomposedStringWithCanonicalMapping.lowercased() }
+        XCTAssertEqual(Set(words), ["đảng viên", "sở"])
+        XCTAssertEqual(words.filter { $0 == "đảng viên" }.count, 2)
+        for snippet in result { XCTAssertFalse(snippet.text.contains("\n") || snippet.text.contains("\r")) }
+    }
+
+    func testLongTokenAndTinyLength() throws {
+        let code = String(repeating: "X", count: 300) + "9"
+        let body = "mã \(code) được gửi"
+        let result = try snippets(code, documents: [Document(id: "1", title: "", body: body)], length: 10)
+        XCTAssertEqual(result.map(\.text), [code])
+        XCTAssertEqual(result.first?.highlights.map { [$0.start, $0.end] }, [[0, code.utf8.count]])
+    }
+
+    func testFewerFragmentsThanAskedAndFieldSelection() throws {
+        let doc = Document(id: "1", fields: [("title", "Đảng viên"), ("body", "Chỉ một câu về đảng."),
+                                             ("note", "ghi chú đảng")])
+        var result = try snippets("đảng", documents: [doc], count: 5)
+        XCTAssertEqual(result.map(\.field).sorted(), ["body", "title"], "note is not searched")
+        result = try snippets("đảng", documents: [doc], count: 5, fields: ["body"])
+        XCTAssertEqual(result.map(\.text), ["Chỉ một câu về đảng."])
+        result = try snippets("đảng", documents: [doc], count: 5, fields: ["missing"])
+        XCTAssertTrue(result.isEmpty)
+        // A field named in the query is a snippet field even when not searched by default.
+        result = try snippets("note:đảng", documents: [doc], count: 5)
+        XCTAssertEqual(result.map(\.field), ["note"])
+        XCTAssertEqual(result.first?.highlightedTexts, ["đảng"])
+    }
+
+    func testManyMatchesInALargeField() throws {
+        let text = try article()
+        let body = Array(repeating: text, count: 40).joined(separator: "\n")
+        let result = try snippets("dang vien \"chính trị\"", documents: [Document(id: "1", title: "", body: body)],
+                                  count: 4)
+        XCTAssertEqual(result.count, 4)
+        for snippet in result {
+            XCTAssertTrue(snippet.highlightedTexts.contains { $0.lowercased() == "chính trị" }, marked(snippet))
+        }
+    }
+}
