@@ -1,17 +1,13 @@
 import VietSearchAnalysis
 import VietSearchQuery
 
-/// One key a document token can match: its exact or folded key, whole or as a prefix.
+/// One key a document token can match: its exact or folded key, whole or as a prefix
+/// (`SnippetField.matches`).
 struct HighlightKey: Sendable, Equatable {
     var folded: Bool
     /// The key text's UTF-8 bytes, without the term marker byte.
     var bytes: [UInt8]
     var isPrefix: Bool
-
-    func matches(_ token: Token) -> Bool {
-        let key = folded ? token.folded.utf8 : token.exact.utf8
-        return isPrefix ? key.starts(with: bytes) : key.elementsEqual(bytes)
-    }
 }
 
 /// A positive leaf of the query (term, phrase or prefix) as snippets match it.

@@ -11,14 +11,21 @@ struct FieldMatch: Sendable {
     var isPhrase: Bool
 }
 
-/// A stored field analysed for snippets: its bytes, its tokens with byte offsets (from the same analyser
-/// that indexed it, so offsets and keys agree with the index), and the tokens grouped by position.
+/// A stored field analysed for snippets: its bytes, its tokens' byte offsets and keys (from the same
+/// analyser that indexed it, so offsets and keys agree with the index), and the tokens grouped by position.
+/// Keys are copied into one flat buffer so matching compares bytes without touching `String`s.
 struct SnippetField {
     let name: String
     /// Order of the field among the snippet fields (earlier wins ties).
     let order: Int
     let bytes: [UInt8]
-    let tokens: [Token]
+    /// Per token: byte range in `bytes`.
+    private let tokenStarts: [Int]
+    private let tokenEnds: [Int]
+    /// Per token: exact and folded key ranges in `keyBytes`.
+    private let keyBytes: [UInt8]
+    private let exactKeys: [Range<Int>]
+    private let foldedKeys: [Range<Int>]
     /// Byte ranges of the tokens that are not joined abbreviation forms, sorted by start: the places where
     /// a fragment may begin or end.
     let boundaries: [(start: Int, end: Int)]
@@ -30,10 +37,36 @@ struct SnippetField {
         self.name = name
         self.order = order
         bytes = Array(value.utf8)
-        let analyzed = analyzer.analyze(value)
-        tokens = analyzed.tokens
-        boundaries = tokens.filter { !$0.isJoinedForm }.map { ($0.start, $0.end) }.sorted { $0.start < $1.start }
-        let positionCount = (tokens.map(\.position).max() ?? -1) + 1
+        let tokens = analyzer.analyze(value).tokens
+        var starts: [Int] = [], ends: [Int] = [], keys: [UInt8] = []
+        var exact: [Range<Int>] = [], folded: [Range<Int>] = []
+        var boundaries: [(start: Int, end: Int)] = []
+        starts.reserveCapacity(tokens.count); ends.reserveCapacity(tokens.count)
+        exact.reserveCapacity(tokens.count); folded.reserveCapacity(tokens.count)
+        keys.reserveCapacity(bytes.count * 2)
+        var positionCount = 0
+        for token in tokens {
+            starts.append(token.start)
+            ends.append(token.end)
+            let exactStart = keys.count
+            keys.append(contentsOf: token.exact.utf8)
+            exact.append(exactStart..<keys.count)
+            let foldedStart = keys.count
+            keys.append(contentsOf: token.folded.utf8)
+            folded.append(foldedStart..<keys.count)
+            if !token.isJoinedForm { boundaries.append((token.start, token.end)) }
+            positionCount = max(positionCount, token.position + 1)
+        }
+        tokenStarts = starts
+        tokenEnds = ends
+        keyBytes = keys
+        exactKeys = exact
+        foldedKeys = folded
+        // Tokens come in text order; a joined form can start before the part it follows, so sort.
+        if !boundaries.isEmpty, zip(boundaries, boundaries.dropFirst()).contains(where: { $0.start > $1.start }) {
+            boundaries.sort { $0.start < $1.start }
+        }
+        self.boundaries = boundaries
         var counts = [Int](repeating: 0, count: positionCount + 1)
         for token in tokens { counts[token.position + 1] += 1 }
         for position in 0..<positionCount { counts[position + 1] += counts[position] }
@@ -49,21 +82,40 @@ struct SnippetField {
 
     private var positionCount: Int { positionStarts.count - 1 }
 
+    /// True if token `index` has `key` (whole, or as a prefix).
+    func matches(_ key: HighlightKey, token index: Int) -> Bool {
+        let range = key.folded ? foldedKeys[index] : exactKeys[index]
+        if key.isPrefix ? range.count < key.bytes.count : range.count != key.bytes.count { return false }
+        return keyBytes.withUnsafeBufferPointer { buffer in
+            key.bytes.withUnsafeBufferPointer { wanted in
+                var offset = 0
+                while offset < wanted.count {
+                    if buffer[range.lowerBound + offset] != wanted[offset] { return false }
+                    offset += 1
+                }
+                return true
+            }
+        }
+    }
+
     /// Byte ranges where `keys` occur in order (a single key: every token it matches; several: phrase
     /// occurrences with total extra gap ≤ `slop`, found like `PhraseScorer`: each next key at the first
     /// position after the previous one). A phrase range runs from its first token's start to its last
     /// token's end.
     func occurrences(of keys: [HighlightKey], slop: Int) -> [(start: Int, end: Int)] {
         guard let first = keys.first else { return [] }
-        if keys.count == 1 {
-            return tokens.filter { first.matches($0) }.map { ($0.start, $0.end) }
-        }
         var result: [(start: Int, end: Int)] = []
+        if keys.count == 1 {
+            for index in tokenStarts.indices where matches(first, token: index) {
+                result.append((tokenStarts[index], tokenEnds[index]))
+            }
+            return result
+        }
         for position in 0..<positionCount {
             for startToken in tokenOrder[positionStarts[position]..<positionStarts[position + 1]]
-            where first.matches(tokens[startToken]) {
+            where matches(first, token: startToken) {
                 if let last = phraseEnd(keys, from: position, slop: slop) {
-                    result.append((tokens[startToken].start, tokens[last].end))
+                    result.append((tokenStarts[startToken], tokenEnds[last]))
                     break
                 }
             }
@@ -81,7 +133,7 @@ struct SnippetField {
             var candidate = previous + 1
             search: while candidate <= limit {
                 for token in tokenOrder[positionStarts[candidate]..<positionStarts[candidate + 1]]
-                where key.matches(tokens[token]) {
+                where matches(key, token: token) {
                     lastToken = token
                     found = true
                     break search
