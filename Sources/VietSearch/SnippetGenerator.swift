@@ -11,7 +11,8 @@ import VietSearchQuery
 ///    after. A window stays within one line (paragraph). Windows begin and end on token boundaries, widened to the surrounding whitespace when only
 ///    punctuation (quotes, commas) lies there.
 /// 3. Windows are ranked by distinct exact clauses, then distinct fallback clauses, phrase matches and
-///    match count; the best non-overlapping ones are returned, best first (ties: earlier field, earlier text).
+///    match count; the best non-overlapping ones are returned, best first (ties: the
+///    longer field, since a short field such as a title is shown whole anyway, then earlier field and text).
 /// With no match at all, the beginning of the longest snippet field is returned without highlights.
 struct SnippetGenerator {
     let query: HighlightQuery
@@ -60,7 +61,8 @@ struct SnippetGenerator {
         }
         if candidates.isEmpty { return leadingSnippet(of: fields) }
         candidates.sort {
-            ($0.score, -$0.field, -$0.start) > ($1.score, -$1.field, -$1.start)
+            ($0.score, fields[$0.field].bytes.count, -$0.field, -$0.start)
+                > ($1.score, fields[$1.field].bytes.count, -$1.field, -$1.start)
         }
         var chosen: [Candidate] = []
         for candidate in candidates where chosen.count < count {

@@ -64,4 +64,12 @@ final class SnippetEdgeCaseTests: SnippetTestCase {
             XCTAssertTrue(snippet.highlightedTexts.contains { $0.lowercased() == "chính trị" }, marked(snippet))
         }
     }
+
+    func testTiesPreferTheLongerField() throws {
+        let doc = Document(id: "1", title: "Đảng viên trẻ", body: "Hội nghị biểu dương đảng viên trẻ tiêu biểu năm nay.")
+        XCTAssertEqual(try snippets("dang vien", documents: [doc]).map(\.field), ["body"])
+        // More matches still win over length.
+        let titled = Document(id: "1", title: "Đảng viên, đảng viên", body: "Hội nghị biểu dương đảng viên trẻ.")
+        XCTAssertEqual(try snippets("dang vien", documents: [titled]).map(\.field), ["title"])
+    }
 }
