@@ -45,18 +45,18 @@ struct HighlightQuery: Sendable {
         return clauses.compactMap(\.field).filter { seen.insert($0).inserted }
     }
 
+    /// Walks `QueryAnalyzer`'s output (not a scoring expansion of it, which only adds weighted copies of the
+    /// same keys). `if case` rather than `switch`, so a case added to `AnalyzedQuery` for scoring (a boost
+    /// wrapper) does not break this walk: only terms, phrases, prefixes and booleans carry text to mark.
     private mutating func collect(_ query: AnalyzedQuery) {
-        switch query {
-        case .term(_, let field, let key):
+        if case .term(_, let field, let key) = query {
             add(field: field, terms: [key], slop: 0, isPrefix: false)
-        case .phrase(_, let field, let keys, let slop):
+        } else if case .phrase(_, let field, let keys, let slop) = query {
             add(field: field, terms: keys, slop: slop, isPrefix: false)
-        case .prefix(_, let field, let prefix):
+        } else if case .prefix(_, let field, let prefix) = query {
             add(field: field, terms: [prefix], slop: 0, isPrefix: true)
-        case .boolean(let clauses):
+        } else if case .boolean(let clauses) = query {
             for clause in clauses where clause.occur != .mustNot { collect(clause.query) }
-        case .nothing:
-            break
         }
     }
 
