@@ -33,11 +33,20 @@ struct SnippetField {
     private let tokenOrder: [Int]
     private let positionStarts: [Int]
 
-    init(name: String, value: String, order: Int, analyzer: VietnameseAnalyzer) {
+    /// Analyses at most `maxAnalyzedBytes` of `value` (up to the last ASCII whitespace before that limit, so
+    /// no token is cut); tokens after it are not seen.
+    init(name: String, value: String, order: Int, analyzer: VietnameseAnalyzer, maxAnalyzedBytes: Int) {
         self.name = name
         self.order = order
         bytes = Array(value.utf8)
-        let tokens = analyzer.analyze(value).tokens
+        let tokens: [Token]
+        if bytes.count > maxAnalyzedBytes {
+            var cut = max(0, maxAnalyzedBytes)
+            while cut > 0, !TextMeasure.isSpace(bytes[cut]) { cut -= 1 }
+            tokens = analyzer.analyze(String(decoding: bytes[..<cut], as: UTF8.self)).tokens
+        } else {
+            tokens = analyzer.analyze(value).tokens
+        }
         var starts: [Int] = [], ends: [Int] = [], keys: [UInt8] = []
         var exact: [Range<Int>] = [], folded: [Range<Int>] = []
         var boundaries: [(start: Int, end: Int)] = []

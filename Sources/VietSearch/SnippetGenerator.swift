@@ -26,8 +26,15 @@ struct SnippetGenerator {
     let length: Int
     private let analyzer = VietnameseAnalyzer()
 
-    init(query: HighlightQuery, defaultFields: [String], snippetFields: [String]?, count: Int, length: Int) {
+    /// Only the first this many bytes of a field are re-analysed for matches (cut at whitespace): a hit's
+    /// fragments come from the start of a huge field rather than costing a full analysis per search.
+    let maxAnalyzedBytes: Int
+    static let defaultMaxAnalyzedBytes = 1 << 20
+
+    init(query: HighlightQuery, defaultFields: [String], snippetFields: [String]?, count: Int, length: Int,
+         maxAnalyzedBytes: Int = SnippetGenerator.defaultMaxAnalyzedBytes) {
         self.query = query
+        self.maxAnalyzedBytes = maxAnalyzedBytes
         self.defaultFields = Set(defaultFields)
         var seen = Set<String>()
         fieldNames = (snippetFields ?? (defaultFields + query.namedFields)).filter { seen.insert($0).inserted }
@@ -48,7 +55,8 @@ struct SnippetGenerator {
         var fields: [SnippetField] = []
         for (order, name) in fieldNames.enumerated() {
             guard let value = stored.first(where: { $0.name == name })?.value, !value.isEmpty else { continue }
-            fields.append(SnippetField(name: name, value: value, order: order, analyzer: analyzer))
+            fields.append(SnippetField(name: name, value: value, order: order, analyzer: analyzer,
+                                       maxAnalyzedBytes: maxAnalyzedBytes))
         }
         let matches = findMatches(in: fields)
         var candidates: [Candidate] = []

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import VietSearch
+import VietSearchQuery
 
 /// Snippets around emoji, mixed Unicode forms, odd whitespace, long tokens, and field selection.
 final class SnippetEdgeCaseTests: SnippetTestCase {
@@ -71,5 +72,16 @@ final class SnippetEdgeCaseTests: SnippetTestCase {
         // More matches still win over length.
         let titled = Document(id: "1", title: "Đảng viên, đảng viên", body: "Hội nghị biểu dương đảng viên trẻ.")
         XCTAssertEqual(try snippets("dang vien", documents: [titled]).map(\.field), ["title"])
+    }
+
+    func testOnlyTheAnalysedPrefixOfAHugeFieldIsSearched() throws {
+        let body = "Mở đầu về đảng viên. " + String(repeating: "chữ ", count: 50) + "Cuối bài có kỷ luật."
+        let analyzed = HighlightQuery(QueryAnalyzer().analyze(try QueryParser().parse("đảng kỷ")))
+        let small = SnippetGenerator(query: analyzed, defaultFields: ["body"], snippetFields: nil, count: 3, length: 40,
+                                     maxAnalyzedBytes: 40)
+        let result = small.snippets(for: [("body", body)])
+        XCTAssertEqual(result.flatMap(\.highlightedTexts), ["đảng"], "kỷ lies past the analysed prefix")
+        let whole = SnippetGenerator(query: analyzed, defaultFields: ["body"], snippetFields: nil, count: 3, length: 40)
+        XCTAssertEqual(Set(whole.snippets(for: [("body", body)]).flatMap(\.highlightedTexts)), ["đảng", "kỷ"])
     }
 }
