@@ -8,11 +8,11 @@ import VietSearchQuery
 ///    typed with marks that has no exact occurrence in the document falls back to its folded keys.
 /// 2. Every match anchors a candidate window: the match, the next matches that still fit in `length`
 ///    characters, then context, a third of the room before (not crossing a sentence start) and the rest
-///    after. A window stays within one line (paragraph). Windows begin and end on token boundaries, widened to the surrounding whitespace when only
-///    punctuation (quotes, commas) lies there.
+///    after. A window stays within one line (paragraph). Windows begin and end on token boundaries,
+///    widened to the surrounding whitespace when only punctuation (quotes, commas) lies there.
 /// 3. Windows are ranked by distinct exact clauses, then distinct fallback clauses, phrase matches and
-///    match count; the best non-overlapping ones are returned, best first (ties: the
-///    longer field, since a short field such as a title is shown whole anyway, then earlier field and text).
+///    match count; the best non-overlapping ones are returned, best first (ties: the longer field, since
+///    a short field such as a title is shown whole anyway, then earlier field and text).
 /// With no match at all, the beginning of the longest snippet field is returned without highlights.
 struct SnippetGenerator {
     let query: HighlightQuery

@@ -61,6 +61,20 @@ final class SnippetCommandTests: XCTestCase {
         XCTAssertNil(plain.first?["snippets"], "no snippets unless asked")
     }
 
+    func testSnippetLengthBoundsEveryFragment() throws {
+        let result = try hits(["đảng", "--limit", "5", "--snippets", "3", "--snippet-length", "40"])
+        XCTAssertFalse(result.isEmpty)
+        for hit in result {
+            let snippets = try XCTUnwrap(hit["snippets"] as? [[String: Any]])
+            XCTAssertFalse(snippets.isEmpty)
+            for snippet in snippets {
+                let text = try XCTUnwrap(snippet["text"] as? String)
+                XCTAssertLessThanOrEqual(text.count, 40 + 8, text)
+                XCTAssertGreaterThan(text.count, 10, text)
+            }
+        }
+    }
+
     func testTextModeMarksMatchesWithBrackets() throws {
         let output = try CLIRunner.run(["search", SeedIndex.path, "\"cấp ủy\"", "--limit", "2", "--snippets", "1"])
         XCTAssertEqual(output.status, 0, output.stderr)
