@@ -73,9 +73,16 @@ final class SnippetTests: SnippetTestCase {
         XCTAssertEqual(result.first?.highlightedTexts, ["trẻ"])
     }
 
+    func testBothToneStylesAndUpperCaseMatch() throws {
+        let doc = Document(id: "1", title: "", body: "Hòa bình, hoà hợp; CẤP ỦY và cấp uỷ.")
+        XCTAssertEqual(try snippets("hoà", documents: [doc]).first?.highlightedTexts, ["Hòa", "hoà"])
+        XCTAssertEqual(try snippets("\"cấp ủy\"", documents: [doc]).first?.highlightedTexts, ["CẤP ỦY", "cấp uỷ"])
+    }
+
     func testPrefixAndAbbreviationHighlights() throws {
         let doc = Document(id: "1", title: "", body: "Người Việt ở TP.HCM và Hà Nội.")
         XCTAssertEqual(try snippets("việ*", documents: [doc]).first?.highlightedTexts, ["Việt"])
+        XCTAssertEqual(try snippets("viet*", documents: [doc]).first?.highlightedTexts, ["Việt"])
         XCTAssertEqual(try snippets("TP.HCM", documents: [doc]).first?.highlightedTexts, ["TP.HCM"])
     }
 
