@@ -139,6 +139,7 @@ struct SnippetGenerator {
             used += extra
         }
         extendBackward(&first, used: &used, budget: max(0, length - used), field: field)
+        reachLineStart(&first, budget: max(0, length - used), field: field)
         let start = widenStart(tokens[first].start, previousEnd: first > 0 ? tokens[first - 1].end : 0, bytes: bytes)
         let end = widenEnd(tokens[last].end, nextStart: last + 1 < tokens.count ? tokens[last + 1].start : bytes.count,
                            bytes: bytes)
@@ -159,6 +160,21 @@ struct SnippetGenerator {
             used += extra
             budget -= extra
         }
+    }
+
+    /// Moves `first` to the first token of its line when all of them fit in `budget` (a short title such as
+    /// `6.5. Lệnh …` is then shown whole, although `6.5.` looks like the end of a sentence).
+    private func reachLineStart(_ first: inout Int, budget: Int, field: SnippetField) {
+        let tokens = field.boundaries
+        var candidate = first
+        var cost = 0
+        while candidate > 0,
+              !TextMeasure.containsLineBreak(field.bytes, from: tokens[candidate - 1].end, to: tokens[candidate].start) {
+            cost += TextMeasure.visibleLength(field.bytes, from: tokens[candidate - 1].start, to: tokens[candidate].start)
+            if cost > budget { return }
+            candidate -= 1
+        }
+        first = candidate
     }
 
     /// Includes what is glued to the first token up to the whitespace before it (an opening quote or

@@ -84,4 +84,14 @@ final class SnippetEdgeCaseTests: SnippetTestCase {
         let whole = SnippetGenerator(query: analyzed, defaultFields: ["body"], snippetFields: nil, count: 3, length: 40)
         XCTAssertEqual(Set(whole.snippets(for: [("body", body)]).flatMap(\.highlightedTexts)), ["đảng", "kỷ"])
     }
+
+    func testAShortLineIsShownWholeEvenAfterAFullStop() throws {
+        let doc = Document(id: "1", title: "6.5. Lệnh git-buildpackage và những lệnh tương tự", body: "")
+        let result = try snippets("lệnh", documents: [doc])
+        XCTAssertEqual(result.first?.text, doc["title"])
+        // A long line still starts at the matched sentence rather than mid-way through the one before.
+        let long = "Câu đầu tiên khá dài nói về nhiều việc khác nhau của đơn vị trong năm. Lệnh mới được ban hành."
+        let cut = try snippets("lệnh", documents: [Document(id: "2", title: "", body: long)], length: 40)
+        XCTAssertEqual(cut.first.map { String($0.text.prefix(4)) }, "Lệnh")
+    }
 }
