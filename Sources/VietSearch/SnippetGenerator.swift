@@ -10,8 +10,8 @@ import VietSearchQuery
 ///    characters, then context, a third of the room before (not crossing a sentence start) and the rest
 ///    after. A window stays within one line (paragraph). Windows begin and end on token boundaries,
 ///    widened to the surrounding whitespace when only punctuation (quotes, commas) lies there.
-/// 3. Windows are ranked by distinct exact clauses, then distinct fallback clauses, phrase matches and
-///    match count; the best non-overlapping ones are returned, best first (ties: the longer field, since
+/// 3. Windows are ranked by distinct exact clauses, then distinct fallback clauses, phrase matches (also
+///    consecutive query words side by side) and match count; the best non-overlapping ones are returned, best first (ties: the longer field, since
 ///    a short field such as a title is shown whole anyway, then earlier field and text).
 /// With no match at all, the beginning of the longest snippet field is returned without highlights.
 struct SnippetGenerator {
@@ -144,7 +144,7 @@ struct SnippetGenerator {
         let end = widenEnd(tokens[last].end, nextStart: last + 1 < tokens.count ? tokens[last + 1].start : bytes.count,
                            bytes: bytes)
         return Candidate(field: fieldIndex, start: start, end: end,
-                         score: score(matches, from: start, to: end, anchor: anchor, seen: &seen))
+                         score: score(matches, from: start, to: end, anchor: anchor, bytes: bytes, seen: &seen))
     }
 
     /// Moves `first` back token by token while the added characters fit in `budget`, stopping at a
@@ -208,13 +208,16 @@ struct SnippetGenerator {
     /// Scalars of punctuation or symbols a fragment edge may be widened over.
     static let maxGlued = 8
 
-    /// Distinct exact clauses dominate, then distinct fallback clauses, phrase matches, match count.
+    /// Distinct exact clauses dominate, then distinct fallback clauses, then phrases (quoted, or consecutive
+    /// query words found side by side, as `.vietnamese` ranking rewards them), then the match count.
     /// `seen[clause]` holds the anchor that last counted the clause (no set allocated per window).
-    private func score(_ matches: [FieldMatch], from start: Int, to end: Int, anchor: Int, seen: inout [Int]) -> Int {
+    private func score(_ matches: [FieldMatch], from start: Int, to end: Int, anchor: Int, bytes: [UInt8],
+                       seen: inout [Int]) -> Int {
         var exact = 0
         var weak = 0
         var phrases = 0
         var total = 0
+        var previous: FieldMatch?
         var index = anchor
         while index > 0, matches[index - 1].start >= start { index -= 1 }
         while index < matches.count, matches[index].start < end {
@@ -225,7 +228,13 @@ struct SnippetGenerator {
                 seen[match.clause] = anchor
                 if match.isWeak { weak += 1 } else { exact += 1 }
             }
-            if match.isPhrase { phrases += 1 }
+            if match.isPhrase {
+                phrases += 1
+            } else if let previous, previous.clause + 1 == match.clause, previous.end < match.start,
+                      bytes[previous.end..<match.start].allSatisfy(TextMeasure.isSpace) {
+                phrases += 1
+            }
+            previous = match
             total += 1
         }
         return exact * 1_000_000 + weak * 10_000 + min(phrases, 9) * 1_000 + min(total, 999)

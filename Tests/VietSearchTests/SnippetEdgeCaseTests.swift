@@ -94,4 +94,13 @@ final class SnippetEdgeCaseTests: SnippetTestCase {
         let cut = try snippets("lệnh", documents: [Document(id: "2", title: "", body: long)], length: 40)
         XCTAssertEqual(cut.first.map { String($0.text.prefix(4)) }, "Lệnh")
     }
+
+    func testAdjacentQueryWordsBeatScatteredOnes() throws {
+        let body = "Đảng bộ, cán bộ viên chức và đảng ủy họp.\nMột đảng viên trẻ."
+        let result = try snippets("dang vien", documents: [Document(id: "1", title: "", body: body)])
+        XCTAssertEqual(result.map(marked), ["Một [đảng] [viên] trẻ."])
+        // Out of query order they are two words, not a phrase: the line with more matches wins.
+        let reversed = try snippets("vien dang", documents: [Document(id: "1", title: "", body: body)])
+        XCTAssertEqual(reversed.first?.highlights.count, 3)
+    }
 }
