@@ -11,7 +11,7 @@ extension Index {
             for meta in manifest.segments {
                 let segment = try store.openSegment(meta)
                 try segment.verify()
-                documents += Int(segment.documentCount)
+                documents += Int(segment.liveDocumentCount)
                 bytes += Int(meta.fileSize)
             }
             return CheckReport(generation: manifest.generation, segments: manifest.segments.count,
@@ -28,9 +28,13 @@ extension Index {
             var termsPerField: [String: Int] = [:]
             var bytes: [String: Int] = ["termDictionary": 0, "postings": 0, "positions": 0, "fieldLengths": 0,
                                         "storedFields": 0, "other": 0, "manifest": 0]
+            var details: [SegmentStatistics] = []
             for meta in manifest.segments {
                 let segment = try store.openSegment(meta)
-                documents += Int(segment.documentCount)
+                documents += Int(segment.liveDocumentCount)
+                details.append(SegmentStatistics(id: meta.id.description, documents: Int(meta.documentCount),
+                                                 deletedDocuments: Int(meta.deletedCount),
+                                                 deletesGeneration: meta.deletesGeneration, bytes: Int(meta.fileSize)))
                 for (number, name) in segment.fieldNames.enumerated() where number <= Int(UInt8.max) {
                     termsPerField[name, default: 0] += Int(segment.termCount(field: UInt8(number)))
                 }
@@ -43,12 +47,21 @@ extension Index {
                 bytes["other", default: 0] += sizes.other
             }
             let segmentFiles = Set(manifest.segments.map(\.fileName))
-            for file in try store.listFiles() where !segmentFiles.contains(file.name) && file.name != "write.lock" {
+            let sizes = Dictionary(try store.listFiles().map { ($0.name, Int($0.size)) }, uniquingKeysWith: { a, _ in a })
+            for (index, meta) in manifest.segments.enumerated() {
+                guard let deletes = meta.deletesFileName, let size = sizes[deletes] else { continue }
+                details[index].bytes += size
+                // A deletes file is live-docs bookkeeping: counted with the field lengths' "other" bytes.
+                bytes["other", default: 0] += size
+            }
+            let deletesFiles = Set(manifest.segments.compactMap(\.deletesFileName))
+            for file in try store.listFiles() where !segmentFiles.contains(file.name) && !deletesFiles.contains(file.name) && file.name != "write.lock" {
                 bytes["manifest", default: 0] += Int(file.size)
             }
             return IndexStatistics(generation: manifest.generation, documents: documents,
                                    segments: manifest.segments.count, termsPerField: termsPerField,
-                                   bytesPerComponent: bytes, totalBytes: bytes.values.reduce(0, +))
+                                   bytesPerComponent: bytes, totalBytes: bytes.values.reduce(0, +),
+                                   deletedDocuments: details.reduce(0) { $0 + $1.deletedDocuments }, segmentDetails: details)
         }
     }
 }

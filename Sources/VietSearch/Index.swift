@@ -55,9 +55,7 @@ public final class Index: Sendable {
     /// A searcher over the newest commit. It is a snapshot: later commits do not change it.
     public func searcher() throws -> Searcher {
         try VietSearchError.mapping {
-            let manifest = try store.readManifest()
-            let segments = try manifest.segments.map { try store.openSegment($0) }
-            return Searcher(manifest: manifest, segments: segments)
+            Searcher(snapshot: try store.openSnapshot(), store: store)
         }
     }
 
@@ -83,7 +81,7 @@ public struct CheckReport: Sendable {
 public struct IndexStatistics: Sendable {
     /// The newest commit generation (0 if the index never committed).
     public var generation: UInt64
-    /// Documents in the newest commit.
+    /// Live (not deleted) documents in the newest commit.
     public var documents: Int
     /// Live segments in the newest commit.
     public var segments: Int
@@ -94,4 +92,8 @@ public struct IndexStatistics: Sendable {
     public var bytesPerComponent: [String: Int]
     /// Sum of `bytesPerComponent`.
     public var totalBytes: Int
+    /// Deleted documents still held by segments (until merges drop them).
+    public var deletedDocuments: Int = 0
+    /// The live segments in manifest order, with their deleted counts and deletes generations.
+    public var segmentDetails: [SegmentStatistics] = []
 }

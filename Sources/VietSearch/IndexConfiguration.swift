@@ -2,8 +2,27 @@
 public struct IndexConfiguration: Sendable {
     /// Indexing buffer in bytes: a segment is flushed when the in-memory buffer passes it. Default 64 MiB.
     public var memoryBudget: Int = 64 << 20
+    /// When the writer merges segments after a commit; nil turns automatic merging off
+    /// (`IndexWriter.forceMerge` still works).
+    public var mergePolicy: MergePolicySettings? = MergePolicySettings()
 
     public init(memoryBudget: Int = 64 << 20) {
         self.memoryBudget = memoryBudget
+    }
+}
+
+/// The tiered merge policy (README "Index lifecycle"): segments are grouped in tiers by live document
+/// count (`floorDocuments · segmentsPerTier^t`); a tier holding `segmentsPerTier` segments has its
+/// smallest ones merged, so the segment count stays logarithmic in the index size. A segment with more
+/// than `maxDeletedFraction` of its documents deleted is rewritten on its own.
+public struct MergePolicySettings: Sendable, Equatable {
+    public var segmentsPerTier: Int
+    public var floorDocuments: Int
+    public var maxDeletedFraction: Double
+
+    public init(segmentsPerTier: Int = 10, floorDocuments: Int = 1_000, maxDeletedFraction: Double = 0.5) {
+        self.segmentsPerTier = segmentsPerTier
+        self.floorDocuments = floorDocuments
+        self.maxDeletedFraction = maxDeletedFraction
     }
 }

@@ -1,24 +1,31 @@
 import VietSearchStorage
 
-/// Adds documents to an index. Documents are buffered in memory and flushed as segments when the
-/// buffer passes the memory budget; nothing is visible to searchers until `commit()`.
+/// Adds, replaces and deletes documents. Documents are buffered in memory and flushed as segments when
+/// the buffer passes the memory budget; nothing (additions or deletions) is visible to searchers until
+/// `commit()`, and `rollback()` discards it all. After each commit the writer merges segments as its
+/// merge policy asks (`IndexConfiguration.mergePolicy`); `forceMerge(maxSegments:)` merges on demand.
 /// Holds the index's writer lock until `close()` (or deinit). Use it from one thread at a time.
 public final class IndexWriter {
-    private let store: IndexStore
-    private let configuration: IndexConfiguration
+    let store: IndexStore
+    let configuration: IndexConfiguration
     private var lock: WriterLock?
     private let encoder = DocumentEncoder()
     /// The last commit this writer knows (it holds the lock, so nobody else commits meanwhile).
-    private var committed: Manifest
-    /// Committed segments, for duplicate-id lookups.
-    private var committedSegments: [SegmentReader]
+    var committed: Manifest
+    /// Readers of the committed segments, with the committed deletes, in manifest order.
+    var committedSegments: [SegmentReader]
     private var builder = SegmentBuilder()
-    /// Segments written since the last commit, not yet live, opened for duplicate-id lookups.
-    private var flushed: [SegmentReader] = []
-    /// Ids in the in-memory buffer only: flushed ones are looked up in their segments, so memory stays
-    /// bounded by the budget however many documents one commit holds.
-    private var bufferedIDs = Set<String>()
+    /// Segments written since the last commit, not yet live (their own deletes are pending too).
+    var flushed: [SegmentReader] = []
+    /// Deletions since the last commit, by segment (committed or flushed): local doc ids.
+    var pendingDeletes: [SegmentID: Set<UInt32>] = [:]
+    /// Ids in the in-memory buffer and their local doc ids there: flushed ones are looked up in their
+    /// segments, so memory stays bounded by the budget however many documents one commit holds.
+    private var bufferedIDs: [String: UInt32] = [:]
+    /// Buffered documents deleted again before a flush (replaced or deleted in the same batch).
+    private var bufferedDeletes = Set<UInt32>()
     private var uncommittedDocuments = 0
+    private var uncommittedDeletes = 0
 
     init(store: IndexStore, lock: WriterLock, configuration: IndexConfiguration) throws {
         self.store = store
@@ -32,49 +39,101 @@ public final class IndexWriter {
         close()
     }
 
-    /// Buffers `document`. Throws `.duplicateID` if its id is already committed or added in this batch,
-    /// `.invalidInput` for an empty id or a bad field name (empty, repeated, or "id").
+    /// Buffers `document`. Throws `.duplicateID` if a live document (committed or added in this batch)
+    /// has its id (use `upsert` to replace it), `.invalidInput` for an empty id or a bad field name
+    /// (empty, repeated, or "id").
     public func add(_ document: Document) throws {
         try VietSearchError.mapping {
             try ensureOpen()
             try encoder.validate(document)
-            if try bufferedIDs.contains(document.id) || isInSegments(document.id) {
+            if try bufferedLiveDoc(document.id) != nil || !liveDocs(withID: document.id).isEmpty {
                 throw VietSearchError.duplicateID(id: document.id, source: "document", line: 0)
             }
-            let postings = try encoder.encode(document, into: builder)
-            try builder.add(postings)
-            bufferedIDs.insert(document.id)
-            uncommittedDocuments += 1
-            if builder.estimatedMemoryBytes >= configuration.memoryBudget {
-                try flush()
-            }
+            try append(document)
         }
     }
 
-    /// Flushes the buffer and atomically publishes every segment written since the last commit
-    /// (a new generation). If it fails, the previous commit stays intact and the uncommitted
-    /// documents are discarded, as by `rollback()`.
+    /// Adds `document`, replacing the live document with the same id if there is one (the old one is
+    /// deleted in the same commit). Returns whether a document was replaced.
+    @discardableResult
+    public func upsert(_ document: Document) throws -> Bool {
+        try VietSearchError.mapping {
+            try ensureOpen()
+            try encoder.validate(document)
+            let replaced = try deleteLive(id: document.id)
+            try append(document)
+            return replaced
+        }
+    }
+
+    /// Bulk-loader upsert (what `vietsearch index` does): replaces a document of the last commit with
+    /// the same id, but throws `.duplicateID` if `document`'s id was already added in this batch (so a
+    /// duplicate inside one input is still an error). Returns whether a committed document was replaced.
+    @discardableResult
+    public func addOrReplaceCommitted(_ document: Document) throws -> Bool {
+        try VietSearchError.mapping {
+            try ensureOpen()
+            try encoder.validate(document)
+            let term = Array(document.id.utf8)
+            var addedInBatch = bufferedLiveDoc(document.id) != nil
+            for segment in flushed where !addedInBatch {
+                addedInBatch = try !liveDocs(withID: term, in: segment).isEmpty
+            }
+            if addedInBatch { throw VietSearchError.duplicateID(id: document.id, source: "document", line: 0) }
+            var replaced = false
+            for segment in committedSegments {
+                for doc in try liveDocs(withID: term, in: segment) where markDeleted(segment, doc) { replaced = true }
+            }
+            try append(document)
+            return replaced
+        }
+    }
+
+    /// Deletes the live document with `id` (committed or added in this batch), as of the next commit.
+    /// Returns whether there was one.
+    @discardableResult
+    public func delete(id: String) throws -> Bool {
+        try VietSearchError.mapping {
+            try ensureOpen()
+            return try deleteLive(id: id)
+        }
+    }
+
+    /// Flushes the buffer and atomically publishes everything since the last commit as a new generation:
+    /// new segments, and a deletes file for every segment that lost documents (a segment left with no
+    /// live document is dropped). Then runs the merge policy and removes files nobody needs.
+    /// If publishing fails, the previous commit stays intact and the uncommitted work is discarded,
+    /// as by `rollback()`.
     public func commit() throws {
         try VietSearchError.mapping {
             try ensureOpen()
             let manifest: Manifest
             do {
-                if builder.documentCount > 0 { try flush() }
-                manifest = Manifest(generation: committed.generation + 1,
-                                    segments: committed.segments + flushed.map(\.meta))
+                try flush()
+                let generation = committed.generation + 1
+                var segments: [SegmentMeta] = []
+                for reader in committedSegments + flushed {
+                    var meta = reader.meta
+                    if let docs = pendingDeletes[meta.id], !docs.isEmpty {
+                        meta = try store.writeDeletes(docs.sorted(), in: reader, generation: generation)
+                    }
+                    if meta.liveDocumentCount > 0 { segments.append(meta) }
+                }
+                manifest = Manifest(generation: generation, segments: segments)
                 try store.commit(manifest)
             } catch {
                 discardUncommitted()
                 throw error
             }
             // Durable from here on: never clean up against the old manifest again.
-            committed = manifest
-            committedSegments += flushed
+            try adopt(manifest, reusing: committedSegments + flushed)
             resetBatch()
+            try runMergePolicy()
+            try? store.removeUnreferencedFiles(keeping: committed)
         }
     }
 
-    /// Discards everything added since the last commit (and deletes its segment files).
+    /// Discards everything added or deleted since the last commit (and deletes its files).
     public func rollback() throws {
         try VietSearchError.mapping {
             try ensureOpen()
@@ -86,7 +145,7 @@ public final class IndexWriter {
     /// Rolls back uncommitted work and releases the lock. Safe to call more than once.
     public func close() {
         guard let lock else { return }
-        if pendingDocuments > 0 || !flushed.isEmpty { discardUncommitted() }
+        if hasPendingChanges { discardUncommitted() }
         lock.release()
         self.lock = nil
     }
@@ -95,36 +154,103 @@ public final class IndexWriter {
     public var pendingSegments: Int { flushed.count }
     /// Documents added since the last commit.
     public var pendingDocuments: Int { uncommittedDocuments }
+    /// Documents deleted (or replaced) since the last commit.
+    public var pendingDeletions: Int { uncommittedDeletes }
+    /// The generation of the last commit this writer made or opened on.
+    public var committedGeneration: UInt64 { committed.generation }
 
-    // MARK: Private
+    var hasPendingChanges: Bool { uncommittedDocuments > 0 || uncommittedDeletes > 0 || !flushed.isEmpty }
 
-    private func ensureOpen() throws {
+    // MARK: Internals shared with IndexWriter+Lifecycle
+
+    func ensureOpen() throws {
         guard lock != nil else { throw VietSearchError.invalidArgument("the index writer is closed") }
     }
 
-    /// Whether a committed or flushed segment has the id.
-    private func isInSegments(_ id: String) throws -> Bool {
-        let term = Array(id.utf8)
-        func has(_ segment: SegmentReader) throws -> Bool {
-            guard let field = segment.fieldNumber(named: DocumentEncoder.idField) else { return false }
-            return try segment.termInfo(field: field, term: term) != nil
-        }
-        for segment in committedSegments where try has(segment) { return true }
-        for segment in flushed where try has(segment) { return true }
-        return false
+    /// Makes `manifest` the committed state; readers whose entry did not change are kept.
+    func adopt(_ manifest: Manifest, reusing readers: [SegmentReader]) throws {
+        var byMeta: [SegmentMeta: SegmentReader] = [:]
+        for reader in readers { byMeta[reader.meta] = reader }
+        committedSegments = try manifest.segments.map { try byMeta[$0] ?? store.openSegment($0) }
+        committed = manifest
     }
 
-    private func flush() throws {
-        flushed.append(try store.openSegment(try store.writeSegment(builder)))
+    /// Flushes the buffer into a new (uncommitted) segment; its deleted buffered docs become pending deletes.
+    func flush() throws {
+        guard builder.documentCount > 0 else { return }
+        let reader = try store.openSegment(try store.writeSegment(builder))
+        flushed.append(reader)
+        if !bufferedDeletes.isEmpty { pendingDeletes[reader.meta.id] = bufferedDeletes }
         builder = SegmentBuilder()
-        bufferedIDs = []
+        bufferedIDs = [:]
+        bufferedDeletes = []
+    }
+
+    /// Marks (segment, doc) deleted as of the next commit; false if it already was.
+    func markDeleted(_ segment: SegmentReader, _ doc: UInt32) -> Bool {
+        guard !segment.isDeleted(doc), pendingDeletes[segment.meta.id, default: []].insert(doc).inserted else { return false }
+        uncommittedDeletes += 1
+        return true
+    }
+
+    // MARK: Private
+
+    private func append(_ document: Document) throws {
+        let postings = try encoder.encode(document, into: builder)
+        let doc = try builder.add(postings)
+        bufferedIDs[document.id] = doc
+        uncommittedDocuments += 1
+        if builder.estimatedMemoryBytes >= configuration.memoryBudget {
+            try flush()
+        }
+    }
+
+    private func bufferedLiveDoc(_ id: String) -> UInt32? {
+        guard let doc = bufferedIDs[id], !bufferedDeletes.contains(doc) else { return nil }
+        return doc
+    }
+
+    private func deleteLive(id: String) throws -> Bool {
+        var deleted = false
+        if let doc = bufferedLiveDoc(id) {
+            bufferedDeletes.insert(doc)
+            uncommittedDeletes += 1
+            deleted = true
+        }
+        for (segment, doc) in try liveDocs(withID: id) where markDeleted(segment, doc) { deleted = true }
+        return deleted
+    }
+
+    /// Live documents with `id` in committed and flushed segments (pending deletes excluded).
+    private func liveDocs(withID id: String) throws -> [(SegmentReader, UInt32)] {
+        let term = Array(id.utf8)
+        var found: [(SegmentReader, UInt32)] = []
+        for segment in committedSegments + flushed {
+            for doc in try liveDocs(withID: term, in: segment) { found.append((segment, doc)) }
+        }
+        return found
+    }
+
+    private func liveDocs(withID term: [UInt8], in segment: SegmentReader) throws -> [UInt32] {
+        guard let field = segment.fieldNumber(named: DocumentEncoder.idField),
+              let info = try segment.termInfo(field: field, term: term) else { return [] }
+        let pending = pendingDeletes[segment.meta.id]
+        var docs: [UInt32] = []
+        var cursor = try segment.postings(info)
+        while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
+            if pending?.contains(cursor.doc) != true { docs.append(cursor.doc) }
+        }
+        return docs
     }
 
     private func resetBatch() {
         builder = SegmentBuilder()
         flushed = []
-        bufferedIDs = []
+        pendingDeletes = [:]
+        bufferedIDs = [:]
+        bufferedDeletes = []
         uncommittedDocuments = 0
+        uncommittedDeletes = 0
     }
 
     /// Best effort: the files are unreferenced, so a failure to delete them loses nothing.

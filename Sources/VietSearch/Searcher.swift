@@ -1,19 +1,33 @@
 import VietSearchQuery
 import VietSearchStorage
 
-/// A read-only snapshot of one commit. Safe to share across threads and tasks; stays valid
-/// (its files stay mapped) while writers commit.
+/// A read-only snapshot of one commit: it sees exactly that commit (documents, deletions, statistics)
+/// while writers add, delete, merge and commit. Immutable, so safe to share across threads and tasks;
+/// its files stay mapped, and leased against garbage collection, until it is released.
+/// `refreshed()` gives a searcher on the newest commit.
 public final class Searcher: Sendable {
-    private let manifest: Manifest
+    private let snapshot: StoreSnapshot
+    private let store: IndexStore
     private let engine: QueryEngine
 
-    init(manifest: Manifest, segments: [SegmentReader]) {
-        self.manifest = manifest
-        engine = QueryEngine(segments: segments)
+    init(snapshot: StoreSnapshot, store: IndexStore) {
+        self.snapshot = snapshot
+        self.store = store
+        engine = QueryEngine(segments: snapshot.segments)
     }
 
-    /// Documents in this snapshot.
-    public var documentCount: Int { engine.segments.reduce(0) { $0 + Int($1.documentCount) } }
+    private var manifest: Manifest { snapshot.manifest }
+
+    /// A searcher on the newest commit, or this one when nothing was committed since it was opened.
+    public func refreshed() throws -> Searcher {
+        try VietSearchError.mapping {
+            let newest = try store.openSnapshot()
+            return newest.generation == generation ? self : Searcher(snapshot: newest, store: store)
+        }
+    }
+
+    /// Live (not deleted) documents in this snapshot.
+    public var documentCount: Int { snapshot.liveDocumentCount }
     /// The commit generation this snapshot reads.
     public var generation: UInt64 { manifest.generation }
 

@@ -43,7 +43,8 @@ package final class QueryWeight {
     package init(_ query: AnalyzedQuery, segments: [SegmentReader], options: QueryOptions) throws {
         self.segments = segments
         self.options = options
-        documentCount = segments.reduce(0) { $0 + UInt64($1.documentCount) }
+        // Live documents only: deleted ones (kept in segments until a merge) do not count (issue 5).
+        documentCount = segments.reduce(0) { $0 + UInt64($1.liveDocumentCount) }
         root = documentCount == 0 ? .nothing : try bind(query)
     }
 

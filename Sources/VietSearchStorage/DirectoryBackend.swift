@@ -80,6 +80,15 @@ struct DirectoryBackend: StoreBackend {
         guard fsync(fd) == 0 else { throw StorageError.io(path: directory, operation: "fsync directory", errno: errno) }
     }
 
+    var spoolDirectory: String { directory }
+
+    func install(spooledFile path: String, as name: String) throws {
+        guard rename(path, full(name)) == 0 else {
+            throw StorageError.io(path: full(name), operation: "rename from \(path)", errno: errno)
+        }
+        try syncDirectory()
+    }
+
     func remove(_ name: String) throws {
         guard unlink(full(name)) == 0 || errno == ENOENT else {
             throw StorageError.io(path: full(name), operation: "unlink", errno: errno)
@@ -94,23 +103,88 @@ struct DirectoryBackend: StoreBackend {
 
     /// `flock(LOCK_EX | LOCK_NB)` on `write.lock`; flock locks belong to the open file description,
     /// so a second open in the same process conflicts too. The holder's pid is written into the file.
+    /// The kernel drops a flock when its process dies, so a lock file left by a crashed writer never
+    /// blocks: taking the lock succeeds and `WriterLock.stalePid` reports the dead previous holder.
     func lock() throws -> WriterLock {
+        // `breakStaleLock` may unlink the file between our open and our flock: a lock on an unlinked
+        // inode excludes nobody, so check the path still names our inode, and retry if not.
+        for _ in 0..<10 {
+            if let lock = try lockOnce() { return lock }
+        }
+        throw StorageError.locked(path: full(Self.lockFileName), holder: "another process replacing the lock file")
+    }
+
+    private func lockOnce() throws -> WriterLock? {
         let lockPath = full(Self.lockFileName)
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError.io(path: lockPath, operation: "open lock", errno: errno) }
+        let previous = Self.recordedPid(fd)
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
-            var buffer = [UInt8](repeating: 0, count: 32)
-            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 32, 0) }
             close(fd)
             guard code == EWOULDBLOCK else { throw StorageError.io(path: lockPath, operation: "flock", errno: code) }
-            let text = String(decoding: buffer.prefix(Swift.max(0, count)), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            throw StorageError.locked(path: lockPath, holder: text.isEmpty ? "another writer" : "pid \(text)")
+            guard let previous else { throw StorageError.locked(path: lockPath, holder: "another writer") }
+            let alive = Self.isRunning(previous)
+            throw StorageError.locked(path: lockPath, holder: alive ? "pid \(previous)"
+                : "pid \(previous) (not running: a process it started still holds the lock)")
         }
+        var opened = stat(), named = stat()
+        guard fstat(fd, &opened) == 0, stat(lockPath, &named) == 0,
+              opened.st_ino == named.st_ino, opened.st_dev == named.st_dev else {
+            close(fd)
+            return nil
+        }
+        let stale = previous.flatMap { $0 != getpid() && !Self.isRunning($0) ? $0 : nil }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)
         _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        return WriterLock { close(fd) }
+        let lock = WriterLock(stalePid: stale) { close(fd) }
+        return lock
+    }
+
+    /// Who holds the lock, without taking it for long: free (no file or nobody holds the flock, with
+    /// the pid of a dead previous holder if the file names one) or held by a pid.
+    func lockState() throws -> LockState {
+        let lockPath = full(Self.lockFileName)
+        let fd = open(lockPath, O_RDWR | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return .free(stalePid: nil) }
+            throw StorageError.io(path: lockPath, operation: "open lock", errno: errno)
+        }
+        defer { close(fd) }
+        let recorded = Self.recordedPid(fd)
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 { return .held(pid: recorded) }
+        flock(fd, LOCK_UN)
+        return .free(stalePid: recorded.flatMap { Self.isRunning($0) ? nil : $0 })
+    }
+
+    /// Removes a lock file nobody holds (a stale one). Safe: it takes the flock first, so a live
+    /// writer's lock is never removed; throws `.locked` if one holds it.
+    func breakStaleLock() throws {
+        let lockPath = full(Self.lockFileName)
+        let fd = open(lockPath, O_RDWR | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return }
+            throw StorageError.io(path: lockPath, operation: "open lock", errno: errno)
+        }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            throw StorageError.locked(path: lockPath, holder: Self.recordedPid(fd).map { "pid \($0)" } ?? "another writer")
+        }
+        // Unlink while holding the flock: a writer opening the path afterwards creates a fresh file.
+        try remove(Self.lockFileName)
+    }
+
+    private static func recordedPid(_ fd: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 32, 0) }
+        let text = String(decoding: buffer.prefix(Swift.max(0, count)), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return Int32(text)
+    }
+
+    /// `kill(pid, 0)`: ESRCH means no such process (EPERM means it exists but is not ours).
+    static func isRunning(_ pid: Int32) -> Bool {
+        pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH)
     }
 }

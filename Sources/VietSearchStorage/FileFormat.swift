@@ -19,6 +19,7 @@ enum FileFormat {
     enum Kind: UInt8 {
         case segment = 1
         case manifest = 2
+        case deletes = 3
     }
 
     /// Appends the common header.
@@ -99,6 +100,12 @@ enum FileFormat {
                                        reason: "checksum failed: stored \(hex(stored)), computed \(hex(computed)) (hardware problem?)")
         }
         return stored
+    }
+
+    /// The CRC stored in the footer of a complete file's bytes.
+    static func storedChecksum(of file: [UInt8]) -> UInt32 {
+        let end = file.count
+        return UInt32(file[end - 4]) | UInt32(file[end - 3]) << 8 | UInt32(file[end - 2]) << 16 | UInt32(file[end - 1]) << 24
     }
 
     static func hex(_ value: UInt32) -> String {

@@ -9,7 +9,17 @@ package final class IndexStore: @unchecked Sendable {
     /// still finds the one it listed.
     static let manifestsKept = 2
 
-    private init(backend: any StoreBackend) { self.backend = backend }
+    /// Key of this index in the process-wide `FileLeaseRegistry`.
+    let location: String
+
+    private init(backend: any StoreBackend) {
+        self.backend = backend
+        if let path = backend.path {
+            location = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        } else {
+            location = "memory:" + UUID().uuidString
+        }
+    }
 
     /// The directory path, or nil for an in-memory store.
     package var path: String? { backend.path }
@@ -64,6 +74,13 @@ package final class IndexStore: @unchecked Sendable {
         try backend.lock()
     }
 
+    /// Who holds the writer lock (for error messages and `vietsearch stats`).
+    package func lockState() throws -> LockState { try backend.lockState() }
+
+    /// Removes a stale writer lock file (one whose holder died). Never breaks a live writer's lock:
+    /// throws `.locked` if one holds it.
+    package func breakStaleLock() throws { try backend.breakStaleLock() }
+
     /// Serialises `builder` as a new segment file and fsyncs it. Not yet visible to readers:
     /// it becomes live only when a manifest naming it is committed.
     package func writeSegment(_ builder: SegmentBuilder) throws -> SegmentMeta {
@@ -73,6 +90,21 @@ package final class IndexStore: @unchecked Sendable {
         try backend.writeDurably(name, bytes)
         return SegmentMeta(id: id, documentCount: UInt32(builder.documentCount), fileName: name,
                            fileSize: UInt64(bytes.count), checksum: checksum)
+    }
+
+    /// Streams `segments` (skipping their deleted documents) into one new segment file, fsynced but
+    /// not yet live. Returns nil when no live document remains (the caller just drops the segments).
+    package func merge(_ segments: [SegmentReader]) throws -> SegmentMeta? {
+        let id = SegmentID.random()
+        let output = try SegmentMerger(segments: segments, spoolDirectory: backend.spoolDirectory, id: id).merge()
+        guard output.documentCount > 0 else {
+            unlink(output.path)
+            return nil
+        }
+        let name = Manifest.segmentFileName(id)
+        try backend.install(spooledFile: output.path, as: name)
+        return SegmentMeta(id: id, documentCount: output.documentCount, fileName: name,
+                           fileSize: output.fileSize, checksum: output.checksum)
     }
 
     /// Publishes `manifest` atomically: write to a temporary name, fsync, rename, fsync the directory.
@@ -99,27 +131,78 @@ package final class IndexStore: @unchecked Sendable {
         try backend.renameDurably(name + ".tmp", to: name)
     }
 
-    /// Opens a committed segment: maps the file and checks header, footer, size and id (cheap, no full read).
+    /// Opens a committed segment: maps the file and checks header, footer, size and id (cheap, no full read),
+    /// and loads its deletes file when the manifest entry names one.
     package func openSegment(_ meta: SegmentMeta) throws -> SegmentReader {
         guard meta.fileName == Manifest.segmentFileName(meta.id) else {
             throw StorageError.corrupt(file: meta.fileName, offset: 0, reason: "segment file name does not match its id")
         }
-        return try SegmentReader(meta: meta, bytes: try backend.read(meta.fileName))
+        var deletions: DeletedDocs? = nil
+        if let deletesName = meta.deletesFileName {
+            deletions = try DeletedDocs.decode(try backend.read(deletesName), segment: meta)
+        }
+        return try SegmentReader(meta: meta, bytes: try backend.read(meta.fileName), deletions: deletions)
     }
 
-    /// Deletes segment and temporary files that `manifest` does not reference (after a rollback or
-    /// a failed commit). Never touches files a committed manifest names: segments listed by any
-    /// manifest still present are kept too.
-    package func removeUnreferencedFiles(keeping manifest: Manifest) throws {
-        var referenced = Set(manifest.segments.map(\.fileName))
-        let names = try backend.fileNames()
-        for name in names where Manifest.generation(fromFileName: name) != nil {
-            for segment in try Manifest.decode(try backend.read(name)).segments { referenced.insert(segment.fileName) }
+    /// Opens the newest commit as a snapshot whose files stay on disk until it is released.
+    /// Reading the manifest and leasing its files is atomic with this process's garbage collection;
+    /// if another process's writer removed a file in between (ENOENT), retries with the newest manifest.
+    package func openSnapshot() throws -> StoreSnapshot {
+        var attempt = 0
+        while true {
+            let (manifest, lease) = try FileLeaseRegistry.shared.withLock { () throws -> (Manifest, FileLease) in
+                let manifest = try readManifest()
+                let files = manifest.segments.flatMap(\.fileNames) + [Manifest.fileName(generation: manifest.generation)]
+                FileLeaseRegistry.shared.retainLocked(files, location: location)
+                return (manifest, FileLease(files: files, location: location))
+            }
+            do {
+                let segments = try manifest.segments.map { try openSegment($0) }
+                return StoreSnapshot(manifest: manifest, segments: segments, lease: lease)
+            } catch let StorageError.io(_, _, code) where code == ENOENT && attempt < 5 {
+                attempt += 1
+            }
         }
-        for name in names {
-            let isSegment = name.hasPrefix("seg-") && name.hasSuffix(".vss")
-            let isTemporary = name.hasSuffix(".tmp")
-            if (isSegment && !referenced.contains(name)) || isTemporary { try backend.remove(name) }
+    }
+
+    /// Writes the deletes file of `segment` for commit `generation`: its current deletes plus `docs`.
+    /// Returns the manifest entry to commit (unchanged when `docs` adds nothing).
+    package func writeDeletes(_ docs: [UInt32], in segment: SegmentReader, generation: UInt64) throws -> SegmentMeta {
+        let current = segment.deletions ?? DeletedDocs.none(maxDoc: segment.documentCount, fieldCount: segment.fieldNames.count)
+        let combined = try current.adding(docs, segment: segment)
+        guard combined.deletedCount != current.deletedCount else { return segment.meta }
+        let bytes = combined.encoded(segment: segment.meta.id)
+        try backend.writeDurably(DeletedDocs.fileName(segment: segment.meta.id, generation: generation), bytes)
+        var meta = segment.meta
+        meta.deletedCount = combined.deletedCount
+        meta.deletesGeneration = generation
+        meta.deletesChecksum = FileFormat.storedChecksum(of: bytes)
+        return meta
+    }
+
+    /// Deletes every segment, deletes and temporary file that neither `manifest`, nor any manifest
+    /// still on disk, nor an open snapshot of this process (`FileLeaseRegistry`) needs. Called by the
+    /// writer (which holds the lock) after a commit, a rollback or a failed commit.
+    package func removeUnreferencedFiles(keeping manifest: Manifest) throws {
+        try FileLeaseRegistry.shared.withLock {
+            var referenced = Set(manifest.segments.flatMap(\.fileNames))
+            referenced.formUnion(FileLeaseRegistry.shared.leasedLocked(location: location))
+            let names = try backend.fileNames()
+            for name in names where Manifest.generation(fromFileName: name) != nil {
+                do {
+                    for segment in try Manifest.decode(try backend.read(name)).segments {
+                        referenced.formUnion(segment.fileNames)
+                    }
+                } catch let StorageError.io(_, _, code) where code == ENOENT {
+                    continue
+                }
+            }
+            for name in names {
+                let isIndexFile = (name.hasPrefix("seg-") && name.hasSuffix(".vss"))
+                    || (name.hasPrefix("del-") && name.hasSuffix(".vsd"))
+                let isTemporary = name.hasSuffix(".tmp")
+                if (isIndexFile && !referenced.contains(name)) || isTemporary { try backend.remove(name) }
+            }
         }
     }
 

@@ -30,6 +30,9 @@ extension Manifest {
             out.appendUInt64(segment.fileSize)
             out.appendUInt32(segment.checksum)
             out.appendLengthPrefixed(Array(segment.fileName.utf8))
+            out.appendUInt32(segment.deletedCount)
+            out.appendUInt64(segment.deletesGeneration)
+            out.appendUInt32(segment.deletesChecksum)
         }
         FileFormat.appendFooter(to: &out)
         return out
@@ -44,8 +47,8 @@ extension Manifest {
         _ = try FileFormat.verifyChecksum(bytes)
         var reader = ByteReader(bytes, from: FileFormat.headerSize, to: bytes.count - FileFormat.footerSize)
         let generation = try reader.readUInt64()
-        // Each entry takes at least 33 bytes, which bounds the count before anything is allocated.
-        let count = try reader.readCount(limit: reader.remaining / 33, "segment count")
+        // Each entry takes at least 49 bytes, which bounds the count before anything is allocated.
+        let count = try reader.readCount(limit: reader.remaining / 49, "segment count")
         var segments: [SegmentMeta] = []
         var seen = Set<SegmentID>()
         for _ in 0..<count {
@@ -62,8 +65,17 @@ extension Manifest {
                 throw reader.corrupt("segment file name \"\(name)\" does not match its id", at: entryOffset)
             }
             guard seen.insert(id).inserted else { throw reader.corrupt("segment \(id) listed twice", at: entryOffset) }
+            let deletesOffset = reader.offset
+            let deletedCount = try reader.readUInt32()
+            let deletesGeneration = try reader.readUInt64()
+            let deletesChecksum = try reader.readUInt32()
+            guard deletedCount <= documentCount, (deletesGeneration == 0) == (deletedCount == 0),
+                  deletesGeneration <= generation, deletesGeneration != 0 || deletesChecksum == 0 else {
+                throw reader.corrupt("segment \(id): \(deletedCount) deleted of \(documentCount) documents, deletes generation \(deletesGeneration) (commit \(generation)) are inconsistent", at: deletesOffset)
+            }
             segments.append(SegmentMeta(id: id, documentCount: documentCount, fileName: name,
-                                        fileSize: fileSize, checksum: checksum))
+                                        fileSize: fileSize, checksum: checksum, deletedCount: deletedCount,
+                                        deletesGeneration: deletesGeneration, deletesChecksum: deletesChecksum))
         }
         guard reader.isAtEnd else { throw reader.corrupt("\(reader.remaining) unexpected bytes after the segment list") }
         if let named = Manifest.generation(fromFileName: bytes.name), named != generation {

@@ -9,13 +9,37 @@ package struct SegmentMeta: Hashable, Sendable {
     package var fileSize: UInt64
     /// CRC-32 of the whole file except its last 4 bytes (the stored checksum), same value as the footer's.
     package var checksum: UInt32
+    /// Documents of the segment deleted as of this commit (0 when none).
+    package var deletedCount: UInt32
+    /// Generation of the commit that wrote the segment's current deletes file; 0 when it has none.
+    package var deletesGeneration: UInt64
+    /// CRC-32 of the deletes file (its footer checksum); 0 when there is none.
+    package var deletesChecksum: UInt32
 
-    package init(id: SegmentID, documentCount: UInt32, fileName: String, fileSize: UInt64, checksum: UInt32) {
+    package init(id: SegmentID, documentCount: UInt32, fileName: String, fileSize: UInt64, checksum: UInt32,
+                 deletedCount: UInt32 = 0, deletesGeneration: UInt64 = 0, deletesChecksum: UInt32 = 0) {
         self.id = id
         self.documentCount = documentCount
         self.fileName = fileName
         self.fileSize = fileSize
         self.checksum = checksum
+        self.deletedCount = deletedCount
+        self.deletesGeneration = deletesGeneration
+        self.deletesChecksum = deletesChecksum
+    }
+
+    /// Documents not deleted.
+    package var liveDocumentCount: UInt32 { documentCount - Swift.min(deletedCount, documentCount) }
+
+    /// `del-<id>-<generation>.vsd`, nil when the segment has no deletes.
+    package var deletesFileName: String? {
+        deletesGeneration == 0 ? nil : DeletedDocs.fileName(segment: id, generation: deletesGeneration)
+    }
+
+    /// Every file this segment needs: the segment file and its current deletes file.
+    package var fileNames: [String] {
+        if let deletes = deletesFileName { return [fileName, deletes] }
+        return [fileName]
     }
 }
 

@@ -35,6 +35,15 @@ final class MemoryBackend: StoreBackend, @unchecked Sendable {
         }
     }
 
+    /// The system's temporary directory: merges of in-memory indexes spool there.
+    var spoolDirectory: String { FileManager.default.temporaryDirectory.path }
+
+    func install(spooledFile path: String, as name: String) throws {
+        let bytes = try FileBytes(mapping: path, name: name).copyBytes()
+        try writeDurably(name, bytes)
+        unlink(path)
+    }
+
     func remove(_ name: String) throws {
         _ = mutex.withLock { files.removeValue(forKey: name) }
     }
@@ -55,6 +64,15 @@ final class MemoryBackend: StoreBackend, @unchecked Sendable {
             locked = true
         }
         return WriterLock { [weak self] in self?.unlock() }
+    }
+
+    func lockState() throws -> LockState {
+        mutex.withLock { locked ? .held(pid: getpid()) : .free(stalePid: nil) }
+    }
+
+    /// An in-memory lock cannot outlive its process.
+    func breakStaleLock() throws {
+        if case .held = try lockState() { throw StorageError.locked(path: "(memory)", holder: "pid \(getpid())") }
     }
 
     private func unlock() { mutex.withLock { locked = false } }

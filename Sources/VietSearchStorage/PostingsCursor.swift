@@ -20,6 +20,8 @@ package struct PostingsCursor {
     private let hasSkipTable: Bool
     private let skipTable: Int
     private let blocksStart: Int
+    /// Documents to skip (the snapshot's deletes); nil when none.
+    private let deletions: DeletedDocs?
 
     private var block = -1
     private var blockLength = 0
@@ -50,25 +52,28 @@ package struct PostingsCursor {
         hasSkipTable = false
         skipTable = 0
         blocksStart = 0
+        deletions = nil
         docs = []
         frequencies = []
     }
 
-    init(_ bytes: FileBytes, postings: Range<Int>, positions: Range<Int>, documentCount: UInt32, info: TermInfo) throws {
+    init(_ bytes: FileBytes, postings: Range<Int>, positions: Range<Int>, documentCount: UInt32, info: TermInfo,
+         deletions: DeletedDocs? = nil) throws {
         self.bytes = bytes
+        self.deletions = deletions
         self.postingsEnd = postings.upperBound
         self.positionsEnd = positions.upperBound
         self.documentCount = documentCount
-        documentFrequency = Int(info.documentFrequency)
+        documentFrequency = Int(info.encodedDocumentFrequency)
         blockCount = (documentFrequency + PostingsWriter.blockSize - 1) / PostingsWriter.blockSize
         hasSkipTable = documentFrequency >= PostingsWriter.blockSize
         let skipTableSize = hasSkipTable ? blockCount * PostingsWriter.skipEntrySize : 0
-        guard info.documentFrequency <= documentCount,
+        guard info.encodedDocumentFrequency <= documentCount,
               info.postingsOffset <= UInt64(postings.count),
               UInt64(skipTableSize) <= UInt64(postings.count) - info.postingsOffset,
               info.positionsOffset <= UInt64(positions.count) else {
             throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
-                                       reason: "term postings (df \(info.documentFrequency), offset \(info.postingsOffset), positions \(info.positionsOffset)) do not fit their sections")
+                                       reason: "term postings (df \(info.encodedDocumentFrequency), offset \(info.postingsOffset), positions \(info.positionsOffset)) do not fit their sections")
         }
         skipTable = postings.lowerBound + Int(info.postingsOffset)
         blocksStart = skipTable + skipTableSize
@@ -77,8 +82,28 @@ package struct PostingsCursor {
         frequencies = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
     }
 
-    /// Moves to the next document.
+    /// Moves to the next live document.
     package mutating func nextDoc() throws -> UInt32 {
+        let next = try nextStoredDoc()
+        guard let deletions else { return next }
+        return try skipDeleted(from: next, deletions)
+    }
+
+    /// Moves to the first live document >= `target` (using skip entries), never backwards.
+    package mutating func advance(to target: UInt32) throws -> UInt32 {
+        let next = try advanceStored(to: target)
+        guard let deletions else { return next }
+        return try skipDeleted(from: next, deletions)
+    }
+
+    private mutating func skipDeleted(from first: UInt32, _ deletions: DeletedDocs) throws -> UInt32 {
+        var current = first
+        while current != Self.noMoreDocs && deletions.contains(current) { current = try nextStoredDoc() }
+        return current
+    }
+
+    /// Moves to the next document of the list, deleted or not.
+    private mutating func nextStoredDoc() throws -> UInt32 {
         if doc == Self.noMoreDocs && block >= 0 { return doc }
         indexInBlock += 1
         if indexInBlock >= blockLength {
@@ -90,8 +115,8 @@ package struct PostingsCursor {
         return doc
     }
 
-    /// Moves to the first document >= `target` (using skip entries), never backwards.
-    package mutating func advance(to target: UInt32) throws -> UInt32 {
+    /// Moves to the first document of the list >= `target`, deleted or not.
+    private mutating func advanceStored(to target: UInt32) throws -> UInt32 {
         if block >= 0 {
             if doc == Self.noMoreDocs || (indexInBlock >= 0 && doc >= target) { return doc }
         }
@@ -127,6 +152,11 @@ package struct PostingsCursor {
     /// buffer across documents avoids an allocation per document (phrase matching).
     package mutating func positions(into buffer: inout [UInt32]) throws {
         buffer.removeAll(keepingCapacity: true)
+        try appendPositions(to: &buffer)
+    }
+
+    /// Appends the current document's positions to `buffer` (merging concatenates them per term).
+    package mutating func appendPositions(to buffer: inout [UInt32]) throws {
         guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return }
         var reader = ByteReader(bytes, from: positionsOffset, to: positionsEnd)
         if positionsDocIndex < indexInBlock {
@@ -137,7 +167,6 @@ package struct PostingsCursor {
             positionsDocIndex = indexInBlock
         }
         let count = Int(frequencies[indexInBlock])
-        buffer.reserveCapacity(count)
         var position: UInt64 = 0
         for index in 0..<count {
             let start = reader.offset

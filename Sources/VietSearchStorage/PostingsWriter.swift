@@ -11,6 +11,10 @@ struct PostingsWriter {
     /// The positions section being built.
     private(set) var positions: [UInt8] = []
 
+    /// Bytes already handed out by `drain()` (a streaming merge spools them to disk between terms).
+    private var drainedPostings: UInt64 = 0
+    private var drainedPositions: UInt64 = 0
+
     private var blockBody: [UInt8] = []
     private var deltas = [UInt32](repeating: 0, count: blockSize)
     private var frequencyValues = [UInt32](repeating: 0, count: blockSize)
@@ -89,6 +93,17 @@ struct PostingsWriter {
             }
         }
         postings.append(contentsOf: blockBody)
-        return (postingsStart, UInt64(positionsStart))
+        return (postingsStart + drainedPostings, UInt64(positionsStart) + drainedPositions)
+    }
+
+    /// Hands out the bytes written so far and empties the buffers; later offsets keep counting from
+    /// the start of the sections. Call between terms only.
+    mutating func drain() -> (postings: [UInt8], positions: [UInt8]) {
+        let result = (postings, positions)
+        drainedPostings += UInt64(postings.count)
+        drainedPositions += UInt64(positions.count)
+        postings.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        return result
     }
 }

@@ -16,6 +16,13 @@ extension SegmentReader {
         try verifyStoredFields()
     }
 
+    /// A cursor over every document of the list, deleted ones included (verification checks the
+    /// bytes as written).
+    func rawPostings(_ info: TermInfo) throws -> PostingsCursor {
+        try PostingsCursor(bytes, postings: layout.range(.postings), positions: layout.range(.positions),
+                           documentCount: layout.documentCount, info: info)
+    }
+
     private func verifyFieldLengths() throws -> [UInt64] {
         var sums = [UInt64](repeating: 0, count: layout.fields.count)
         for field in 0..<layout.fields.count {
@@ -72,7 +79,7 @@ extension SegmentReader {
     }
 
     private func verifyPostings(_ info: TermInfo, field: UInt8, entryOffset: Int) throws {
-        var cursor = try postings(info)
+        var cursor = try rawPostings(info)
         var documents: UInt32 = 0
         var total: UInt64 = 0
         while try cursor.nextDoc() != PostingsCursor.noMoreDocs {

@@ -1,7 +1,10 @@
 /// Where a term's data lives in its segment, plus its statistics.
 package struct TermInfo: Hashable, Sendable {
-    /// Documents containing the term (in this segment).
+    /// Live documents containing the term (in this segment): deleted documents are not counted.
     package var documentFrequency: UInt32
+    /// Documents in the term's posting list as written, deleted ones included (the postings layout
+    /// depends on it). Equal to `documentFrequency` in a segment without deletes.
+    package var encodedDocumentFrequency: UInt32 = 0
     /// Sum of the term's frequencies over those documents.
     package var totalTermFrequency: UInt64
     /// Byte offsets/lengths the reader needs; opaque to callers.
@@ -29,11 +32,14 @@ package final class SegmentReader: @unchecked Sendable {
     private let lengths: FieldLengthsReader
     let stored: StoredFieldsReader
     private let fieldNumbers: [String: UInt8]
+    /// Deleted documents as of the manifest that opened this reader; nil when none.
+    package let deletions: DeletedDocs?
 
     /// Checks header, footer, size, id and document count against `meta` and parses the section
     /// table and segment info; reads nothing else.
-    init(meta: SegmentMeta, bytes: FileBytes) throws {
+    init(meta: SegmentMeta, bytes: FileBytes, deletions: DeletedDocs? = nil) throws {
         self.meta = meta
+        self.deletions = (deletions?.deletedCount ?? 0) > 0 ? deletions : nil
         self.bytes = bytes
         let id = try FileFormat.checkHeader(bytes, expecting: .segment)
         guard UInt64(bytes.count) == meta.fileSize else {
@@ -64,7 +70,18 @@ package final class SegmentReader: @unchecked Sendable {
         fieldNumbers = numbers
     }
 
+    /// Documents stored in the segment, deleted ones included: local doc ids are `0 ..< documentCount`.
     package var documentCount: UInt32 { meta.documentCount }
+
+    /// Documents not deleted (BM25's N counts these).
+    package var liveDocumentCount: UInt32 { documentCount - (deletions?.deletedCount ?? 0) }
+
+    /// Deleted documents of the snapshot this reader belongs to.
+    package var deletedCount: UInt32 { deletions?.deletedCount ?? 0 }
+
+    /// Whether `doc` is deleted in this reader's snapshot.
+    @inline(__always)
+    package func isDeleted(_ doc: UInt32) -> Bool { deletions?.contains(doc) ?? false }
 
     /// Field names in field-number order.
     package var fieldNames: [String] { layout.fields.map(\.name) }
@@ -72,9 +89,13 @@ package final class SegmentReader: @unchecked Sendable {
     /// The field number of `name` in this segment, nil if no document of the segment has it.
     package func fieldNumber(named name: String) -> UInt8? { fieldNumbers[name] }
 
-    /// Sum over the segment's documents of the field's length (for avgdl).
+    /// Sum over the segment's live documents of the field's length (for avgdl): the deletes file
+    /// carries the deleted documents' sums, so this stays O(1).
     package func sumOfFieldLengths(field: UInt8) -> UInt64 {
-        Int(field) < layout.fields.count ? layout.fields[Int(field)].sumOfLengths : 0
+        guard Int(field) < layout.fields.count else { return 0 }
+        let total = layout.fields[Int(field)].sumOfLengths
+        let deleted = deletions.map { Int(field) < $0.deletedLengthSums.count ? $0.deletedLengthSums[Int(field)] : 0 } ?? 0
+        return total - Swift.min(total, deleted)
     }
 
     /// Number of distinct terms of the field.
@@ -87,24 +108,46 @@ package final class SegmentReader: @unchecked Sendable {
         try lengths.length(field: field, doc: doc)
     }
 
-    /// Exact lookup; nil if the field does not have the term. Does not scan the dictionary.
+    /// Exact lookup; nil if no live document's field has the term. Does not scan the dictionary.
+    /// In a segment with deletes, the live document frequency is counted through the postings
+    /// (O(df) per looked-up term: the price of exact BM25 statistics until a merge drops them).
     package func termInfo(field: UInt8, term: [UInt8]) throws -> TermInfo? {
         var key = [field]
         key.append(contentsOf: term)
-        return try dictionary.lookup(key)
+        guard let info = try dictionary.lookup(key) else { return nil }
+        return try live(info)
     }
 
-    /// Terms of the field starting with `prefix`, in byte order, at most `limit` of them.
+    /// Terms of the field starting with `prefix` that some live document has, in byte order, at most
+    /// `limit` of them.
     package func terms(field: UInt8, prefix: [UInt8], limit: Int) throws -> [(term: [UInt8], info: TermInfo)] {
         var key = [field]
         key.append(contentsOf: prefix)
-        return try dictionary.scan(prefix: key, limit: limit).map { (Array($0.key.dropFirst()), $0.info) }
+        var results: [(term: [UInt8], info: TermInfo)] = []
+        for entry in try dictionary.scan(prefix: key, limit: deletions == nil ? limit : Int.max) {
+            guard let info = try live(entry.info) else { continue }
+            results.append((Array(entry.key.dropFirst()), info))
+            if results.count >= limit { break }
+        }
+        return results
     }
 
-    /// A cursor over the term's postings.
+    /// `info` with its live document frequency; nil when every document having the term is deleted.
+    private func live(_ info: TermInfo) throws -> TermInfo? {
+        guard deletions != nil else { return info }
+        var cursor = try postings(info)
+        var live: UInt32 = 0
+        while try cursor.nextDoc() != PostingsCursor.noMoreDocs { live += 1 }
+        guard live > 0 else { return nil }
+        var result = info
+        result.documentFrequency = live
+        return result
+    }
+
+    /// A cursor over the term's postings; it skips deleted documents.
     package func postings(_ info: TermInfo) throws -> PostingsCursor {
         try PostingsCursor(bytes, postings: layout.range(.postings), positions: layout.range(.positions),
-                           documentCount: layout.documentCount, info: info)
+                           documentCount: layout.documentCount, info: info, deletions: deletions)
     }
 
     /// The stored fields of `doc`, exactly as added.

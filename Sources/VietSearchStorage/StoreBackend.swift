@@ -13,6 +13,14 @@ protocol StoreBackend: Sendable {
     func renameDurably(_ from: String, to: String) throws
     func remove(_ name: String) throws
     func size(of name: String) throws -> UInt64
+    /// Where a streaming merge writes its temporary files (names end in `.tmp`).
+    var spoolDirectory: String { get }
+    /// Moves a complete, fsynced file from `spoolDirectory` into the store as `name`, durably.
+    func install(spooledFile path: String, as name: String) throws
     /// Takes the exclusive writer lock.
     func lock() throws -> WriterLock
+    /// Who holds the writer lock.
+    func lockState() throws -> LockState
+    /// Removes a writer lock file nobody holds; throws `.locked` if a writer holds it.
+    func breakStaleLock() throws
 }

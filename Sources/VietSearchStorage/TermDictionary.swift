@@ -73,6 +73,11 @@ struct TermDictionary {
         return low == 0 ? nil : low - 1
     }
 
+    /// An iterator over the terms of block `block`.
+    func iterator(block: Int) throws -> TermBlockIterator {
+        try TermBlockIterator(bytes, range: try blockRange(block))
+    }
+
     /// Exact lookup of a full key.
     func lookup(_ key: [UInt8]) throws -> TermInfo? {
         guard let block = try blockContaining(key) else { return nil }
@@ -140,6 +145,15 @@ struct TermBlockIterator {
     /// A copy of the current key.
     var key: [UInt8] { Array(keyBuffer[0..<keyLength]) }
 
+    /// The current key's first byte (its field number); nil before the first term.
+    var keyFieldByte: UInt8? { keyLength > 0 ? keyBuffer[0] : nil }
+
+    /// Replaces `buffer` with the current key without its field byte, reusing the buffer's storage.
+    func copyTermBytes(into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        if keyLength > 1 { buffer.append(contentsOf: keyBuffer[1..<keyLength]) }
+    }
+
     /// Lexicographic comparison of the current key with `other`: -1, 0 or 1.
     func compareKey(with other: [UInt8]) -> Int {
         let limit = Swift.min(keyLength, other.count)
@@ -182,6 +196,7 @@ struct TermBlockIterator {
             throw reader.corrupt("term has document frequency \(info.documentFrequency), extra frequency \(extra)", at: entryOffset)
         }
         info.totalTermFrequency = total
+        info.encodedDocumentFrequency = info.documentFrequency
         let postingsDelta = try reader.readVarint()
         let positionsDelta = try reader.readVarint()
         let (postings, overflowA) = info.postingsOffset.addingReportingOverflow(decoded == 0 ? 0 : postingsDelta)

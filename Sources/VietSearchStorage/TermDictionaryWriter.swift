@@ -5,6 +5,8 @@ struct TermDictionaryWriter {
     static let blockSize = 32
 
     private(set) var blocks: [UInt8] = []
+    /// Bytes of `blocks` already handed out by `drain()`.
+    private var drainedBlocks: UInt64 = 0
     private var indexEntries: [(blockOffset: UInt64, keyOffset: UInt32)] = []
     private var indexKeys: [UInt8] = []
 
@@ -20,7 +22,7 @@ struct TermDictionaryWriter {
 
     private mutating func flushBlock() {
         guard let first = pending.first else { return }
-        indexEntries.append((UInt64(blocks.count), UInt32(indexKeys.count)))
+        indexEntries.append((UInt64(blocks.count) + drainedBlocks, UInt32(indexKeys.count)))
         indexKeys.appendLengthPrefixed(first.key)
 
         blocks.appendVarint(pending.count)
@@ -45,6 +47,14 @@ struct TermDictionaryWriter {
             previousPositions = term.positionsOffset
         }
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Hands out the finished blocks written so far (a streaming merge spools them to disk).
+    mutating func drainBlocks() -> [UInt8] {
+        let result = blocks
+        drainedBlocks += UInt64(blocks.count)
+        blocks.removeAll(keepingCapacity: true)
+        return result
     }
 
     /// Flushes the last block and returns (blocks section, index section).

@@ -11,7 +11,7 @@ struct VietSearchCommand: ParsableCommand {
         commandName: "vietsearch",
         abstract: "Vietnamese full-text search.",
         subcommands: [IndexCommand.self, SearchCommand.self, StatsCommand.self, CheckCommand.self,
-                      AnalyzeCommand.self])
+                      AnalyzeCommand.self, DeleteCommand.self, MergeCommand.self, UnlockCommand.self])
 
     /// Runtime failures exit 1 and usage errors exit 2 (argument-parser would use 64, EX_USAGE).
     static func main() {

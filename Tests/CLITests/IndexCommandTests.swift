@@ -42,14 +42,33 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertEqual(try documentCount(index), 8)
     }
 
-    func testIndexingATextFileTwiceNamesTheFile() throws {
+    func testIndexingTheSameFilesTwiceReplacesThem() throws {
         let index = newIndexPath()
         XCTAssertEqual(try CLIRunner.run(["index", index, CLIRunner.seeds]).status, 0)
-        let again = try CLIRunner.run(["index", index, CLIRunner.seeds])
-        XCTAssertEqual(again.status, 1)
-        let first = "000_9f10ce85d8b31090"
-        XCTAssertEqual(again.stderr, "error: \(CLIRunner.seeds)/\(first).txt: duplicate id \"\(first)\"\n")
+        let again = try CLIRunner.run(["index", index, CLIRunner.seeds, "--json"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try again.jsonLines().first?["replaced"] as? Int, 5)
         XCTAssertEqual(try documentCount(index), 5)
+    }
+
+    func testAnIDRepeatedWithinOneRunIsAnErrorNamingTheFile() throws {
+        let index = newIndexPath()
+        let twice = try CLIRunner.run(["index", index, CLIRunner.seeds, CLIRunner.seeds])
+        XCTAssertEqual(twice.status, 1)
+        let first = "000_9f10ce85d8b31090"
+        XCTAssertEqual(twice.stderr, "error: \(CLIRunner.seeds)/\(first).txt: duplicate id \"\(first)\"\n")
+        XCTAssertEqual(try documentCount(index), 0)
+    }
+
+    func testAnIDAlreadyCommittedIsReplaced() throws {
+        let index = newIndexPath()
+        XCTAssertEqual(try CLIRunner.run(["index", index, CLIRunner.fixture("news.jsonl")]).status, 0)
+        let output = try CLIRunner.run(["index", index, CLIRunner.fixture("duplicate-of-committed.jsonl")])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertTrue(output.stdout.contains("(1 replacement)"), output.stdout)
+        XCTAssertEqual(try documentCount(index), 4)
+        let search = try CLIRunner.run(["search", index, "trùng", "--json"]).jsonLines()
+        XCTAssertEqual((search.first?["hits"] as? [[String: Any]])?.first?["id"] as? String, "n2")
     }
 
     func testBadInputCommitsNothingAndNamesFileAndLine() throws {
@@ -58,7 +77,6 @@ final class IndexCommandTests: XCTestCase {
         let cases: [(file: String, message: String)] = [
             ("title-not-string.jsonl", "title-not-string.jsonl:3: \"title\" must be a string"),
             ("duplicate-in-run.jsonl", "duplicate-in-run.jsonl:3: duplicate id \"d1\""),
-            ("duplicate-of-committed.jsonl", "duplicate-of-committed.jsonl:2: duplicate id \"n2\""),
             ("invalid-utf8.jsonl", "invalid-utf8.jsonl:2: invalid UTF-8 at byte offset"),
             ("not-an-object.jsonl", "not-an-object.jsonl:2: expected a JSON object"),
             ("missing-id.jsonl", "missing-id.jsonl:1: missing \"id\""),

@@ -43,7 +43,9 @@ final class ScoringTests: FacadeTestCase {
         let single = Index.inMemory()
         try index(documents, into: single)
         XCTAssertEqual(try single.statistics().segments, 1)
-        try forEachStore(configuration: IndexConfiguration(memoryBudget: 2_000)) { many, store in
+        var configuration = IndexConfiguration(memoryBudget: 2_000)
+        configuration.mergePolicy = nil  // keep every flushed segment: the point is many segments
+        try forEachStore(configuration: configuration) { many, store in
             // Several commits and several flushes per commit.
             try self.index(Array(documents[0..<25]), into: many)
             try self.index(Array(documents[25...]), into: many)

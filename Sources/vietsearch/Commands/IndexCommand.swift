@@ -1,15 +1,16 @@
 import ArgumentParser
 import VietSearch
 
-/// `vietsearch index INDEX_DIR INPUT...`: adds documents and commits once; on any error nothing of
-/// the run is committed.
+/// `vietsearch index INDEX_DIR INPUT...`: adds documents, replacing committed ones with the same id
+/// (upsert), and commits once; on any error nothing of the run is committed.
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
         abstract: "Add documents from .jsonl/.txt files, directories or stdin (-) to an index.",
         discussion: """
-            Creates the index if missing and commits once at the end. A duplicate id, a malformed \
-            line or invalid UTF-8 is an error naming the file and line, and nothing is committed.
+            Creates the index if missing and commits once at the end. A document whose id is already \
+            in the index replaces it. An id repeated within the run, a malformed line or invalid UTF-8 \
+            is an error naming the file and line, and nothing is committed.
             """)
 
     @OptionGroup var location: IndexLocation
@@ -41,13 +42,14 @@ struct IndexCommand: ParsableCommand {
 
         var progress = ProgressBar(totalBytes: Self.totalSize(of: sources))
         var documents = 0
+        var replaced = 0
         var finishedBytes = 0
         do {
             for source in sources {
                 let reader = try source.open()
                 while let item = try reader.next() {
                     do {
-                        try writer.add(item.document)
+                        if try writer.addOrReplaceCommitted(item.document) { replaced += 1 }
                     } catch let error as VietSearchError {
                         throw error.located(in: item.source, line: item.line)
                     }
@@ -69,12 +71,14 @@ struct IndexCommand: ParsableCommand {
         if format.json {
             StandardStream.output.writeLine(JSONValue.object([
                 ("docs", .int(documents)),
+                ("replaced", .int(replaced)),
                 ("segments", .int(segments)),
                 ("seconds", .double((seconds * 1000).rounded() / 1000)),
             ]).encoded)
         } else {
             StandardStream.output.writeLine(
-                "indexed " + TextFormat.counted(documents, "document") + " in \(TextFormat.fixed(seconds, digits: 2)) s; "
+                "indexed " + TextFormat.counted(documents, "document")
+                    + (replaced > 0 ? " (" + TextFormat.counted(replaced, "replacement") + ")" : "") + " in \(TextFormat.fixed(seconds, digits: 2)) s; "
                     + "the index has " + TextFormat.counted(segments, "segment"))
         }
     }

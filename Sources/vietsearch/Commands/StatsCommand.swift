@@ -10,7 +10,9 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var format: OutputFormat
 
     func run() throws {
-        let statistics = try location.openExisting().statistics()
+        let index = try location.openExisting()
+        let statistics = try index.statistics()
+        let lockHolder = try index.lockHolder()
         let terms = statistics.termsPerField.sorted { $0.key < $1.key }
         let bytes = statistics.bytesPerComponent.sorted { $0.key < $1.key }
         if format.json {
@@ -21,6 +23,14 @@ struct StatsCommand: ParsableCommand {
                 ("terms", .object(terms.map { ($0.key, .int($0.value)) })),
                 ("bytes", .object(bytes.map { ($0.key, .int($0.value)) })),
                 ("total_bytes", .int(statistics.totalBytes)),
+                ("deleted_documents", .int(statistics.deletedDocuments)),
+                ("locked_by", lockHolder.map { .string($0) } ?? .null),
+                ("segment_list", .array(statistics.segmentDetails.map { segment in
+                    .object([("id", .string(segment.id)), ("documents", .int(segment.documents)),
+                             ("deleted", .int(segment.deletedDocuments)),
+                             ("deletes_generation", .int(Int(clamping: segment.deletesGeneration))),
+                             ("bytes", .int(segment.bytes))])
+                })),
             ]).encoded)
             return
         }
@@ -29,6 +39,11 @@ struct StatsCommand: ParsableCommand {
         out += Self.rows(terms)
         out += "bytes per component:\n"
         out += Self.rows(bytes + [("total", statistics.totalBytes)])
+        out += "locked by   \(lockHolder ?? "nobody")\n"
+        out += "deleted     \(statistics.deletedDocuments)\nsegments (id, documents, deleted, deletes generation, bytes):\n"
+        for segment in statistics.segmentDetails {
+            out += "  \(segment.id)  \(segment.documents)  \(segment.deletedDocuments)  \(segment.deletesGeneration)  \(segment.bytes)\n"
+        }
         StandardStream.output.write(out)
     }
 

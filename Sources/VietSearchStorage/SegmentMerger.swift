@@ -1,0 +1,289 @@
+/// Streams N segments into one new segment, dropping deleted documents and renumbering the rest in
+/// order (segment order, then local doc id). Memory stays bounded: term dictionaries are walked in
+/// key order one field at a time (a k-way merge), each term's merged postings are written and
+/// spooled to disk before the next, stored documents are recompressed block by block. What is held
+/// in memory is per document (a doc map and the field lengths, 4 bytes each) and per term block
+/// (the sparse term index), never the postings or stored fields of the index. Stored-field blocks of a
+/// segment without deletes are copied compressed, as they are (only their index entries are renumbered).
+struct SegmentMerger {
+    let segments: [SegmentReader]
+    /// Directory for the spool files and the output.
+    let spoolDirectory: String
+    let id: SegmentID
+
+    /// The merged file, complete on disk at `path` (not yet under its final name), and its facts.
+    struct Output {
+        var path: String
+        var documentCount: UInt32
+        var fileSize: UInt64
+        var checksum: UInt32
+    }
+
+    func merge() throws -> Output {
+        // New doc ids: live documents in segment order, then local doc id.
+        var docMaps: [[UInt32]] = []
+        var documentCount = 0
+        for segment in segments {
+            var map = [UInt32](repeating: UInt32.max, count: Int(segment.documentCount))
+            for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
+                map[Int(doc)] = UInt32(documentCount)
+                documentCount += 1
+            }
+            docMaps.append(map)
+        }
+        guard documentCount <= SegmentBuilder.maximumDocumentCount else {
+            throw StorageError.limitExceeded("merged segment would hold \(documentCount) documents")
+        }
+
+        // Fields: the union, numbered in order of first appearance.
+        var fieldNames: [String] = []
+        var fieldMaps: [[UInt8]] = []
+        for segment in segments {
+            var map: [UInt8] = []
+            for name in segment.fieldNames {
+                if let number = fieldNames.firstIndex(of: name) {
+                    map.append(UInt8(number))
+                } else {
+                    guard fieldNames.count < SegmentBuilder.maximumFieldCount else {
+                        throw StorageError.limitExceeded("merged segment would have more than \(SegmentBuilder.maximumFieldCount) fields")
+                    }
+                    map.append(UInt8(fieldNames.count))
+                    fieldNames.append(name)
+                }
+            }
+            fieldMaps.append(map)
+        }
+
+        var lengths = [[UInt32]](repeating: [UInt32](repeating: 0, count: documentCount), count: fieldNames.count)
+        for (index, segment) in segments.enumerated() {
+            for (oldField, newField) in fieldMaps[index].enumerated() {
+                for doc in 0..<segment.documentCount {
+                    let newDoc = docMaps[index][Int(doc)]
+                    if newDoc != UInt32.max {
+                        lengths[Int(newField)][Int(newDoc)] = try segment.fieldLength(field: UInt8(oldField), doc: doc)
+                    }
+                }
+            }
+        }
+
+        let base = spoolDirectory + "/merge-\(id)"
+        var spools: [SpoolFile] = []
+        defer { for spool in spools { spool.remove() } }
+        func spool(_ name: String) throws -> SpoolFile {
+            let file = try SpoolFile(path: "\(base)-\(name).tmp")
+            spools.append(file)
+            return file
+        }
+        let termBlocks = try spool("terms"), postings = try spool("postings"), positions = try spool("positions")
+        let storedBlocks = try spool("stored")
+
+        let termCounts = try mergeTerms(fieldCount: fieldNames.count, fieldMaps: fieldMaps, docMaps: docMaps,
+                                        lengths: lengths, termBlocks: termBlocks, postings: postings, positions: positions)
+        let termIndex = termCounts.index
+        let storedIndex = try mergeStoredFields(docMaps: docMaps, into: storedBlocks)
+
+        var fieldLengths: [UInt8] = []
+        var sums = [UInt64](repeating: 0, count: fieldNames.count)
+        for field in 0..<fieldNames.count {
+            var width = 0
+            for length in lengths[field] {
+                sums[field] += UInt64(length)
+                width = Swift.max(width, BitPacking.width(of: length))
+            }
+            fieldLengths.append(UInt8(width))
+            BitPacking.pack(lengths[field], width: width, into: &fieldLengths)
+        }
+        lengths = []
+
+        var info: [UInt8] = []
+        info.appendUInt32(UInt32(documentCount))
+        info.appendVarint(fieldNames.count)
+        for field in 0..<fieldNames.count {
+            info.appendLengthPrefixed(Array(fieldNames[field].utf8))
+            info.appendVarint(sums[field])
+            info.appendVarint(termCounts.perField[field])
+        }
+
+        // Assemble: header, sections in table order, table, footer; the CRC accumulates as we go.
+        let outputPath = base + ".vss.tmp"
+        let output = try SpoolFile(path: outputPath)
+        var header: [UInt8] = []
+        FileFormat.appendHeader(kind: .segment, segmentID: id, to: &header)
+        try output.append(header)
+        var table: [(offset: Int, length: Int)] = []
+        func section(_ write: () throws -> Void) throws {
+            let start = output.size
+            try write()
+            table.append((start, output.size - start))
+        }
+        try section { try termBlocks.copy(to: output) }
+        try section { try output.append(termIndex) }
+        try section { try postings.copy(to: output) }
+        try section { try positions.copy(to: output) }
+        try section { try output.append(fieldLengths) }
+        try section { try storedBlocks.copy(to: output) }
+        try section { try output.append(storedIndex) }
+        try section { try output.append(info) }
+        var tail: [UInt8] = []
+        for entry in table {
+            tail.appendUInt64(UInt64(entry.offset))
+            tail.appendUInt64(UInt64(entry.length))
+        }
+        tail.appendUInt32(UInt32(table.count))
+        tail.append(contentsOf: FileFormat.footerMagic)
+        tail.appendUInt32(FileFormat.checksumAlgorithmCRC32)
+        try output.append(tail)
+        let checksum = output.crc
+        var crcBytes: [UInt8] = []
+        crcBytes.appendUInt32(checksum)
+        try output.append(crcBytes)
+        do {
+            try output.sync()
+            try output.closeKeeping()
+        } catch {
+            output.remove()
+            throw error
+        }
+        return Output(path: outputPath, documentCount: UInt32(documentCount), fileSize: UInt64(output.size), checksum: checksum)
+    }
+
+    /// The k-way term merge, field by field in new field order (so keys come out ascending).
+    private func mergeTerms(fieldCount: Int, fieldMaps: [[UInt8]], docMaps: [[UInt32]], lengths: [[UInt32]],
+                            termBlocks: SpoolFile, postings: SpoolFile, positions: SpoolFile) throws
+        -> (index: [UInt8], perField: [UInt64]) {
+        var dictionary = TermDictionaryWriter()
+        var writer = PostingsWriter()
+        var buffer = TermPostingsBuffer()
+        var perField = [UInt64](repeating: 0, count: fieldCount)
+        var key: [UInt8] = []
+
+        for newField in 0..<fieldCount {
+            // One stream per segment that has the field; `active[i]` is false once exhausted.
+            var streams: [(segment: Int, stream: TermStream)] = []
+            for (index, segment) in segments.enumerated() {
+                guard let oldField = fieldMaps[index].firstIndex(of: UInt8(newField)) else { continue }
+                var stream = try TermStream(dictionary: segment.dictionary, field: UInt8(oldField))
+                if try stream.next() { streams.append((index, stream)) }
+            }
+            var smallest: [UInt8] = []
+            while !streams.isEmpty {
+                var smallestIndex = 0
+                for index in streams.indices.dropFirst()
+                where streams[index].stream.term.lexicographicallyPrecedes(streams[smallestIndex].stream.term) {
+                    smallestIndex = index
+                }
+                smallest.removeAll(keepingCapacity: true)
+                smallest.append(contentsOf: streams[smallestIndex].stream.term)
+                buffer.docs.removeAll(keepingCapacity: true)
+                buffer.frequencies.removeAll(keepingCapacity: true)
+                buffer.positions.removeAll(keepingCapacity: true)
+                // Streams are in segment order, so appended doc ids ascend. Advanced in place.
+                var index = 0
+                while index < streams.count {
+                    guard streams[index].stream.term == smallest else {
+                        index += 1
+                        continue
+                    }
+                    let segmentIndex = streams[index].segment
+                    var cursor = try segments[segmentIndex].postings(streams[index].stream.info)
+                    while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
+                        buffer.docs.append(docMaps[segmentIndex][Int(cursor.doc)])
+                        buffer.frequencies.append(cursor.termFrequency)
+                        try cursor.appendPositions(to: &buffer.positions)
+                    }
+                    if try streams[index].stream.next() {
+                        index += 1
+                    } else {
+                        streams.remove(at: index)
+                    }
+                }
+                guard !buffer.docs.isEmpty else { continue }
+                let offsets = try writer.append(buffer, fieldLengths: lengths[newField])
+                var total: UInt64 = 0
+                for frequency in buffer.frequencies { total += UInt64(frequency) }
+                key.removeAll(keepingCapacity: true)
+                key.append(UInt8(newField))
+                key.append(contentsOf: smallest)
+                dictionary.add(key: key, documentFrequency: UInt32(buffer.docs.count), totalTermFrequency: total,
+                               postingsOffset: offsets.postingsOffset, positionsOffset: offsets.positionsOffset)
+                perField[newField] += 1
+                if writer.postings.count + writer.positions.count >= SpoolFile.bufferSize {
+                    let drained = writer.drain()
+                    try postings.append(drained.postings)
+                    try positions.append(drained.positions)
+                    try termBlocks.append(dictionary.drainBlocks())
+                }
+            }
+        }
+        let drained = writer.drain()
+        try postings.append(drained.postings)
+        try positions.append(drained.positions)
+        let finished = dictionary.finish()
+        try termBlocks.append(finished.blocks)
+        return (finished.index, perField)
+    }
+
+    /// Recompresses the live stored documents into ~16 KiB blocks; returns the stored index section.
+    private func mergeStoredFields(docMaps: [[UInt32]], into blocks: SpoolFile) throws -> [UInt8] {
+        var index: [UInt8] = []
+        index.appendUInt32(0)
+        var entryCount: UInt32 = 0
+        var raw: [UInt8] = []
+        var blockFirstDoc: UInt32 = 0
+        var nextDoc: UInt32 = 0
+        var offset: UInt64 = 0
+        let compressor = Zstd.Compressor()
+        func flush() throws {
+            guard !raw.isEmpty else { return }
+            let compressed = try compressor.compress(raw)
+            index.appendUInt32(blockFirstDoc)
+            index.appendUInt64(offset)
+            index.appendUInt32(UInt32(compressed.count))
+            index.appendUInt32(UInt32(raw.count))
+            try blocks.append(compressed)
+            offset += UInt64(compressed.count)
+            entryCount += 1
+            raw.removeAll(keepingCapacity: true)
+            blockFirstDoc = nextDoc
+        }
+        for (segmentIndex, segment) in segments.enumerated() {
+            let stored = segment.stored
+            if segment.deletions == nil {
+                // No deletes: copy the compressed blocks as they are (no recompression), renumbered.
+                try flush()
+                for block in 0..<stored.blockCount {
+                    let entry = try stored.entry(block)
+                    var reader = ByteReader(segment.bytes, from: entry.range.lowerBound, to: entry.range.upperBound)
+                    let compressed = try reader.readBytes(entry.range.count)
+                    index.appendUInt32(nextDoc)
+                    index.appendUInt64(offset)
+                    index.appendUInt32(UInt32(compressed.count))
+                    index.appendUInt32(UInt32(entry.rawSize))
+                    try blocks.append(compressed)
+                    offset += UInt64(compressed.count)
+                    entryCount += 1
+                    nextDoc += entry.endDoc - entry.firstDoc
+                }
+                blockFirstDoc = nextDoc
+                continue
+            }
+            for block in 0..<stored.blockCount {
+                let entry = try stored.entry(block)
+                let decompressed = try stored.decompress(entry)
+                var reader = ByteReader(decompressed)
+                for doc in entry.firstDoc..<entry.endDoc {
+                    let start = reader.offset
+                    try reader.skip(try reader.readCount(limit: reader.remaining, "stored document length"))
+                    guard docMaps[segmentIndex][Int(doc)] != UInt32.max else { continue }
+                    var copy = ByteReader(decompressed, from: start, to: reader.offset)
+                    try copy.readBytes(reader.offset - start, appendingTo: &raw)
+                    nextDoc += 1
+                    if raw.count >= StoredFieldsWriter.targetBlockSize { try flush() }
+                }
+            }
+        }
+        try flush()
+        index.setUInt32(entryCount, at: 0)
+        return index
+    }
+}

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An append-only file written through a 1 MiB buffer: a streaming merge writes each section to one,
+/// then concatenates them into the segment file, so memory stays bounded whatever the index size.
+final class SpoolFile {
+    static let bufferSize = 1 << 20
+
+    let path: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    /// Bytes appended so far.
+    private(set) var size = 0
+    /// CRC-32 of every byte appended so far (the segment footer's checksum when this is the segment).
+    private(set) var crc: UInt32 = 0
+
+    init(path: String) throws {
+        self.path = path
+        fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StorageError.io(path: path, operation: "create spool file", errno: errno) }
+        buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    func append(_ bytes: [UInt8]) throws {
+        crc = bytes.withUnsafeBytes { CRC32.update(crc, $0) }
+        size += bytes.count
+        if buffer.count + bytes.count > Self.bufferSize { try flush() }
+        if bytes.count >= Self.bufferSize {
+            try bytes.withUnsafeBytes { try writeAll($0) }
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
+        guard let base = raw.baseAddress else { return }
+        var written = 0
+        while written < raw.count {
+            let result = write(fd, base + written, raw.count - written)
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw StorageError.io(path: path, operation: "write", errno: errno)
+            }
+            written += result
+        }
+    }
+
+    /// Appends this file's whole content to `target`, 1 MiB at a time.
+    func copy(to target: SpoolFile) throws {
+        try flush()
+        var chunk = [UInt8](repeating: 0, count: Self.bufferSize)
+        var offset = 0
+        while offset < size {
+            let count = Swift.min(Self.bufferSize, size - offset)
+            let read = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+            guard read > 0 else { throw StorageError.io(path: path, operation: "read spool", errno: read < 0 ? errno : EIO) }
+            try target.append(read == chunk.count ? chunk : Array(chunk[0..<read]))
+            offset += read
+        }
+    }
+
+    /// Flushes and fsyncs.
+    func sync() throws {
+        try flush()
+        guard fsync(fd) == 0 else { throw StorageError.io(path: path, operation: "fsync", errno: errno) }
+    }
+
+    /// Closes and deletes the file.
+    func remove() {
+        if fd >= 0 { close(fd) }
+        fd = -1
+        unlink(path)
+    }
+
+    /// Closes the file, keeping it.
+    func closeKeeping() throws {
+        try flush()
+        close(fd)
+        fd = -1
+    }
+}
