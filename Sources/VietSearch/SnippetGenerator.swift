@@ -18,7 +18,7 @@ struct SnippetGenerator {
     let query: HighlightQuery
     /// Fields searched by clauses without `field:`.
     let defaultFields: Set<String>
-    /// Fields fragments may come from, in tie-break order.
+    /// Fields fragments may come from, in tie-break order: the stored fields a hit must have loaded.
     let fieldNames: [String]
     /// Fragments wanted per hit.
     let count: Int
