@@ -20,6 +20,8 @@ struct IndexCommand: ParsableCommand {
 
     @OptionGroup var format: OutputFormat
 
+    @OptionGroup var decoding: EncodingOptions
+
     @Option(name: .long, help: ArgumentHelp("Indexing buffer in MiB (fractions allowed); a segment is flushed when it is full.",
                                             valueName: "MB"))
     var memoryBudget: Double = Double(IndexConfiguration().memoryBudget) / Double(1 << 20)
@@ -44,9 +46,14 @@ struct IndexCommand: ParsableCommand {
         var documents = 0
         var replaced = 0
         var finishedBytes = 0
+        var encodings: [(String, JSONValue)] = []
         do {
             for source in sources {
-                let reader = try source.open()
+                let (reader, chosen) = try decoding.open(source)
+                if let chosen {
+                    encodings.append((source.name, .string(chosen.rawValue)))
+                    StandardStream.error.writeLine("encoding: \(source.name): \(chosen.rawValue)")
+                }
                 while let item = try reader.next() {
                     do {
                         if try writer.addOrReplaceCommitted(item.document) { replaced += 1 }
@@ -69,12 +76,14 @@ struct IndexCommand: ParsableCommand {
         let segments = try index.statistics().segments
         let seconds = (clock.now - start).seconds
         if format.json {
-            StandardStream.output.writeLine(JSONValue.object([
+            var summary: [(String, JSONValue)] = [
                 ("docs", .int(documents)),
                 ("replaced", .int(replaced)),
                 ("segments", .int(segments)),
                 ("seconds", .double((seconds * 1000).rounded() / 1000)),
-            ]).encoded)
+            ]
+            if decoding.encoding != nil { summary.append(("encodings", .object(encodings))) }
+            StandardStream.output.writeLine(JSONValue.object(summary).encoded)
         } else {
             StandardStream.output.writeLine(
                 "indexed " + TextFormat.counted(documents, "document")

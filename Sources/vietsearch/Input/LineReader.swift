@@ -48,6 +48,15 @@ final class LineReader {
         }
     }
 
+    /// Reads lines from `bytes` already in memory (input decoded from a legacy encoding).
+    init(bytes: [UInt8], source: String) {
+        self.source = source
+        fileDescriptor = -1
+        ownsDescriptor = false
+        buffer = bytes
+        reachedEnd = true
+    }
+
     deinit {
         if ownsDescriptor { close(fileDescriptor) }
     }
