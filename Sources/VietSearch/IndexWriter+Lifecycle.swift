@@ -5,6 +5,8 @@ import VietSearchStorage
 extension IndexWriter {
     /// Deletes every live document matching `query` (same syntax and fields as `Searcher.search`; the
     /// limit is ignored), including documents added earlier in this batch, as of the next commit.
+    /// Matching is always `.bm25`'s (a word with marks matches its exact key only): `.vietnamese` scoring
+    /// also matches folded look-alikes (`bán` finds `bản`), which a delete must never reach.
     /// Returns how many were deleted.
     @discardableResult
     public func delete(query: String, options: SearchOptions = SearchOptions()) throws -> Int {
@@ -15,6 +17,8 @@ extension IndexWriter {
             var queryOptions = try options.validated()
             queryOptions.limit = segments.reduce(0) { $0 + Int($1.documentCount) }
             queryOptions.explain = false
+            queryOptions.scoring = .bm25
+            queryOptions.suggest = false
             let result = try QueryEngine(segments: segments).search(query, options: queryOptions)
             var deleted = 0
             for hit in result.hits where markDeleted(segments[hit.segment], hit.doc) { deleted += 1 }

@@ -7,8 +7,11 @@ public enum BooleanOperator: String, Sendable, CaseIterable {
 
 /// The ranking function.
 public enum ScoringModel: String, Sendable, CaseIterable {
-    /// Lucene's BM25 over exact document lengths (README "Ranking").
+    /// Lucene's BM25 over exact document lengths, each query token on one key (the v1 formula).
     case bm25
+    /// BM25 components with two-level matching (exact keys first, folded keys weighted by
+    /// `SearchOptions.foldedWeight`), partial marks and an adjacency bonus (README "Ranking"). The default.
+    case vietnamese
 }
 
 /// A field searched by default, with its boost.
@@ -27,7 +30,16 @@ public struct SearchOptions: Sendable {
     public var limit: Int = 10
     /// How bare terms combine.
     public var defaultOperator: BooleanOperator = .or
-    public var scoring: ScoringModel = .bm25
+    /// The ranking function; `.vietnamese` by default (chosen by measurement, README "Measured quality").
+    public var scoring: ScoringModel = .vietnamese
+    /// `.vietnamese`: weight `w` of the folded key for a token typed with marks (`BM25(exact) + w·BM25(folded)`),
+    /// in 0..<1 so an exact match outranks a folded-only one.
+    public var foldedWeight: Double = VietnameseWeights.measuredDefault.foldedWeight
+    /// `.vietnamese`: boost `a` of the phrase of two adjacent query words (keys as typed); their folded
+    /// phrase gets `a · foldedWeight` when a word has marks.
+    public var adjacencyWeight: Double = VietnameseWeights.measuredDefault.adjacencyWeight
+    /// Offer `SearchResults.suggestion`, the query with marks restored, for queries typed without marks.
+    public var suggest: Bool = true
     /// BM25 term-frequency saturation.
     public var k1: Double = 1.2
     /// BM25 length normalisation.
@@ -64,7 +76,21 @@ extension SearchOptions {
         guard Set(fields.map(\.field)).count == fields.count else {
             throw VietSearchError.invalidArgument("a field is listed twice in the searched fields")
         }
-        return QueryOptions(limit: limit, defaultOperator: defaultOperator == .and ? .and : .or,
-                            bm25: BM25(k1: k1, b: b), fields: fields.map { ($0.field, $0.boost) }, explain: explain)
+        guard foldedWeight.isFinite, (0..<1).contains(foldedWeight) else {
+            throw VietSearchError.invalidArgument("foldedWeight must be >= 0 and < 1 (got \(foldedWeight))")
+        }
+        guard adjacencyWeight.isFinite, adjacencyWeight >= 0 else {
+            throw VietSearchError.invalidArgument("adjacencyWeight must be a finite number >= 0 (got \(adjacencyWeight))")
+        }
+        var options = QueryOptions(limit: limit, defaultOperator: defaultOperator == .and ? .and : .or,
+                                   bm25: BM25(k1: k1, b: b), fields: fields.map { ($0.field, $0.boost) }, explain: explain)
+        switch scoring {
+        case .bm25:
+            options.scoring = .bm25
+        case .vietnamese:
+            options.scoring = .vietnamese(VietnameseWeights(foldedWeight: foldedWeight, adjacencyWeight: adjacencyWeight))
+        }
+        options.suggest = suggest
+        return options
     }
 }

@@ -61,10 +61,14 @@ public struct SearchResults: Sendable, RandomAccessCollection {
     /// Number of documents that matched (not only those returned).
     public var totalHits: Int
     public var hits: [SearchHit]
+    /// The query with its marks restored from the index's statistics (`dang vien` → `đảng viên`), when it
+    /// was typed (partly) without marks and a restoration differs from it; nil otherwise.
+    public var suggestion: String?
 
-    public init(totalHits: Int, hits: [SearchHit]) {
+    public init(totalHits: Int, hits: [SearchHit], suggestion: String? = nil) {
         self.totalHits = totalHits
         self.hits = hits
+        self.suggestion = suggestion
     }
 
     public var startIndex: Int { hits.startIndex }

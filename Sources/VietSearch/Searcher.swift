@@ -48,7 +48,7 @@ public final class Searcher: Sendable {
                 if let snippets { result.snippets = snippets.snippets(for: result.fields) }
                 return result
             }
-            return SearchResults(totalHits: result.totalHits, hits: hits)
+            return SearchResults(totalHits: result.totalHits, hits: hits, suggestion: result.suggestion)
         }
     }
 

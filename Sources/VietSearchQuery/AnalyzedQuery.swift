@@ -7,6 +7,8 @@ package indirect enum AnalyzedQuery: Sendable, Equatable {
     /// Every key of the field starting with `prefix` (bounded by `QueryLimits.maxPrefixExpansion`).
     case prefix(label: String, field: String?, prefix: [UInt8])
     case boolean([AnalyzedClause])
+    /// The inner query with every boost multiplied by `boost` (`.vietnamese` scoring's weights).
+    case boosted(AnalyzedQuery, boost: Double)
     /// A clause that analysis emptied (punctuation only); it matches nothing and is dropped from booleans.
     case nothing
 }

@@ -1,9 +1,12 @@
+import VietSearchAnalysis
 import VietSearchStorage
 
 /// Runs queries over a snapshot's segments. The module, in data-flow order:
 ///
 /// 1. `QueryLexer`, `QueryParser` → `QueryNode`: the syntax tree of raw words (Lucene classic syntax).
 /// 2. `QueryAnalyzer` → `AnalyzedQuery`: words analysed like documents and turned into term bytes (`TermKeys`).
+///    With `.vietnamese` scoring, `VietnameseQueryExpander` then rewrites it (two-level matching, partial
+///    marks, adjacency phrases, typing residue); `DiacriticRestorer` computes the suggestion.
 /// 3. `QueryWeight`: the query bound to index-wide statistics (N, n, avgdl summed over all segments, `BM25`).
 /// 4. Per segment, `DocScorer`s: `TermScorer`, `PhraseScorer` at the leaves; `ConjunctionScorer` (MUST,
 ///    rarest first), `DisjunctionScorer`/`WideDisjunctionScorer` (SHOULD, fields, prefix keys) and
@@ -13,15 +16,43 @@ import VietSearchStorage
 /// Not its job: text rules (analysis), bytes on disk (storage), stored fields and errors for users (facade).
 package struct QueryEngine: Sendable {
     package let segments: [SegmentReader]
+    /// Decodes Telex/VNI typing residue in a query token (`ddangr` → `đảng`), nil when it is not residue;
+    /// used only by `.vietnamese` scoring, only for tokens without postings.
+    package let residueDecoder: @Sendable (String) -> String?
 
-    package init(segments: [SegmentReader]) {
+    package init(segments: [SegmentReader],
+                 residueDecoder: @escaping @Sendable (String) -> String? = TypingResidueDecoder.decode) {
         self.segments = segments
+        self.residueDecoder = residueDecoder
     }
 
     /// Parses and runs `query`. Throws `QueryParseError` for bad syntax, `StorageError` from reading.
     package func search(_ query: String, options: QueryOptions) throws -> QueryResult {
         let parsed = try QueryParser(defaultOperator: options.defaultOperator).parse(query)
-        return try search(QueryAnalyzer().analyze(parsed), options: options)
+        var analyzed = QueryAnalyzer().analyze(parsed)
+        if case .vietnamese(let weights) = options.scoring {
+            var expander = VietnameseQueryExpander(weights: weights, vocabulary: vocabulary(options),
+                                                   residueDecoder: residueDecoder)
+            analyzed = try expander.expand(analyzed)
+        }
+        var result = try search(analyzed, options: options)
+        if options.suggest { result.suggestion = try suggestion(for: query, options: options) }
+        return result
+    }
+
+    /// The query with its marks restored from this snapshot's statistics (`DiacriticRestorer`), or nil.
+    package func suggestion(for query: String, options: QueryOptions) throws -> String? {
+        var counting = options
+        counting.limit = 0
+        counting.explain = false
+        var restorer = DiacriticRestorer(vocabulary: vocabulary(options)) { keys in
+            try self.search(.phrase(label: "", field: nil, keys: keys, slop: 0), options: counting).totalHits
+        }
+        return try restorer.restore(query)
+    }
+
+    private func vocabulary(_ options: QueryOptions) -> IndexVocabulary {
+        IndexVocabulary(segments: segments, fields: options.fields.map(\.name))
     }
 
     /// Runs an already analysed query.

@@ -8,6 +8,10 @@ package struct QueryOptions: Sendable {
     package var fields: [(name: String, boost: Double)]
     /// Attach the score components to every hit.
     package var explain: Bool
+    /// `.bm25` (the v1 formula) or `.vietnamese` (two-level matching and adjacency).
+    package var scoring: ScoringMode = .bm25
+    /// Compute `QueryResult.suggestion` (diacritic restoration) for queries typed without marks.
+    package var suggest: Bool = false
 
     package init(limit: Int = 10, defaultOperator: DefaultOperator = .or, bm25: BM25 = BM25(),
                  fields: [(name: String, boost: Double)] = [("title", 2), ("body", 1)], explain: Bool = false) {
@@ -34,4 +38,6 @@ package struct QueryResult: Sendable {
     package var totalHits: Int
     /// Best first; ties in global document order.
     package var hits: [QueryHit]
+    /// The query with marks restored (`dang vien` → `đảng viên`), when asked for and different.
+    package var suggestion: String? = nil
 }

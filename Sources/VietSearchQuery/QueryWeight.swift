@@ -11,6 +11,8 @@ package final class QueryWeight {
     private var root: BoundQuery = .nothing
     /// (field, key) pairs the prefix clauses bound so far.
     private var expandedKeys = 0
+    /// Product of the `.boosted` wrappers around the clause being bound.
+    private var boostMultiplier = 1.0
 
     /// A field resolved in every segment (field numbers differ per segment).
     struct BoundField {
@@ -59,6 +61,11 @@ package final class QueryWeight {
         switch query {
         case .nothing:
             return .nothing
+        case .boosted(let inner, let boost):
+            let outer = boostMultiplier
+            boostMultiplier *= boost
+            defer { boostMultiplier = outer }
+            return try bind(inner)
         case .term(let label, let field, let key):
             let keys = try searchedFields(field).compactMap { try bindKey(key, label: label, field: $0) }
             return keys.isEmpty ? .nothing : .keys(keys)
@@ -126,7 +133,7 @@ package final class QueryWeight {
     }
 
     private func scoring(label: String, field: BoundField, idf: Double, keys: [[UInt8]]) -> FieldScoring {
-        FieldScoring(clause: label, fieldName: field.name, fieldNumber: 0, boost: field.boost, idf: idf,
+        FieldScoring(clause: label, fieldName: field.name, fieldNumber: 0, boost: field.boost * boostMultiplier, idf: idf,
                      avgdl: field.avgdl, bm25: options.bm25, keys: keys)
     }
 

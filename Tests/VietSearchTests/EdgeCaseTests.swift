@@ -22,8 +22,11 @@ final class EdgeCaseTests: FacadeTestCase {
             for query in ["Ðảng", "ĐẢNG", "Đa\u{0309}ng", "đả\u{200B}ng", "\u{FEFF}đảng", "\"đảng\u{00A0}viên\""] {
                 XCTAssertEqual(try self.ids(query, in: index), ["1"], "\(store) \(query.unicodeScalars.map { String($0.value, radix: 16) })")
             }
-            // Marks typed on the wrong letter are another syllable: exact keys do not match.
-            XCTAssertEqual(try self.ids("đàng", in: index), [], store)
+            // Marks typed on the wrong letter are another syllable: exact keys do not match (in `.vietnamese`
+            // scoring the folded key still matches, for less: VietnameseRankingTests).
+            var bm25 = SearchOptions(limit: 100)
+            bm25.scoring = .bm25
+            XCTAssertEqual(try self.ids("đàng", in: index, options: bm25), [], store)
         }
     }
 

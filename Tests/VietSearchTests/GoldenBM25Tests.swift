@@ -288,6 +288,7 @@ private struct GoldenQuery: Decodable {
     func options(explain: Bool = false) -> SearchOptions? {
         guard let defaultOperator = BooleanOperator(rawValue: self.operator) else { return nil }
         var options = SearchOptions(limit: 1000, defaultOperator: defaultOperator, explain: explain)
+        options.scoring = .bm25  // the golden files hold the v1 formula; the default is now .vietnamese
         options.k1 = k1
         options.b = b
         options.fields = fields.map { FieldBoost(field: $0.field, boost: $0.boost) }

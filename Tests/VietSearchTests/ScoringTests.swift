@@ -86,8 +86,9 @@ final class ScoringTests: FacadeTestCase {
             let mode: BooleanOperator = round % 2 == 0 ? .or : .and
             let limit = [1, 3, 10][round % 3]
             let expected = reference.ranked(words, requireAll: mode == .and)
-            let results = try index.searcher().search(words.joined(separator: " "),
-                                                      options: SearchOptions(limit: limit, defaultOperator: mode))
+            var options = SearchOptions(limit: limit, defaultOperator: mode)
+            options.scoring = .bm25  // the v1 formula the reference implements
+            let results = try index.searcher().search(words.joined(separator: " "), options: options)
             XCTAssertEqual(results.totalHits, expected.count, "\(words) \(mode)")
             XCTAssertEqual(results.map(\.id), expected.prefix(limit).map(\.id), "\(words) \(mode)")
             for (hit, want) in zip(results, expected) {

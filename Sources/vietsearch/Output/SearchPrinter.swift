@@ -45,6 +45,7 @@ struct SearchPrinter {
         return JSONValue.object([
             ("query", .string(answer.query)),
             ("total_hits", .int(answer.results.totalHits)),
+            ("suggestion", answer.results.suggestion.map(JSONValue.string) ?? .null),
             ("took_us", .double((answer.microseconds * 1000).rounded() / 1000)),
             ("hits", .array(hits)),
         ]).encoded + "\n"
@@ -77,6 +78,7 @@ struct SearchPrinter {
     private func table(_ answer: SearchCommand.Answer) -> String {
         let results = answer.results
         var out = "\(results.totalHits) hits for \(answer.query) (\(TextFormat.fixed(answer.microseconds / 1000, digits: 3)) ms)\n"
+        if let suggestion = results.suggestion { out += "Did you mean: \(suggestion)\n" }
         guard !results.hits.isEmpty else { return out + "\n" }
         let rankWidth = max(4, String(results.hits.count).count)
         let scores = results.hits.map { TextFormat.fixed($0.score, digits: 6) }

@@ -1,0 +1,43 @@
+import VietSearchStorage
+
+/// Document frequencies of keys in the searched fields of a snapshot, summed over segments and fields.
+/// Used by query expansion and restoration to ask "does the index know this spelling, and how often".
+struct IndexVocabulary {
+    private let segments: [SegmentReader]
+    /// Per searched field, its number in each segment (nil where the segment lacks the field).
+    private let fieldNumbers: [[UInt8?]]
+    private var cache: [[UInt8]: UInt64] = [:]
+
+    init(segments: [SegmentReader], fields: [String]) {
+        self.segments = segments
+        fieldNumbers = fields.map { name in segments.map { $0.fieldNumber(named: name) } }
+    }
+
+    /// Documents having `key` in a searched field (a document with it in two fields counts twice).
+    mutating func documentFrequency(_ key: [UInt8]) throws -> UInt64 {
+        if let known = cache[key] { return known }
+        var total: UInt64 = 0
+        for numbers in fieldNumbers {
+            for (segment, number) in zip(segments, numbers) {
+                guard let number, let info = try segment.termInfo(field: number, term: key) else { continue }
+                total += UInt64(info.documentFrequency)
+            }
+        }
+        cache[key] = total
+        return total
+    }
+
+    /// The exact keys present in the index that fold to `folded` and keep every mark of `typed`
+    /// (`typed` nil: every spelling), with their frequencies, most frequent first.
+    mutating func spellings(folded: String, compatibleWith typed: String?,
+                            fold: (String) -> String) throws -> [(key: String, frequency: UInt64)] {
+        var found: [(key: String, frequency: UInt64)] = []
+        for spelling in MarkVariants.spellings(of: folded) {
+            if let typed, !MarkVariants.isCompatible(typed: typed, candidate: spelling) { continue }
+            let frequency = try documentFrequency(TermKeys.exact(spelling))
+            guard frequency > 0, fold(spelling) == folded else { continue }
+            found.append((spelling, frequency))
+        }
+        return found.sorted { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.key < $1.key }
+    }
+}
