@@ -18,9 +18,12 @@ struct HighlightClause: Sendable {
     var keys: [HighlightKey]
     /// Total extra gap allowed between phrase keys (as `PhraseScorer`).
     var slop: Int
-    /// The same keys folded, for a clause typed with marks: used only when the document has no exact
-    /// occurrence of the clause, so a hit found through its folded keys still shows why it matched.
-    var weakKeys: [HighlightKey]?
+    /// Clauses standing for the same words of the query (one label, e.g. `đang` and its compatible
+    /// spellings `đảng`, `đáng` under `.vietnamese` scoring) share a group and count once.
+    var group: Int
+    /// A folded look-alike (a clause weighted below 1, or the folded form of a word typed with marks): marked
+    /// only when no other clause of its group occurs in the document, so a hit found that way shows why.
+    var isFallback: Bool
 
     var isPhrase: Bool { keys.count > 1 }
 
@@ -30,14 +33,44 @@ struct HighlightClause: Sendable {
 }
 
 /// The clauses of an analysed query that a snippet highlights: every term, phrase and prefix that is not
-/// under a `-`/NOT clause, with the keys the query itself matches (`TermKeys`: exact for tokens typed
-/// with marks, folded for bare ASCII). Clauses on the raw `id` field are skipped: it is not a text field.
+/// under a `-`/NOT clause, with the keys the query matched. Given the query as run (after `.vietnamese`
+/// expansion), that includes compatible spellings, decoded typing residue and adjacency phrases; clauses
+/// boosted below 1 (folded look-alikes) become fallbacks. A clause typed with marks also gets its folded
+/// form as a fallback, so `.bm25` hits found through another word still show their near matches.
+/// Clauses on the raw `id` field are skipped: it is not a text field.
 struct HighlightQuery: Sendable {
     private(set) var clauses: [HighlightClause] = []
+    private var groups: [String: Int] = [:]
+    private var signatures = Set<[UInt8]>()
 
-    init(_ query: AnalyzedQuery) {
-        collect(query)
+    /// Folded keys the user typed (bare ASCII words): any other folded key is a look-alike (fallback).
+    private let typedFolded: Set<[UInt8]>
+
+    /// `query` is the query as run; `typed` its plain analysis (before expansion), when they differ.
+    init(_ query: AnalyzedQuery, typed: AnalyzedQuery? = nil) {
+        var folded = Set<[UInt8]>()
+        Self.foldedKeys(in: typed ?? query, into: &folded)
+        typedFolded = folded
+        collect(query, fallback: false)
     }
+
+    private static func foldedKeys(in query: AnalyzedQuery, into set: inout Set<[UInt8]>) {
+        switch query {
+        case .term(_, _, let key), .prefix(_, _, let key):
+            if key.first == TermKeys.foldedMarker { set.insert(Array(key.dropFirst())) }
+        case .phrase(_, _, let keys, _):
+            for key in keys where key.first == TermKeys.foldedMarker { set.insert(Array(key.dropFirst())) }
+        case .boolean(let clauses):
+            for clause in clauses { foldedKeys(in: clause.query, into: &set) }
+        case .boosted(let inner, _):
+            foldedKeys(in: inner, into: &set)
+        case .nothing:
+            break
+        }
+    }
+
+    /// Number of distinct groups (clauses count once per group).
+    var groupCount: Int { groups.count }
 
     /// Field names that clauses name explicitly (`title:…`), in query order.
     var namedFields: [String] {
@@ -45,22 +78,25 @@ struct HighlightQuery: Sendable {
         return clauses.compactMap(\.field).filter { seen.insert($0).inserted }
     }
 
-    /// Walks `QueryAnalyzer`'s output (not a scoring expansion of it, which only adds weighted copies of the
-    /// same keys). `if case` rather than `switch`, so a case added to `AnalyzedQuery` for scoring (a boost
-    /// wrapper) does not break this walk: only terms, phrases, prefixes and booleans carry text to mark.
-    private mutating func collect(_ query: AnalyzedQuery) {
-        if case .term(_, let field, let key) = query {
-            add(field: field, terms: [key], slop: 0, isPrefix: false)
-        } else if case .phrase(_, let field, let keys, let slop) = query {
-            add(field: field, terms: keys, slop: slop, isPrefix: false)
-        } else if case .prefix(_, let field, let prefix) = query {
-            add(field: field, terms: [prefix], slop: 0, isPrefix: true)
-        } else if case .boolean(let clauses) = query {
-            for clause in clauses where clause.occur != .mustNot { collect(clause.query) }
+    private mutating func collect(_ query: AnalyzedQuery, fallback: Bool) {
+        switch query {
+        case .term(let label, let field, let key):
+            add(label: label, field: field, terms: [key], slop: 0, isPrefix: false, fallback: fallback)
+        case .phrase(let label, let field, let keys, let slop):
+            add(label: label, field: field, terms: keys, slop: slop, isPrefix: false, fallback: fallback)
+        case .prefix(let label, let field, let prefix):
+            add(label: label, field: field, terms: [prefix], slop: 0, isPrefix: true, fallback: fallback)
+        case .boolean(let clauses):
+            for clause in clauses where clause.occur != .mustNot { collect(clause.query, fallback: fallback) }
+        case .boosted(let inner, let boost):
+            collect(inner, fallback: fallback || boost < 1)
+        case .nothing:
+            break
         }
     }
 
-    private mutating func add(field: String?, terms: [[UInt8]], slop: Int, isPrefix: Bool) {
+    private mutating func add(label: String, field: String?, terms: [[UInt8]], slop: Int, isPrefix: Bool,
+                              fallback: Bool) {
         guard field != TermKeys.idField else { return }
         var keys: [HighlightKey] = []
         for term in terms {
@@ -71,7 +107,25 @@ struct HighlightQuery: Sendable {
                                      isPrefix: isPrefix))
         }
         guard !keys.isEmpty else { return }
-        clauses.append(HighlightClause(field: field, keys: keys, slop: slop, weakKeys: Self.folded(keys)))
+        let fallback = fallback || keys.contains { $0.folded && !typedFolded.contains($0.bytes) }
+        let group: Int
+        if let known = groups[label] {
+            group = known
+        } else {
+            group = groups.count
+            groups[label] = group
+        }
+        append(HighlightClause(field: field, keys: keys, slop: slop, group: group, isFallback: fallback))
+        if !fallback, let folded = Self.folded(keys) {
+            append(HighlightClause(field: field, keys: folded, slop: slop, group: group, isFallback: true))
+        }
+    }
+
+    /// Appends `clause` unless the same clause is already there (expansion and folding can both give it).
+    private mutating func append(_ clause: HighlightClause) {
+        var signature: [UInt8] = Array((clause.field ?? "").utf8) + [0, clause.isFallback ? 1 : 0, UInt8(clamping: clause.slop)]
+        for key in clause.keys { signature += [0, key.folded ? 1 : 0, key.isPrefix ? 1 : 0] + key.bytes }
+        if signatures.insert(signature).inserted { clauses.append(clause) }
     }
 
     /// The folded form of exact keys (folding the exact key's text with the analyser), or nil when every

@@ -36,7 +36,7 @@ public final class Searcher: Sendable {
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         try VietSearchError.mapping {
             let result = try engine.search(query, options: try options.validated())
-            let snippets = try SnippetGenerator(query: query, options: options)
+            let snippets = try SnippetGenerator(query: query, analyzed: result.query, options: options)
             let hits = try result.hits.map { hit -> SearchHit in
                 let stored = try engine.segments[hit.segment].storedFields(doc: hit.doc)
                 let explanation = hit.explanation.map { components in

@@ -4,7 +4,7 @@ import VietSearchAnalysis
 struct FieldMatch: Sendable {
     var start: Int
     var end: Int
-    /// Index into `HighlightQuery.clauses`.
+    /// The matching clause's group (`HighlightClause.group`): the query words it stands for.
     var clause: Int
     /// Found through the folded fallback of a clause typed with marks.
     var isWeak: Bool

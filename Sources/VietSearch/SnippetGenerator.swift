@@ -61,7 +61,7 @@ struct SnippetGenerator {
         let matches = findMatches(in: fields)
         var candidates: [Candidate] = []
         for index in fields.indices where !fields[index].boundaries.isEmpty {
-            var seen = [Int](repeating: -1, count: query.clauses.count)
+            var seen = [Int](repeating: -1, count: query.groupCount)
             for anchor in matches[index].indices {
                 candidates.append(window(field: index, in: fields[index], matches: matches[index], anchor: anchor,
                                          seen: &seen))
@@ -82,27 +82,21 @@ struct SnippetGenerator {
         return chosen.map { makeSnippet(fields[$0.field], start: $0.start, end: $0.end, matches: matches[$0.field]) }
     }
 
-    /// Matches per field, sorted by start (longer first at the same start).
+    /// Matches per field, sorted by start (longer first at the same start). `FieldMatch.clause` is the
+    /// clause's group; fallback clauses count only for groups with no other match in the document.
     private func findMatches(in fields: [SnippetField]) -> [[FieldMatch]] {
         var matches = [[FieldMatch]](repeating: [], count: fields.count)
-        var hasExact = [Bool](repeating: false, count: query.clauses.count)
-        for (fieldIndex, field) in fields.enumerated() {
-            for (clauseIndex, clause) in query.clauses.enumerated()
-            where clause.applies(to: field.name, defaultFields: defaultFields) {
-                for range in field.occurrences(of: clause.keys, slop: clause.slop) {
-                    matches[fieldIndex].append(FieldMatch(start: range.start, end: range.end, clause: clauseIndex,
-                                                          isWeak: false, isPhrase: clause.isPhrase))
-                    hasExact[clauseIndex] = true
-                }
-            }
-        }
-        for (fieldIndex, field) in fields.enumerated() {
-            for (clauseIndex, clause) in query.clauses.enumerated()
-            where !hasExact[clauseIndex] && clause.applies(to: field.name, defaultFields: defaultFields) {
-                guard let weakKeys = clause.weakKeys else { continue }
-                for range in field.occurrences(of: weakKeys, slop: clause.slop) {
-                    matches[fieldIndex].append(FieldMatch(start: range.start, end: range.end, clause: clauseIndex,
-                                                          isWeak: true, isPhrase: clause.isPhrase))
+        var groupFound = [Bool](repeating: false, count: query.groupCount)
+        for fallbackPass in [false, true] {
+            for (fieldIndex, field) in fields.enumerated() {
+                for clause in query.clauses where clause.isFallback == fallbackPass
+                    && !(fallbackPass && groupFound[clause.group])
+                    && clause.applies(to: field.name, defaultFields: defaultFields) {
+                    for range in field.occurrences(of: clause.keys, slop: clause.slop) {
+                        matches[fieldIndex].append(FieldMatch(start: range.start, end: range.end, clause: clause.group,
+                                                              isWeak: fallbackPass, isPhrase: clause.isPhrase))
+                        if !fallbackPass { groupFound[clause.group] = true }
+                    }
                 }
             }
         }
@@ -307,9 +301,10 @@ struct SnippetGenerator {
 }
 
 extension SnippetGenerator {
-    /// The generator `options` ask for, or nil when no snippets are wanted. Parses `query` again (the
-    /// engine has already accepted it, so this cannot fail on syntax) to know what to highlight.
-    init?(query: String, options: SearchOptions) throws {
+    /// The generator `options` ask for, or nil when no snippets are wanted. It marks what `analyzed` (the
+    /// query as the engine ran it) matches; without it, `query` is parsed and analysed again (the engine
+    /// has already accepted it, so this cannot fail on syntax).
+    init?(query: String, analyzed: AnalyzedQuery?, options: SearchOptions) throws {
         guard options.snippets >= 0 else {
             throw VietSearchError.invalidArgument("snippets must be >= 0 (got \(options.snippets))")
         }
@@ -320,8 +315,9 @@ extension SnippetGenerator {
             throw VietSearchError.invalidArgument("snippet field names must not be empty")
         }
         guard options.snippets > 0 else { return nil }
-        let parsed = try QueryParser(defaultOperator: options.defaultOperator == .and ? .and : .or).parse(query)
-        self.init(query: HighlightQuery(QueryAnalyzer().analyze(parsed)), defaultFields: options.fields.map(\.field),
+        let typed = QueryAnalyzer().analyze(try QueryParser(defaultOperator: options.defaultOperator == .and ? .and : .or)
+            .parse(query))
+        self.init(query: HighlightQuery(analyzed ?? typed, typed: typed), defaultFields: options.fields.map(\.field),
                   snippetFields: options.snippetFields, count: options.snippets, length: options.snippetLength)
     }
 }

@@ -6,13 +6,15 @@ import XCTest
 class SnippetTestCase: FacadeTestCase {
     /// Searches and returns the first hit's snippets.
     func snippets(_ query: String, documents: [Document], count: Int = 1, length: Int = 160,
-                  fields: [String]? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> [Snippet] {
+                  fields: [String]? = nil, scoring: ScoringModel = SearchOptions().scoring,
+                  file: StaticString = #filePath, line: UInt = #line) throws -> [Snippet] {
         let index = Index.inMemory()
         try self.index(documents, into: index)
         var options = SearchOptions(limit: 10)
         options.snippets = count
         options.snippetLength = length
         options.snippetFields = fields
+        options.scoring = scoring
         let results = try index.searcher().search(query, options: options)
         guard let hit = results.first else {
             XCTFail("no hit for \(query)", file: file, line: line)

@@ -46,8 +46,10 @@ final class SnippetTests: SnippetTestCase {
 
     func testUnaccentedQueryHighlightsAccentedText() throws {
         let body = "Xây dựng Đảng, đảng viên và đội ngũ cán bộ."
-        let result = try snippets("dang vien", documents: [Document(id: "1", title: "", body: body)])
+        let result = try snippets("dang vien", documents: [Document(id: "1", title: "", body: body)], scoring: .bm25)
         XCTAssertEqual(result.first?.highlightedTexts, ["Đảng", "đảng", "viên"])
+        let adjacent = try snippets("dang vien", documents: [Document(id: "1", title: "", body: body)])
+        XCTAssertEqual(adjacent.first?.highlightedTexts, ["Đảng", "đảng viên"])
     }
 
     func testPhraseHighlightsTheWholeSpan() throws {
@@ -73,6 +75,14 @@ final class SnippetTests: SnippetTestCase {
         XCTAssertEqual(result.first?.highlightedTexts, ["trẻ"])
     }
 
+    func testVietnameseScoringMarksWhatItMatched() throws {
+        let doc = Document(id: "1", title: "", body: "Cán bộ đảng viên và bán hàng.")
+        // Typing residue is decoded by the engine: the decoded word is marked.
+        XCTAssertEqual(try snippets("ddangr", documents: [doc]).first?.highlightedTexts, ["đảng"])
+        // A partly marked word stands for its compatible spellings (đang → đảng).
+        XCTAssertEqual(try snippets("đang", documents: [doc]).first?.highlightedTexts, ["đảng"])
+    }
+
     func testBothToneStylesAndUpperCaseMatch() throws {
         let doc = Document(id: "1", title: "", body: "Hòa bình, hoà hợp; CẤP ỦY và cấp uỷ.")
         XCTAssertEqual(try snippets("hoà", documents: [doc]).first?.highlightedTexts, ["Hòa", "hoà"])
@@ -89,10 +99,13 @@ final class SnippetTests: SnippetTestCase {
     func testFoldedFallbackOnlyWhenNoExactOccurrence() throws {
         // `bản đồ` never occurs exactly: the folded `bán độ` explains the match (two-level ranking).
         let onlyFolded = Document(id: "1", title: "", body: "Vụ bán độ bị phát hiện ở thị xã.")
-        XCTAssertEqual(try snippets("bản đồ thị", documents: [onlyFolded]).first?.highlightedTexts,
+        XCTAssertEqual(try snippets("bản đồ thị", documents: [onlyFolded], scoring: .bm25).first?.highlightedTexts,
                        ["bán", "độ", "thị"])
+        // `.vietnamese` scoring also matched the folded pair as a phrase (a look-alike: fallback only).
+        XCTAssertEqual(try snippets("bản đồ thị", documents: [onlyFolded]).first?.highlightedTexts, ["bán độ", "thị"])
         let both = Document(id: "1", title: "", body: "Vụ bán độ và tấm bản đồ thị xã.")
-        XCTAssertEqual(try snippets("bản đồ", documents: [both]).first?.highlightedTexts, ["bản", "đồ"])
+        XCTAssertEqual(try snippets("bản đồ", documents: [both], scoring: .bm25).first?.highlightedTexts, ["bản", "đồ"])
+        XCTAssertEqual(try snippets("bản đồ", documents: [both]).first?.highlightedTexts, ["bản đồ"])
     }
 
     func testEmptyShortAndPunctuationOnlyFields() throws {
