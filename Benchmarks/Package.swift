@@ -12,6 +12,9 @@ let package = Package(
         .executableTarget(name: "analysis-bench", dependencies: [
             .product(name: "VietSearch", package: "VietSearch"),
         ]),
+        .executableTarget(name: "engine-bench", dependencies: [
+            .product(name: "VietSearch", package: "VietSearch"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -48,6 +48,9 @@ public struct SearchOptions: Sendable {
     public var fields: [FieldBoost] = [FieldBoost(field: "title", boost: 2), FieldBoost(field: "body", boost: 1)]
     /// Attach a score explanation to every hit.
     public var explain: Bool = false
+    /// Stored fields returned with each hit (`SearchHit.fields`); nil returns them all. Naming only what is
+    /// shown (e.g. `["title"]`) saves decoding long bodies: most of a top-100 search otherwise.
+    public var fieldsToLoad: Set<String>? = nil
     /// Fragments (`SearchHit.snippets`) to attach to every hit; 0 = none. Must be >= 0.
     public var snippets: Int = 0
     /// Target fragment length in characters (combining marks do not count). Must be >= 1.

@@ -37,15 +37,23 @@ public final class Searcher: Sendable {
         try VietSearchError.mapping {
             let result = try engine.search(query, options: try options.validated())
             let snippets = try SnippetGenerator(query: query, analyzed: result.query, options: options)
+            // Snippet fields are decoded too; `SearchHit.fields` still lists only the fields asked for.
+            let wanted = options.fieldsToLoad.map {
+                $0.union([DocumentEncoder.idField]).union(snippets?.fieldNames ?? [])
+            }
             let hits = try result.hits.map { hit -> SearchHit in
-                let stored = try engine.segments[hit.segment].storedFields(doc: hit.doc)
+                let segment = engine.segments[hit.segment]
+                let stored = try wanted.map { try segment.storedFields(doc: hit.doc, only: $0) }
+                    ?? segment.storedFields(doc: hit.doc)
                 let explanation = hit.explanation.map { components in
                     Explanation(components: components.map(ScoreComponent.init), score: hit.score)
                 }
+                let shown = stored.filter {
+                    $0.name != DocumentEncoder.idField && (options.fieldsToLoad?.contains($0.name) ?? true)
+                }
                 var result = SearchHit(id: Self.id(of: stored), score: hit.score,
-                                       fields: stored.filter { $0.name != DocumentEncoder.idField }.map { ($0.name, $0.value) },
-                                       explanation: explanation)
-                if let snippets { result.snippets = snippets.snippets(for: result.fields) }
+                                       fields: shown.map { ($0.name, $0.value) }, explanation: explanation)
+                if let snippets { result.snippets = snippets.snippets(for: stored.map { ($0.name, $0.value) }) }
                 return result
             }
             return SearchResults(totalHits: result.totalHits, hits: hits, suggestion: result.suggestion)

@@ -1,7 +1,7 @@
 import VietSearchStorage
 
 /// A phrase in one field of one segment. Candidates are documents having every key (a leapfrog
-/// intersection); positions are read only for them, and a candidate matches when the phrase frequency
+/// intersection led by the rarest key); positions are read only for them, and a candidate matches when the phrase frequency
 /// — the number of start positions where the keys follow in order with total extra gap ≤ slop — is > 0.
 final class PhraseScorer: DocScorer {
     // Hot state, touched only by this scorer's methods (see TermScorer on unchecked exclusivity).
@@ -11,6 +11,10 @@ final class PhraseScorer: DocScorer {
     private let slop: Int
     @exclusivity(unchecked) private(set) var doc: UInt32
     @exclusivity(unchecked) private(set) var frequency = 0
+    /// Cursor indices by ascending document frequency: the intersection leads with the rarest key.
+    private let byRarity: [Int]
+    /// One reused positions buffer per key: no allocation per candidate document.
+    @exclusivity(unchecked) private var positions: [[UInt32]]
     let cost: UInt64
 
     init(reader: SegmentReader, infos: [TermInfo], slop: Int, scoring: FieldScoring) throws {
@@ -19,6 +23,8 @@ final class PhraseScorer: DocScorer {
         self.slop = slop
         cost = UInt64(infos.map(\.documentFrequency).min() ?? 0)
         cursors = try infos.map { try reader.postings($0) }
+        byRarity = infos.indices.sorted { infos[$0].documentFrequency < infos[$1].documentFrequency }
+        positions = Array(repeating: [], count: infos.count)
         doc = 0
         for index in cursors.indices { _ = try cursors[index].nextDoc() }
         doc = try matchFrom(0)
@@ -63,8 +69,9 @@ final class PhraseScorer: DocScorer {
     private func nextCommonDoc(atOrAfter target: UInt32) throws -> UInt32 {
         var goal = target
         var agreeing = 0
-        var index = 0
+        var rank = 0
         while agreeing < cursors.count {
+            let index = byRarity[rank]
             var current = cursors[index].doc
             if current < goal { current = try cursors[index].advance(to: goal) }
             if current == PostingsCursor.noMoreDocs { return current }
@@ -74,7 +81,7 @@ final class PhraseScorer: DocScorer {
                 goal = current
                 agreeing = 1
             }
-            index = (index + 1) % cursors.count
+            rank = rank + 1 == cursors.count ? 0 : rank + 1
         }
         return goal
     }
@@ -82,9 +89,7 @@ final class PhraseScorer: DocScorer {
     /// Counts start positions of the first key from which each next key can be found, in order,
     /// at the smallest position after the previous one, with total extra gap ≤ slop.
     private func phraseFrequency() throws -> Int {
-        var positions: [[UInt32]] = []
-        positions.reserveCapacity(cursors.count)
-        for index in cursors.indices { positions.append(try cursors[index].positions()) }
+        for index in cursors.indices { try cursors[index].positions(into: &positions[index]) }
         let extraGapBudget = Int64(slop) + Int64(cursors.count - 1)
         var count = 0
         for start in positions[0] {

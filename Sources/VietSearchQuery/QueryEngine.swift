@@ -61,6 +61,12 @@ package struct QueryEngine: Sendable {
         let weight = try QueryWeight(query, segments: segments, options: options)
         var collector = TopKCollector(limit: options.limit)
         for index in segments.indices {
+            if options.limit > 0 && !options.exhaustive, let groups = try weight.disjunctiveLeaves(segment: index) {
+                guard !groups.isEmpty else { continue }
+                try MaxScoreDisjunction(groups: groups, documentCount: segments[index].documentCount)
+                    .collect(into: &collector, segment: index)
+                continue
+            }
             guard let scorer = try weight.scorer(segment: index) else { continue }
             var doc = scorer.doc
             if options.limit == 0 {

@@ -12,6 +12,8 @@ package struct QueryOptions: Sendable {
     package var scoring: ScoringMode = .bm25
     /// Compute `QueryResult.suggestion` (diacritic restoration) for queries typed without marks.
     package var suggest: Bool = false
+    /// Score every match (no dynamic pruning): the reference the pruned paths are tested against.
+    package var exhaustive = false
 
     package init(limit: Int = 10, defaultOperator: DefaultOperator = .or, bm25: BM25 = BM25(),
                  fields: [(name: String, boost: Double)] = [("title", 2), ("body", 1)], explain: Bool = false) {

@@ -55,6 +55,41 @@ package final class QueryWeight {
         try makeScorer(root, segment: index)
     }
 
+    /// For a query that is a pure disjunction of keys (a bare term, `a OR b`, bare terms under OR), the
+    /// term scorers of segment `index` grouped as the scorer tree sums them: one group per SHOULD clause
+    /// (or one for a lone term), leaves in field/key order. Nil for any other shape or too many leaves;
+    /// an empty array when nothing matches in the segment.
+    func disjunctiveLeaves(segment index: Int) throws -> [[TermScorer]]? {
+        let clauses: [[BoundKey]]
+        switch root {
+        case .keys(let keys):
+            clauses = [keys]
+        case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            var keyLists: [[BoundKey]] = []
+            for clause in should {
+                guard case .keys(let keys) = clause else { return nil }
+                keyLists.append(keys)
+            }
+            clauses = keyLists
+        default:
+            return nil
+        }
+        let leafCount = clauses.reduce(0) { $0 + $1.count }
+        guard leafCount <= MaxScoreDisjunction.maximumLeaves else { return nil }
+        var groups: [[TermScorer]] = []
+        for keys in clauses {
+            var group: [TermScorer] = []
+            for key in keys {
+                guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else { continue }
+                var scoring = key.scoring
+                scoring.fieldNumber = number
+                group.append(try TermScorer(reader: segments[index], info: info, scoring: scoring))
+            }
+            if !group.isEmpty { groups.append(group) }
+        }
+        return groups
+    }
+
     // MARK: Binding
 
     private func bind(_ query: AnalyzedQuery) throws -> BoundQuery {

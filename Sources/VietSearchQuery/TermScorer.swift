@@ -7,12 +7,21 @@ final class TermScorer: DocScorer {
     @exclusivity(unchecked) private var cursor: PostingsCursor
     private let reader: SegmentReader
     private let scoring: FieldScoring
+    private let info: TermInfo
+    /// `scoring`'s numbers, copied out so the per-document path does not touch (retain) its strings.
+    private let boost: Double, idf: Double, avgdl: Double, bm25: BM25, fieldNumber: UInt8
     @exclusivity(unchecked) private(set) var doc: UInt32
     let cost: UInt64
 
     init(reader: SegmentReader, info: TermInfo, scoring: FieldScoring) throws {
         self.reader = reader
         self.scoring = scoring
+        self.info = info
+        boost = scoring.boost
+        idf = scoring.idf
+        avgdl = scoring.avgdl
+        bm25 = scoring.bm25
+        fieldNumber = scoring.fieldNumber
         cost = UInt64(info.documentFrequency)
         cursor = try reader.postings(info)
         doc = try cursor.nextDoc()
@@ -29,13 +38,29 @@ final class TermScorer: DocScorer {
     }
 
     func score() throws -> Double {
-        let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
-        return scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(cursor.termFrequency),
-                                  dl: Double(dl), avgdl: scoring.avgdl)
+        let dl = try reader.fieldLength(field: fieldNumber, doc: doc)
+        return bm25.score(boost: boost, idf: idf, tf: Double(cursor.currentFrequency()), dl: Double(dl), avgdl: avgdl)
+    }
+
+    /// An upper bound of `score()` over the whole list: the best of the per-block bounds (max tf, min field
+    /// length), which stay valid for any k1 and b since BM25 grows with tf and shrinks with dl.
+    func maximumScore() throws -> Double {
+        var best = 0.0
+        try cursor.forEachBlockBound { maxFrequency, minFieldLength in
+            best = Swift.max(best, scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(maxFrequency),
+                                                      dl: Double(minFieldLength), avgdl: scoring.avgdl))
+        }
+        return best
+    }
+
+    /// Sets the bit of every document of the term's list (from a fresh cursor; this scorer does not move).
+    func markAllDocs(in bits: inout [UInt64]) throws {
+        var all = try reader.postings(info)
+        try all.markRemainingDocs(in: &bits)
     }
 
     func explain(into components: inout [ScoreContribution]) throws {
         let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
-        components.append(scoring.contribution(tf: Double(cursor.termFrequency), dl: Double(dl)))
+        components.append(scoring.contribution(tf: Double(cursor.currentFrequency()), dl: Double(dl)))
     }
 }

@@ -39,6 +39,24 @@ package struct TopKCollector {
         }
     }
 
+    /// Offers a hit without counting it (the caller counts matches itself, e.g. when pruning skips some).
+    @inline(__always)
+    package mutating func offer(score: Double, segment: Int, doc: UInt32) {
+        collect(score: score, segment: segment, doc: doc)
+        totalHits -= 1
+    }
+
+    /// Adds `count` matches found without collecting them one by one.
+    package mutating func addToTotal(_ count: Int) {
+        totalHits += count
+    }
+
+    /// The score a new hit must beat to be kept, once the heap is full (nil before): the worst kept score.
+    /// A hit scoring exactly this loses too, as it comes later in document order.
+    package var threshold: Double? {
+        heap.count == limit && limit > 0 ? heap.first?.score : nil
+    }
+
     /// Counts a matching document without scoring it (for a limit of 0).
     package mutating func count() {
         totalHits += 1

@@ -31,6 +31,21 @@ final class FileBytes: @unchecked Sendable {
         }
     }
 
+    /// A private heap buffer of `count` bytes filled by `fill`, which returns false on failure (then nil).
+    /// Saves the zero-fill and the copy of `init(name:copying:)` for decompressed blocks.
+    init?(name: String, count: Int, fill: (UnsafeMutableRawBufferPointer) -> Bool) {
+        guard count > 0 else { return nil }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 16)
+        guard fill(UnsafeMutableRawBufferPointer(start: buffer, count: count)) else {
+            buffer.deallocate()
+            return nil
+        }
+        self.name = name
+        self.count = count
+        self.isMapped = false
+        base = UnsafeRawPointer(buffer)
+    }
+
     /// Maps the file at `path` read-only. `name` is what errors will call it.
     init(mapping path: String, name: String) throws {
         self.name = name

@@ -141,6 +141,13 @@ package struct PostingsCursor {
         indexInBlock >= 0 && indexInBlock < blockLength ? frequencies[indexInBlock] : 0
     }
 
+    /// `termFrequency` for a cursor held in a class property: a mutating call accesses it in place, where
+    /// the getter made Swift copy the whole cursor (three retains and releases) per scored document.
+    @inline(__always)
+    package mutating func currentFrequency() -> UInt32 {
+        indexInBlock >= 0 && indexInBlock < blockLength ? frequencies[indexInBlock] : 0
+    }
+
     /// Positions of the term in the current document, ascending.
     package mutating func positions() throws -> [UInt32] {
         var result: [UInt32] = []
@@ -187,6 +194,48 @@ package struct PostingsCursor {
     /// Number of documents in the postings list.
     package var count: Int { documentFrequency }
 
+    /// Calls `body` with every block's (max term frequency, min field length), which bound the BM25 of
+    /// any document of the block; for a whole-list score bound (MaxScore). Reads only the skip table
+    /// (or the single block's header), never the postings.
+    package func forEachBlockBound(_ body: (_ maxFrequency: UInt32, _ minFieldLength: UInt32) -> Void) throws {
+        guard blockCount > 0 else { return }
+        if hasSkipTable {
+            for index in 0..<blockCount {
+                var entry = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize + 4, to: blocksStart)
+                let maxFrequency = try entry.readUInt32()
+                body(maxFrequency, try entry.readUInt32())
+            }
+        } else {
+            var reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
+            let maxFrequency = try reader.readVarint32()
+            body(maxFrequency, try reader.readVarint32())
+        }
+    }
+
+    /// Sets bit `doc` of `bits` (64 docs per word) for every remaining live document of the list, block by
+    /// block without per-document calls (exact hit counts when scoring skips documents). Call it on a
+    /// fresh cursor; it leaves the cursor exhausted.
+    package mutating func markRemainingDocs(in bits: inout [UInt64]) throws {
+        while block + 1 < blockCount {
+            // Frequencies are not unpacked (the cursor ends exhausted, so nothing reads them).
+            try load(block: block + 1, frequencies: false)
+            let wordCount = bits.count
+            try bits.withUnsafeMutableBufferPointer { words in
+                try docs.withUnsafeBufferPointer { ids in
+                    for slot in 0..<blockLength {
+                        let doc = Int(ids[slot])
+                        if let deletions, deletions.contains(ids[slot]) { continue }
+                        guard doc >> 6 < wordCount else {
+                            throw StorageError.limitExceeded("doc \(doc) is outside the \(wordCount * 64)-document bitset")
+                        }
+                        words[doc >> 6] |= 1 << UInt64(doc & 63)
+                    }
+                }
+            }
+        }
+        _ = finish()
+    }
+
     private mutating func finish() -> UInt32 {
         block = Swift.max(block, 0)
         indexInBlock = blockLength
@@ -200,7 +249,7 @@ package struct PostingsCursor {
     }
 
     /// Decodes block `index` into `docs`/`frequencies` and checks it against its skip entry.
-    private mutating func load(block index: Int) throws {
+    private mutating func load(block index: Int, frequencies wantsFrequencies: Bool = true) throws {
         var bounds = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
         var reader: ByteReader
         if hasSkipTable {
@@ -234,7 +283,11 @@ package struct PostingsCursor {
                 throw reader.corrupt("bit width \(deltaWidth)/\(frequencyWidth) exceeds 32", at: start)
             }
             try unpack(&reader, width: deltaWidth, into: &docs)
-            try unpack(&reader, width: frequencyWidth, into: &frequencies)
+            if wantsFrequencies {
+                try unpack(&reader, width: frequencyWidth, into: &frequencies)
+            } else {
+                try reader.skip(BitPacking.byteCount(count: PostingsWriter.blockSize, width: frequencyWidth))
+            }
             // Deltas are ≥ 0, so ids ascend and checking the last against the count checks them all;
             // 128 deltas of at most 32 bits cannot overflow Int64. Frequencies can only overflow at width 32.
             var last = current
@@ -248,10 +301,12 @@ package struct PostingsCursor {
                 current += Int64(docs[slot]) + 1
                 docs[slot] = UInt32(truncatingIfNeeded: current)
             }
-            if frequencyWidth == 32, frequencies.contains(UInt32.max) {
-                throw reader.corrupt("term frequency overflows", at: start)
+            if wantsFrequencies {
+                if frequencyWidth == 32, frequencies.contains(UInt32.max) {
+                    throw reader.corrupt("term frequency overflows", at: start)
+                }
+                for slot in 0..<length { frequencies[slot] &+= 1 }
             }
-            for slot in 0..<length { frequencies[slot] &+= 1 }
         } else {
             for slot in 0..<length {
                 let entryStart = reader.offset

@@ -155,6 +155,12 @@ package final class SegmentReader: @unchecked Sendable {
         try stored.document(doc)
     }
 
+    /// The stored fields of `doc` named in `names`, in stored order. The others are skipped without
+    /// decoding: validating a long body's UTF-8 dominated search time when only ids and titles are shown.
+    package func storedFields(doc: UInt32, only names: Set<String>) throws -> [StoredField] {
+        try stored.document(doc, only: names)
+    }
+
     /// Bytes per component.
     package var componentSizes: SegmentComponentSizes {
         let termDictionary = layout.range(.termBlocks).count + layout.range(.termIndex).count

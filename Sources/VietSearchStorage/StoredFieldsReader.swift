@@ -65,15 +65,19 @@ struct StoredFieldsReader {
     /// relative to the raw block, named in the file name).
     func decompress(_ entry: BlockEntry) throws -> FileBytes {
         var reader = ByteReader(bytes, from: entry.range.lowerBound, to: entry.range.upperBound)
-        let raw = try reader.withBytes(entry.range.count, "stored block") { Zstd.decompress($0, rawSize: entry.rawSize) }
+        let name = "\(bytes.name) (stored block at byte \(entry.range.lowerBound), decompressed)"
+        let raw = try reader.withBytes(entry.range.count, "stored block") { source in
+            entry.rawSize == 0 ? FileBytes(name: name, copying: [])
+                : FileBytes(name: name, count: entry.rawSize) { Zstd.decompress(source, into: $0) }
+        }
         guard let raw else {
             throw StorageError.corrupt(file: bytes.name, offset: entry.range.lowerBound,
                                        reason: "stored block does not decompress to its recorded \(entry.rawSize) bytes")
         }
-        return FileBytes(name: "\(bytes.name) (stored block at byte \(entry.range.lowerBound), decompressed)", copying: raw)
+        return raw
     }
 
-    func document(_ doc: UInt32) throws -> [StoredField] {
+    func document(_ doc: UInt32, only names: Set<String>? = nil) throws -> [StoredField] {
         guard doc < documentCount else {
             throw StorageError.limitExceeded("doc \(doc) is outside \(bytes.name) (\(documentCount) documents)")
         }
@@ -86,11 +90,11 @@ struct StoredFieldsReader {
         for _ in entry.firstDoc..<doc {
             try reader.skip(try reader.readCount(limit: reader.remaining, "stored document length"))
         }
-        return try Self.decodeDocument(&reader)
+        return try Self.decodeDocument(&reader, only: names)
     }
 
-    /// Reads one length-prefixed stored document.
-    static func decodeDocument(_ reader: inout ByteReader) throws -> [StoredField] {
+    /// Reads one length-prefixed stored document; with `names`, only those fields' values are decoded.
+    static func decodeDocument(_ reader: inout ByteReader, only names: Set<String>? = nil) throws -> [StoredField] {
         let length = try reader.readCount(limit: reader.remaining, "stored document length")
         var document = ByteReader(reader.bytes, from: reader.offset, to: reader.offset + length)
         try reader.skip(length)
@@ -99,6 +103,10 @@ struct StoredFieldsReader {
         fields.reserveCapacity(count)
         for _ in 0..<count {
             let name = try readString(&document)
+            if let names, !names.contains(name) {
+                try document.skip(try document.readCount(limit: document.remaining, "string length"))
+                continue
+            }
             let value = try readString(&document)
             fields.append(StoredField(name: name, value: value))
         }

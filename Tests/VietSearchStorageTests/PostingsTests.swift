@@ -122,6 +122,31 @@ final class PostingsTests: XCTestCase {
         }
     }
 
+    /// The whole-list accessors used by MaxScore: one (max tf, min length) pair per 128-doc block, and
+    /// every doc marked in a bitset, for every list length around the block boundaries.
+    func testBlockBoundsAndDocMarkingMatchModel() throws {
+        let fixture = try makeFixture(seed: 7)
+        for (name, list) in fixture.lists {
+            guard let info = try fixture.reader.termInfo(field: 0, term: Array(name.utf8)) else { continue }
+            var cursor = try fixture.reader.postings(info)
+            var bounds: [(UInt32, UInt32)] = []
+            try cursor.forEachBlockBound { bounds.append(($0, $1)) }
+            let expected = stride(from: 0, to: list.count, by: 128).map { start in
+                let block = list[start..<Swift.min(list.count, start + 128)]
+                return (UInt32(block.map { $0.positions.count }.max() ?? 0),
+                        block.map { fixture.bodyLengths[Int($0.doc)] }.min() ?? 0)
+            }
+            XCTAssertEqual(bounds.map(\.0), expected.map(\.0), name)
+            XCTAssertEqual(bounds.map(\.1), expected.map(\.1), name)
+
+            var bits = [UInt64](repeating: 0, count: (Self.documentCount + 63) / 64)
+            try cursor.markRemainingDocs(in: &bits)
+            let marked = (0..<Self.documentCount).filter { bits[$0 >> 6] >> UInt64($0 & 63) & 1 == 1 }
+            XCTAssertEqual(marked.map(UInt32.init), list.map(\.doc), name)
+            XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs, "\(name): exhausted after marking")
+        }
+    }
+
     func testEmptyCursorIsExhausted() throws {
         var cursor = PostingsCursor.empty()
         XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs)

@@ -106,4 +106,16 @@ final class SnippetEdgeCaseTests: SnippetTestCase {
         let reversed = try snippets("vien dang", documents: [Document(id: "1", title: "", body: body)])
         XCTAssertEqual(reversed.first?.highlights.count, 3)
     }
+
+    func testSnippetFieldsAreDecodedEvenWhenOnlyTitlesAreLoaded() throws {
+        let index = Index.inMemory()
+        try self.index([Document(id: "1", title: "Tin trong nước", body: "Một đảng viên trẻ.")], into: index)
+        var options = SearchOptions()
+        options.fieldsToLoad = ["title"]
+        options.snippets = 1
+        let hit = try XCTUnwrap(try index.searcher().search("dang", options: options).first)
+        XCTAssertEqual(hit.fields.map(\.name), ["title"])
+        XCTAssertEqual(hit.snippets.map(\.field), ["body"])
+        XCTAssertEqual(hit.snippets.first?.highlightedTexts, ["đảng"])
+    }
 }

@@ -30,7 +30,10 @@ struct SearchCommand: ParsableCommand {
         let searcher = try location.openExisting().searcher()
         let printer = SearchPrinter(json: format.json, explain: scoring.explain, snippets: snippetOptions.wanted,
                                     terminal: StandardStream.output.isTerminal)
-        let options = snippetOptions.apply(to: scoring.searchOptions(limit: limit))
+        var options = snippetOptions.apply(to: scoring.searchOptions(limit: limit))
+        // The printer shows ids and titles only: skip decoding bodies (most of a top-100 search otherwise).
+        // Snippets decode the fields they cut from themselves.
+        options.fieldsToLoad = ["title"]
         if let query {
             StandardStream.output.write(printer.format(try Self.timedSearch(query, in: searcher, options: options)))
             return

@@ -1,0 +1,101 @@
+import XCTest
+@testable import VietSearch
+import VietSearchQuery
+
+/// Dynamic pruning (MaxScore) must return exactly what exhaustive scoring returns: the same documents
+/// in the same order with bit-identical scores, and the same total hit count.
+final class PruningTests: FacadeTestCase {
+    /// Skewed syllable frequencies (lists of several 128-doc blocks for common words, a few docs for rare
+    /// ones), accented and unaccented forms, varied lengths, several segments.
+    private func corpus(documents: Int) -> [Document] {
+        let words = ["đảng", "viên", "xây", "dựng", "công", "tác", "giáo", "dục", "người", "dân", "kinh", "tế",
+                     "phát", "triển", "văn", "hóa", "xã", "hội", "đang", "dang", "vien", "cong", "tac", "nước",
+                     "nuoc", "học", "sinh", "trường", "thành", "phố"]
+        var state: UInt64 = 0x1234_5678
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        func word() -> String {
+            // Squaring a uniform draw skews toward the first words.
+            let draw = next(1_000)
+            return words[draw * draw * words.count / 1_000_000]
+        }
+        return (0..<documents).map { number in
+            let title = (0..<(1 + next(6))).map { _ in word() }.joined(separator: " ")
+            let body = (0..<(3 + next(60))).map { _ in word() }.joined(separator: " ")
+            return Document(id: "doc\(number)", title: title, body: body)
+        }
+    }
+
+    private func engine(_ index: Index) throws -> QueryEngine {
+        let manifest = try index.store.readManifest()
+        return QueryEngine(segments: try manifest.segments.map { try index.store.openSegment($0) })
+    }
+
+    /// Several segments (no merge policy) of the skewed corpus.
+    private func segmentedIndex() throws -> Index {
+        var configuration = IndexConfiguration(memoryBudget: 256 << 10)
+        configuration.mergePolicy = nil  // keep every flushed segment: the point is many segments
+        let index = Index.inMemory(configuration: configuration)
+        try self.index(corpus(documents: 3_000), into: index)
+        return index
+    }
+
+    private func assertPrunedEqualsExhaustive(_ engine: QueryEngine, file: StaticString = #filePath,
+                                              line: UInt = #line) throws {
+        XCTAssertGreaterThan(engine.segments.count, 1, "the test wants several segments", file: file, line: line)
+        let queries = ["đảng", "dang", "viên OR xây", "cong OR tac OR người", "nuoc OR phố OR hóa OR dân",
+                       "thành", "phố", "dựng OR kinh", "title:đảng OR body:viên", "học sinh trường",
+                       "đảng viên xây dựng công tác giáo dục", "absent OR phố", "x*", "(đảng OR viên) OR dân"]
+        var compared = 0
+        for query in queries {
+            for limit in [1, 3, 10, 100] {
+                var options = QueryOptions(limit: limit)
+                let pruned = try engine.search(query, options: options)
+                options.exhaustive = true
+                let exhaustive = try engine.search(query, options: options)
+                XCTAssertEqual(pruned.totalHits, exhaustive.totalHits, "\(query) top-\(limit): total hits",
+                               file: file, line: line)
+                XCTAssertEqual(pruned.hits.map(\.segment), exhaustive.hits.map(\.segment), "\(query) top-\(limit)",
+                               file: file, line: line)
+                XCTAssertEqual(pruned.hits.map(\.doc), exhaustive.hits.map(\.doc), "\(query) top-\(limit)",
+                               file: file, line: line)
+                XCTAssertEqual(pruned.hits.map(\.score.bitPattern), exhaustive.hits.map(\.score.bitPattern),
+                               "\(query) top-\(limit): scores must be bit-identical", file: file, line: line)
+                compared += exhaustive.hits.count
+            }
+        }
+        XCTAssertGreaterThan(compared, 500, file: file, line: line)
+    }
+
+    func testMaxScoreEqualsExhaustiveScoring() throws {
+        try assertPrunedEqualsExhaustive(try engine(try segmentedIndex()))
+    }
+
+    /// Deleted documents must neither be scored nor counted by the pruned path (its hit count marks
+    /// documents straight from the postings blocks).
+    func testMaxScoreSkipsDeletedDocuments() throws {
+        let index = try segmentedIndex()
+        let writer = try index.writer()
+        for number in stride(from: 0, to: 3_000, by: 5) {
+            XCTAssertTrue(try writer.delete(id: "doc\(number)"))
+        }
+        try writer.commit()
+        writer.close()
+        let engine = try engine(index)
+        try assertPrunedEqualsExhaustive(engine)
+        let everyDang = try engine.search("đảng", options: QueryOptions(limit: 3_000))
+        XCTAssertFalse(everyDang.hits.isEmpty)
+        XCTAssertEqual(everyDang.totalHits, everyDang.hits.count)
+    }
+
+    func testPrunedTotalCountsEveryMatch() throws {
+        let index = Index.inMemory()
+        try self.index([Document(id: "a", title: "đảng", body: "viên"), Document(id: "b", title: "x", body: "viên"),
+                        Document(id: "c", title: "y", body: "z")], into: index)
+        let result = try engine(index).search("đảng OR viên", options: QueryOptions(limit: 1))
+        XCTAssertEqual(result.totalHits, 2)
+        XCTAssertEqual(result.hits.count, 1)
+    }
+}
