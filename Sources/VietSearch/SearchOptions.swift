@@ -51,6 +51,13 @@ public struct SearchOptions: Sendable {
     /// Stored fields returned with each hit (`SearchHit.fields`); nil returns them all. Naming only what is
     /// shown (e.g. `["title"]`) saves decoding long bodies: most of a top-100 search otherwise.
     public var fieldsToLoad: Set<String>? = nil
+    /// Fragments (`SearchHit.snippets`) to attach to every hit; 0 = none. Must be >= 0.
+    public var snippets: Int = 0
+    /// Target fragment length in characters (combining marks do not count). Must be >= 1.
+    public var snippetLength: Int = 160
+    /// Stored fields fragments may come from, in tie-break order; nil = the searched fields, then fields
+    /// named in the query (`title:…`).
+    public var snippetFields: [String]? = nil
 
     public init(limit: Int = 10, defaultOperator: BooleanOperator = .or, explain: Bool = false) {
         self.limit = limit

@@ -41,6 +41,9 @@ public struct SearchHit: Sendable {
     /// Stored fields (without the id), in the order they were added.
     public var fields: [(name: String, value: String)]
     public var explanation: Explanation?
+    /// The best fragments of the stored fields with the matches marked, best first; empty unless
+    /// `SearchOptions.snippets` > 0.
+    public var snippets: [Snippet] = []
 
     public init(id: String, score: Double, fields: [(name: String, value: String)], explanation: Explanation?) {
         self.id = id

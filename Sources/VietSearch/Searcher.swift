@@ -36,7 +36,11 @@ public final class Searcher: Sendable {
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         try VietSearchError.mapping {
             let result = try engine.search(query, options: try options.validated())
-            let wanted = options.fieldsToLoad.map { $0.union([DocumentEncoder.idField]) }
+            let snippets = try SnippetGenerator(query: query, analyzed: result.query, options: options)
+            // Snippet fields are decoded too; `SearchHit.fields` still lists only the fields asked for.
+            let wanted = options.fieldsToLoad.map {
+                $0.union([DocumentEncoder.idField]).union(snippets?.fieldNames ?? [])
+            }
             let hits = try result.hits.map { hit -> SearchHit in
                 let segment = engine.segments[hit.segment]
                 let stored = try wanted.map { try segment.storedFields(doc: hit.doc, only: $0) }
@@ -44,9 +48,13 @@ public final class Searcher: Sendable {
                 let explanation = hit.explanation.map { components in
                     Explanation(components: components.map(ScoreComponent.init), score: hit.score)
                 }
-                return SearchHit(id: Self.id(of: stored), score: hit.score,
-                                 fields: stored.filter { $0.name != DocumentEncoder.idField }.map { ($0.name, $0.value) },
-                                 explanation: explanation)
+                let shown = stored.filter {
+                    $0.name != DocumentEncoder.idField && (options.fieldsToLoad?.contains($0.name) ?? true)
+                }
+                var result = SearchHit(id: Self.id(of: stored), score: hit.score,
+                                       fields: shown.map { ($0.name, $0.value) }, explanation: explanation)
+                if let snippets { result.snippets = snippets.snippets(for: stored.map { ($0.name, $0.value) }) }
+                return result
             }
             return SearchResults(totalHits: result.totalHits, hits: hits, suggestion: result.suggestion)
         }

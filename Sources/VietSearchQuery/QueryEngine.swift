@@ -36,6 +36,7 @@ package struct QueryEngine: Sendable {
             analyzed = try expander.expand(analyzed)
         }
         var result = try search(analyzed, options: options)
+        result.query = analyzed
         if options.suggest { result.suggestion = try suggestion(for: query, options: options) }
         return result
     }

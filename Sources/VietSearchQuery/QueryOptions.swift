@@ -42,4 +42,7 @@ package struct QueryResult: Sendable {
     package var hits: [QueryHit]
     /// The query with marks restored (`dang vien` → `đảng viên`), when asked for and different.
     package var suggestion: String? = nil
+    /// The analysed query that was run (after `.vietnamese` expansion), set by `search(_: String, …)`;
+    /// snippets mark what it matched.
+    package var query: AnalyzedQuery? = nil
 }

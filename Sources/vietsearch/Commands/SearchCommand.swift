@@ -20,15 +20,19 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var scoring: ScoringOptions
 
+    @OptionGroup var snippetOptions: SnippetOptions
+
     func validate() throws {
         if limit < 0 { throw ValidationError("--limit must be ≥ 0 (got \(limit)).") }
     }
 
     func run() throws {
         let searcher = try location.openExisting().searcher()
-        let printer = SearchPrinter(json: format.json, explain: scoring.explain)
-        var options = scoring.searchOptions(limit: limit)
+        let printer = SearchPrinter(json: format.json, explain: scoring.explain, snippets: snippetOptions.wanted,
+                                    terminal: StandardStream.output.isTerminal)
+        var options = snippetOptions.apply(to: scoring.searchOptions(limit: limit))
         // The printer shows ids and titles only: skip decoding bodies (most of a top-100 search otherwise).
+        // Snippets decode the fields they cut from themselves.
         options.fieldsToLoad = ["title"]
         if let query {
             StandardStream.output.write(printer.format(try Self.timedSearch(query, in: searcher, options: options)))

@@ -5,6 +5,10 @@ import VietSearch
 struct SearchPrinter {
     var json: Bool
     var explain: Bool
+    /// Show `SearchHit.snippets` (`--snippets`).
+    var snippets = false
+    /// Mark snippet matches with ANSI bold instead of brackets.
+    var terminal = false
 
     private static let titleWidth = 70
 
@@ -35,6 +39,7 @@ struct SearchPrinter {
             if explain, let explanation = hit.explanation {
                 members.append(("explanation", Self.json(explanation)))
             }
+            if snippets { members.append(("snippets", SnippetPrinter.json(hit.snippets))) }
             return .object(members)
         }
         return JSONValue.object([
@@ -86,6 +91,10 @@ struct SearchPrinter {
             out += TextFormat.rightAligned(String(offset + 1), to: rankWidth) + "  "
                 + TextFormat.rightAligned(scores[offset], to: scoreWidth) + "  "
                 + TextFormat.padded(hit.id, to: idWidth) + "  " + title + "\n"
+            if snippets {
+                out += SnippetPrinter.text(hit.snippets, indent: String(repeating: " ", count: rankWidth + 2),
+                                           terminal: terminal)
+            }
             if explain, let explanation = hit.explanation {
                 out += Self.breakdown(explanation, indent: String(repeating: " ", count: rankWidth + 2))
             }
