@@ -88,6 +88,7 @@ package final class IndexStore: @unchecked Sendable {
         let (bytes, checksum) = try SegmentWriter.serialize(builder, id: id)
         let name = Manifest.segmentFileName(id)
         try backend.writeDurably(name, bytes)
+        CrashPoint.reach(.segmentWritten)
         return SegmentMeta(id: id, documentCount: UInt32(builder.documentCount), fileName: name,
                            fileSize: UInt64(bytes.count), checksum: checksum)
     }
@@ -103,6 +104,7 @@ package final class IndexStore: @unchecked Sendable {
         }
         let name = Manifest.segmentFileName(id)
         try backend.install(spooledFile: output.path, as: name)
+        CrashPoint.reach(.mergeInstalled)
         return SegmentMeta(id: id, documentCount: output.documentCount, fileName: name,
                            fileSize: output.fileSize, checksum: output.checksum)
     }
@@ -119,6 +121,7 @@ package final class IndexStore: @unchecked Sendable {
             throw StorageError.limitExceeded("segment file name \(segment.fileName) does not match its id")
         }
         try publish(manifest)
+        CrashPoint.reach(.committed)
         let generations = try manifestGenerations()
         for old in generations.dropLast(Self.manifestsKept) {
             try backend.remove(Manifest.fileName(generation: old))
@@ -128,6 +131,7 @@ package final class IndexStore: @unchecked Sendable {
     private func publish(_ manifest: Manifest) throws {
         let name = Manifest.fileName(generation: manifest.generation)
         try backend.writeDurably(name + ".tmp", manifest.encoded())
+        CrashPoint.reach(.manifestSynced)
         try backend.renameDurably(name + ".tmp", to: name)
     }
 
@@ -173,6 +177,7 @@ package final class IndexStore: @unchecked Sendable {
         guard combined.deletedCount != current.deletedCount else { return segment.meta }
         let bytes = combined.encoded(segment: segment.meta.id)
         try backend.writeDurably(DeletedDocs.fileName(segment: segment.meta.id, generation: generation), bytes)
+        CrashPoint.reach(.deletesWritten)
         var meta = segment.meta
         meta.deletedCount = combined.deletedCount
         meta.deletesGeneration = generation
@@ -201,7 +206,10 @@ package final class IndexStore: @unchecked Sendable {
                 let isIndexFile = (name.hasPrefix("seg-") && name.hasSuffix(".vss"))
                     || (name.hasPrefix("del-") && name.hasSuffix(".vsd"))
                 let isTemporary = name.hasSuffix(".tmp")
-                if (isIndexFile && !referenced.contains(name)) || isTemporary { try backend.remove(name) }
+                if (isIndexFile && !referenced.contains(name)) || isTemporary {
+                    try backend.remove(name)
+                    CrashPoint.reach(.collecting)
+                }
             }
         }
     }
