@@ -38,7 +38,8 @@ package final class IndexStore: @unchecked Sendable {
         let store = IndexStore(backend: DirectoryBackend(directory: path))
         let names = try store.backend.fileNames()
         if names.contains(where: { Manifest.generation(fromFileName: $0) != nil }) { return store }
-        guard createIfMissing, names.allSatisfy({ $0 == DirectoryBackend.lockFileName }) else {
+        // A writer killed while creating the index may have left its manifest's `.tmp`: still a new index.
+        guard createIfMissing, names.allSatisfy({ $0 == DirectoryBackend.lockFileName || $0.hasSuffix(".tmp") }) else {
             throw StorageError.notAnIndex(path: path)
         }
         try store.publish(Manifest.empty)

@@ -26,6 +26,7 @@ final class CrashSafetyTests: XCTestCase {
         directory = CLIRunner.temporaryPath("crash")
         scratch = CLIRunner.temporaryPath("crash-input")
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        _ = try Index.open(at: directory, createIfMissing: true)
     }
 
     override func tearDown() {
@@ -42,6 +43,7 @@ final class CrashSafetyTests: XCTestCase {
         var nextID = 0
         var killed = 0, killedAtPoint = 0, committedDespiteKill = 0, failures = 0
         var averageRunMicros = 20_000.0
+        var childSeconds = 0.0, verifySeconds = 0.0
 
         for trial in 0..<trials {
             var after = model
@@ -82,6 +84,9 @@ final class CrashSafetyTests: XCTestCase {
             }
             let delay = mode == 1 ? UInt32(Double(random.next(below: 1000)) / 1000 * averageRunMicros * 1.2) : nil
             let run = try Self.runChild(arguments, environment: childEnvironment, killAfterMicros: delay)
+            childSeconds += run.micros / 1e6
+            let verifyStart = Date()
+            defer { verifySeconds += Date().timeIntervalSince(verifyStart) }
             if run.signalled {
                 killed += 1
                 if mode == 0 { killedAtPoint += 1 }
@@ -110,7 +115,28 @@ final class CrashSafetyTests: XCTestCase {
         }
         print("crash-safety: \(trials) trials, \(killed) killed (\(killedAtPoint) at named points, "
             + "\(committedDespiteKill) had published their commit), \(failures) failures, seed \(seed), "
-            + "\(model.count) documents at the end")
+            + "\(model.count) documents at the end; \(Int(childSeconds)) s in children, \(Int(verifySeconds)) s verifying")
+    }
+
+    /// A writer killed while creating a brand-new index (its generation-0 manifest fsynced as `.tmp`,
+    /// not yet renamed) must not leave a directory that can no longer be opened or created.
+    func testKilledWhileCreatingAnIndexLeavesItCreatable() throws {
+        let fresh = CLIRunner.temporaryPath("crash-create")
+        defer { try? FileManager.default.removeItem(atPath: fresh) }
+        let input = scratch + "/one.jsonl"
+        try Self.jsonLine(Document(id: "a", title: "đảng viên", body: "biên giới")).write(toFile: input, atomically: false, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        for point in ["manifest-synced", "manifest-renamed"] {
+            try? FileManager.default.removeItem(atPath: fresh)
+            environment["VIETSEARCH_CRASH_AT"] = point
+            let killed = try Self.runChild(["index", fresh, input], environment: environment, killAfterMicros: nil)
+            XCTAssertTrue(killed.signalled, "\(point): the hook must kill the child (\(killed.stderr))")
+            environment["VIETSEARCH_CRASH_AT"] = nil
+            let again = try Self.runChild(["index", fresh, input], environment: environment, killAfterMicros: nil)
+            XCTAssertEqual(again.status, 0, "\(point): \(again.stderr)")
+            let searcher = try Index.open(at: fresh, createIfMissing: false).searcher()
+            XCTAssertEqual(try searcher.document(id: "a")?["title"], "đảng viên", point)
+        }
     }
 
     // MARK: - Child process
