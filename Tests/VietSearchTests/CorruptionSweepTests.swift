@@ -81,6 +81,7 @@ final class CorruptionSweepTests: FacadeTestCase {
             sweep.searchedWithoutError += 1
             if got != expected {
                 sweep.searchedDifferently += 1
+                if ProcessInfo.processInfo.environment["VIETSEARCH_SWEEP_VERBOSE"] != nil { print("silently different: \(label)") }
                 if isLock { return "\(label): damaged lock file changed search results" }
             }
         } catch {
