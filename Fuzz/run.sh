@@ -11,7 +11,7 @@ mkdir -p "$out/crashes"
 for target in $targets; do
     mkdir -p "$out/corpus-$target"
     echo "== $target ($seconds s)"
-    VIETSEARCH_FUZZ_TARGET=$target "$out/vietsearch-fuzz" -max_total_time="$seconds" -max_len=8192 -timeout=10 \
+    ASAN_OPTIONS=detect_leaks=0 VIETSEARCH_FUZZ_TARGET=$target "$out/vietsearch-fuzz" -max_total_time="$seconds" -max_len=8192 -timeout=10 \
         -rss_limit_mb=2048 -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$out/crashes/$target-" \
         "$out/corpus-$target" "$root/Fixtures/fuzz/$target" 2>&1 | grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Test unit written|DONE" || true
 done
