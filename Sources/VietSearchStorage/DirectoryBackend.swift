@@ -70,6 +70,7 @@ struct DirectoryBackend: StoreBackend {
         guard rename(full(from), full(to)) == 0 else {
             throw StorageError.io(path: full(to), operation: "rename from \(from)", errno: errno)
         }
+        CrashPoint.reach(.manifestRenamed)
         try syncDirectory()
     }
 

@@ -38,7 +38,8 @@ package final class IndexStore: @unchecked Sendable {
         let store = IndexStore(backend: DirectoryBackend(directory: path))
         let names = try store.backend.fileNames()
         if names.contains(where: { Manifest.generation(fromFileName: $0) != nil }) { return store }
-        guard createIfMissing, names.allSatisfy({ $0 == DirectoryBackend.lockFileName }) else {
+        // A writer killed while creating the index may have left its manifest's `.tmp`: still a new index.
+        guard createIfMissing, names.allSatisfy({ $0 == DirectoryBackend.lockFileName || $0.hasSuffix(".tmp") }) else {
             throw StorageError.notAnIndex(path: path)
         }
         try store.publish(Manifest.empty)
@@ -88,6 +89,7 @@ package final class IndexStore: @unchecked Sendable {
         let (bytes, checksum) = try SegmentWriter.serialize(builder, id: id)
         let name = Manifest.segmentFileName(id)
         try backend.writeDurably(name, bytes)
+        CrashPoint.reach(.segmentWritten)
         return SegmentMeta(id: id, documentCount: UInt32(builder.documentCount), fileName: name,
                            fileSize: UInt64(bytes.count), checksum: checksum)
     }
@@ -103,6 +105,7 @@ package final class IndexStore: @unchecked Sendable {
         }
         let name = Manifest.segmentFileName(id)
         try backend.install(spooledFile: output.path, as: name)
+        CrashPoint.reach(.mergeInstalled)
         return SegmentMeta(id: id, documentCount: output.documentCount, fileName: name,
                            fileSize: output.fileSize, checksum: output.checksum)
     }
@@ -119,6 +122,7 @@ package final class IndexStore: @unchecked Sendable {
             throw StorageError.limitExceeded("segment file name \(segment.fileName) does not match its id")
         }
         try publish(manifest)
+        CrashPoint.reach(.committed)
         let generations = try manifestGenerations()
         for old in generations.dropLast(Self.manifestsKept) {
             try backend.remove(Manifest.fileName(generation: old))
@@ -128,6 +132,7 @@ package final class IndexStore: @unchecked Sendable {
     private func publish(_ manifest: Manifest) throws {
         let name = Manifest.fileName(generation: manifest.generation)
         try backend.writeDurably(name + ".tmp", manifest.encoded())
+        CrashPoint.reach(.manifestSynced)
         try backend.renameDurably(name + ".tmp", to: name)
     }
 
@@ -173,6 +178,7 @@ package final class IndexStore: @unchecked Sendable {
         guard combined.deletedCount != current.deletedCount else { return segment.meta }
         let bytes = combined.encoded(segment: segment.meta.id)
         try backend.writeDurably(DeletedDocs.fileName(segment: segment.meta.id, generation: generation), bytes)
+        CrashPoint.reach(.deletesWritten)
         var meta = segment.meta
         meta.deletedCount = combined.deletedCount
         meta.deletesGeneration = generation
@@ -201,7 +207,10 @@ package final class IndexStore: @unchecked Sendable {
                 let isIndexFile = (name.hasPrefix("seg-") && name.hasSuffix(".vss"))
                     || (name.hasPrefix("del-") && name.hasSuffix(".vsd"))
                 let isTemporary = name.hasSuffix(".tmp")
-                if (isIndexFile && !referenced.contains(name)) || isTemporary { try backend.remove(name) }
+                if (isIndexFile && !referenced.contains(name)) || isTemporary {
+                    try backend.remove(name)
+                    CrashPoint.reach(.collecting)
+                }
             }
         }
     }

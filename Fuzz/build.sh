@@ -1,0 +1,28 @@
+#!/bin/sh
+# Builds Fuzz/.build/vietsearch-fuzz: the storage, analysis, query and facade sources and the CLI's input
+# readers compiled as ONE module (their cross-module imports stripped) with FuzzTargets.swift, under
+# libFuzzer and AddressSanitizer. Run a target:
+#   VIETSEARCH_FUZZ_TARGET=segment Fuzz/.build/vietsearch-fuzz -max_total_time=300 Fuzz/.build/corpus-segment Fixtures/fuzz/segment
+# (Fuzz/run.sh does that for every target; it passes -detect_leaks=0: the Swift runtime keeps metadata and
+# the query target its index alive to the end, which LeakSanitizer reports at exit). Needs libzstd-dev and zlib1g-dev, like the package.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+out="$root/Fuzz/.build"
+src="$out/src"
+rm -rf "$src" && mkdir -p "$src"
+for module in VietSearchStorage VietSearchAnalysis VietSearchQuery VietSearch; do
+    for file in "$root/Sources/$module"/*.swift; do
+        name=$(basename "$file")
+        [ "$name" = Exports.swift ] && continue
+        sed -E '/^(@_exported )?import VietSearch(Storage|Analysis|Query)?$/d' "$file" > "$src/$module-$name"
+    done
+done
+for file in "$root/Sources/vietsearch/Input"/*.swift; do
+    sed -E '/^import VietSearch$/d' "$file" > "$src/cli-$(basename "$file")"
+done
+swiftc -sanitize=fuzzer,address -parse-as-library -Onone -g \
+    -module-name VietSearchFuzz -package-name VietSearch \
+    -I "$root/Sources/CZstd" -I "$root/Sources/CZlib" \
+    "$src"/*.swift "$root/Fuzz/FuzzTargets.swift" -lzstd -lz \
+    -o "$out/vietsearch-fuzz"
+echo "built $out/vietsearch-fuzz"
