@@ -29,11 +29,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "VietSearchStorageTests", dependencies: ["VietSearchStorage"]),
-        .testTarget(name: "VietSearchAnalysisTests", dependencies: ["VietSearchAnalysis"]),
-        .testTarget(name: "VietSearchQueryTests", dependencies: ["VietSearchQuery", "VietSearchStorage", "VietSearchAnalysis"]),
-        .testTarget(name: "VietSearchTests", dependencies: ["VietSearch"]),
-        .testTarget(name: "CLITests", dependencies: ["vietsearch"]),
+        // Helpers shared by the test targets only (seeded random numbers); not a product.
+        .target(name: "VietSearchTestSupport", path: "Tests/Support"),
+        .testTarget(name: "VietSearchStorageTests", dependencies: ["VietSearchStorage", "VietSearchTestSupport"]),
+        .testTarget(name: "VietSearchAnalysisTests", dependencies: ["VietSearchAnalysis", "VietSearchTestSupport"]),
+        .testTarget(name: "VietSearchQueryTests",
+                    dependencies: ["VietSearchQuery", "VietSearchStorage", "VietSearchAnalysis", "VietSearchTestSupport"]),
+        .testTarget(name: "VietSearchTests", dependencies: ["VietSearch", "VietSearchTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["vietsearch", "VietSearchTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

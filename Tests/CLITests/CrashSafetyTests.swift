@@ -1,6 +1,7 @@
 import Foundation
 import VietSearch
 import XCTest
+import VietSearchTestSupport
 
 /// Crash-safety harness: runs `vietsearch index` / `delete` / `merge` in a child process, kills it with
 /// SIGKILL (at a random moment, or at a named point of the commit protocol through the test-only
@@ -38,7 +39,7 @@ final class CrashSafetyTests: XCTestCase {
         let environment = ProcessInfo.processInfo.environment
         let trials = Int(environment["VIETSEARCH_CRASH_TRIALS"] ?? "") ?? 200
         let seed = UInt64(environment["VIETSEARCH_CRASH_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var model: Model = [:]
         var nextID = 0
         var killed = 0, killedAtPoint = 0, committedDespiteKill = 0, failures = 0
@@ -225,7 +226,7 @@ final class CrashSafetyTests: XCTestCase {
 
     // MARK: - Input
 
-    private static func randomDocument(id: String, _ random: inout SplitMix64) -> Document {
+    private static func randomDocument(id: String, _ random: inout SeededGenerator) -> Document {
         func text(_ count: Int) -> String {
             (0..<count).map { _ in words[random.next(below: words.count)] }.joined(separator: " ")
         }
@@ -239,25 +240,9 @@ final class CrashSafetyTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator, so a failing seed replays exactly.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func nextValue() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { bound <= 1 ? 0 : Int(nextValue() % UInt64(bound)) }
-}
-
 private extension Array {
     /// The first `count` elements of a seeded shuffle.
-    func shuffledPrefix(_ count: Int, _ random: inout SplitMix64) -> [Element] {
+    func shuffledPrefix(_ count: Int, _ random: inout SeededGenerator) -> [Element] {
         var copy = self
         for i in stride(from: copy.count - 1, to: 0, by: -1) { copy.swapAt(i, random.next(below: i + 1)) }
         return Array(copy.prefix(count))

@@ -1,5 +1,6 @@
 import XCTest
 @testable import VietSearchQuery
+import VietSearchTestSupport
 
 final class BM25Tests: XCTestCase {
     func testIdfMatchesHandComputedValues() {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import VietSearchStorage
+import VietSearchTestSupport
 
 /// Round-trip property tests for the primitive encoders: varints, fixed-width integers, bit-packing.
 final class CodecTests: XCTestCase {

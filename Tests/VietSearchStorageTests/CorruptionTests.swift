@@ -1,5 +1,6 @@
 import XCTest
 @testable import VietSearchStorage
+import VietSearchTestSupport
 
 /// Damaged files must give a `StorageError`, never a crash or a hang: truncation at many offsets,
 /// byte flips everywhere (caught by the checksum), and byte flips with the checksum recomputed so

@@ -1,5 +1,6 @@
 import XCTest
 @testable import VietSearchStorage
+import VietSearchTestSupport
 
 /// Deletes files per generation, live statistics, the streaming merge and the tiered policy.
 final class DeletesAndMergeTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import VietSearchStorage
+import VietSearchTestSupport
 
 /// Posting lists of many lengths (around the 128-doc block boundaries) against a plain model:
 /// linear scans, `advance(to:)` against a lower-bound search, positions after skips, block bounds.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import VietSearchStorage
+import VietSearchTestSupport
 
 /// Stored documents (random Unicode, empty, and larger than a 16 KiB block) and field lengths
 /// round-trip through zstd blocks and bit-packed length arrays.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import VietSearchStorage
+import VietSearchTestSupport
 
 /// Exact and prefix lookups against a sorted array model, over keys with shared prefixes,
 /// extreme bytes (0x00, 0xff) and several fields.

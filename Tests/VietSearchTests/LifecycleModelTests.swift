@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import VietSearch
+import VietSearchTestSupport
 
 /// Randomized model-based test of the index lifecycle: a long seeded sequence of add, upsert, delete
 /// (by id and by query), commit, rollback, force merge, automatic merges, reopen and refresh, checked

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import VietSearch
+import VietSearchTestSupport
 
 /// Phrase frequency and scoring against a brute-force definition: tf = number of positions p of the
 /// first word from which the other words can be found in order with (last − p) − (k − 1) ≤ slop.

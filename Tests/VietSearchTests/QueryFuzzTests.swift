@@ -1,5 +1,6 @@
 import XCTest
 @testable import VietSearch
+import VietSearchTestSupport
 
 /// Random query strings through the whole engine: each either answers or throws `.queryParse`,
 /// never crashes, and every answer is self-consistent (sorted, explained, within the limit).

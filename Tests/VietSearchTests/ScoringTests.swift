@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import VietSearch
+import VietSearchTestSupport
 
 final class ScoringTests: FacadeTestCase {
     /// Two documents, scores worked out by hand from the formula in the README.
@@ -237,18 +238,5 @@ struct ReferenceBM25 {
         }
         return scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.order < $1.order }
             .map { ($0.id, $0.score) }
-    }
-}
-
-/// SplitMix64, for reproducible random tests.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

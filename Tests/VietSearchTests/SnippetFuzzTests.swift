@@ -1,22 +1,12 @@
 import Foundation
 import XCTest
 @testable import VietSearch
+import VietSearchTestSupport
 
 /// Random texts (syllables with marks in NFC or NFD, emoji, punctuation, odd spaces) and queries built
 /// from their words: every snippet keeps its invariants (a slice of the stored bytes cut at token edges,
 /// byte and scalar highlights agreeing) and marks only words whose keys the query asked for.
 final class SnippetFuzzTests: SnippetTestCase {
-    /// A small deterministic generator (SplitMix64), so a failure reproduces.
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     private static let words = ["đảng", "Đảng", "viên", "đang", "hoà", "hòa", "thuỷ", "thủy", "Việt", "Nam",
                                 "cấp", "ủy", "uỷ", "bản", "đồ", "bán", "độ", "2.500.000", "U23", "TP.HCM", "a-lô",
@@ -25,7 +15,7 @@ final class SnippetFuzzTests: SnippetTestCase {
                                      "😀", " – "]
 
     func testRandomTextsKeepSnippetInvariants() throws {
-        var random = Generator(state: 20_261_122)
+        var random = SeededGenerator(seed: 20_261_122)
         var checked = 0
         for round in 0..<60 {
             var body = ""
