@@ -134,8 +134,12 @@ final class ScoringTests: FacadeTestCase {
 
 extension Index {
     /// An in-memory index with a small buffer, so tests get several segments.
+    /// An in-memory index that keeps every flushed segment (no merge policy): the tests using it are about
+    /// statistics and scoring across many segments.
     static func inMemory(memoryBudget: Int) -> Index {
-        Index.inMemory(configuration: IndexConfiguration(memoryBudget: memoryBudget))
+        var configuration = IndexConfiguration(memoryBudget: memoryBudget)
+        configuration.mergePolicy = nil
+        return Index.inMemory(configuration: configuration)
     }
 }
 
