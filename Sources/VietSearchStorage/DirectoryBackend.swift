@@ -31,10 +31,14 @@ struct DirectoryBackend: StoreBackend {
         }
         defer { closedir(handle) }
         var names: [String] = []
+        // `readdir` returns records only `d_reclen` bytes long, so the last one in its buffer can end before
+        // `d_name`'s declared 256 bytes: read the name through a pointer up to its NUL, never copy the
+        // whole field (`entry.pointee.d_name` by value read past the buffer; AddressSanitizer caught it).
+        guard let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else {
+            throw StorageError.io(path: directory, operation: "readdir (no d_name)", errno: EINVAL)
+        }
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
             if name == "." || name == ".." { continue }
             if entry.pointee.d_type == UInt8(DT_DIR) { continue }
             names.append(name)
@@ -47,10 +51,23 @@ struct DirectoryBackend: StoreBackend {
     }
 
     func writeDurably(_ name: String, _ bytes: [UInt8]) throws {
+        try writeFile(name, bytes, sync: true)
+    }
+
+    func writeUnsynced(_ name: String, _ bytes: [UInt8]) throws {
+        try writeFile(name, bytes, sync: false)
+    }
+
+    /// The test-only power-loss journal of this directory, if one is recording.
+    private var journal: FileSystemJournal? { FileSystemJournal.active(for: directory) }
+
+    private func writeFile(_ name: String, _ bytes: [UInt8], sync: Bool) throws {
         let target = full(name)
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError.io(path: target, operation: "open for writing", errno: errno) }
         defer { close(fd) }
+        let journal = self.journal
+        journal?.record(.create(name))
         var written = 0
         try bytes.withUnsafeBytes { buffer in
             while written < buffer.count {
@@ -63,13 +80,30 @@ struct DirectoryBackend: StoreBackend {
                 written += result
             }
         }
+        journal?.record(.write(name, bytes))
+        guard sync else { return }
         guard fsync(fd) == 0 else { throw StorageError.io(path: target, operation: "fsync", errno: errno) }
+        journal?.record(.fsync(name))
+    }
+
+    func sync(_ name: String) throws {
+        let target = full(name)
+        let fd = open(target, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StorageError.io(path: target, operation: "open for fsync", errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw StorageError.io(path: target, operation: "fsync", errno: errno) }
+        journal?.record(.fsync(name))
+    }
+
+    func rename(_ from: String, to: String) throws {
+        guard systemRename(full(from), full(to)) == 0 else {
+            throw StorageError.io(path: full(to), operation: "rename from \(from)", errno: errno)
+        }
+        journal?.record(.rename(from, to: to))
     }
 
     func renameDurably(_ from: String, to: String) throws {
-        guard rename(full(from), full(to)) == 0 else {
-            throw StorageError.io(path: full(to), operation: "rename from \(from)", errno: errno)
-        }
+        try rename(from, to: to)
         CrashPoint.reach(.manifestRenamed)
         try syncDirectory()
     }
@@ -79,19 +113,30 @@ struct DirectoryBackend: StoreBackend {
         guard fd >= 0 else { throw StorageError.io(path: directory, operation: "open directory", errno: errno) }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw StorageError.io(path: directory, operation: "fsync directory", errno: errno) }
+        journal?.record(.fsyncDirectory)
     }
 
     var spoolDirectory: String { directory }
 
     func install(spooledFile path: String, as name: String) throws {
-        guard rename(path, full(name)) == 0 else {
+        let journal = self.journal
+        let spooledName = URL(fileURLWithPath: path).lastPathComponent
+        if let journal {
+            journal.record(.create(spooledName))
+            journal.record(.write(spooledName, try FileBytes(mapping: path, name: spooledName).copyBytes()))
+            journal.record(.fsync(spooledName))
+        }
+        guard systemRename(path, full(name)) == 0 else {
             throw StorageError.io(path: full(name), operation: "rename from \(path)", errno: errno)
         }
+        journal?.record(.rename(spooledName, to: name))
         try syncDirectory()
     }
 
     func remove(_ name: String) throws {
-        guard unlink(full(name)) == 0 || errno == ENOENT else {
+        if unlink(full(name)) == 0 {
+            journal?.record(.unlink(name))
+        } else if errno != ENOENT {
             throw StorageError.io(path: full(name), operation: "unlink", errno: errno)
         }
     }
@@ -188,4 +233,9 @@ struct DirectoryBackend: StoreBackend {
     static func isRunning(_ pid: Int32) -> Bool {
         pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH)
     }
+}
+
+/// `rename(2)`: the backend's own `rename(_:to:)` shadows it inside the type.
+private func systemRename(_ from: String, _ to: String) -> Int32 {
+    rename(from, to)
 }

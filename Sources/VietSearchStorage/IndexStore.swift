@@ -3,7 +3,7 @@ import Foundation
 /// Where an index lives: a directory of files (memory-mapped for reading) or, for tests and
 /// ephemeral use, a set of in-memory buffers with the same bytes. Both behave identically.
 package final class IndexStore: @unchecked Sendable {
-    private let backend: any StoreBackend
+    let backend: any StoreBackend
 
     /// Old manifests kept after a commit (the newest ones), so a reader opening during a commit
     /// still finds the one it listed.
@@ -88,7 +88,11 @@ package final class IndexStore: @unchecked Sendable {
         let id = SegmentID.random()
         let (bytes, checksum) = try SegmentWriter.serialize(builder, id: id)
         let name = Manifest.segmentFileName(id)
-        try backend.writeDurably(name, bytes)
+        if CommitBreakage.active == .publishBeforeSegmentFsync {
+            try backend.writeUnsynced(name, bytes)
+        } else {
+            try backend.writeDurably(name, bytes)
+        }
         CrashPoint.reach(.segmentWritten)
         return SegmentMeta(id: id, documentCount: UInt32(builder.documentCount), fileName: name,
                            fileSize: UInt64(bytes.count), checksum: checksum)
@@ -110,7 +114,8 @@ package final class IndexStore: @unchecked Sendable {
                            fileSize: output.fileSize, checksum: output.checksum)
     }
 
-    /// Publishes `manifest` atomically: write to a temporary name, fsync, rename, fsync the directory.
+    /// Publishes `manifest` atomically: write to a temporary name, fsync, fsync the directory, rename,
+    /// fsync the directory.
     /// `manifest.generation` must be greater than the current one. Then prunes manifests beyond the
     /// newest `manifestsKept`.
     package func commit(_ manifest: Manifest) throws {
@@ -121,7 +126,10 @@ package final class IndexStore: @unchecked Sendable {
         for segment in manifest.segments where segment.fileName != Manifest.segmentFileName(segment.id) {
             throw StorageError.limitExceeded("segment file name \(segment.fileName) does not match its id")
         }
-        try publish(manifest)
+        let breakage = CommitBreakage.active
+        try breakage?.beforePublish(in: self)
+        try publish(manifest, breakage: breakage)
+        try breakage?.afterPublish(manifest, in: self)
         CrashPoint.reach(.committed)
         let generations = try manifestGenerations()
         for old in generations.dropLast(Self.manifestsKept) {
@@ -129,9 +137,14 @@ package final class IndexStore: @unchecked Sendable {
         }
     }
 
-    private func publish(_ manifest: Manifest) throws {
+    private func publish(_ manifest: Manifest, breakage: CommitBreakage? = nil) throws {
         let name = Manifest.fileName(generation: manifest.generation)
+        if let breakage, try breakage.publish(manifest, as: name, in: self) { return }
         try backend.writeDurably(name + ".tmp", manifest.encoded())
+        // The files this manifest names were created since the last directory fsync, and POSIX does not
+        // order directory changes: without this fsync the rename could survive a power cut that loses
+        // a segment's directory entry (the power-loss test finds exactly that).
+        try backend.syncDirectory()
         CrashPoint.reach(.manifestSynced)
         try backend.renameDurably(name + ".tmp", to: name)
     }

@@ -35,6 +35,15 @@ final class MemoryBackend: StoreBackend, @unchecked Sendable {
         }
     }
 
+    /// Memory has no durability step: these are the plain operations.
+    func syncDirectory() throws {}
+
+    func writeUnsynced(_ name: String, _ bytes: [UInt8]) throws { try writeDurably(name, bytes) }
+
+    func sync(_ name: String) throws { _ = try read(name) }
+
+    func rename(_ from: String, to: String) throws { try renameDurably(from, to: to) }
+
     /// The system's temporary directory: merges of in-memory indexes spool there.
     var spoolDirectory: String { FileManager.default.temporaryDirectory.path }
 

@@ -11,6 +11,15 @@ protocol StoreBackend: Sendable {
     func writeDurably(_ name: String, _ bytes: [UInt8]) throws
     /// Atomically renames, then makes the directory entry durable.
     func renameDurably(_ from: String, to: String) throws
+    /// fsync of the directory: every create, rename and unlink so far becomes durable. POSIX orders
+    /// none of them by itself, so a commit syncs the directory before its manifest can be renamed.
+    func syncDirectory() throws
+    /// Creates or replaces `name` with `bytes` without fsync (test-only commit breakages).
+    func writeUnsynced(_ name: String, _ bytes: [UInt8]) throws
+    /// fsync of an existing file (test-only commit breakages).
+    func sync(_ name: String) throws
+    /// Atomically renames without syncing the directory (test-only commit breakages).
+    func rename(_ from: String, to: String) throws
     func remove(_ name: String) throws
     func size(of name: String) throws -> UInt64
     /// Where a streaming merge writes its temporary files (names end in `.tmp`).
