@@ -10,6 +10,8 @@ import VietSearchTestSupport
 /// - A create, rename or unlink is durable once the directory is fsynced. Each one made since the last
 ///   directory fsync may independently be lost or kept, in any combination, whatever its order: nothing
 ///   orders a rename after the creates before it.
+/// - A merge's intermediate spool files (`merge-*.tmp`, written outside the backend, never named by a
+///   manifest) are not journaled: a random state may hold one with arbitrary bytes.
 /// - A rename is atomic: a kept rename moves the inode, a lost one leaves the old name. A file's data and
 ///   its directory entry are independent: a kept entry may name a file whose unsynced data was lost.
 /// It does not model a disk that acknowledges an fsync it has not done, nor damage to fsynced data.
@@ -22,7 +24,8 @@ struct PowerLossModel {
         case everythingKept
         /// Every directory change kept, all unsynced data lost (the "zero-length file after rename" case).
         case metadataWithoutData
-        /// Each directory change kept or lost at random; each unsynced file lost, kept, torn or zero-tailed.
+        /// Each directory change kept or lost at random; each unsynced file lost, kept, torn or zero-tailed;
+        /// sometimes a leftover spool file.
         case random
     }
 
@@ -99,7 +102,12 @@ struct PowerLossModel {
                 if names[name] == inode { names[name] = nil }
             }
         }
-        return names.mapValues { Self.content(of: inodes[$0], choice, &random) }
+        var files = names.mapValues { Self.content(of: inodes[$0], choice, &random) }
+        if choice == .random && random.next(below: 4) == 0 {
+            // A merge's intermediate spool files are not journaled; one left by the cut may hold anything.
+            files["merge-\(random.next(below: 1000))-postings.tmp"] = (0..<random.next(below: 64)).map { _ in UInt8(random.next(below: 256)) }
+        }
+        return files
     }
 
     private static func keeps(_ choice: Choice, _ random: inout SeededGenerator) -> Bool {
