@@ -3,6 +3,7 @@ import Foundation
 /// Where an index lives: a directory of files (memory-mapped for reading) or, for tests and
 /// ephemeral use, a set of in-memory buffers with the same bytes. Both behave identically.
 package final class IndexStore: @unchecked Sendable {
+    /// Internal, not private: the test-only `CommitBreakage` steps drive it directly.
     let backend: any StoreBackend
 
     /// Old manifests kept after a commit (the newest ones), so a reader opening during a commit
