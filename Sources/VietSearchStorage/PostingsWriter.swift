@@ -1,3 +1,13 @@
+/// Where one term's postings and positions were written, with their checksums (a term entry's data).
+struct TermDataLocation {
+    var postingsOffset: UInt64
+    var postingsLength: UInt64
+    var postingsChecksum: UInt32
+    var positionsOffset: UInt64
+    var positionsLength: UInt64
+    var positionsChecksum: UInt32
+}
+
 /// Serialises one term's postings and positions (FORMAT.md, "Postings" and "Positions").
 /// Reuses its scratch buffers across terms so serialisation allocates per segment, not per posting.
 struct PostingsWriter {
@@ -19,10 +29,9 @@ struct PostingsWriter {
     private var deltas = [UInt32](repeating: 0, count: blockSize)
     private var frequencyValues = [UInt32](repeating: 0, count: blockSize)
 
-    /// Appends the term's postings and positions; returns their start offsets within the two sections.
-    mutating func append(_ buffer: TermPostingsBuffer, fieldLengths: [UInt32]) throws
-        -> (postingsOffset: UInt64, positionsOffset: UInt64) {
-        let postingsStart = UInt64(postings.count)
+    /// Appends the term's postings and positions; returns where they lie within the two sections.
+    mutating func append(_ buffer: TermPostingsBuffer, fieldLengths: [UInt32]) throws -> TermDataLocation {
+        let postingsStart = postings.count
         let positionsStart = positions.count
         let count = buffer.docs.count
         let blockCount = (count + Self.blockSize - 1) / Self.blockSize
@@ -93,7 +102,11 @@ struct PostingsWriter {
             }
         }
         postings.append(contentsOf: blockBody)
-        return (postingsStart + drainedPostings, UInt64(positionsStart) + drainedPositions)
+        return TermDataLocation(
+            postingsOffset: UInt64(postingsStart) + drainedPostings, postingsLength: UInt64(postings.count - postingsStart),
+            postingsChecksum: CRC32.update(0, postings[postingsStart...]),
+            positionsOffset: UInt64(positionsStart) + drainedPositions, positionsLength: UInt64(positions.count - positionsStart),
+            positionsChecksum: CRC32.update(0, positions[positionsStart...]))
     }
 
     /// Hands out the bytes written so far and empties the buffers; later offsets keep counting from

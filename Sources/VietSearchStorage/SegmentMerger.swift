@@ -110,11 +110,11 @@ struct SegmentMerger {
         var header: [UInt8] = []
         FileFormat.appendHeader(kind: .segment, segmentID: id, to: &header)
         try output.append(header)
-        var table: [(offset: Int, length: Int)] = []
+        var table: [Range<Int>] = []
         func section(_ write: () throws -> Void) throws {
             let start = output.size
             try write()
-            table.append((start, output.size - start))
+            table.append(start..<output.size)
         }
         try section { try termBlocks.copy(to: output) }
         try section { try output.append(termIndex) }
@@ -124,12 +124,15 @@ struct SegmentMerger {
         try section { try storedBlocks.copy(to: output) }
         try section { try output.append(storedIndex) }
         try section { try output.append(info) }
-        var tail: [UInt8] = []
-        for entry in table {
-            tail.appendUInt64(UInt64(entry.offset))
-            tail.appendUInt64(UInt64(entry.length))
+        var tail = SegmentSection.encodeTable(table, header: header[...]) { section in
+            switch section {
+            case .termIndex: termIndex[...]
+            case .fieldLengths: fieldLengths[...]
+            case .storedIndex: storedIndex[...]
+            case .segmentInfo: info[...]
+            default: []
+            }
         }
-        tail.appendUInt32(UInt32(table.count))
         tail.append(contentsOf: FileFormat.footerMagic)
         tail.appendUInt32(FileFormat.checksumAlgorithmCRC32)
         try output.append(tail)
@@ -198,14 +201,14 @@ struct SegmentMerger {
                     }
                 }
                 guard !buffer.docs.isEmpty else { continue }
-                let offsets = try writer.append(buffer, fieldLengths: lengths[newField])
+                let location = try writer.append(buffer, fieldLengths: lengths[newField])
                 var total: UInt64 = 0
                 for frequency in buffer.frequencies { total += UInt64(frequency) }
                 key.removeAll(keepingCapacity: true)
                 key.append(UInt8(newField))
                 key.append(contentsOf: smallest)
                 dictionary.add(key: key, documentFrequency: UInt32(buffer.docs.count), totalTermFrequency: total,
-                               postingsOffset: offsets.postingsOffset, positionsOffset: offsets.positionsOffset)
+                               location: location)
                 perField[newField] += 1
                 if writer.postings.count + writer.positions.count >= SpoolFile.bufferSize {
                     let drained = writer.drain()
@@ -240,6 +243,7 @@ struct SegmentMerger {
             index.appendUInt64(offset)
             index.appendUInt32(UInt32(compressed.count))
             index.appendUInt32(UInt32(raw.count))
+            index.appendUInt32(CRC32.checksum(compressed))
             try blocks.append(compressed)
             offset += UInt64(compressed.count)
             entryCount += 1
@@ -253,12 +257,15 @@ struct SegmentMerger {
                 try flush()
                 for block in 0..<stored.blockCount {
                     let entry = try stored.entry(block)
+                    // Verified before copying: the new segment's checksums would otherwise vouch for damage.
+                    try stored.verify(entry)
                     var reader = ByteReader(segment.bytes, from: entry.range.lowerBound, to: entry.range.upperBound)
                     let compressed = try reader.readBytes(entry.range.count)
                     index.appendUInt32(nextDoc)
                     index.appendUInt64(offset)
                     index.appendUInt32(UInt32(compressed.count))
                     index.appendUInt32(UInt32(entry.rawSize))
+                    index.appendUInt32(entry.checksum)
                     try blocks.append(compressed)
                     offset += UInt64(compressed.count)
                     entryCount += 1

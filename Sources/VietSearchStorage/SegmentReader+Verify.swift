@@ -20,7 +20,7 @@ extension SegmentReader {
     /// bytes as written).
     func rawPostings(_ info: TermInfo) throws -> PostingsCursor {
         try PostingsCursor(bytes, postings: layout.range(.postings), positions: layout.range(.positions),
-                           documentCount: layout.documentCount, info: info)
+                           documentCount: layout.documentCount, info: info, checksums: checksums)
     }
 
     private func verifyFieldLengths() throws -> [UInt64] {
@@ -45,7 +45,7 @@ extension SegmentReader {
             }
             expectedStart = range.upperBound
             let indexKey = try dictionary.firstKey(block)
-            var iterator = try TermBlockIterator(bytes, range: range)
+            var iterator = try dictionary.iterator(block: block)
             var first = true
             while try iterator.next() {
                 let key = iterator.key

@@ -10,6 +10,11 @@ package struct TermInfo: Hashable, Sendable {
     /// Byte offsets/lengths the reader needs; opaque to callers.
     package var postingsOffset: UInt64
     package var positionsOffset: UInt64
+    package var postingsLength: UInt64 = 0
+    package var positionsLength: UInt64 = 0
+    /// CRC-32 of the term's postings and positions bytes, verified before they are decoded.
+    package var postingsChecksum: UInt32 = 0
+    package var positionsChecksum: UInt32 = 0
 }
 
 /// Byte counts per component of a segment, for `stats`.
@@ -32,6 +37,8 @@ package final class SegmentReader: @unchecked Sendable {
     private let lengths: FieldLengthsReader
     let stored: StoredFieldsReader
     private let fieldNumbers: [String: UInt8]
+    /// Verified postings and positions ranges, shared by every cursor of this segment.
+    let checksums: RangeChecksums
     /// Deleted documents as of the manifest that opened this reader; nil when none.
     package let deletions: DeletedDocs?
 
@@ -41,6 +48,7 @@ package final class SegmentReader: @unchecked Sendable {
         self.meta = meta
         self.deletions = (deletions?.deletedCount ?? 0) > 0 ? deletions : nil
         self.bytes = bytes
+        checksums = RangeChecksums(bytes)
         let id = try FileFormat.checkHeader(bytes, expecting: .segment)
         guard UInt64(bytes.count) == meta.fileSize else {
             throw StorageError.corrupt(file: bytes.name, offset: bytes.count,
@@ -147,7 +155,8 @@ package final class SegmentReader: @unchecked Sendable {
     /// A cursor over the term's postings; it skips deleted documents.
     package func postings(_ info: TermInfo) throws -> PostingsCursor {
         try PostingsCursor(bytes, postings: layout.range(.postings), positions: layout.range(.positions),
-                           documentCount: layout.documentCount, info: info, deletions: deletions)
+                           documentCount: layout.documentCount, info: info, deletions: deletions,
+                           checksums: checksums)
     }
 
     /// The stored fields of `doc`, exactly as added.

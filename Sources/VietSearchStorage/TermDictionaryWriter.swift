@@ -7,30 +7,26 @@ struct TermDictionaryWriter {
     private(set) var blocks: [UInt8] = []
     /// Bytes of `blocks` already handed out by `drain()`.
     private var drainedBlocks: UInt64 = 0
-    private var indexEntries: [(blockOffset: UInt64, keyOffset: UInt32)] = []
+    private var indexEntries: [(blockOffset: UInt64, keyOffset: UInt32, checksum: UInt32)] = []
     private var indexKeys: [UInt8] = []
 
     private var pending: [(key: [UInt8], documentFrequency: UInt32, totalTermFrequency: UInt64,
-                           postingsOffset: UInt64, positionsOffset: UInt64)] = []
+                           location: TermDataLocation)] = []
 
-    /// Adds the next term; keys (field byte + term bytes) must arrive in strictly ascending order.
-    mutating func add(key: [UInt8], documentFrequency: UInt32, totalTermFrequency: UInt64,
-                      postingsOffset: UInt64, positionsOffset: UInt64) {
-        pending.append((key, documentFrequency, totalTermFrequency, postingsOffset, positionsOffset))
+    /// Adds the next term; keys (field byte + term bytes) must arrive in strictly ascending order, and
+    /// each term's data must directly follow the previous term's in both sections.
+    mutating func add(key: [UInt8], documentFrequency: UInt32, totalTermFrequency: UInt64, location: TermDataLocation) {
+        pending.append((key, documentFrequency, totalTermFrequency, location))
         if pending.count == Self.blockSize { flushBlock() }
     }
 
     private mutating func flushBlock() {
         guard let first = pending.first else { return }
-        indexEntries.append((UInt64(blocks.count) + drainedBlocks, UInt32(indexKeys.count)))
-        indexKeys.appendLengthPrefixed(first.key)
-
+        let blockStart = blocks.count
         blocks.appendVarint(pending.count)
-        blocks.appendVarint(first.postingsOffset)
-        blocks.appendVarint(first.positionsOffset)
+        blocks.appendVarint(first.location.postingsOffset)
+        blocks.appendVarint(first.location.positionsOffset)
         var previousKey: [UInt8] = []
-        var previousPostings = first.postingsOffset
-        var previousPositions = first.positionsOffset
         for term in pending {
             var shared = 0
             let limit = Swift.min(previousKey.count, term.key.count)
@@ -40,12 +36,15 @@ struct TermDictionaryWriter {
             blocks.append(contentsOf: term.key[shared...])
             blocks.appendVarint(term.documentFrequency)
             blocks.appendVarint(term.totalTermFrequency - UInt64(term.documentFrequency))
-            blocks.appendVarint(term.postingsOffset - previousPostings)
-            blocks.appendVarint(term.positionsOffset - previousPositions)
+            blocks.appendVarint(term.location.postingsLength)
+            blocks.appendVarint(term.location.positionsLength)
+            blocks.appendUInt32(term.location.postingsChecksum)
+            blocks.appendUInt32(term.location.positionsChecksum)
             previousKey = term.key
-            previousPostings = term.postingsOffset
-            previousPositions = term.positionsOffset
         }
+        indexEntries.append((UInt64(blockStart) + drainedBlocks, UInt32(indexKeys.count),
+                             CRC32.update(0, blocks[blockStart...])))
+        indexKeys.appendLengthPrefixed(first.key)
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -65,6 +64,7 @@ struct TermDictionaryWriter {
         for entry in indexEntries {
             index.appendUInt64(entry.blockOffset)
             index.appendUInt32(entry.keyOffset)
+            index.appendUInt32(entry.checksum)
         }
         index.append(contentsOf: indexKeys)
         return (blocks, index)
