@@ -75,12 +75,13 @@ struct SegmentMerger {
             return file
         }
         let termBlocks = try spool("terms"), postings = try spool("postings"), positions = try spool("positions")
-        let storedBlocks = try spool("stored")
+        let storedBlocks = try spool("stored"), idBlocks = try spool("ids")
 
         let termCounts = try mergeTerms(fieldCount: fieldNames.count, fieldMaps: fieldMaps, docMaps: docMaps,
                                         lengths: lengths, termBlocks: termBlocks, postings: postings, positions: positions)
         let termIndex = termCounts.index
         let storedIndex = try mergeStoredFields(docMaps: docMaps, into: storedBlocks)
+        let idIndex = try mergeIDs(docMaps: docMaps, into: idBlocks)
 
         var fieldLengths: [UInt8] = []
         var sums = [UInt64](repeating: 0, count: fieldNames.count)
@@ -124,12 +125,15 @@ struct SegmentMerger {
         try section { try storedBlocks.copy(to: output) }
         try section { try output.append(storedIndex) }
         try section { try output.append(info) }
+        try section { try idBlocks.copy(to: output) }
+        try section { try output.append(idIndex) }
         var tail = SegmentSection.encodeTable(table, header: header[...]) { section in
             switch section {
             case .termIndex: termIndex[...]
             case .fieldLengths: fieldLengths[...]
             case .storedIndex: storedIndex[...]
             case .segmentInfo: info[...]
+            case .idIndex: idIndex[...]
             default: []
             }
         }
@@ -224,6 +228,20 @@ struct SegmentMerger {
         let finished = dictionary.finish()
         try termBlocks.append(finished.blocks)
         return (finished.index, perField)
+    }
+
+    /// Copies the live documents' ids into the new id column; returns the id index section.
+    private func mergeIDs(docMaps: [[UInt32]], into blocks: SpoolFile) throws -> [UInt8] {
+        var writer = StoredIDsWriter()
+        for (segmentIndex, segment) in segments.enumerated() {
+            for doc in 0..<segment.documentCount where docMaps[segmentIndex][Int(doc)] != UInt32.max {
+                writer.add(try segment.ids.idBytes(doc))
+                if writer.blocks.count >= SpoolFile.bufferSize { try blocks.append(writer.drainBlocks()) }
+            }
+        }
+        let finished = writer.finish()
+        try blocks.append(finished.blocks)
+        return finished.index
     }
 
     /// Recompresses the live stored documents into ~16 KiB blocks; returns the stored index section.

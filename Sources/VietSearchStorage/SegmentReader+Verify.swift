@@ -111,7 +111,13 @@ extension SegmentReader {
                 throw StorageError.corrupt(file: bytes.name, offset: entry.entryOffset, reason: "stored block \(block) does not follow the previous one")
             }
             var reader = ByteReader(try stored.decompress(entry))
-            for _ in entry.firstDoc..<entry.endDoc { _ = try StoredFieldsReader.decodeDocument(&reader) }
+            for doc in entry.firstDoc..<entry.endDoc {
+                let fields = try StoredFieldsReader.decodeDocument(&reader)
+                guard try ids.idBytes(doc) == Array((fields.first?.value ?? "").utf8) else {
+                    throw StorageError.corrupt(file: bytes.name, offset: layout.range(.idIndex).lowerBound,
+                                               reason: "the id column's entry for doc \(doc) differs from its first stored field")
+                }
+            }
             guard reader.isAtEnd else { throw reader.corrupt("\(reader.remaining) unexpected bytes after the block's documents") }
             expectedDoc = entry.endDoc
             expectedOffset = entry.range.upperBound

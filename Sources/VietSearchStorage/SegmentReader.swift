@@ -36,6 +36,7 @@ package final class SegmentReader: @unchecked Sendable {
     let dictionary: TermDictionary
     private let lengths: FieldLengthsReader
     let stored: StoredFieldsReader
+    let ids: StoredIDsReader
     private let fieldNumbers: [String: UInt8]
     /// Verified postings and positions ranges, shared by every cursor of this segment.
     let checksums: RangeChecksums
@@ -73,6 +74,8 @@ package final class SegmentReader: @unchecked Sendable {
                                          documentCount: Int(layout.documentCount), fieldCount: layout.fields.count)
         stored = try StoredFieldsReader(bytes, blocks: layout.range(.storedBlocks), index: layout.range(.storedIndex),
                                         documentCount: layout.documentCount)
+        ids = try StoredIDsReader(bytes, blocks: layout.range(.idBlocks), index: layout.range(.idIndex),
+                                  documentCount: layout.documentCount)
         var numbers: [String: UInt8] = [:]
         for (number, field) in layout.fields.enumerated() { numbers[field.name] = UInt8(number) }
         fieldNumbers = numbers
@@ -170,6 +173,12 @@ package final class SegmentReader: @unchecked Sendable {
         try stored.document(doc, only: names)
     }
 
+    /// The value of `doc`'s first stored field (the facade's document id), read from the uncompressed
+    /// id column: no stored block is decompressed.
+    package func storedID(doc: UInt32) throws -> String {
+        try ids.id(doc)
+    }
+
     /// Bytes per component.
     package var componentSizes: SegmentComponentSizes {
         let termDictionary = layout.range(.termBlocks).count + layout.range(.termIndex).count
@@ -177,6 +186,7 @@ package final class SegmentReader: @unchecked Sendable {
         let positions = layout.range(.positions).count
         let fieldLengths = layout.range(.fieldLengths).count
         let storedFields = layout.range(.storedBlocks).count + layout.range(.storedIndex).count
+            + layout.range(.idBlocks).count + layout.range(.idIndex).count
         let other = bytes.count - termDictionary - postings - positions - fieldLengths - storedFields
         return SegmentComponentSizes(termDictionary: termDictionary, postings: postings, positions: positions,
                                      fieldLengths: fieldLengths, storedFields: storedFields, other: other)

@@ -12,6 +12,7 @@ package enum SegmentResealer {
         if tableStart >= FileFormat.headerSize, let sections = sectionRanges(out, tableStart: tableStart) {
             resealTermBlocks(&out, sections)
             resealStoredBlocks(&out, sections)
+            resealIDBlocks(&out, sections)
             var crc = CRC32.update(0, out[0..<FileFormat.headerSize])
             for section in SegmentSection.eagerlyVerified { crc = CRC32.update(crc, out[sections[section.rawValue]]) }
             out.setUInt32(CRC32.update(crc, out[tableStart..<(countOffset + 4)]), at: countOffset + 4)
@@ -94,6 +95,26 @@ package enum SegmentResealer {
             guard (try? reader.skip(4)) != nil, let offset = try? reader.readUInt64(), let size = try? reader.readUInt32(),
                   (try? reader.skip(8)) != nil else { return }
             out.setUInt32(checksum(out, within: blocks, offset: offset, length: UInt64(size)), at: entry + 20)
+        }
+    }
+
+    private static func resealIDBlocks(_ out: inout [UInt8], _ sections: [Range<Int>]) {
+        let file = FileBytes(name: "reseal", copying: out)
+        let blocks = sections[SegmentSection.idBlocks.rawValue], index = sections[SegmentSection.idIndex.rawValue]
+        var reader = ByteReader(file, from: index.lowerBound, to: index.upperBound)
+        guard let count = try? reader.readUInt32() else { return }
+        let blockCount = Swift.min(Int(count), (index.count - 4) / StoredIDsWriter.indexEntrySize)
+        for block in 0..<blockCount {
+            let entry = reader.offset
+            guard let start = try? reader.readUInt64(), (try? reader.skip(4)) != nil else { return }
+            var end = UInt64(blocks.count)
+            if block + 1 < blockCount {
+                var next = ByteReader(file, from: reader.offset, to: index.upperBound)
+                guard let offset = try? next.readUInt64() else { return }
+                end = offset
+            }
+            guard start <= end else { continue }
+            out.setUInt32(checksum(out, within: blocks, offset: start, length: end - start), at: entry + 8)
         }
     }
 }

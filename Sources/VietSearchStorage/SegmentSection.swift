@@ -9,6 +9,8 @@ enum SegmentSection: Int, CaseIterable {
     case storedBlocks
     case storedIndex
     case segmentInfo
+    case idBlocks
+    case idIndex
 
     /// offset u64 + length u64.
     static let tableEntrySize = 16
@@ -17,7 +19,7 @@ enum SegmentSection: Int, CaseIterable {
 
     /// The sections every search reads and that are small (a few bytes per document or per 32 terms):
     /// the metadata checksum covers them, in this order, so they are verified when the segment opens.
-    static let eagerlyVerified: [SegmentSection] = [.termIndex, .fieldLengths, .storedIndex, .segmentInfo]
+    static let eagerlyVerified: [SegmentSection] = [.termIndex, .fieldLengths, .storedIndex, .segmentInfo, .idIndex]
 
     /// The section table: an entry per section, the count, then the metadata checksum (FORMAT.md,
     /// "Segment file"), a CRC-32 over the header, the eagerly verified sections and the table before it.
@@ -45,6 +47,8 @@ enum SegmentSection: Int, CaseIterable {
         case .storedBlocks: "stored blocks"
         case .storedIndex: "stored index"
         case .segmentInfo: "segment info"
+        case .idBlocks: "id blocks"
+        case .idIndex: "id index"
         }
     }
 }

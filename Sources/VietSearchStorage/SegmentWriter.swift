@@ -26,6 +26,13 @@ enum SegmentWriter {
         }
         let terms = dictionary.finish()
         let stored = try StoredFieldsWriter.write(stored: builder.storedBytes, documentEnds: builder.storedDocumentEnds)
+        var idWriter = StoredIDsWriter()
+        var documentStart = 0
+        for end in builder.storedDocumentEnds {
+            idWriter.add(StoredIDsWriter.firstValue(ofStoredDocument: builder.storedBytes[documentStart..<end]))
+            documentStart = end
+        }
+        let ids = idWriter.finish()
 
         var sums = [UInt64](repeating: 0, count: fieldCount)
         var fieldLengths: [UInt8] = []
@@ -49,7 +56,7 @@ enum SegmentWriter {
         }
 
         let sections: [[UInt8]] = [terms.blocks, terms.index, postingsWriter.postings, postingsWriter.positions,
-                                   fieldLengths, stored.blocks, stored.index, info]
+                                   fieldLengths, stored.blocks, stored.index, info, ids.blocks, ids.index]
         var out: [UInt8] = []
         out.reserveCapacity(sections.reduce(FileFormat.headerSize + SegmentSection.tableSize + FileFormat.footerSize) {
             $0 + $1.count

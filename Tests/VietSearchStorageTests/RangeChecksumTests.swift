@@ -119,6 +119,21 @@ final class RangeChecksumTests: XCTestCase {
         assertCorrupt(try reader.storedFields(doc: entry.firstDoc), at: entry.range.lowerBound, "a document of the damaged frame")
     }
 
+    func testDamagedIDBlockFailsItsDocumentsOnly() throws {
+        let subject = try makeSubject()
+        subjectID = "\(subject.meta.id)"
+        let intact = try subject.store.openSegment(subject.meta)
+        XCTAssertGreaterThan(intact.ids.blockCount, 2)
+        let block = try intact.ids.blockRange(1)
+        let reader = try open(subject, flipping: block.lowerBound + 5)
+        let perBlock = UInt32(StoredIDsWriter.blockSize)
+        XCTAssertEqual(try reader.storedID(doc: 0), try intact.storedID(doc: 0))
+        XCTAssertEqual(try reader.storedID(doc: 2 * perBlock), try intact.storedID(doc: 2 * perBlock))
+        assertCorrupt(try reader.storedID(doc: perBlock + 7), at: block.lowerBound, "an id of the damaged block")
+        XCTAssertEqual(try reader.storedFields(doc: perBlock + 7), try intact.storedFields(doc: perBlock + 7),
+                       "stored fields do not use the id column")
+    }
+
     func testDamagedMetadataFailsOpen() throws {
         let subject = try makeSubject()
         subjectID = "\(subject.meta.id)"

@@ -43,12 +43,35 @@ final class CorruptionSweepTests: FacadeTestCase {
         return path
     }
 
-    /// What the intact index answers, to tell a silent wrong answer from a right one.
+    /// What the index answers: every query with all stored fields, then with ids only (read from the id
+    /// column, not the stored blocks), to tell a silent wrong answer from a right one.
     private func answers(_ path: String) throws -> [String] {
-        let searcher = try Index.open(at: path, createIfMissing: false).searcher()
+        try answers(Index.open(at: path, createIfMissing: false).searcher())
+    }
+
+    private func answers(_ searcher: Searcher) throws -> [String] {
+        var idsOnly = SearchOptions(limit: 50)
+        idsOnly.fieldsToLoad = []
         return try queries.map { query in
             try searcher.search(query, options: SearchOptions(limit: 50)).map { "\($0.id) \($0.score) \($0.fields.map(\.value))" }.joined(separator: "|")
+        } + queries.map { query in
+            try searcher.search(query, options: idsOnly).map { "\($0.id) \($0.score) \($0.fields.count)" }.joined(separator: "|")
         }
+    }
+
+    func testIDsOnlySearchGivesTheSameIDs() throws {
+        let searcher = try Index.open(at: try makeIndex(), createIfMissing: false).searcher()
+        var idsOnly = SearchOptions(limit: 50)
+        idsOnly.fieldsToLoad = []
+        var hits = 0
+        for query in queries {
+            let full = try searcher.search(query, options: SearchOptions(limit: 50))
+            let bare = try searcher.search(query, options: idsOnly)
+            hits += full.count
+            XCTAssertEqual(bare.map(\.id), full.map(\.id), query)
+            XCTAssertTrue(bare.allSatisfy { $0.fields.isEmpty }, query)
+        }
+        XCTAssertGreaterThan(hits, 20, "the queries must find documents")
     }
 
     private func fileName(in path: String, matching predicate: (String) -> Bool) throws -> String {
@@ -77,10 +100,7 @@ final class CorruptionSweepTests: FacadeTestCase {
         let isLock = file == "write.lock"
         do {
             let index = try Index.open(at: path, createIfMissing: false)
-            let searcher = try index.searcher()
-            let got = try queries.map { query in
-                try searcher.search(query, options: SearchOptions(limit: 50)).map { "\($0.id) \($0.score) \($0.fields.map(\.value))" }.joined(separator: "|")
-            }
+            let got = try answers(try index.searcher())
             sweep.searchedWithoutError += 1
             if got != expected {
                 sweep.searchedDifferently += 1
