@@ -205,7 +205,7 @@ struct SegmentMerger {
                     }
                 }
                 guard !buffer.docs.isEmpty else { continue }
-                let location = try writer.append(buffer, fieldLengths: lengths[newField])
+                let location = try writer.append(buffer, field: UInt8(newField), fieldLengths: lengths[newField])
                 var total: UInt64 = 0
                 for frequency in buffer.frequencies { total += UInt64(frequency) }
                 key.removeAll(keepingCapacity: true)

@@ -68,14 +68,22 @@ package enum SegmentResealer {
         for _ in 0..<Swift.min(terms, UInt64(block.count)) {
             guard (try? reader.readVarint()) != nil, let suffix = try? reader.readVarint(), suffix <= UInt64(reader.remaining),
                   (try? reader.skip(Int(suffix))) != nil, (try? reader.readVarint()) != nil, (try? reader.readVarint()) != nil,
-                  let postingsLength = try? reader.readVarint(), let positionsLength = try? reader.readVarint(),
-                  reader.remaining >= 8 else { return }
+                  let lengthAndFlag = try? reader.readVarint(), let positionsLength = try? reader.readVarint() else { return }
+            let postingsLength = lengthAndFlag >> 1
+            var ownPostings = postingsOffset, ownPositions = positionsOffset
+            if lengthAndFlag & 1 == 1 {
+                guard let sharedPostings = try? reader.readVarint(), let sharedPositions = try? reader.readVarint() else { return }
+                ownPostings = sharedPostings
+                ownPositions = sharedPositions
+            } else {
+                postingsOffset &+= postingsLength
+                positionsOffset &+= positionsLength
+            }
+            guard reader.remaining >= 8 else { return }
             let checksums = reader.offset
-            out.setUInt32(checksum(out, within: postings, offset: postingsOffset, length: postingsLength), at: checksums)
-            out.setUInt32(checksum(out, within: positions, offset: positionsOffset, length: positionsLength), at: checksums + 4)
+            out.setUInt32(checksum(out, within: postings, offset: ownPostings, length: postingsLength), at: checksums)
+            out.setUInt32(checksum(out, within: positions, offset: ownPositions, length: positionsLength), at: checksums + 4)
             guard (try? reader.skip(8)) != nil else { return }
-            postingsOffset &+= postingsLength
-            positionsOffset &+= positionsLength
         }
     }
 

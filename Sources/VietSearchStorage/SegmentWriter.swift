@@ -14,7 +14,7 @@ enum SegmentWriter {
             let termKey = builder.termKeys[term]
             buffer.decode(stream: builder.termStreams[term])
             let field = Int(termKey.field)
-            let location = try postingsWriter.append(buffer, fieldLengths: builder.fieldLengths[field])
+            let location = try postingsWriter.append(buffer, field: termKey.field, fieldLengths: builder.fieldLengths[field])
             var total: UInt64 = 0
             for frequency in buffer.frequencies { total += UInt64(frequency) }
             key.removeAll(keepingCapacity: true)

@@ -205,19 +205,32 @@ struct TermBlockIterator {
         }
         info.totalTermFrequency = total
         info.encodedDocumentFrequency = info.documentFrequency
-        info.postingsLength = try reader.readVarint()
+        let lengthAndFlag = try reader.readVarint()
+        info.postingsLength = lengthAndFlag >> 1
         info.positionsLength = try reader.readVarint()
+        let isShared = lengthAndFlag & 1 == 1
+        let sharedPostings = isShared ? try reader.readVarint() : 0
+        let sharedPositions = isShared ? try reader.readVarint() : 0
         info.postingsChecksum = try reader.readUInt32()
         info.positionsChecksum = try reader.readUInt32()
-        let (postingsEnd, overflowA) = nextPostingsOffset.addingReportingOverflow(info.postingsLength)
-        let (positionsEnd, overflowB) = nextPositionsOffset.addingReportingOverflow(info.positionsLength)
-        guard !overflowA, !overflowB, info.postingsLength > 0, info.positionsLength > 0 else {
-            throw reader.corrupt("term postings/positions lengths \(info.postingsLength)/\(info.positionsLength) are empty or overflow", at: entryOffset)
+        guard info.postingsLength > 0, info.positionsLength > 0 else {
+            throw reader.corrupt("term postings/positions lengths \(info.postingsLength)/\(info.positionsLength) are empty", at: entryOffset)
         }
-        info.postingsOffset = nextPostingsOffset
-        info.positionsOffset = nextPositionsOffset
-        nextPostingsOffset = postingsEnd
-        nextPositionsOffset = positionsEnd
+        if isShared {
+            // Another term's data: the running offsets stay where they are.
+            info.postingsOffset = sharedPostings
+            info.positionsOffset = sharedPositions
+        } else {
+            let (postingsEnd, overflowA) = nextPostingsOffset.addingReportingOverflow(info.postingsLength)
+            let (positionsEnd, overflowB) = nextPositionsOffset.addingReportingOverflow(info.positionsLength)
+            guard !overflowA, !overflowB else {
+                throw reader.corrupt("term postings/positions offsets overflow", at: entryOffset)
+            }
+            info.postingsOffset = nextPostingsOffset
+            info.positionsOffset = nextPositionsOffset
+            nextPostingsOffset = postingsEnd
+            nextPositionsOffset = positionsEnd
+        }
         decoded += 1
         return true
     }

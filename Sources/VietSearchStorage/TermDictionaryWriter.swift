@@ -12,10 +12,19 @@ struct TermDictionaryWriter {
 
     private var pending: [(key: [UInt8], documentFrequency: UInt32, totalTermFrequency: UInt64,
                            location: TermDataLocation)] = []
+    /// Where the next owned (not shared) term data starts in each section: a block's base offsets.
+    private var nextPostingsOffset: UInt64 = 0
+    private var nextPositionsOffset: UInt64 = 0
+    private var blockBase: (postings: UInt64, positions: UInt64) = (0, 0)
 
     /// Adds the next term; keys (field byte + term bytes) must arrive in strictly ascending order, and
-    /// each term's data must directly follow the previous term's in both sections.
+    /// each owned (not shared) term's data must directly follow the previous owned term's in both sections.
     mutating func add(key: [UInt8], documentFrequency: UInt32, totalTermFrequency: UInt64, location: TermDataLocation) {
+        if pending.isEmpty { blockBase = (nextPostingsOffset, nextPositionsOffset) }
+        if !location.isShared {
+            nextPostingsOffset = location.postingsOffset + location.postingsLength
+            nextPositionsOffset = location.positionsOffset + location.positionsLength
+        }
         pending.append((key, documentFrequency, totalTermFrequency, location))
         if pending.count == Self.blockSize { flushBlock() }
     }
@@ -24,8 +33,8 @@ struct TermDictionaryWriter {
         guard let first = pending.first else { return }
         let blockStart = blocks.count
         blocks.appendVarint(pending.count)
-        blocks.appendVarint(first.location.postingsOffset)
-        blocks.appendVarint(first.location.positionsOffset)
+        blocks.appendVarint(blockBase.postings)
+        blocks.appendVarint(blockBase.positions)
         var previousKey: [UInt8] = []
         for term in pending {
             var shared = 0
@@ -36,8 +45,12 @@ struct TermDictionaryWriter {
             blocks.append(contentsOf: term.key[shared...])
             blocks.appendVarint(term.documentFrequency)
             blocks.appendVarint(term.totalTermFrequency - UInt64(term.documentFrequency))
-            blocks.appendVarint(term.location.postingsLength)
+            blocks.appendVarint(term.location.postingsLength << 1 | (term.location.isShared ? 1 : 0))
             blocks.appendVarint(term.location.positionsLength)
+            if term.location.isShared {
+                blocks.appendVarint(term.location.postingsOffset)
+                blocks.appendVarint(term.location.positionsOffset)
+            }
             blocks.appendUInt32(term.location.postingsChecksum)
             blocks.appendUInt32(term.location.positionsChecksum)
             previousKey = term.key
