@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import XCTest
 @testable import VietSearchStorage
 import VietSearchTestSupport
@@ -145,6 +147,31 @@ final class RangeChecksumTests: XCTestCase {
             try subject.store.overwriteFile(subject.meta.fileName, with: damaged)
             assertCorrupt(try subject.store.openSegment(subject.meta), at: metadataChecksum, "damaged \(section.name)")
         }
+    }
+
+    /// Threads share one reader and race to verify (and remember) the same large ranges; every thread
+    /// reads the same postings and positions (run under `--sanitize=thread` to check the memo).
+    func testConcurrentFirstReadsOfMemoisedRanges() throws {
+        let subject = try makeSubject()
+        let terms = Array(try bodyTerms(try subject.store.openSegment(subject.meta), subject).prefix(4).map(\.info))
+        @Sendable func readAll(_ reader: SegmentReader) throws -> [[UInt32]] {
+            var result: [[UInt32]] = []
+            for info in terms {
+                var cursor = try reader.postings(info)
+                while try cursor.nextDoc() != PostingsCursor.noMoreDocs { result.append([cursor.doc] + (try cursor.positions())) }
+            }
+            return result
+        }
+        let expected = try readAll(try subject.store.openSegment(subject.meta))
+        XCTAssertGreaterThan(expected.count, 1_000)
+        let shared = try subject.store.openSegment(subject.meta)
+        let results = Mutex<[[[UInt32]]]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let got = (try? readAll(shared)) ?? []
+            results.withLock { $0.append(got) }
+        }
+        XCTAssertEqual(results.withLock { $0.count }, 8)
+        for got in results.withLock({ $0 }) { XCTAssertEqual(got, expected) }
     }
 
     /// Resealing an intact segment changes nothing: the tool computes the writer's checksums.
