@@ -49,7 +49,8 @@ public struct SearchOptions: Sendable {
     /// Attach a score explanation to every hit.
     public var explain: Bool = false
     /// Stored fields returned with each hit (`SearchHit.fields`); nil returns them all. Naming only what is
-    /// shown (e.g. `["title"]`) saves decoding long bodies: most of a top-100 search otherwise.
+    /// shown (e.g. `["title"]`) saves decoding long bodies: most of a top-100 search otherwise. An empty
+    /// set returns ids only, read from the uncompressed id column (no stored block is decompressed).
     public var fieldsToLoad: Set<String>? = nil
     /// Fragments (`SearchHit.snippets`) to attach to every hit; 0 = none. Must be >= 0.
     public var snippets: Int = 0

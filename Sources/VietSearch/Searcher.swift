@@ -43,8 +43,10 @@ public final class Searcher: Sendable {
             }
             let hits = try result.hits.map { hit -> SearchHit in
                 let segment = engine.segments[hit.segment]
-                let stored = try wanted.map { try segment.storedFields(doc: hit.doc, only: $0) }
-                    ?? segment.storedFields(doc: hit.doc)
+                // Only the id wanted: the id column has it uncompressed (no zstd frame decompressed).
+                let stored = wanted == [DocumentEncoder.idField]
+                    ? [StoredField(name: DocumentEncoder.idField, value: try segment.storedID(doc: hit.doc))]
+                    : try wanted.map { try segment.storedFields(doc: hit.doc, only: $0) } ?? segment.storedFields(doc: hit.doc)
                 let explanation = hit.explanation.map { components in
                     Explanation(components: components.map(ScoreComponent.init), score: hit.score)
                 }

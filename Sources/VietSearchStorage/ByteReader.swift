@@ -162,11 +162,3 @@ struct ByteReader {
         return available == other.count ? 0 : (available < other.count ? -1 : 1)
     }
 }
-
-extension ByteReader {
-    /// Skips `count` bytes then reads a u64 (the next fixed-size entry's first field).
-    mutating func readUInt64AfterSkipping(_ count: Int) throws -> UInt64 {
-        try skip(count)
-        return try readUInt64()
-    }
-}

@@ -19,3 +19,10 @@ enum CRC32 {
         return UInt32(truncatingIfNeeded: value)
     }
 }
+
+extension CRC32 {
+    /// Continues `crc` over a slice of a byte array (writers checksum what they just appended).
+    static func update(_ crc: UInt32, _ bytes: ArraySlice<UInt8>) -> UInt32 {
+        bytes.withUnsafeBytes { update(crc, $0) }
+    }
+}

@@ -82,6 +82,14 @@ final class FileBytes: @unchecked Sendable {
         return CRC32.update(0, UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : length))
     }
 
+    /// CRC-32 of the bytes in `range` (clamped to the file), continuing `crc`.
+    func crc32(_ range: Range<Int>, continuing crc: UInt32 = 0) -> UInt32 {
+        let lower = Swift.max(0, Swift.min(range.lowerBound, count))
+        let upper = Swift.max(lower, Swift.min(range.upperBound, count))
+        guard let base else { return crc }
+        return CRC32.update(crc, UnsafeRawBufferPointer(start: base + lower, count: upper - lower))
+    }
+
     /// Value `index` of a bit-packed array of `width`-bit values stored in `region`, or nil when the
     /// value's bytes fall outside the region or the file (random access to field lengths, a hot path).
     @inline(__always)

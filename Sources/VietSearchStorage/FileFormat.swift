@@ -5,9 +5,10 @@ enum FileFormat {
     /// "VSFT": first four bytes of every footer.
     static let footerMagic: [UInt8] = [0x56, 0x53, 0x46, 0x54]
     /// The only format version this build writes.
-    static let currentVersion: UInt32 = 1
-    /// Oldest version this build reads.
-    static let oldestReadableVersion: UInt32 = 1
+    static let currentVersion: UInt32 = 2
+    /// Oldest version this build reads: version 1 segments have no checksums a search can verify
+    /// (FORMAT.md, "Version policy"), so a v1 index must be rebuilt.
+    static let oldestReadableVersion: UInt32 = 2
     /// Footer checksum algorithm 1 = CRC-32 (zlib / ISO-HDLC polynomial).
     static let checksumAlgorithmCRC32: UInt32 = 1
 

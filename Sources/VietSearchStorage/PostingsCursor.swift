@@ -22,6 +22,10 @@ package struct PostingsCursor {
     private let blocksStart: Int
     /// Documents to skip (the snapshot's deletes); nil when none.
     private let deletions: DeletedDocs?
+    /// Verifies the term's positions bytes before the first read of them (most queries never read
+    /// positions, so they are not checksummed when the cursor opens); nil once verified or unchecked.
+    private var positionsCheck: RangeChecksums?
+    private let positionsChecksum: UInt32
 
     private var block = -1
     private var blockLength = 0
@@ -53,31 +57,44 @@ package struct PostingsCursor {
         skipTable = 0
         blocksStart = 0
         deletions = nil
+        positionsCheck = nil
+        positionsChecksum = 0
         docs = []
         frequencies = []
     }
 
+    /// A cursor over the term's bytes within the two sections; `checksums` verifies the postings now
+    /// and the positions on first use (FORMAT.md, "Checksums").
     init(_ bytes: FileBytes, postings: Range<Int>, positions: Range<Int>, documentCount: UInt32, info: TermInfo,
-         deletions: DeletedDocs? = nil) throws {
+         deletions: DeletedDocs? = nil, checksums: RangeChecksums) throws {
         self.bytes = bytes
         self.deletions = deletions
+        self.documentCount = documentCount
+        guard info.postingsOffset <= UInt64(postings.count), info.postingsLength <= UInt64(postings.count) - info.postingsOffset,
+              info.positionsOffset <= UInt64(positions.count), info.positionsLength <= UInt64(positions.count) - info.positionsOffset else {
+            throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
+                                       reason: "term postings \(info.postingsOffset)+\(info.postingsLength) or positions \(info.positionsOffset)+\(info.positionsLength) do not fit their sections")
+        }
+        let termPostings = (postings.lowerBound + Int(info.postingsOffset))..<(postings.lowerBound + Int(info.postingsOffset + info.postingsLength))
+        let termPositions = (positions.lowerBound + Int(info.positionsOffset))..<(positions.lowerBound + Int(info.positionsOffset + info.positionsLength))
+        try checksums.verify(termPostings, checksum: info.postingsChecksum, what: "postings")
+        positionsCheck = checksums
+        positionsChecksum = info.positionsChecksum
+        let postings = termPostings
+        let positions = termPositions
         self.postingsEnd = postings.upperBound
         self.positionsEnd = positions.upperBound
-        self.documentCount = documentCount
         documentFrequency = Int(info.encodedDocumentFrequency)
         blockCount = (documentFrequency + PostingsWriter.blockSize - 1) / PostingsWriter.blockSize
         hasSkipTable = documentFrequency >= PostingsWriter.blockSize
         let skipTableSize = hasSkipTable ? blockCount * PostingsWriter.skipEntrySize : 0
-        guard info.encodedDocumentFrequency <= documentCount,
-              info.postingsOffset <= UInt64(postings.count),
-              UInt64(skipTableSize) <= UInt64(postings.count) - info.postingsOffset,
-              info.positionsOffset <= UInt64(positions.count) else {
+        guard info.encodedDocumentFrequency <= documentCount, skipTableSize <= postings.count else {
             throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
                                        reason: "term postings (df \(info.encodedDocumentFrequency), offset \(info.postingsOffset), positions \(info.positionsOffset)) do not fit their sections")
         }
-        skipTable = postings.lowerBound + Int(info.postingsOffset)
+        skipTable = postings.lowerBound
         blocksStart = skipTable + skipTableSize
-        positionsStart = positions.lowerBound + Int(info.positionsOffset)
+        positionsStart = positions.lowerBound
         docs = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
         frequencies = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
     }
@@ -165,6 +182,10 @@ package struct PostingsCursor {
     /// Appends the current document's positions to `buffer` (merging concatenates them per term).
     package mutating func appendPositions(to buffer: inout [UInt32]) throws {
         guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return }
+        if let check = positionsCheck {
+            try check.verify(positionsStart..<positionsEnd, checksum: positionsChecksum, what: "positions")
+            positionsCheck = nil
+        }
         var reader = ByteReader(bytes, from: positionsOffset, to: positionsEnd)
         if positionsDocIndex < indexInBlock {
             var skipped = 0

@@ -1,3 +1,15 @@
+/// Where one term's postings and positions were written, with their checksums (a term entry's data).
+struct TermDataLocation {
+    var postingsOffset: UInt64
+    var postingsLength: UInt64
+    var postingsChecksum: UInt32
+    var positionsOffset: UInt64
+    var positionsLength: UInt64
+    var positionsChecksum: UInt32
+    /// The term reuses an earlier term's identical bytes (written once, referenced twice).
+    var isShared = false
+}
+
 /// Serialises one term's postings and positions (FORMAT.md, "Postings" and "Positions").
 /// Reuses its scratch buffers across terms so serialisation allocates per segment, not per posting.
 struct PostingsWriter {
@@ -15,14 +27,36 @@ struct PostingsWriter {
     private var drainedPostings: UInt64 = 0
     private var drainedPositions: UInt64 = 0
 
+    /// Terms whose data is worth sharing, by content, within the current field (FORMAT.md, "Shared
+    /// term data"): a folded key with a single exact spelling has the same postings and positions.
+    private var written: [TermDataContent: TermDataLocation] = [:]
+    private var currentField: UInt8?
+    /// Smaller data is cheaper to repeat than to reference (two absolute offsets in the term entry).
+    static let minimumSharedBytes: UInt64 = 16
+
+    private struct TermDataContent: Hashable {
+        var postingsLength: UInt64
+        var positionsLength: UInt64
+        var postingsChecksum: UInt32
+        var positionsChecksum: UInt32
+        /// A second, independent 64-bit hash of both byte strings: with the two CRCs and the lengths,
+        /// 128 bits must collide for two different lists to be taken as equal.
+        var hash: UInt64
+    }
+
     private var blockBody: [UInt8] = []
     private var deltas = [UInt32](repeating: 0, count: blockSize)
     private var frequencyValues = [UInt32](repeating: 0, count: blockSize)
 
-    /// Appends the term's postings and positions; returns their start offsets within the two sections.
-    mutating func append(_ buffer: TermPostingsBuffer, fieldLengths: [UInt32]) throws
-        -> (postingsOffset: UInt64, positionsOffset: UInt64) {
-        let postingsStart = UInt64(postings.count)
+    /// Appends the term's postings and positions; returns where they lie within the two sections.
+    /// When the same bytes were already written for an earlier term of `field`, they are not written again
+    /// and the earlier location is returned, marked shared.
+    mutating func append(_ buffer: TermPostingsBuffer, field: UInt8, fieldLengths: [UInt32]) throws -> TermDataLocation {
+        if field != currentField {
+            written.removeAll(keepingCapacity: true)
+            currentField = field
+        }
+        let postingsStart = postings.count
         let positionsStart = positions.count
         let count = buffer.docs.count
         let blockCount = (count + Self.blockSize - 1) / Self.blockSize
@@ -93,7 +127,33 @@ struct PostingsWriter {
             }
         }
         postings.append(contentsOf: blockBody)
-        return (postingsStart + drainedPostings, UInt64(positionsStart) + drainedPositions)
+        let location = TermDataLocation(
+            postingsOffset: UInt64(postingsStart) + drainedPostings, postingsLength: UInt64(postings.count - postingsStart),
+            postingsChecksum: CRC32.update(0, postings[postingsStart...]),
+            positionsOffset: UInt64(positionsStart) + drainedPositions, positionsLength: UInt64(positions.count - positionsStart),
+            positionsChecksum: CRC32.update(0, positions[positionsStart...]))
+        guard location.postingsLength + location.positionsLength >= Self.minimumSharedBytes else { return location }
+        let content = TermDataContent(postingsLength: location.postingsLength, positionsLength: location.positionsLength,
+                                      postingsChecksum: location.postingsChecksum, positionsChecksum: location.positionsChecksum,
+                                      hash: Self.contentHash(postings[postingsStart...], positions[positionsStart...]))
+        if var earlier = written[content] {
+            postings.removeSubrange(postingsStart...)
+            positions.removeSubrange(positionsStart...)
+            earlier.isShared = true
+            return earlier
+        }
+        written[content] = location
+        return location
+    }
+
+    /// FNV-1a over both byte strings (deterministic, unlike `Hasher`, so a segment's bytes do not depend
+    /// on the process).
+    private static func contentHash(_ first: ArraySlice<UInt8>, _ second: ArraySlice<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in first { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        hash = (hash ^ 0xff) &* 0x100_0000_01b3
+        for byte in second { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
     }
 
     /// Hands out the bytes written so far and empties the buffers; later offsets keep counting from

@@ -16,7 +16,7 @@ struct SegmentLayout {
     func range(_ section: SegmentSection) -> Range<Int> { sections[section.rawValue] }
 
     static func parse(_ bytes: FileBytes) throws -> SegmentLayout {
-        let countOffset = bytes.count - FileFormat.footerSize - 4
+        let countOffset = bytes.count - FileFormat.footerSize - 8
         var reader = ByteReader(bytes, at: countOffset)
         let sectionCount = try reader.readUInt32()
         guard sectionCount == UInt32(SegmentSection.allCases.count) else {
@@ -43,6 +43,8 @@ struct SegmentLayout {
             previousEnd = Int(offset + length)
         }
 
+        try verifyMetadataChecksum(bytes, sections: sections, tableStart: tableStart, countOffset: countOffset)
+
         let info = sections[SegmentSection.segmentInfo.rawValue]
         reader = ByteReader(bytes, from: info.lowerBound, to: info.upperBound)
         let documentCount = try reader.readUInt32()
@@ -63,5 +65,20 @@ struct SegmentLayout {
         }
         guard reader.isAtEnd else { throw reader.corrupt("\(reader.remaining) unexpected bytes after segment info") }
         return SegmentLayout(sections: sections, documentCount: documentCount, fields: fields)
+    }
+
+    /// The eager half of "every byte checksummed before use": header, table and the small sections every
+    /// search reads (term index, field lengths, stored index, segment info).
+    private static func verifyMetadataChecksum(_ bytes: FileBytes, sections: [Range<Int>], tableStart: Int,
+                                               countOffset: Int) throws {
+        var reader = ByteReader(bytes, at: countOffset + 4)
+        let stored = try reader.readUInt32()
+        var crc = bytes.crc32(0..<FileFormat.headerSize)
+        for section in SegmentSection.eagerlyVerified { crc = bytes.crc32(sections[section.rawValue], continuing: crc) }
+        crc = bytes.crc32(tableStart..<(countOffset + 4), continuing: crc)
+        guard crc == stored else {
+            throw StorageError.corrupt(file: bytes.name, offset: countOffset + 4,
+                                       reason: "metadata checksum failed (header, section table, term index, field lengths, stored index or segment info damaged): stored \(FileFormat.hex(stored)), computed \(FileFormat.hex(crc))")
+        }
     }
 }

@@ -75,12 +75,13 @@ struct SegmentMerger {
             return file
         }
         let termBlocks = try spool("terms"), postings = try spool("postings"), positions = try spool("positions")
-        let storedBlocks = try spool("stored")
+        let storedBlocks = try spool("stored"), idBlocks = try spool("ids")
 
         let termCounts = try mergeTerms(fieldCount: fieldNames.count, fieldMaps: fieldMaps, docMaps: docMaps,
                                         lengths: lengths, termBlocks: termBlocks, postings: postings, positions: positions)
         let termIndex = termCounts.index
         let storedIndex = try mergeStoredFields(docMaps: docMaps, into: storedBlocks)
+        let idIndex = try mergeIDs(docMaps: docMaps, into: idBlocks)
 
         var fieldLengths: [UInt8] = []
         var sums = [UInt64](repeating: 0, count: fieldNames.count)
@@ -110,11 +111,11 @@ struct SegmentMerger {
         var header: [UInt8] = []
         FileFormat.appendHeader(kind: .segment, segmentID: id, to: &header)
         try output.append(header)
-        var table: [(offset: Int, length: Int)] = []
+        var table: [Range<Int>] = []
         func section(_ write: () throws -> Void) throws {
             let start = output.size
             try write()
-            table.append((start, output.size - start))
+            table.append(start..<output.size)
         }
         try section { try termBlocks.copy(to: output) }
         try section { try output.append(termIndex) }
@@ -124,12 +125,18 @@ struct SegmentMerger {
         try section { try storedBlocks.copy(to: output) }
         try section { try output.append(storedIndex) }
         try section { try output.append(info) }
-        var tail: [UInt8] = []
-        for entry in table {
-            tail.appendUInt64(UInt64(entry.offset))
-            tail.appendUInt64(UInt64(entry.length))
+        try section { try idBlocks.copy(to: output) }
+        try section { try output.append(idIndex) }
+        var tail = SegmentSection.encodeTable(table, header: header[...]) { section in
+            switch section {
+            case .termIndex: termIndex[...]
+            case .fieldLengths: fieldLengths[...]
+            case .storedIndex: storedIndex[...]
+            case .segmentInfo: info[...]
+            case .idIndex: idIndex[...]
+            default: []
+            }
         }
-        tail.appendUInt32(UInt32(table.count))
         tail.append(contentsOf: FileFormat.footerMagic)
         tail.appendUInt32(FileFormat.checksumAlgorithmCRC32)
         try output.append(tail)
@@ -198,14 +205,14 @@ struct SegmentMerger {
                     }
                 }
                 guard !buffer.docs.isEmpty else { continue }
-                let offsets = try writer.append(buffer, fieldLengths: lengths[newField])
+                let location = try writer.append(buffer, field: UInt8(newField), fieldLengths: lengths[newField])
                 var total: UInt64 = 0
                 for frequency in buffer.frequencies { total += UInt64(frequency) }
                 key.removeAll(keepingCapacity: true)
                 key.append(UInt8(newField))
                 key.append(contentsOf: smallest)
                 dictionary.add(key: key, documentFrequency: UInt32(buffer.docs.count), totalTermFrequency: total,
-                               postingsOffset: offsets.postingsOffset, positionsOffset: offsets.positionsOffset)
+                               location: location)
                 perField[newField] += 1
                 if writer.postings.count + writer.positions.count >= SpoolFile.bufferSize {
                     let drained = writer.drain()
@@ -221,6 +228,20 @@ struct SegmentMerger {
         let finished = dictionary.finish()
         try termBlocks.append(finished.blocks)
         return (finished.index, perField)
+    }
+
+    /// Copies the live documents' ids into the new id column; returns the id index section.
+    private func mergeIDs(docMaps: [[UInt32]], into blocks: SpoolFile) throws -> [UInt8] {
+        var writer = StoredIDsWriter()
+        for (segmentIndex, segment) in segments.enumerated() {
+            for doc in 0..<segment.documentCount where docMaps[segmentIndex][Int(doc)] != UInt32.max {
+                writer.add(try segment.ids.idBytes(doc))
+                if writer.blocks.count >= SpoolFile.bufferSize { try blocks.append(writer.drainBlocks()) }
+            }
+        }
+        let finished = writer.finish()
+        try blocks.append(finished.blocks)
+        return finished.index
     }
 
     /// Recompresses the live stored documents into ~16 KiB blocks; returns the stored index section.
@@ -240,6 +261,7 @@ struct SegmentMerger {
             index.appendUInt64(offset)
             index.appendUInt32(UInt32(compressed.count))
             index.appendUInt32(UInt32(raw.count))
+            index.appendUInt32(CRC32.checksum(compressed))
             try blocks.append(compressed)
             offset += UInt64(compressed.count)
             entryCount += 1
@@ -253,12 +275,15 @@ struct SegmentMerger {
                 try flush()
                 for block in 0..<stored.blockCount {
                     let entry = try stored.entry(block)
+                    // Verified before copying: the new segment's checksums would otherwise vouch for damage.
+                    try stored.verify(entry)
                     var reader = ByteReader(segment.bytes, from: entry.range.lowerBound, to: entry.range.upperBound)
                     let compressed = try reader.readBytes(entry.range.count)
                     index.appendUInt32(nextDoc)
                     index.appendUInt64(offset)
                     index.appendUInt32(UInt32(compressed.count))
                     index.appendUInt32(UInt32(entry.rawSize))
+                    index.appendUInt32(entry.checksum)
                     try blocks.append(compressed)
                     offset += UInt64(compressed.count)
                     entryCount += 1

@@ -20,7 +20,7 @@ extension SegmentReader {
     /// bytes as written).
     func rawPostings(_ info: TermInfo) throws -> PostingsCursor {
         try PostingsCursor(bytes, postings: layout.range(.postings), positions: layout.range(.positions),
-                           documentCount: layout.documentCount, info: info)
+                           documentCount: layout.documentCount, info: info, checksums: checksums)
     }
 
     private func verifyFieldLengths() throws -> [UInt64] {
@@ -45,7 +45,7 @@ extension SegmentReader {
             }
             expectedStart = range.upperBound
             let indexKey = try dictionary.firstKey(block)
-            var iterator = try TermBlockIterator(bytes, range: range)
+            var iterator = try dictionary.iterator(block: block)
             var first = true
             while try iterator.next() {
                 let key = iterator.key
@@ -111,7 +111,13 @@ extension SegmentReader {
                 throw StorageError.corrupt(file: bytes.name, offset: entry.entryOffset, reason: "stored block \(block) does not follow the previous one")
             }
             var reader = ByteReader(try stored.decompress(entry))
-            for _ in entry.firstDoc..<entry.endDoc { _ = try StoredFieldsReader.decodeDocument(&reader) }
+            for doc in entry.firstDoc..<entry.endDoc {
+                let fields = try StoredFieldsReader.decodeDocument(&reader)
+                guard try ids.idBytes(doc) == Array((fields.first?.value ?? "").utf8) else {
+                    throw StorageError.corrupt(file: bytes.name, offset: layout.range(.idIndex).lowerBound,
+                                               reason: "the id column's entry for doc \(doc) differs from its first stored field")
+                }
+            }
             guard reader.isAtEnd else { throw reader.corrupt("\(reader.remaining) unexpected bytes after the block's documents") }
             expectedDoc = entry.endDoc
             expectedOffset = entry.range.upperBound

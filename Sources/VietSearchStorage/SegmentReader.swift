@@ -10,6 +10,11 @@ package struct TermInfo: Hashable, Sendable {
     /// Byte offsets/lengths the reader needs; opaque to callers.
     package var postingsOffset: UInt64
     package var positionsOffset: UInt64
+    package var postingsLength: UInt64 = 0
+    package var positionsLength: UInt64 = 0
+    /// CRC-32 of the term's postings and positions bytes, verified before they are decoded.
+    package var postingsChecksum: UInt32 = 0
+    package var positionsChecksum: UInt32 = 0
 }
 
 /// Byte counts per component of a segment, for `stats`.
@@ -31,7 +36,10 @@ package final class SegmentReader: @unchecked Sendable {
     let dictionary: TermDictionary
     private let lengths: FieldLengthsReader
     let stored: StoredFieldsReader
+    let ids: StoredIDsReader
     private let fieldNumbers: [String: UInt8]
+    /// Verified postings and positions ranges, shared by every cursor of this segment.
+    let checksums: RangeChecksums
     /// Deleted documents as of the manifest that opened this reader; nil when none.
     package let deletions: DeletedDocs?
 
@@ -41,6 +49,7 @@ package final class SegmentReader: @unchecked Sendable {
         self.meta = meta
         self.deletions = (deletions?.deletedCount ?? 0) > 0 ? deletions : nil
         self.bytes = bytes
+        checksums = RangeChecksums(bytes)
         let id = try FileFormat.checkHeader(bytes, expecting: .segment)
         guard UInt64(bytes.count) == meta.fileSize else {
             throw StorageError.corrupt(file: bytes.name, offset: bytes.count,
@@ -65,6 +74,8 @@ package final class SegmentReader: @unchecked Sendable {
                                          documentCount: Int(layout.documentCount), fieldCount: layout.fields.count)
         stored = try StoredFieldsReader(bytes, blocks: layout.range(.storedBlocks), index: layout.range(.storedIndex),
                                         documentCount: layout.documentCount)
+        ids = try StoredIDsReader(bytes, blocks: layout.range(.idBlocks), index: layout.range(.idIndex),
+                                  documentCount: layout.documentCount)
         var numbers: [String: UInt8] = [:]
         for (number, field) in layout.fields.enumerated() { numbers[field.name] = UInt8(number) }
         fieldNumbers = numbers
@@ -147,7 +158,8 @@ package final class SegmentReader: @unchecked Sendable {
     /// A cursor over the term's postings; it skips deleted documents.
     package func postings(_ info: TermInfo) throws -> PostingsCursor {
         try PostingsCursor(bytes, postings: layout.range(.postings), positions: layout.range(.positions),
-                           documentCount: layout.documentCount, info: info, deletions: deletions)
+                           documentCount: layout.documentCount, info: info, deletions: deletions,
+                           checksums: checksums)
     }
 
     /// The stored fields of `doc`, exactly as added.
@@ -161,6 +173,12 @@ package final class SegmentReader: @unchecked Sendable {
         try stored.document(doc, only: names)
     }
 
+    /// The value of `doc`'s first stored field (the facade's document id), read from the uncompressed
+    /// id column: no stored block is decompressed.
+    package func storedID(doc: UInt32) throws -> String {
+        try ids.id(doc)
+    }
+
     /// Bytes per component.
     package var componentSizes: SegmentComponentSizes {
         let termDictionary = layout.range(.termBlocks).count + layout.range(.termIndex).count
@@ -168,6 +186,7 @@ package final class SegmentReader: @unchecked Sendable {
         let positions = layout.range(.positions).count
         let fieldLengths = layout.range(.fieldLengths).count
         let storedFields = layout.range(.storedBlocks).count + layout.range(.storedIndex).count
+            + layout.range(.idBlocks).count + layout.range(.idIndex).count
         let other = bytes.count - termDictionary - postings - positions - fieldLengths - storedFields
         return SegmentComponentSizes(termDictionary: termDictionary, postings: postings, positions: positions,
                                      fieldLengths: fieldLengths, storedFields: storedFields, other: other)

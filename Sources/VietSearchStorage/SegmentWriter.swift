@@ -14,18 +14,25 @@ enum SegmentWriter {
             let termKey = builder.termKeys[term]
             buffer.decode(stream: builder.termStreams[term])
             let field = Int(termKey.field)
-            let offsets = try postingsWriter.append(buffer, fieldLengths: builder.fieldLengths[field])
+            let location = try postingsWriter.append(buffer, field: termKey.field, fieldLengths: builder.fieldLengths[field])
             var total: UInt64 = 0
             for frequency in buffer.frequencies { total += UInt64(frequency) }
             key.removeAll(keepingCapacity: true)
             key.append(termKey.field)
             key.append(contentsOf: termKey.bytes)
             dictionary.add(key: key, documentFrequency: UInt32(buffer.docs.count), totalTermFrequency: total,
-                           postingsOffset: offsets.postingsOffset, positionsOffset: offsets.positionsOffset)
+                           location: location)
             termCounts[field] += 1
         }
         let terms = dictionary.finish()
         let stored = try StoredFieldsWriter.write(stored: builder.storedBytes, documentEnds: builder.storedDocumentEnds)
+        var idWriter = StoredIDsWriter()
+        var documentStart = 0
+        for end in builder.storedDocumentEnds {
+            idWriter.add(StoredIDsWriter.firstValue(ofStoredDocument: builder.storedBytes[documentStart..<end]))
+            documentStart = end
+        }
+        let ids = idWriter.finish()
 
         var sums = [UInt64](repeating: 0, count: fieldCount)
         var fieldLengths: [UInt8] = []
@@ -49,22 +56,19 @@ enum SegmentWriter {
         }
 
         let sections: [[UInt8]] = [terms.blocks, terms.index, postingsWriter.postings, postingsWriter.positions,
-                                   fieldLengths, stored.blocks, stored.index, info]
+                                   fieldLengths, stored.blocks, stored.index, info, ids.blocks, ids.index]
         var out: [UInt8] = []
         out.reserveCapacity(sections.reduce(FileFormat.headerSize + SegmentSection.tableSize + FileFormat.footerSize) {
             $0 + $1.count
         })
         FileFormat.appendHeader(kind: .segment, segmentID: id, to: &out)
-        var table: [(offset: Int, length: Int)] = []
+        var table: [Range<Int>] = []
         for section in sections {
-            table.append((out.count, section.count))
+            table.append(out.count..<(out.count + section.count))
             out.append(contentsOf: section)
         }
-        for entry in table {
-            out.appendUInt64(UInt64(entry.offset))
-            out.appendUInt64(UInt64(entry.length))
-        }
-        out.appendUInt32(UInt32(table.count))
+        let tableBytes = SegmentSection.encodeTable(table, header: out[0..<FileFormat.headerSize]) { out[table[$0.rawValue]] }
+        out.append(contentsOf: tableBytes)
         let checksum = FileFormat.appendFooter(to: &out)
         return (out, checksum)
     }

@@ -5,8 +5,8 @@ struct StoredFieldsWriter {
     /// 4 KiB instead of 16 KiB halved top-10 latency (t1 p50 404 → 203 µs) for an 8% larger index.
     static let targetBlockSize = 4 * 1024
 
-    /// firstDoc u32, offset u64, compressedSize u32, rawSize u32.
-    static let indexEntrySize = 20
+    /// firstDoc u32, offset u64, compressedSize u32, rawSize u32, checksum u32.
+    static let indexEntrySize = 24
 
     /// Returns (blocks section, index section) for documents serialised back to back in `stored`.
     static func write(stored: [UInt8], documentEnds: [Int]) throws -> (blocks: [UInt8], index: [UInt8]) {
@@ -29,6 +29,7 @@ struct StoredFieldsWriter {
             index.appendUInt64(UInt64(blocks.count))
             index.appendUInt32(UInt32(compressed.count))
             index.appendUInt32(UInt32(raw.count))
+            index.appendUInt32(CRC32.checksum(compressed))
             blocks.append(contentsOf: compressed)
             entryCount += 1
             raw.removeAll(keepingCapacity: true)

@@ -1,8 +1,8 @@
 /// Reads the term dictionary (FORMAT.md, "Term dictionary"): binary search over the sparse index's
 /// first keys, then a linear decode of one prefix-compressed block. Keys are field byte + term bytes.
 struct TermDictionary {
-    /// Index entry: blockOffset u64 + keyOffset u32.
-    static let indexEntrySize = 12
+    /// Index entry: blockOffset u64 + keyOffset u32 + blockChecksum u32.
+    static let indexEntrySize = 16
 
     private let bytes: FileBytes
     private let blocks: Range<Int>
@@ -22,18 +22,23 @@ struct TermDictionary {
         blockCount = count
     }
 
-    /// The byte range of block `block` inside the blocks section.
+    /// The byte range of block `block` inside the blocks section, its checksum verified: every decode
+    /// of a block pays one CRC over its few hundred bytes, cheaper than decoding them.
     func blockRange(_ block: Int) throws -> Range<Int> {
         let entry = index.lowerBound + 4 + block * Self.indexEntrySize
         var reader = ByteReader(bytes, from: entry, to: index.upperBound)
         let start = try reader.readUInt64()
+        try reader.skip(4)
+        let checksum = try reader.readUInt32()
         var end = UInt64(blocks.count)
-        if block + 1 < blockCount { end = try reader.readUInt64AfterSkipping(4) }
+        if block + 1 < blockCount { end = try reader.readUInt64() }
         guard start < end, end <= UInt64(blocks.count) else {
             throw StorageError.corrupt(file: bytes.name, offset: entry,
                                        reason: "term block \(block) spans \(start)..<\(end) outside the \(blocks.count)-byte section")
         }
-        return (blocks.lowerBound + Int(start))..<(blocks.lowerBound + Int(end))
+        let range = (blocks.lowerBound + Int(start))..<(blocks.lowerBound + Int(end))
+        try bytes.verifyChecksum(of: range, expected: checksum, what: "term block \(block)")
+        return range
     }
 
     /// Compares block `block`'s first key with `key` (-1, 0, 1) without copying it.
@@ -133,13 +138,16 @@ struct TermBlockIterator {
     private(set) var info = TermInfo(documentFrequency: 0, totalTermFrequency: 0, postingsOffset: 0, positionsOffset: 0)
     /// Offset of the current term's entry, for error messages.
     private(set) var entryOffset = 0
+    /// Where the next term's postings and positions start: each entry's lengths advance them.
+    private var nextPostingsOffset: UInt64 = 0
+    private var nextPositionsOffset: UInt64 = 0
 
     init(_ bytes: FileBytes, range: Range<Int>) throws {
         reader = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
         termCount = try reader.readCount(limit: range.count, "term count")
         guard termCount > 0 else { throw reader.corrupt("empty term block", at: range.lowerBound) }
-        info.postingsOffset = try reader.readVarint()
-        info.positionsOffset = try reader.readVarint()
+        nextPostingsOffset = try reader.readVarint()
+        nextPositionsOffset = try reader.readVarint()
     }
 
     /// A copy of the current key.
@@ -197,15 +205,32 @@ struct TermBlockIterator {
         }
         info.totalTermFrequency = total
         info.encodedDocumentFrequency = info.documentFrequency
-        let postingsDelta = try reader.readVarint()
-        let positionsDelta = try reader.readVarint()
-        let (postings, overflowA) = info.postingsOffset.addingReportingOverflow(decoded == 0 ? 0 : postingsDelta)
-        let (positions, overflowB) = info.positionsOffset.addingReportingOverflow(decoded == 0 ? 0 : positionsDelta)
-        guard !overflowA, !overflowB, decoded > 0 || (postingsDelta == 0 && positionsDelta == 0) else {
-            throw reader.corrupt("term offsets overflow or first term has a nonzero delta", at: entryOffset)
+        let lengthAndFlag = try reader.readVarint()
+        info.postingsLength = lengthAndFlag >> 1
+        info.positionsLength = try reader.readVarint()
+        let isShared = lengthAndFlag & 1 == 1
+        let sharedPostings = isShared ? try reader.readVarint() : 0
+        let sharedPositions = isShared ? try reader.readVarint() : 0
+        info.postingsChecksum = try reader.readUInt32()
+        info.positionsChecksum = try reader.readUInt32()
+        guard info.postingsLength > 0, info.positionsLength > 0 else {
+            throw reader.corrupt("term postings/positions lengths \(info.postingsLength)/\(info.positionsLength) are empty", at: entryOffset)
         }
-        info.postingsOffset = postings
-        info.positionsOffset = positions
+        if isShared {
+            // Another term's data: the running offsets stay where they are.
+            info.postingsOffset = sharedPostings
+            info.positionsOffset = sharedPositions
+        } else {
+            let (postingsEnd, overflowA) = nextPostingsOffset.addingReportingOverflow(info.postingsLength)
+            let (positionsEnd, overflowB) = nextPositionsOffset.addingReportingOverflow(info.positionsLength)
+            guard !overflowA, !overflowB else {
+                throw reader.corrupt("term postings/positions offsets overflow", at: entryOffset)
+            }
+            info.postingsOffset = nextPostingsOffset
+            info.positionsOffset = nextPositionsOffset
+            nextPostingsOffset = postingsEnd
+            nextPositionsOffset = positionsEnd
+        }
         decoded += 1
         return true
     }

@@ -7,30 +7,35 @@ struct TermDictionaryWriter {
     private(set) var blocks: [UInt8] = []
     /// Bytes of `blocks` already handed out by `drain()`.
     private var drainedBlocks: UInt64 = 0
-    private var indexEntries: [(blockOffset: UInt64, keyOffset: UInt32)] = []
+    private var indexEntries: [(blockOffset: UInt64, keyOffset: UInt32, checksum: UInt32)] = []
     private var indexKeys: [UInt8] = []
 
     private var pending: [(key: [UInt8], documentFrequency: UInt32, totalTermFrequency: UInt64,
-                           postingsOffset: UInt64, positionsOffset: UInt64)] = []
+                           location: TermDataLocation)] = []
+    /// Where the next owned (not shared) term data starts in each section: a block's base offsets.
+    private var nextPostingsOffset: UInt64 = 0
+    private var nextPositionsOffset: UInt64 = 0
+    private var blockBase: (postings: UInt64, positions: UInt64) = (0, 0)
 
-    /// Adds the next term; keys (field byte + term bytes) must arrive in strictly ascending order.
-    mutating func add(key: [UInt8], documentFrequency: UInt32, totalTermFrequency: UInt64,
-                      postingsOffset: UInt64, positionsOffset: UInt64) {
-        pending.append((key, documentFrequency, totalTermFrequency, postingsOffset, positionsOffset))
+    /// Adds the next term; keys (field byte + term bytes) must arrive in strictly ascending order, and
+    /// each owned (not shared) term's data must directly follow the previous owned term's in both sections.
+    mutating func add(key: [UInt8], documentFrequency: UInt32, totalTermFrequency: UInt64, location: TermDataLocation) {
+        if pending.isEmpty { blockBase = (nextPostingsOffset, nextPositionsOffset) }
+        if !location.isShared {
+            nextPostingsOffset = location.postingsOffset + location.postingsLength
+            nextPositionsOffset = location.positionsOffset + location.positionsLength
+        }
+        pending.append((key, documentFrequency, totalTermFrequency, location))
         if pending.count == Self.blockSize { flushBlock() }
     }
 
     private mutating func flushBlock() {
         guard let first = pending.first else { return }
-        indexEntries.append((UInt64(blocks.count) + drainedBlocks, UInt32(indexKeys.count)))
-        indexKeys.appendLengthPrefixed(first.key)
-
+        let blockStart = blocks.count
         blocks.appendVarint(pending.count)
-        blocks.appendVarint(first.postingsOffset)
-        blocks.appendVarint(first.positionsOffset)
+        blocks.appendVarint(blockBase.postings)
+        blocks.appendVarint(blockBase.positions)
         var previousKey: [UInt8] = []
-        var previousPostings = first.postingsOffset
-        var previousPositions = first.positionsOffset
         for term in pending {
             var shared = 0
             let limit = Swift.min(previousKey.count, term.key.count)
@@ -40,12 +45,19 @@ struct TermDictionaryWriter {
             blocks.append(contentsOf: term.key[shared...])
             blocks.appendVarint(term.documentFrequency)
             blocks.appendVarint(term.totalTermFrequency - UInt64(term.documentFrequency))
-            blocks.appendVarint(term.postingsOffset - previousPostings)
-            blocks.appendVarint(term.positionsOffset - previousPositions)
+            blocks.appendVarint(term.location.postingsLength << 1 | (term.location.isShared ? 1 : 0))
+            blocks.appendVarint(term.location.positionsLength)
+            if term.location.isShared {
+                blocks.appendVarint(term.location.postingsOffset)
+                blocks.appendVarint(term.location.positionsOffset)
+            }
+            blocks.appendUInt32(term.location.postingsChecksum)
+            blocks.appendUInt32(term.location.positionsChecksum)
             previousKey = term.key
-            previousPostings = term.postingsOffset
-            previousPositions = term.positionsOffset
         }
+        indexEntries.append((UInt64(blockStart) + drainedBlocks, UInt32(indexKeys.count),
+                             CRC32.update(0, blocks[blockStart...])))
+        indexKeys.appendLengthPrefixed(first.key)
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -65,6 +77,7 @@ struct TermDictionaryWriter {
         for entry in indexEntries {
             index.appendUInt64(entry.blockOffset)
             index.appendUInt32(entry.keyOffset)
+            index.appendUInt32(entry.checksum)
         }
         index.append(contentsOf: indexKeys)
         return (blocks, index)

@@ -1,5 +1,9 @@
 import CZstd
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// zstd one-shot compression of stored-field blocks.
 enum Zstd {
@@ -49,21 +53,39 @@ enum Zstd {
     /// Idle decompression contexts shared by all threads: `ZSTD_decompress` creates and frees a ~100 KiB
     /// context on every call, which cost more than decompressing a 16 KiB block (measured: stored-field
     /// reads were a third of query time). Contexts are never freed; at most one per concurrent reader.
-    private static let idleContexts = Mutex<[IdleContext]>([])
+    private static let pool = ContextPool()
 
-    /// A context owned by the pool while idle; only one thread uses it at a time.
-    private struct IdleContext: @unchecked Sendable {
-        var pointer: OpaquePointer
+    /// The pool behind a pthread mutex: with a `Mutex` in a `static let`, ThreadSanitizer reported the
+    /// array's accesses as races (it does not see that lock's hand-off; it intercepts pthread locks).
+    private final class ContextPool: @unchecked Sendable {
+        private let lock: UnsafeMutablePointer<pthread_mutex_t>
+        /// Guarded by `lock`.
+        private var idle: [OpaquePointer] = []
+
+        init() {
+            lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+            pthread_mutex_init(lock, nil)
+        }
+
+        func take() -> OpaquePointer? {
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            return idle.popLast()
+        }
+
+        func put(_ context: OpaquePointer) {
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            idle.append(context)
+        }
     }
 
     private static func takeDecompressionContext() -> OpaquePointer? {
-        if let idle = idleContexts.withLock({ $0.popLast() }) { return idle.pointer }
-        return ZSTD_createDCtx()
+        pool.take() ?? ZSTD_createDCtx()
     }
 
     private static func returnDecompressionContext(_ context: OpaquePointer?) {
         guard let context else { return }
-        let idle = IdleContext(pointer: context)
-        idleContexts.withLock { $0.append(idle) }
+        pool.put(context)
     }
 }

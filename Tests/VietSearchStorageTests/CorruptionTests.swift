@@ -93,8 +93,8 @@ final class CorruptionTests: XCTestCase {
         }
     }
 
-    /// The checksum is recomputed after the flip (and the manifest entry updated), so only the
-    /// decoders' own bounds and consistency checks stand between the bytes and a crash.
+    /// Every checksum is recomputed after the flip (`SegmentResealer`, and the manifest entry updated), so
+    /// only the decoders' own bounds and consistency checks stand between the bytes and a crash.
     func testResignedByteFlipsNeverCrash() throws {
         let subject = try makeSubject()
         var generator = SeededGenerator(seed: 37)
@@ -108,9 +108,8 @@ final class CorruptionTests: XCTestCase {
                 damaged[offset] = trial % 2 == 0 ? damaged[offset] ^ (1 << UInt8.random(in: 0...7, using: &generator))
                                                  : UInt8.random(in: 0...255, using: &generator)
             }
-            damaged.removeLast(4)
-            let checksum = CRC32.checksum(damaged)
-            damaged.appendUInt32(checksum)
+            damaged = SegmentResealer.reseal(damaged)
+            let checksum = FileFormat.storedChecksum(of: damaged)
             try subject.store.overwriteFile(subject.meta.fileName, with: damaged)
             var meta = subject.meta
             meta.checksum = checksum

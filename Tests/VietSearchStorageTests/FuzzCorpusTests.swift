@@ -3,8 +3,8 @@ import XCTest
 @testable import VietSearchStorage
 
 /// Replays the segment and manifest fuzz corpora (Fixtures/fuzz; crashing inputs found by Fuzz/run.sh
-/// are kept there) through the readers, with the checksum recomputed as the fuzz targets do: each input
-/// must read cleanly or throw a `StorageError`.
+/// are kept there) through the readers, with the checksums recomputed as the fuzz targets do (every range
+/// checksum of a segment, the footer of a manifest): each input must read cleanly or throw a `StorageError`.
 final class FuzzCorpusTests: XCTestCase {
     private static let corpusRoot: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -32,7 +32,7 @@ final class FuzzCorpusTests: XCTestCase {
     func testSegmentCorpusReadsOrThrowsStorageErrors() throws {
         var readable = 0
         for (name, input) in try inputs("segment") {
-            let bytes = resigned(input)
+            let bytes = SegmentResealer.reseal(input)
             guard bytes.count >= 40, let id = SegmentID(bytes: Array(bytes[12..<28])) else { continue }
             let file = FileBytes(name: name, copying: bytes)
             let meta = SegmentMeta(id: id, documentCount: (try? SegmentLayout.parse(file).documentCount) ?? 0, fileName: name,

@@ -92,6 +92,8 @@ func assertSegment(_ reader: SegmentReader, equals model: SegmentModel, file: St
     XCTAssertEqual(reader.fieldNames, model.fieldNames, file: file, line: line)
     for doc in 0..<model.stored.count {
         XCTAssertEqual(try reader.storedFields(doc: UInt32(doc)), model.stored[doc], "stored doc \(doc)", file: file, line: line)
+        // The id column holds the first stored value (the facade's id), or "" for a document storing nothing.
+        XCTAssertEqual(try reader.storedID(doc: UInt32(doc)), model.stored[doc].first?.value ?? "", "id of doc \(doc)", file: file, line: line)
         for field in 0..<model.fieldNames.count {
             XCTAssertEqual(try reader.fieldLength(field: UInt8(field), doc: UInt32(doc)), model.lengths[doc][field], file: file, line: line)
         }

@@ -2,8 +2,9 @@ import Foundation
 import XCTest
 @testable import VietSearch
 
-/// Indexes written by an older or a future format version (Fixtures/storage/v0-too-old, v2-too-new) must
-/// give "too old" / "too new" naming the file, never "corrupt" and never a crash, from every entry point.
+/// Indexes written by an older or a future format version (Fixtures/storage/v0-too-old, v1-tiny, v3-too-new)
+/// must give "too old" / "too new" naming the file, never "corrupt" and never a crash, from every entry point.
+/// Version 1 is too old since format 2 (its segments carry no checksums a search can verify: rebuild).
 final class FormatVersionTests: FacadeTestCase {
     private static let storageFixtures: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -25,36 +26,42 @@ final class FormatVersionTests: FacadeTestCase {
     private let manifest = "manifest-0000000000000001.vsm"
 
     func testOlderFormatIsTooOld() throws {
-        let index = try Index.open(at: try copy("v0-too-old"), createIfMissing: false)
-        let expected = VietSearchError.formatTooOld(file: manifest, version: 0, oldestSupported: 1)
-        assertThrows(try index.searcher(), expected)
-        assertThrows(try index.check(), expected)
-        assertThrows(try index.writer(), expected)
+        for (fixture, version) in [("v0-too-old", 0), ("v1-tiny", 1)] {
+            let index = try Index.open(at: try copy(fixture), createIfMissing: false)
+            let expected = VietSearchError.formatTooOld(file: manifest, version: version, oldestSupported: 2)
+            assertThrows(try index.searcher(), expected)
+            assertThrows(try index.check(), expected)
+            assertThrows(try index.writer(), expected)
+        }
     }
 
     func testFutureFormatIsTooNew() throws {
-        let index = try Index.open(at: try copy("v2-too-new"), createIfMissing: false)
-        let expected = VietSearchError.formatTooNew(file: manifest, version: 2, newestSupported: 1)
+        let index = try Index.open(at: try copy("v3-too-new"), createIfMissing: false)
+        let expected = VietSearchError.formatTooNew(file: manifest, version: 3, newestSupported: 2)
         assertThrows(try index.searcher(), expected)
         assertThrows(try index.check(), expected)
         assertThrows(try index.writer(), expected)
     }
 
-    /// A future-format segment named by a current manifest: the segment is the file reported.
-    func testFutureSegmentUnderCurrentManifestIsTooNew() throws {
-        let path = try copy("v1-tiny")
+    /// A segment of another format version named by a current manifest: the segment is the file reported.
+    func testOtherVersionSegmentUnderCurrentManifest() throws {
         let segment = "seg-00112233445566778899aabbccddeeff.vss"
-        let future = try copy("v2-too-new")
-        try FileManager.default.removeItem(atPath: path + "/" + segment)
-        try FileManager.default.copyItem(atPath: future + "/" + segment, toPath: path + "/" + segment)
-        let index = try Index.open(at: path, createIfMissing: false)
-        let expected = VietSearchError.formatTooNew(file: segment, version: 2, newestSupported: 1)
-        assertThrows(try index.searcher(), expected)
-        assertThrows(try index.check(), expected)
+        for (fixture, expected) in [
+            ("v3-too-new", VietSearchError.formatTooNew(file: segment, version: 3, newestSupported: 2)),
+            ("v1-tiny", VietSearchError.formatTooOld(file: segment, version: 1, oldestSupported: 2)),
+        ] {
+            let path = try copy("v2-tiny")
+            let other = try copy(fixture)
+            try FileManager.default.removeItem(atPath: path + "/" + segment)
+            try FileManager.default.copyItem(atPath: other + "/" + segment, toPath: path + "/" + segment)
+            let index = try Index.open(at: path, createIfMissing: false)
+            assertThrows(try index.searcher(), expected)
+            assertThrows(try index.check(), expected)
+        }
     }
 
     func testCurrentFixtureStillOpens() throws {
-        let report = try Index.open(at: try copy("v1-tiny"), createIfMissing: false).check()
+        let report = try Index.open(at: try copy("v2-tiny"), createIfMissing: false).check()
         XCTAssertEqual(report.documents, 2)
     }
 }

@@ -3,9 +3,10 @@
 // p50/p95/p99 latency per class and variant for top-10 and top-100. See Benchmarks/README.md.
 //
 // Usage: engine-bench [--docs N] [--seed S] [--jsonl FILE [--queries FILE]] [--per-class N]
-//                     [--budget-mb N] [--index DIR] [--keep] [--reuse] [--repeat N] [--all-fields] [--limit K]
+//                     [--budget-mb N] [--index DIR] [--keep] [--reuse] [--repeat N] [--all-fields] [--ids-only] [--limit K]
 // --limit K: only top-K (default both top-10 and top-100).
 // --all-fields: hits carry every stored field (default: title only, as a results page shows).
+// --ids-only: hits carry only their id (read from the uncompressed id column, no stored block decompressed).
 // --reuse: keep the index at --index and skip indexing when it is already there (query-only runs).
 import Foundation
 import VietSearch
@@ -21,6 +22,7 @@ struct Settings {
     var keep = false
     var reuse = false
     var allFields = false
+    var idsOnly = false
     var limits = [10, 100]
     var repeats = 3
 
@@ -48,6 +50,7 @@ struct Settings {
             case "--repeat": repeats = try number(flag)
             case "--keep": keep = true
             case "--all-fields": allFields = true
+            case "--ids-only": idsOnly = true
             case "--limit": limits = [try number(flag)]
             case "--reuse": reuse = true; keep = true
             default: throw BenchmarkError(description: "unknown argument \(flag)")
@@ -179,7 +182,7 @@ func run() throws {
     for limit in settings.limits {
         var options = SearchOptions(limit: limit)
         // Like a results page (and the CLI): ids and titles, not the bodies.
-        if !settings.allFields { options.fieldsToLoad = ["title"] }
+        if !settings.allFields { options.fieldsToLoad = settings.idsOnly ? [] : ["title"] }
         for queryClass in QuerySet.classes {
             for variant in ["acc", "nodiac"] {
                 let texts = queries.filter { $0.queryClass == queryClass }.map { variant == "acc" ? $0.accented : $0.unmarked }

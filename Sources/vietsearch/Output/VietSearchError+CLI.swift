@@ -8,7 +8,7 @@ extension VietSearchError {
         case .corruptIndex(let file, let offset, let reason):
             return "\(file): corrupt index at byte offset \(offset): \(reason)"
         case .formatTooOld(let file, let version, let oldest):
-            return "\(file): format version \(version) is too old (this build reads \(oldest) and newer)"
+            return "\(file): format version \(version) is too old (this build reads \(oldest) and newer): rebuild the index from its source documents"
         case .formatTooNew(let file, let version, let newest):
             return "\(file): format version \(version) is too new (this build reads up to \(newest))"
         case .io(let path, let message):
