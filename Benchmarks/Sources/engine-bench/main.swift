@@ -3,7 +3,7 @@
 // p50/p95/p99 latency per class and variant for top-10 and top-100. See Benchmarks/README.md.
 //
 // Usage: engine-bench [--docs N] [--seed S] [--jsonl FILE [--queries FILE]] [--per-class N]
-//                     [--budget-mb N] [--index DIR] [--keep] [--reuse] [--repeat N] [--all-fields] [--limit K]
+//                     [--budget-mb N] [--threads N] [--index DIR] [--keep] [--reuse] [--repeat N] [--all-fields] [--limit K]
 // --limit K: only top-K (default both top-10 and top-100).
 // --all-fields: hits carry every stored field (default: title only, as a results page shows).
 // --reuse: keep the index at --index and skip indexing when it is already there (query-only runs).
@@ -17,6 +17,7 @@ struct Settings {
     var queries: String?
     var perClass = 100
     var budgetMB = 64
+    var threads = IndexConfiguration.defaultThreads
     var indexPath: String?
     var keep = false
     var reuse = false
@@ -44,6 +45,7 @@ struct Settings {
             case "--queries": queries = try value(flag)
             case "--per-class": perClass = try number(flag)
             case "--budget-mb": budgetMB = try number(flag)
+            case "--threads": threads = try number(flag)
             case "--index": indexPath = try value(flag)
             case "--repeat": repeats = try number(flag)
             case "--keep": keep = true
@@ -124,7 +126,7 @@ func run() throws {
     var inputBytes = 0
     var documentCount = 0
     var indexingCPU = 0.0  // µs of this thread's CPU inside the library (robust on shared cores)
-    let index = try Index.open(at: path, configuration: IndexConfiguration(memoryBudget: settings.budgetMB << 20))
+    let index = try Index.open(at: path, configuration: IndexConfiguration(memoryBudget: settings.budgetMB << 20, threads: settings.threads))
     let writer = try index.writer()
     if reusing { writer.close() }
     func add(_ document: Document) throws {
@@ -154,9 +156,9 @@ func run() throws {
     let indexBytes = directoryBytes(path)
     print(String(format: "corpus: %d docs, %.1f MB of text (%@)", documentCount, Double(inputBytes) / 1e6,
                  settings.jsonl ?? "generated, seed \(settings.seed)"))
-    print(String(format: "indexing: %.2f s, %.0f docs/s, %.2f MB/s, peak RSS %.0f MB (budget %d MB)", indexSeconds,
+    print(String(format: "indexing: %.2f s, %.0f docs/s, %.2f MB/s, peak RSS %.0f MB (budget %d MB, %d threads)", indexSeconds,
                  Double(documentCount) / indexSeconds, Double(inputBytes) / 1e6 / indexSeconds, peakRSSMegabytes(),
-                 settings.budgetMB))
+                 settings.budgetMB, settings.threads))
     if indexingCPU > 0 {
         print(String(format: "indexing CPU: %.2f s, %.0f docs/s, %.2f MB/s per CPU second", indexingCPU / 1e6,
                      Double(documentCount) / (indexingCPU / 1e6), Double(inputBytes) / indexingCPU))
