@@ -53,6 +53,7 @@ struct DocumentEncoder {
             for (field, number) in zip(document.fields, numbers) {
                 let positions = try analyzer.analyze(field.value, chunkBytes: Self.analysisChunkBytes) { tokens in
                     for token in tokens { try add(token, field: number, to: builder) }
+                    builder.checkpoint()
                 }
                 lengths[Int(number)] = UInt32(clamping: positions)
                 stored.append(StoredField(name: field.name, value: field.value))

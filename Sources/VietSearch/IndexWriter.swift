@@ -26,6 +26,10 @@ public final class IndexWriter {
     private var bufferedIDs: [String: Int] = [:]
     /// Buffered documents deleted again before a flush (replaced or deleted in the same batch), by ordinal.
     private var bufferedDeletes = Set<Int>()
+    /// Hashes of every id added since the last commit: an id not in it has no document in the flushed
+    /// segments, so they are not searched (one dictionary lookup per flushed segment and added document
+    /// grew with the batch, in time and in mapped pages touched). 16 bytes per document of the batch.
+    private var batchIDHashes = Set<Int>()
     private var uncommittedDocuments = 0
     private var uncommittedDeletes = 0
 
@@ -79,7 +83,7 @@ public final class IndexWriter {
             try encoder.validate(document)
             let term = Array(document.id.utf8)
             var addedInBatch = bufferedLiveDoc(document.id) != nil
-            for segment in flushed where !addedInBatch {
+            for segment in flushed where !addedInBatch && batchIDHashes.contains(document.id.hashValue) {
                 addedInBatch = try !liveDocs(withID: term, in: segment).isEmpty
             }
             if addedInBatch { throw VietSearchError.duplicateID(id: document.id, source: "document", line: 0) }
@@ -195,6 +199,8 @@ public final class IndexWriter {
         do {
             for item in produced {
                 let reader = try store.openSegment(try store.writeSegment(item.segment))
+                // Nothing reads a flushed segment before the commit (ids are filtered by hash first).
+                reader.releaseResidentPages()
                 flushed.append(reader)
                 let deleted = bufferedDeletes.filter { item.ordinals.contains($0) }
                 if !deleted.isEmpty {
@@ -235,6 +241,7 @@ public final class IndexWriter {
             throw failure.error
         }
         bufferedIDs[document.id] = ordinal
+        batchIDHashes.insert(document.id.hashValue)
         uncommittedDocuments += 1
         try install(ready)
     }
@@ -259,7 +266,8 @@ public final class IndexWriter {
     private func liveDocs(withID id: String) throws -> [(SegmentReader, UInt32)] {
         let term = Array(id.utf8)
         var found: [(SegmentReader, UInt32)] = []
-        for segment in committedSegments + flushed {
+        let searchFlushed = batchIDHashes.contains(id.hashValue)
+        for segment in committedSegments + (searchFlushed ? flushed : []) {
             for doc in try liveDocs(withID: term, in: segment) { found.append((segment, doc)) }
         }
         return found
@@ -283,6 +291,7 @@ public final class IndexWriter {
         pendingDeletes = [:]
         bufferedIDs = [:]
         bufferedDeletes = []
+        batchIDHashes = []
         uncommittedDocuments = 0
         uncommittedDeletes = 0
     }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import VietSearchStorage
 
 /// A contiguous run of documents turned into serialised segments on a worker thread (parallel
@@ -34,10 +35,14 @@ final class SegmentBuildJob: @unchecked Sendable {
             finished.signal()
             return
         }
-        DispatchQueue.global().async { [self] in
+        // A thread of its own, not a Dispatch queue: a writer used from Swift concurrency tasks blocks
+        // its pool thread in `wait()`, and a job queued behind the blocked pool could never run.
+        let thread = Thread { [self] in
             run()
             finished.signal()
         }
+        thread.stackSize = 1 << 20
+        thread.start()
     }
 
     private var isDone = false

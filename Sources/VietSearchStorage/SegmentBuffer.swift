@@ -34,6 +34,22 @@ struct SegmentBuffer {
     /// terms and orders positions. Reused between documents.
     private var scratch: [UInt64] = []
     private var sorter = OccurrenceSort()
+    /// One (term, doc) group's varints before they are appended to the term's stream.
+    private var groupBytes: [UInt8] = []
+    /// A huge document's occurrences moved out of `scratch` (see `checkpoint`), per term: its positions
+    /// already in stream form (first absolute, then gaps), about 1.5 bytes per occurrence instead of 8.
+    private var spilled: [Int: SpilledPositions] = [:]
+    private var spilledBytes = 0
+
+    /// Occurrences of one term in the document being added, encoded as they will be in its stream.
+    private struct SpilledPositions {
+        var frequency: UInt32 = 0
+        var last: UInt32 = 0
+        var bytes: [UInt8] = []
+    }
+
+    /// `scratch` entries beyond which `checkpoint` spills them (default 1 Mi entries, 8 MiB).
+    var spillThreshold = 1 << 20
     private var inDocument = false
     /// Heap bytes held by the term streams, tracked by capacity as they grow.
     private var postingArrayBytes = 0
@@ -57,6 +73,8 @@ struct SegmentBuffer {
             throw StorageError.limitExceeded("more than \(SegmentBuilder.maximumDocumentCount) documents in one segment")
         }
         scratch.removeAll(keepingCapacity: true)
+        spilled = [:]
+        spilledBytes = 0
         inDocument = true
     }
 
@@ -64,7 +82,64 @@ struct SegmentBuffer {
     /// left out of the segment (`sortedTermIndices`).
     mutating func abandonDocument() {
         scratch.removeAll(keepingCapacity: true)
+        spilled = [:]
+        spilledBytes = 0
         inDocument = false
+    }
+
+    /// Called between pieces of a document whose later occurrences all have higher positions than the
+    /// earlier ones in each field (the encoder calls it between analysis chunks). If the document's
+    /// occurrences pass `spillThreshold`, they are sorted and moved into compact per-term position
+    /// lists, so a huge document costs about 1.5 bytes per occurrence rather than 16 (key and sort).
+    mutating func checkpoint() {
+        guard scratch.count >= spillThreshold else { return }
+        spillScratch()
+    }
+
+    private mutating func spillScratch() {
+        sorter.sort(&scratch)
+        var index = 0
+        while index < scratch.count {
+            let term = Int(scratch[index] >> 32)
+            var list = spilled.removeValue(forKey: term) ?? SpilledPositions()
+            let before = list.bytes.capacity
+            while index < scratch.count && Int(scratch[index] >> 32) == term {
+                let position = UInt32(truncatingIfNeeded: scratch[index])
+                if list.frequency == 0 {
+                    list.bytes.appendVarint(position)
+                    list.frequency = 1
+                    list.last = position
+                } else if position != list.last {
+                    list.bytes.appendVarint(position - list.last)
+                    list.frequency += 1
+                    list.last = position
+                }
+                index += 1
+            }
+            spilledBytes += list.bytes.capacity - before + (before == 0 ? Self.heapBlockOverhead + 64 : 0)
+            spilled[term] = list
+        }
+        scratch.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends the spilled occurrences of the document `doc` to the term streams.
+    private mutating func appendSpilled(doc: UInt32) {
+        spillScratch()
+        for term in spilled.keys.sorted() {
+            guard let list = spilled[term] else { continue }
+            var stream: [UInt8] = []
+            swap(&stream, &termStreams[term])
+            let before = stream.capacity
+            stream.appendVarint(stream.isEmpty ? doc : doc - termLastDocs[term])
+            termLastDocs[term] = doc
+            stream.appendVarint(list.frequency)
+            stream.append(contentsOf: list.bytes)
+            postingArrayBytes += stream.capacity - before
+            swap(&stream, &termStreams[term])
+        }
+        spilled = [:]
+        spilledBytes = 0
+        scratch = []
     }
 
     /// One occurrence of `(field, bytes)` at `position` in the current document.
@@ -126,42 +201,64 @@ struct SegmentBuffer {
         }
         inDocument = false
         let doc = UInt32(documentCount)
-        sorter.sort(&scratch)
-        var index = 0
-        while index < scratch.count {
-            let term = Int(scratch[index] >> 32)
-            let groupStart = index
-            var frequency: UInt32 = 0
-            var previous = UInt64.max
-            while index < scratch.count && Int(scratch[index] >> 32) == term {
-                if scratch[index] != previous { frequency += 1 }
-                previous = scratch[index]
-                index += 1
-            }
-            // Taken out of the array while it grows: element-wise access to `termStreams[term]` costs a
-            // retain and release per call, which showed up in indexing profiles.
-            var stream: [UInt8] = []
-            swap(&stream, &termStreams[term])
-            let before = stream.capacity
-            stream.appendVarint(stream.isEmpty ? doc : doc - termLastDocs[term])
-            termLastDocs[term] = doc
-            stream.appendVarint(frequency)
-            var previousPosition: UInt32? = nil
-            for entry in scratch[groupStart..<index] {
-                let position = UInt32(truncatingIfNeeded: entry)
-                if let last = previousPosition {
-                    if position == last { continue }
-                    stream.appendVarint(position - last)
-                } else {
-                    stream.appendVarint(position)
-                }
-                previousPosition = position
-            }
-            postingArrayBytes += stream.capacity - before
-            swap(&stream, &termStreams[term])
+        if !spilled.isEmpty {
+            appendSpilled(doc: doc)
+        } else {
+            appendScratch(doc: doc)
         }
         scratch.removeAll(keepingCapacity: true)
+        finishStored(stored: stored, fieldLengths: documentLengths)
+        return doc
+    }
 
+    /// Appends the document's occurrences (in `scratch`) to the term streams.
+    private mutating func appendScratch(doc: UInt32) {
+        sorter.sort(&scratch)
+        // Each (term, doc) group is encoded into `groupBytes` first and appended to the term's stream
+        // at once: appending varint bytes one by one to the stream cost a uniqueness check per byte.
+        if groupBytes.count < 5 * (scratch.count + 2) { groupBytes = [UInt8](repeating: 0, count: 5 * (scratch.count + 2)) }
+        scratch.withUnsafeBufferPointer { entries in
+            groupBytes.withUnsafeMutableBufferPointer { encodedBuffer in
+                guard let encoded = encodedBuffer.baseAddress else { return }
+                var index = 0
+                while index < entries.count {
+                    let term = Int(entries[index] >> 32)
+                    let groupStart = index
+                    var frequency: UInt32 = 0
+                    var previous = UInt64.max
+                    while index < entries.count && Int(entries[index] >> 32) == term {
+                        if entries[index] != previous { frequency += 1 }
+                        previous = entries[index]
+                        index += 1
+                    }
+                    // The stream is taken out of the array while it grows: element-wise access to
+                    // `termStreams[term]` costs a retain and release per call.
+                    var stream: [UInt8] = []
+                    swap(&stream, &termStreams[term])
+                    var length = Self.writeVarint(stream.isEmpty ? doc : doc - termLastDocs[term], to: encoded, at: 0)
+                    termLastDocs[term] = doc
+                    length = Self.writeVarint(frequency, to: encoded, at: length)
+                    var last = UInt32(truncatingIfNeeded: entries[groupStart])
+                    length = Self.writeVarint(last, to: encoded, at: length)
+                    var entry = groupStart + 1
+                    while entry < index {
+                        let position = UInt32(truncatingIfNeeded: entries[entry])
+                        if position != last {
+                            length = Self.writeVarint(position - last, to: encoded, at: length)
+                            last = position
+                        }
+                        entry += 1
+                    }
+                    let before = stream.capacity
+                    stream.append(contentsOf: UnsafeBufferPointer(start: encoded, count: length))
+                    postingArrayBytes += stream.capacity - before
+                    swap(&stream, &termStreams[term])
+                }
+            }
+        }
+    }
+
+    private mutating func finishStored(stored: [StoredField], fieldLengths documentLengths: [UInt32]) {
         for field in 0..<fieldLengths.count {
             fieldLengths[field].append(field < documentLengths.count ? documentLengths[field] : 0)
         }
@@ -173,7 +270,20 @@ struct SegmentBuffer {
             storedBytes.append(contentsOf: field.value.utf8)
         }
         storedDocumentEnds.append(storedBytes.count)
-        return doc
+    }
+
+    /// LEB128 (as `appendVarint`) into `bytes` at `offset`; returns the offset after it.
+    @inline(__always)
+    private static func writeVarint(_ value: UInt32, to bytes: UnsafeMutablePointer<UInt8>, at offset: Int) -> Int {
+        var rest = value
+        var end = offset
+        while rest >= 0x80 {
+            bytes[end] = UInt8(truncatingIfNeeded: rest) | 0x80
+            rest >>= 7
+            end += 1
+        }
+        bytes[end] = UInt8(rest)
+        return end + 1
     }
 
     /// Adds a whole document and returns its local doc id. Validates everything first, so a rejected
@@ -211,6 +321,7 @@ struct SegmentBuffer {
         let lengths = fieldLengths.reduce(0) { $0 + 4 * $1.capacity + Self.heapBlockOverhead }
         return terms.memoryBytes + postingArrayBytes + streamHeaders + perTermArrays + lengths
             + storedBytes.capacity + 8 * storedDocumentEnds.capacity + 8 * scratch.capacity + sorter.memoryBytes
+            + groupBytes.capacity + spilledBytes
     }
 
     /// A Swift array's heap header (32 bytes) plus malloc's chunk header and rounding (about 16).

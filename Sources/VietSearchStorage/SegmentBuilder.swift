@@ -85,6 +85,17 @@ package final class SegmentBuilder {
         try buffer.finishDocument(stored: stored, fieldLengths: fieldLengths)
     }
 
+    /// Marks a point in the current document after which every field's positions are higher than
+    /// before (between analysis chunks): lets the builder compact a huge document's occurrences.
+    package func checkpoint() {
+        buffer.checkpoint()
+    }
+
+    /// Tests only: compact after this many occurrences instead of 1 Mi.
+    func setSpillThresholdForTesting(_ threshold: Int) {
+        buffer.spillThreshold = threshold
+    }
+
     /// Forgets the document being added (after an error while adding it).
     package func abandonDocument() {
         buffer.abandonDocument()

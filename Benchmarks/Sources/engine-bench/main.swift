@@ -125,6 +125,7 @@ func run() throws {
     var indexing = Duration.zero
     var inputBytes = 0
     var documentCount = 0
+    var commitTime = Duration.zero  // the final commit: last flush, then the merges the policy asks for
     var indexingCPU = 0.0  // µs of this thread's CPU inside the library (robust on shared cores)
     let index = try Index.open(at: path, configuration: IndexConfiguration(memoryBudget: settings.budgetMB << 20, threads: settings.threads))
     let writer = try index.writer()
@@ -146,9 +147,11 @@ func run() throws {
             try add(Document(id: generated.id, title: generated.title, body: generated.body))
         }
     }
+    let peakBeforeCommit = peakRSSMegabytes()
     if !reusing {
         let cpuStart = threadCPUMicroseconds()
-        indexing += try clock.measure { try writer.commit() }
+        commitTime = try clock.measure { try writer.commit() }
+        indexing += commitTime
         indexingCPU += threadCPUMicroseconds() - cpuStart
     }
     writer.close()
@@ -159,6 +162,8 @@ func run() throws {
     print(String(format: "indexing: %.2f s, %.0f docs/s, %.2f MB/s, peak RSS %.0f MB (budget %d MB, %d threads)", indexSeconds,
                  Double(documentCount) / indexSeconds, Double(inputBytes) / 1e6 / indexSeconds, peakRSSMegabytes(),
                  settings.budgetMB, settings.threads))
+    print(String(format: "  of which final commit (last segments, merges): %.2f s; peak RSS before it %.0f MB", seconds(commitTime),
+                 peakBeforeCommit))
     if indexingCPU > 0 {
         print(String(format: "indexing CPU: %.2f s, %.0f docs/s, %.2f MB/s per CPU second", indexingCPU / 1e6,
                      Double(documentCount) / (indexingCPU / 1e6), Double(inputBytes) / indexingCPU))
