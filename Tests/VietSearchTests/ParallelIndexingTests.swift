@@ -46,8 +46,8 @@ final class ParallelIndexingTests: FacadeTestCase {
         XCTAssertEqual(one.documentCount, corpus.documents.count - corpus.documents.indices.filter { $0 % 11 == 10 }.count)
 
         var compared = 0
-        // Every fifth judged query (all classes), plus the text the upserts added.
-        let queries = corpus.queries.enumerated().filter { $0.offset % 5 == 0 }.map(\.element.text)
+        // Every tenth judged query (all classes), plus the text the upserts added.
+        let queries = corpus.queries.enumerated().filter { $0.offset % 10 == 0 }.map(\.element.text)
         for query in queries + ["phiênbảnmới", "phienbanmoi OR đảng"] {
             for scoring in [ScoringModel.vietnamese, .bm25] {
                 var options = SearchOptions(limit: 100)
@@ -60,7 +60,7 @@ final class ParallelIndexingTests: FacadeTestCase {
                 compared += expected.count
             }
         }
-        XCTAssertGreaterThan(compared, 300)
+        XCTAssertGreaterThan(compared, 150)
         for document in corpus.documents {
             XCTAssertEqual(try three.document(id: document.id), try one.document(id: document.id), document.id)
         }

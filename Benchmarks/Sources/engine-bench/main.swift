@@ -156,7 +156,10 @@ func run() throws {
     }
     writer.close()
     let indexSeconds = seconds(indexing)
-    let indexBytes = directoryBytes(path)
+    // The newest commit's files only: after merges the directory also holds the previous commit's
+    // segments (two manifests are kept for readers), which would count the merged data twice.
+    let indexBytes = try index.statistics().segmentDetails.reduce(0) { $0 + $1.bytes }
+    let directoryTotal = directoryBytes(path)
     print(String(format: "corpus: %d docs, %.1f MB of text (%@)", documentCount, Double(inputBytes) / 1e6,
                  settings.jsonl ?? "generated, seed \(settings.seed)"))
     print(String(format: "indexing: %.2f s, %.0f docs/s, %.2f MB/s, peak RSS %.0f MB (budget %d MB, %d threads)", indexSeconds,
@@ -168,8 +171,8 @@ func run() throws {
         print(String(format: "indexing CPU: %.2f s, %.0f docs/s, %.2f MB/s per CPU second", indexingCPU / 1e6,
                      Double(documentCount) / (indexingCPU / 1e6), Double(inputBytes) / indexingCPU))
     }
-    print(String(format: "index size: %.1f MB = %.3f × input", Double(indexBytes) / 1e6,
-                 Double(indexBytes) / Double(max(1, inputBytes))))
+    print(String(format: "index size: %.1f MB = %.3f × input (newest commit; directory %.1f MB)", Double(indexBytes) / 1e6,
+                 Double(indexBytes) / Double(max(1, inputBytes)), Double(directoryTotal) / 1e6))
 
     var openTimes: [Double] = []
     var searcher = try index.searcher()
