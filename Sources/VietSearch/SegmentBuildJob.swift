@@ -41,7 +41,6 @@ final class SegmentBuildJob: @unchecked Sendable {
             run()
             finished.signal()
         }
-        thread.stackSize = 1 << 20
         thread.start()
     }
 
