@@ -31,25 +31,55 @@ struct DocumentEncoder {
         }
     }
 
-    func encode(_ document: Document, into builder: SegmentBuilder) throws -> DocumentPostings {
+    /// Fields are analysed in pieces of this many bytes (cut between tokens), so a huge field never has
+    /// all its tokens in memory at once; the keys are the same as analysing it whole.
+    static let analysisChunkBytes = 256 << 10
+
+    /// Adds `document` to `builder` and returns its local doc id: each token's keys are written into
+    /// one reusable buffer and handed to the builder as they come, so indexing a token allocates
+    /// nothing. On error the builder is left as it was (the document is abandoned).
+    mutating func encode(_ document: Document, into builder: SegmentBuilder) throws -> UInt32 {
         let idNumber = try builder.fieldNumber(for: Self.idField)
+        var numbers: [UInt8] = []
+        numbers.reserveCapacity(document.fields.count)
+        for field in document.fields { numbers.append(try builder.fieldNumber(for: field.name)) }
         var stored = [StoredField(name: Self.idField, value: document.id)]
         stored.reserveCapacity(document.fields.count + 1)
-        var lengths = [UInt32](repeating: 0, count: Int(idNumber) + 1)
-        var occurrences = [TermOccurrence(field: idNumber, term: Array(document.id.utf8), position: 0)]
-        for field in document.fields {
-            let number = try builder.fieldNumber(for: field.name)
-            let analyzed = analyzer.analyze(field.value)
-            occurrences.reserveCapacity(occurrences.count + 2 * analyzed.tokens.count)
-            for token in analyzed.tokens {
-                let position = UInt32(clamping: token.position)
-                occurrences.append(TermOccurrence(field: number, term: TermKeys.exact(token), position: position))
-                occurrences.append(TermOccurrence(field: number, term: TermKeys.folded(token), position: position))
+        var lengths = [UInt32](repeating: 0, count: Int(max(numbers.max() ?? 0, idNumber)) + 1)
+        try builder.beginDocument()
+        do {
+            var id = document.id
+            try id.withUTF8 { try builder.addOccurrence(field: idNumber, bytes: $0, position: 0) }
+            for (field, number) in zip(document.fields, numbers) {
+                let positions = try analyzer.analyze(field.value, chunkBytes: Self.analysisChunkBytes) { tokens in
+                    for token in tokens { try add(token, field: number, to: builder) }
+                    builder.checkpoint()
+                }
+                lengths[Int(number)] = UInt32(clamping: positions)
+                stored.append(StoredField(name: field.name, value: field.value))
             }
-            if lengths.count <= Int(number) { lengths.append(contentsOf: repeatElement(0, count: Int(number) + 1 - lengths.count)) }
-            lengths[Int(number)] = UInt32(clamping: analyzed.positionCount)
-            stored.append(StoredField(name: field.name, value: field.value))
+            return try builder.finishDocument(stored: stored, fieldLengths: lengths)
+        } catch {
+            builder.abandonDocument()
+            throw error
         }
-        return DocumentPostings(stored: stored, fieldLengths: lengths, occurrences: occurrences)
+    }
+
+    /// Reused for every token: `'e' + exact key` then `'f' + folded key` (TermKeys' encoding).
+    private var keyBytes: [UInt8] = []
+
+    @inline(__always)
+    private mutating func add(_ token: Token, field: UInt8, to builder: SegmentBuilder) throws {
+        keyBytes.removeAll(keepingCapacity: true)
+        keyBytes.append(TermKeys.exactMarker)
+        keyBytes.append(contentsOf: token.exact.utf8)
+        let split = keyBytes.count
+        keyBytes.append(TermKeys.foldedMarker)
+        keyBytes.append(contentsOf: token.folded.utf8)
+        let position = UInt32(clamping: token.position)
+        try keyBytes.withUnsafeBufferPointer { bytes in
+            try builder.addOccurrencePair(field: field, first: UnsafeBufferPointer(rebasing: bytes[..<split]),
+                                          second: UnsafeBufferPointer(rebasing: bytes[split...]), position: position)
+        }
     }
 }

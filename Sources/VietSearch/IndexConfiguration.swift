@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings for opening an index.
 public struct IndexConfiguration: Sendable {
     /// Indexing buffer in bytes: a segment is flushed when the in-memory buffer passes it. Default 64 MiB.
@@ -6,8 +8,17 @@ public struct IndexConfiguration: Sendable {
     /// (`IndexWriter.forceMerge` still works).
     public var mergePolicy: MergePolicySettings? = MergePolicySettings()
 
-    public init(memoryBudget: Int = 64 << 20) {
+    /// Threads that build segments while documents are added. With more than one, documents are cut
+    /// into contiguous batches built in parallel, so search results and document order are the same
+    /// as with one; the memory budget is shared among them. Default: the active processor count.
+    public var threads: Int = IndexConfiguration.defaultThreads
+
+    /// The number of active processors (at least 1).
+    public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    public init(memoryBudget: Int = 64 << 20, threads: Int = IndexConfiguration.defaultThreads) {
         self.memoryBudget = memoryBudget
+        self.threads = max(1, threads)
     }
 }
 

@@ -14,16 +14,22 @@ public final class IndexWriter {
     var committed: Manifest
     /// Readers of the committed segments, with the committed deletes, in manifest order.
     var committedSegments: [SegmentReader]
-    private var builder = SegmentBuilder()
+    /// Buffered documents on their way into segments (one builder, or batches on worker threads).
+    private let pipeline: IndexingPipeline
     /// Segments written since the last commit, not yet live (their own deletes are pending too).
     var flushed: [SegmentReader] = []
     /// Deletions since the last commit, by segment (committed or flushed): local doc ids.
     var pendingDeletes: [SegmentID: Set<UInt32>] = [:]
-    /// Ids in the in-memory buffer and their local doc ids there: flushed ones are looked up in their
-    /// segments, so memory stays bounded by the budget however many documents one commit holds.
-    private var bufferedIDs: [String: UInt32] = [:]
-    /// Buffered documents deleted again before a flush (replaced or deleted in the same batch).
-    private var bufferedDeletes = Set<UInt32>()
+    /// Ids of buffered documents (not yet in a flushed segment) and their pipeline ordinals: flushed
+    /// ones are looked up in their segments, so memory stays bounded by the budget however many
+    /// documents one commit holds.
+    private var bufferedIDs: [String: Int] = [:]
+    /// Buffered documents deleted again before a flush (replaced or deleted in the same batch), by ordinal.
+    private var bufferedDeletes = Set<Int>()
+    /// Hashes of every id added since the last commit: an id not in it has no document in the flushed
+    /// segments, so they are not searched (one dictionary lookup per flushed segment and added document
+    /// grew with the batch, in time and in mapped pages touched). 16 bytes per document of the batch.
+    private var batchIDHashes = Set<Int>()
     private var uncommittedDocuments = 0
     private var uncommittedDeletes = 0
 
@@ -31,6 +37,7 @@ public final class IndexWriter {
         self.store = store
         self.lock = lock
         self.configuration = configuration
+        pipeline = IndexingPipeline(plan: IndexingMemoryPlan(budget: configuration.memoryBudget, threads: configuration.threads))
         committed = try store.readManifest()
         committedSegments = try committed.segments.map { try store.openSegment($0) }
     }
@@ -76,7 +83,7 @@ public final class IndexWriter {
             try encoder.validate(document)
             let term = Array(document.id.utf8)
             var addedInBatch = bufferedLiveDoc(document.id) != nil
-            for segment in flushed where !addedInBatch {
+            for segment in flushed where !addedInBatch && batchIDHashes.contains(document.id.hashValue) {
                 addedInBatch = try !liveDocs(withID: term, in: segment).isEmpty
             }
             if addedInBatch { throw VietSearchError.duplicateID(id: document.id, source: "document", line: 0) }
@@ -175,16 +182,44 @@ public final class IndexWriter {
         committed = manifest
     }
 
-    /// Flushes the buffer into a new (uncommitted) segment; its deleted buffered docs become pending deletes.
+    /// Flushes every buffered document into new (uncommitted) segments.
     func flush() throws {
-        guard builder.documentCount > 0 else { return }
-        let reader = try store.openSegment(try store.writeSegment(builder))
-        flushed.append(reader)
-        if !bufferedDeletes.isEmpty { pendingDeletes[reader.meta.id] = bufferedDeletes }
-        builder = SegmentBuilder()
-        bufferedIDs = [:]
-        bufferedDeletes = []
+        do {
+            try install(try pipeline.finish())
+        } catch let failure as IndexingPipeline.WorkerFailure {
+            discardUncommitted()
+            throw failure.error
+        }
     }
+
+    /// Writes produced segments (in order) and opens them; their deleted buffered docs become pending
+    /// deletes. A failure discards the batch: some of its documents may be in no segment.
+    private func install(_ produced: [IndexingPipeline.Produced]) throws {
+        guard !produced.isEmpty else { return }
+        do {
+            for item in produced {
+                let reader = try store.openSegment(try store.writeSegment(item.segment))
+                // Nothing reads a flushed segment before the commit (ids are filtered by hash first).
+                reader.releaseResidentPages()
+                flushed.append(reader)
+                let deleted = bufferedDeletes.filter { item.ordinals.contains($0) }
+                if !deleted.isEmpty {
+                    pendingDeletes[reader.meta.id] = Set(deleted.map { UInt32($0 - item.ordinals.lowerBound) })
+                    bufferedDeletes.subtract(deleted)
+                }
+            }
+        } catch {
+            discardUncommitted()
+            throw error
+        }
+        let stillBuffered = produced[produced.count - 1].ordinals.upperBound
+        bufferedIDs = bufferedIDs.filter { $0.value >= stillBuffered }
+    }
+
+    /// Peak bytes the indexing pipeline accounted for (builders, batches, serialised segments).
+    var peakTrackedIndexingBytes: Int { pipeline.peakTrackedBytes }
+    /// The memory plan as calibrated so far.
+    var indexingPlan: IndexingMemoryPlan { pipeline.plan }
 
     /// Marks (segment, doc) deleted as of the next commit; false if it already was.
     func markDeleted(_ segment: SegmentReader, _ doc: UInt32) -> Bool {
@@ -196,16 +231,22 @@ public final class IndexWriter {
     // MARK: Private
 
     private func append(_ document: Document) throws {
-        let postings = try encoder.encode(document, into: builder)
-        let doc = try builder.add(postings)
-        bufferedIDs[document.id] = doc
-        uncommittedDocuments += 1
-        if builder.estimatedMemoryBytes >= configuration.memoryBudget {
-            try flush()
+        let ordinal = pipeline.nextOrdinal
+        let ready: [IndexingPipeline.Produced]
+        do {
+            ready = try pipeline.add(document)
+        } catch let failure as IndexingPipeline.WorkerFailure {
+            // The batch it belonged to is gone: nothing of this batch can be committed.
+            discardUncommitted()
+            throw failure.error
         }
+        bufferedIDs[document.id] = ordinal
+        batchIDHashes.insert(document.id.hashValue)
+        uncommittedDocuments += 1
+        try install(ready)
     }
 
-    private func bufferedLiveDoc(_ id: String) -> UInt32? {
+    private func bufferedLiveDoc(_ id: String) -> Int? {
         guard let doc = bufferedIDs[id], !bufferedDeletes.contains(doc) else { return nil }
         return doc
     }
@@ -225,7 +266,8 @@ public final class IndexWriter {
     private func liveDocs(withID id: String) throws -> [(SegmentReader, UInt32)] {
         let term = Array(id.utf8)
         var found: [(SegmentReader, UInt32)] = []
-        for segment in committedSegments + flushed {
+        let searchFlushed = batchIDHashes.contains(id.hashValue)
+        for segment in committedSegments + (searchFlushed ? flushed : []) {
             for doc in try liveDocs(withID: term, in: segment) { found.append((segment, doc)) }
         }
         return found
@@ -244,11 +286,12 @@ public final class IndexWriter {
     }
 
     private func resetBatch() {
-        builder = SegmentBuilder()
+        pipeline.reset()
         flushed = []
         pendingDeletes = [:]
         bufferedIDs = [:]
         bufferedDeletes = []
+        batchIDHashes = []
         uncommittedDocuments = 0
         uncommittedDeletes = 0
     }

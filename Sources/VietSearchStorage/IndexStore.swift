@@ -86,17 +86,28 @@ package final class IndexStore: @unchecked Sendable {
     /// Serialises `builder` as a new segment file and fsyncs it. Not yet visible to readers:
     /// it becomes live only when a manifest naming it is committed.
     package func writeSegment(_ builder: SegmentBuilder) throws -> SegmentMeta {
+        try writeSegment(Self.serializeSegment(builder))
+    }
+
+    /// The bytes of a new segment holding `builder`'s documents: pure, so parallel indexing threads
+    /// serialise their own segments and the writer only writes them (`writeSegment(_:)`), in order.
+    package static func serializeSegment(_ builder: SegmentBuilder) throws -> SerializedSegment {
         let id = SegmentID.random()
         let (bytes, checksum) = try SegmentWriter.serialize(builder, id: id)
-        let name = Manifest.segmentFileName(id)
+        return SerializedSegment(id: id, bytes: bytes, checksum: checksum, documentCount: UInt32(builder.documentCount))
+    }
+
+    /// Writes a serialised segment file and fsyncs it; not yet visible to readers (see above).
+    package func writeSegment(_ segment: SerializedSegment) throws -> SegmentMeta {
+        let name = Manifest.segmentFileName(segment.id)
         if CommitBreakage.active == .publishBeforeSegmentFsync {
-            try backend.writeUnsynced(name, bytes)
+            try backend.writeUnsynced(name, segment.bytes)
         } else {
-            try backend.writeDurably(name, bytes)
+            try backend.writeDurably(name, segment.bytes)
         }
         CrashPoint.reach(.segmentWritten)
-        return SegmentMeta(id: id, documentCount: UInt32(builder.documentCount), fileName: name,
-                           fileSize: UInt64(bytes.count), checksum: checksum)
+        return SegmentMeta(id: segment.id, documentCount: segment.documentCount, fileName: name,
+                           fileSize: UInt64(segment.bytes.count), checksum: segment.checksum)
     }
 
     /// Streams `segments` (skipping their deleted documents) into one new segment file, fsynced but
@@ -243,4 +254,15 @@ package final class IndexStore: @unchecked Sendable {
     package func overwriteFile(_ name: String, with bytes: [UInt8]) throws {
         try backend.writeDurably(name, bytes)
     }
+}
+
+/// A segment file's bytes before they are written (`IndexStore.serializeSegment`).
+package struct SerializedSegment: Sendable {
+    let id: SegmentID
+    let bytes: [UInt8]
+    let checksum: UInt32
+    let documentCount: UInt32
+
+    /// Heap bytes held.
+    package var memoryBytes: Int { bytes.capacity }
 }

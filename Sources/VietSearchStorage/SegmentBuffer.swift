@@ -1,19 +1,28 @@
 /// The contents of a segment being built. A struct held by `SegmentBuilder` so that adding a
 /// document is one exclusive access to the class rather than one per array operation (class
 /// properties carry dynamic exclusivity checks that showed up in indexing profiles).
+///
+/// A document is added in three steps: `beginDocument`, its term occurrences one by one
+/// (`addOccurrence`, or `addOccurrencePair` for two keys at one position), then `finishDocument` with
+/// its stored fields and lengths. Occurrences go to a per-document scratch list that is sorted and
+/// appended to the term streams at the end, so nothing of a document reaches the postings until it is
+/// finished, and `abandonDocument` forgets it.
 struct SegmentBuffer {
     /// Field names in field-number order.
     private(set) var fieldNames: [String] = []
     private var fieldNumbers: [String: UInt8] = [:]
 
-    private var termIDs: [TermKey: Int] = [:]
-    private(set) var termKeys: [TermKey] = []
+    private(set) var terms = TermTable()
     /// Per term, one byte stream of varints `docDelta, tf, position, positionGap × (tf − 1), …`
     /// (the first doc is absolute): one heap buffer per term means one cache miss per (term, document)
     /// while indexing, and varints keep the buffer about a quarter of the size of 32-bit arrays.
     private(set) var termStreams: [[UInt8]] = []
     /// The last doc added to each term, for the next doc delta.
     private var termLastDocs: [UInt32] = []
+    /// For a term used as the first key of `addOccurrencePair`, the id of the second key it came with
+    /// last time (−1: none yet): the second key (a folded key) is nearly always the same, so it is
+    /// checked by one byte comparison instead of a second hash lookup.
+    private var pairedTerms: [Int32] = []
     /// `fieldLengths[field][doc]`.
     private(set) var fieldLengths: [[UInt32]] = []
     /// Stored fields of every document back to back, each a FORMAT.md `StoredDoc` without its length prefix.
@@ -21,13 +30,29 @@ struct SegmentBuffer {
     /// End offset in `storedBytes` of each document.
     private(set) var storedDocumentEnds: [Int] = []
 
-    /// Reused between `add` calls so a document costs no allocation beyond array growth:
-    /// one `term id << 32 | position` per occurrence, so sorting groups terms and orders positions.
+    /// The document being added: one `term id << 32 | position` per occurrence, so sorting groups
+    /// terms and orders positions. Reused between documents.
     private var scratch: [UInt64] = []
+    private var sorter = OccurrenceSort()
+    /// One (term, doc) group's varints before they are appended to the term's stream.
+    private var groupBytes: [UInt8] = []
+    /// A huge document's occurrences moved out of `scratch` (see `checkpoint`), per term: its positions
+    /// already in stream form (first absolute, then gaps), about 1.5 bytes per occurrence instead of 8.
+    private var spilled: [Int: SpilledPositions] = [:]
+    private var spilledBytes = 0
+
+    /// Occurrences of one term in the document being added, encoded as they will be in its stream.
+    private struct SpilledPositions {
+        var frequency: UInt32 = 0
+        var last: UInt32 = 0
+        var bytes: [UInt8] = []
+    }
+
+    /// `scratch` entries beyond which `checkpoint` spills them (default 1 Mi entries, 8 MiB).
+    var spillThreshold = 1 << 20
+    private var inDocument = false
     /// Heap bytes held by the term streams, tracked by capacity as they grow.
     private var postingArrayBytes = 0
-    /// Bytes held by term keys and per-term bookkeeping.
-    private var termBytes = 0
 
     /// The number for `name`, registering it if new. Throws `.limitExceeded` past 255 fields.
     mutating func fieldNumber(for name: String) throws -> UInt8 {
@@ -42,12 +67,228 @@ struct SegmentBuffer {
         return number
     }
 
-    /// Adds a document and returns its local doc id (0, 1, 2, … in call order).
-    /// Validates everything first, so a rejected document leaves the buffer unchanged.
-    mutating func add(_ document: DocumentPostings) throws -> UInt32 {
+    /// Starts a document (forgetting the occurrences of an unfinished one).
+    mutating func beginDocument() throws {
         guard documentCount < SegmentBuilder.maximumDocumentCount else {
             throw StorageError.limitExceeded("more than \(SegmentBuilder.maximumDocumentCount) documents in one segment")
         }
+        scratch.removeAll(keepingCapacity: true)
+        spilled = [:]
+        spilledBytes = 0
+        inDocument = true
+    }
+
+    /// Forgets the document being added. Terms it introduced stay interned without postings; they are
+    /// left out of the segment (`sortedTermIndices`).
+    mutating func abandonDocument() {
+        scratch.removeAll(keepingCapacity: true)
+        spilled = [:]
+        spilledBytes = 0
+        inDocument = false
+    }
+
+    /// Called between pieces of a document whose later occurrences all have higher positions than the
+    /// earlier ones in each field (the encoder calls it between analysis chunks). If the document's
+    /// occurrences pass `spillThreshold`, they are sorted and moved into compact per-term position
+    /// lists, so a huge document costs about 1.5 bytes per occurrence rather than 16 (key and sort).
+    mutating func checkpoint() {
+        guard scratch.count >= spillThreshold else { return }
+        spillScratch()
+    }
+
+    private mutating func spillScratch() {
+        sorter.sort(&scratch)
+        var index = 0
+        while index < scratch.count {
+            let term = Int(scratch[index] >> 32)
+            var list = spilled.removeValue(forKey: term) ?? SpilledPositions()
+            let before = list.bytes.capacity
+            while index < scratch.count && Int(scratch[index] >> 32) == term {
+                let position = UInt32(truncatingIfNeeded: scratch[index])
+                if list.frequency == 0 {
+                    list.bytes.appendVarint(position)
+                    list.frequency = 1
+                    list.last = position
+                } else if position != list.last {
+                    list.bytes.appendVarint(position - list.last)
+                    list.frequency += 1
+                    list.last = position
+                }
+                index += 1
+            }
+            spilledBytes += list.bytes.capacity - before + (before == 0 ? Self.heapBlockOverhead + 64 : 0)
+            spilled[term] = list
+        }
+        scratch.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends the spilled occurrences of the document `doc` to the term streams.
+    private mutating func appendSpilled(doc: UInt32) {
+        spillScratch()
+        for term in spilled.keys.sorted() {
+            guard let list = spilled[term] else { continue }
+            var stream: [UInt8] = []
+            swap(&stream, &termStreams[term])
+            let before = stream.capacity
+            stream.appendVarint(stream.isEmpty ? doc : doc - termLastDocs[term])
+            termLastDocs[term] = doc
+            stream.appendVarint(list.frequency)
+            stream.append(contentsOf: list.bytes)
+            postingArrayBytes += stream.capacity - before
+            swap(&stream, &termStreams[term])
+        }
+        spilled = [:]
+        spilledBytes = 0
+        scratch = []
+    }
+
+    /// One occurrence of `(field, bytes)` at `position` in the current document.
+    @inline(__always)
+    mutating func addOccurrence(field: UInt8, bytes: UnsafeBufferPointer<UInt8>, position: UInt32) throws {
+        try check(field: field, bytes: bytes)
+        let term = intern(field: field, bytes: bytes)
+        scratch.append(UInt64(term) << 32 | UInt64(position))
+    }
+
+    /// Occurrences of two keys at one position (a token's exact and folded keys). `second` should be a
+    /// function of `first` for speed (it is then found without hashing), but any bytes are correct.
+    @inline(__always)
+    mutating func addOccurrencePair(field: UInt8, first: UnsafeBufferPointer<UInt8>, second: UnsafeBufferPointer<UInt8>,
+                                    position: UInt32) throws {
+        try check(field: field, bytes: first)
+        try check(field: field, bytes: second)
+        let firstTerm = intern(field: field, bytes: first)
+        let paired = Int(pairedTerms[firstTerm])
+        let secondTerm: Int
+        if paired >= 0 && terms.keyEquals(paired, field: field, bytes: second) {
+            secondTerm = paired
+        } else {
+            secondTerm = intern(field: field, bytes: second)
+            pairedTerms[firstTerm] = Int32(truncatingIfNeeded: secondTerm)
+        }
+        scratch.append(UInt64(firstTerm) << 32 | UInt64(position))
+        scratch.append(UInt64(secondTerm) << 32 | UInt64(position))
+    }
+
+    @inline(__always)
+    private func check(field: UInt8, bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard inDocument else { throw StorageError.limitExceeded("occurrence added outside a document (call beginDocument first)") }
+        guard Int(field) < fieldNames.count else {
+            throw StorageError.limitExceeded("field number \(field) is not registered (use fieldNumber(for:))")
+        }
+        guard bytes.count <= SegmentBuilder.maximumTermLength else {
+            throw StorageError.limitExceeded("term of \(bytes.count) bytes (maximum \(SegmentBuilder.maximumTermLength))")
+        }
+    }
+
+    @inline(__always)
+    private mutating func intern(field: UInt8, bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let (term, isNew) = terms.intern(field: field, bytes: bytes)
+        if isNew {
+            termStreams.append([])
+            termLastDocs.append(0)
+            pairedTerms.append(-1)
+        }
+        return term
+    }
+
+    /// Ends the current document: appends its postings, field lengths (indexed by field number; missing
+    /// trailing fields count as 0) and stored fields, and returns its local doc id (0, 1, 2, …).
+    mutating func finishDocument(stored: [StoredField], fieldLengths documentLengths: [UInt32]) throws -> UInt32 {
+        guard inDocument else { throw StorageError.limitExceeded("finishDocument without beginDocument") }
+        guard documentLengths.count <= fieldNames.count else {
+            throw StorageError.limitExceeded("document has \(documentLengths.count) field lengths but only \(fieldNames.count) fields are registered")
+        }
+        inDocument = false
+        let doc = UInt32(documentCount)
+        if !spilled.isEmpty {
+            appendSpilled(doc: doc)
+        } else {
+            appendScratch(doc: doc)
+        }
+        scratch.removeAll(keepingCapacity: true)
+        finishStored(stored: stored, fieldLengths: documentLengths)
+        return doc
+    }
+
+    /// Appends the document's occurrences (in `scratch`) to the term streams.
+    private mutating func appendScratch(doc: UInt32) {
+        sorter.sort(&scratch)
+        // Each (term, doc) group is encoded into `groupBytes` first and appended to the term's stream
+        // at once: appending varint bytes one by one to the stream cost a uniqueness check per byte.
+        if groupBytes.count < 5 * (scratch.count + 2) { groupBytes = [UInt8](repeating: 0, count: 5 * (scratch.count + 2)) }
+        scratch.withUnsafeBufferPointer { entries in
+            groupBytes.withUnsafeMutableBufferPointer { encodedBuffer in
+                guard let encoded = encodedBuffer.baseAddress else { return }
+                var index = 0
+                while index < entries.count {
+                    let term = Int(entries[index] >> 32)
+                    let groupStart = index
+                    var frequency: UInt32 = 0
+                    var previous = UInt64.max
+                    while index < entries.count && Int(entries[index] >> 32) == term {
+                        if entries[index] != previous { frequency += 1 }
+                        previous = entries[index]
+                        index += 1
+                    }
+                    // The stream is taken out of the array while it grows: element-wise access to
+                    // `termStreams[term]` costs a retain and release per call.
+                    var stream: [UInt8] = []
+                    swap(&stream, &termStreams[term])
+                    var length = Self.writeVarint(stream.isEmpty ? doc : doc - termLastDocs[term], to: encoded, at: 0)
+                    termLastDocs[term] = doc
+                    length = Self.writeVarint(frequency, to: encoded, at: length)
+                    var last = UInt32(truncatingIfNeeded: entries[groupStart])
+                    length = Self.writeVarint(last, to: encoded, at: length)
+                    var entry = groupStart + 1
+                    while entry < index {
+                        let position = UInt32(truncatingIfNeeded: entries[entry])
+                        if position != last {
+                            length = Self.writeVarint(position - last, to: encoded, at: length)
+                            last = position
+                        }
+                        entry += 1
+                    }
+                    let before = stream.capacity
+                    stream.append(contentsOf: UnsafeBufferPointer(start: encoded, count: length))
+                    postingArrayBytes += stream.capacity - before
+                    swap(&stream, &termStreams[term])
+                }
+            }
+        }
+    }
+
+    private mutating func finishStored(stored: [StoredField], fieldLengths documentLengths: [UInt32]) {
+        for field in 0..<fieldLengths.count {
+            fieldLengths[field].append(field < documentLengths.count ? documentLengths[field] : 0)
+        }
+        storedBytes.appendVarint(stored.count)
+        for field in stored {
+            storedBytes.appendVarint(field.name.utf8.count)
+            storedBytes.append(contentsOf: field.name.utf8)
+            storedBytes.appendVarint(field.value.utf8.count)
+            storedBytes.append(contentsOf: field.value.utf8)
+        }
+        storedDocumentEnds.append(storedBytes.count)
+    }
+
+    /// LEB128 (as `appendVarint`) into `bytes` at `offset`; returns the offset after it.
+    @inline(__always)
+    private static func writeVarint(_ value: UInt32, to bytes: UnsafeMutablePointer<UInt8>, at offset: Int) -> Int {
+        var rest = value
+        var end = offset
+        while rest >= 0x80 {
+            bytes[end] = UInt8(truncatingIfNeeded: rest) | 0x80
+            rest >>= 7
+            end += 1
+        }
+        bytes[end] = UInt8(rest)
+        return end + 1
+    }
+
+    /// Adds a whole document and returns its local doc id. Validates everything first, so a rejected
+    /// document leaves the buffer unchanged.
+    mutating func add(_ document: DocumentPostings) throws -> UInt32 {
         guard document.fieldLengths.count <= fieldNames.count else {
             throw StorageError.limitExceeded("document has \(document.fieldLengths.count) field lengths but only \(fieldNames.count) fields are registered")
         }
@@ -59,83 +300,45 @@ struct SegmentBuffer {
                 throw StorageError.limitExceeded("term of \(occurrence.term.count) bytes (maximum \(SegmentBuilder.maximumTermLength))")
             }
         }
-        let doc = UInt32(documentCount)
-
-        scratch.removeAll(keepingCapacity: true)
+        try beginDocument()
         for occurrence in document.occurrences {
-            let key = TermKey(field: occurrence.field, bytes: occurrence.term)
-            let term: Int
-            if let known = termIDs[key] {
-                term = known
-            } else {
-                term = termKeys.count
-                termIDs[key] = term
-                termKeys.append(key)
-                termStreams.append([])
-                termLastDocs.append(0)
-                // Key bytes twice (dictionary + key list share storage, but hashing tables add overhead)
-                // plus an array header and the dictionary slot.
-                termBytes += occurrence.term.count + 160
+            try occurrence.term.withUnsafeBufferPointer {
+                try addOccurrence(field: occurrence.field, bytes: $0, position: occurrence.position)
             }
-            scratch.append(UInt64(term) << 32 | UInt64(occurrence.position))
         }
-        scratch.sort()
-
-        var index = 0
-        while index < scratch.count {
-            let term = Int(scratch[index] >> 32)
-            let groupStart = index
-            var frequency: UInt32 = 0
-            var previous = UInt64.max
-            while index < scratch.count && Int(scratch[index] >> 32) == term {
-                if scratch[index] != previous { frequency += 1 }
-                previous = scratch[index]
-                index += 1
-            }
-            let before = termStreams[term].capacity
-            termStreams[term].appendVarint(termStreams[term].isEmpty ? doc : doc - termLastDocs[term])
-            termLastDocs[term] = doc
-            termStreams[term].appendVarint(frequency)
-            var previousPosition: UInt32? = nil
-            for entry in scratch[groupStart..<index] {
-                let position = UInt32(truncatingIfNeeded: entry)
-                if let last = previousPosition {
-                    if position == last { continue }
-                    termStreams[term].appendVarint(position - last)
-                } else {
-                    termStreams[term].appendVarint(position)
-                }
-                previousPosition = position
-            }
-            postingArrayBytes += termStreams[term].capacity - before
-        }
-
-        for field in 0..<fieldLengths.count {
-            fieldLengths[field].append(field < document.fieldLengths.count ? document.fieldLengths[field] : 0)
-        }
-
-        storedBytes.appendVarint(document.stored.count)
-        for field in document.stored {
-            storedBytes.appendVarint(field.name.utf8.count)
-            storedBytes.append(contentsOf: field.name.utf8)
-            storedBytes.appendVarint(field.value.utf8.count)
-            storedBytes.append(contentsOf: field.value.utf8)
-        }
-        storedDocumentEnds.append(storedBytes.count)
-        return doc
+        return try finishDocument(stored: document.stored, fieldLengths: document.fieldLengths)
     }
 
     /// Documents added so far.
     var documentCount: Int { storedDocumentEnds.count }
 
-    /// Counts array capacities (not just counts), per-term overhead, field lengths and stored bytes.
+    /// Heap bytes held, by array capacity: term table, streams (plus each stream's heap block header
+    /// and the malloc overhead around it), per-term arrays, field lengths, stored bytes and the
+    /// current document's scratch. `MemoryAccountingTests` checks it against the allocator's count.
     var estimatedMemoryBytes: Int {
-        postingArrayBytes + termBytes + 4 * termLastDocs.capacity + storedBytes.capacity + 8 * storedDocumentEnds.capacity
-            + 4 * fieldLengths.count * Swift.max(documentCount, 1) + 8 * scratch.capacity
+        let perTermArrays = 8 * termStreams.capacity + 4 * termLastDocs.capacity + 4 * pairedTerms.capacity
+        let streamHeaders = Self.heapBlockOverhead * termStreams.count
+        let lengths = fieldLengths.reduce(0) { $0 + 4 * $1.capacity + Self.heapBlockOverhead }
+        return terms.memoryBytes + postingArrayBytes + streamHeaders + perTermArrays + lengths
+            + storedBytes.capacity + 8 * storedDocumentEnds.capacity + 8 * scratch.capacity + sorter.memoryBytes
+            + groupBytes.capacity + spilledBytes
     }
 
-    /// Term indices in dictionary order (field, then bytes).
+    /// A Swift array's heap header (32 bytes) plus malloc's chunk header and rounding (about 16).
+    static let heapBlockOverhead = 48
+
+    /// Ids of the terms with postings, in dictionary order (field, then bytes).
     func sortedTermIndices() -> [Int] {
-        termKeys.indices.sorted { TermKey.precedes(termKeys[$0], termKeys[$1]) }
+        terms.sorted((0..<terms.count).filter { !termStreams[$0].isEmpty })
     }
+
+    /// Term keys by id, for serialisation.
+    var termKeys: TermKeyList { TermKeyList(terms: terms) }
+}
+
+/// Read access to the builder's term keys as `TermKey` values (copied on access; used once per term
+/// when the segment is written).
+struct TermKeyList {
+    let terms: TermTable
+    subscript(id: Int) -> TermKey { TermKey(field: terms.field(of: id), bytes: terms.bytes(of: id)) }
 }

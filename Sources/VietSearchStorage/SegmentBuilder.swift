@@ -37,7 +37,9 @@ package final class SegmentBuilder {
     /// Local doc ids stop below `PostingsCursor.noMoreDocs`.
     package static let maximumDocumentCount = Int(UInt32.max - 1)
 
-    private(set) var buffer = SegmentBuffer()
+    /// Unchecked: a builder is used by one thread at a time, and the per-occurrence calls below would
+    /// otherwise each pay a dynamic exclusivity check.
+    @exclusivity(unchecked) private(set) var buffer = SegmentBuffer()
 
     package init() {}
 
@@ -54,6 +56,49 @@ package final class SegmentBuilder {
     @discardableResult
     package func add(_ document: DocumentPostings) throws -> UInt32 {
         try buffer.add(document)
+    }
+
+    /// Starts a document; its occurrences follow, then `finishDocument` (or `abandonDocument`).
+    package func beginDocument() throws {
+        try buffer.beginDocument()
+    }
+
+    /// One occurrence of `(field, bytes)` at `position` in the current document.
+    /// Throws `.limitExceeded` for an unregistered field or a term longer than `maximumTermLength`.
+    @inline(__always)
+    package func addOccurrence(field: UInt8, bytes: UnsafeBufferPointer<UInt8>, position: UInt32) throws {
+        try buffer.addOccurrence(field: field, bytes: bytes, position: position)
+    }
+
+    /// Occurrences of two keys at one position (a token's exact and folded keys); faster than two
+    /// `addOccurrence` calls when `second` is determined by `first`.
+    @inline(__always)
+    package func addOccurrencePair(field: UInt8, first: UnsafeBufferPointer<UInt8>, second: UnsafeBufferPointer<UInt8>,
+                                   position: UInt32) throws {
+        try buffer.addOccurrencePair(field: field, first: first, second: second, position: position)
+    }
+
+    /// Ends the current document with its stored fields and field lengths (by field number) and
+    /// returns its local doc id.
+    @discardableResult
+    package func finishDocument(stored: [StoredField], fieldLengths: [UInt32]) throws -> UInt32 {
+        try buffer.finishDocument(stored: stored, fieldLengths: fieldLengths)
+    }
+
+    /// Marks a point in the current document after which every field's positions are higher than
+    /// before (between analysis chunks): lets the builder compact a huge document's occurrences.
+    package func checkpoint() {
+        buffer.checkpoint()
+    }
+
+    /// Tests only: compact after this many occurrences instead of 1 Mi.
+    func setSpillThresholdForTesting(_ threshold: Int) {
+        buffer.spillThreshold = threshold
+    }
+
+    /// Forgets the document being added (after an error while adding it).
+    package func abandonDocument() {
+        buffer.abandonDocument()
     }
 
     /// Documents added so far.

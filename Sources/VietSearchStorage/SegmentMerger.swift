@@ -219,6 +219,7 @@ struct SegmentMerger {
                     try postings.append(drained.postings)
                     try positions.append(drained.positions)
                     try termBlocks.append(dictionary.drainBlocks())
+                    releaseInputPages()
                 }
             }
         }
@@ -290,6 +291,7 @@ struct SegmentMerger {
                     nextDoc += entry.endDoc - entry.firstDoc
                 }
                 blockFirstDoc = nextDoc
+                segment.bytes.releaseResidentPages()
                 continue
             }
             for block in 0..<stored.blockCount {
@@ -308,7 +310,15 @@ struct SegmentMerger {
             }
         }
         try flush()
+        releaseInputPages()
         index.setUInt32(entryCount, at: 0)
         return index
+    }
+
+    /// Drops the pages of the inputs' mappings that the merge has read so far: the merge reads every
+    /// input byte once, and the touched pages of a mapping count in the process's RSS (which then grew
+    /// with the index size while merging); they stay in the page cache, so a later read costs no I/O.
+    private func releaseInputPages() {
+        for segment in segments { segment.bytes.releaseResidentPages() }
     }
 }

@@ -111,7 +111,8 @@ final class IndexCommandTests: XCTestCase {
         let oneSegment = newIndexPath(), manySegments = newIndexPath()
         XCTAssertEqual(try CLIRunner.run(["index", oneSegment, CLIRunner.seeds]).status, 0)
         // The seeds are 37 KB of text, about 0.2 MiB of buffer: 1 MiB would hold them all in one segment.
-        let small = try CLIRunner.run(["index", manySegments, CLIRunner.seeds, "--memory-budget", "0.2", "--json"])
+        // Three threads as well: batches built in parallel must not change a hit, a score or the order.
+        let small = try CLIRunner.run(["index", manySegments, CLIRunner.seeds, "--memory-budget", "0.2", "--threads", "3", "--json"])
         XCTAssertEqual(small.status, 0, small.stderr)
         XCTAssertGreaterThan(try small.jsonLines().first?["segments"] as? Int ?? 0, 1)
 
@@ -176,6 +177,7 @@ final class IndexCommandTests: XCTestCase {
         let invocations: [[String]] = [
             ["index", index],
             ["index", index, CLIRunner.seeds, "--memory-budget", "0"],
+            ["index", index, CLIRunner.seeds, "--threads", "0"],
             ["search", index, "x", "--limit=-1"],
             ["search", index, "x", "--operator", "xor"],
             ["search", index, "x", "--b", "2"],

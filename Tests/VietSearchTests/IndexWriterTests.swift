@@ -48,7 +48,7 @@ final class IndexWriterTests: FacadeTestCase {
     }
 
     func testDuplicateIDInAFlushedButUncommittedSegment() throws {
-        try forEachStore(configuration: IndexConfiguration(memoryBudget: 1)) { index, store in
+        try forEachStore(configuration: IndexConfiguration(memoryBudget: 1, threads: 1)) { index, store in
             let writer = try index.writer()
             defer { writer.close() }
             try writer.add(Document(id: "x", title: "một", body: ""))
@@ -94,7 +94,7 @@ final class IndexWriterTests: FacadeTestCase {
     }
 
     func testRollbackDiscardsUncommittedDocuments() throws {
-        try forEachStore(configuration: IndexConfiguration(memoryBudget: 1)) { index, store in
+        try forEachStore(configuration: IndexConfiguration(memoryBudget: 1, threads: 1)) { index, store in
             try self.index([Document(id: "kept", title: "giữ lại", body: "")], into: index)
             let writer = try index.writer()
             defer { writer.close() }
@@ -115,7 +115,7 @@ final class IndexWriterTests: FacadeTestCase {
 
     func testRollbackAndCloseDeleteUncommittedSegmentFiles() throws {
         let path = temporaryIndexPath()
-        let index = try Index.open(at: path, configuration: IndexConfiguration(memoryBudget: 1))
+        let index = try Index.open(at: path, configuration: IndexConfiguration(memoryBudget: 1, threads: 1))
         try self.index([Document(id: "kept", title: "giữ", body: "")], into: index)
         let committedFiles = Set(try FileManager.default.contentsOfDirectory(atPath: path))
         let writer = try index.writer()
@@ -188,7 +188,7 @@ final class IndexWriterTests: FacadeTestCase {
     }
 
     func testSmallMemoryBudgetWritesSeveralSegments() throws {
-        try forEachStore(configuration: IndexConfiguration(memoryBudget: 1)) { index, store in
+        try forEachStore(configuration: IndexConfiguration(memoryBudget: 1, threads: 1)) { index, store in
             let writer = try index.writer()
             defer { writer.close() }
             for number in 0..<5 { try writer.add(Document(id: "\(number)", title: "tin số \(number)", body: "")) }

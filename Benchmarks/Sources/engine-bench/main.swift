@@ -3,7 +3,7 @@
 // p50/p95/p99 latency per class and variant for top-10 and top-100. See Benchmarks/README.md.
 //
 // Usage: engine-bench [--docs N] [--seed S] [--jsonl FILE [--queries FILE]] [--per-class N]
-//                     [--budget-mb N] [--index DIR] [--keep] [--reuse] [--repeat N] [--all-fields] [--ids-only] [--limit K]
+//                     [--budget-mb N] [--threads N] [--index DIR] [--keep] [--reuse] [--repeat N] [--all-fields] [--ids-only] [--limit K]
 // --limit K: only top-K (default both top-10 and top-100).
 // --all-fields: hits carry every stored field (default: title only, as a results page shows).
 // --ids-only: hits carry only their id (read from the uncompressed id column, no stored block decompressed).
@@ -18,6 +18,7 @@ struct Settings {
     var queries: String?
     var perClass = 100
     var budgetMB = 64
+    var threads = IndexConfiguration.defaultThreads
     var indexPath: String?
     var keep = false
     var reuse = false
@@ -46,6 +47,7 @@ struct Settings {
             case "--queries": queries = try value(flag)
             case "--per-class": perClass = try number(flag)
             case "--budget-mb": budgetMB = try number(flag)
+            case "--threads": threads = try number(flag)
             case "--index": indexPath = try value(flag)
             case "--repeat": repeats = try number(flag)
             case "--keep": keep = true
@@ -126,8 +128,9 @@ func run() throws {
     var indexing = Duration.zero
     var inputBytes = 0
     var documentCount = 0
+    var commitTime = Duration.zero  // the final commit: last flush, then the merges the policy asks for
     var indexingCPU = 0.0  // µs of this thread's CPU inside the library (robust on shared cores)
-    let index = try Index.open(at: path, configuration: IndexConfiguration(memoryBudget: settings.budgetMB << 20))
+    let index = try Index.open(at: path, configuration: IndexConfiguration(memoryBudget: settings.budgetMB << 20, threads: settings.threads))
     let writer = try index.writer()
     if reusing { writer.close() }
     func add(_ document: Document) throws {
@@ -147,25 +150,32 @@ func run() throws {
             try add(Document(id: generated.id, title: generated.title, body: generated.body))
         }
     }
+    let peakBeforeCommit = peakRSSMegabytes()
     if !reusing {
         let cpuStart = threadCPUMicroseconds()
-        indexing += try clock.measure { try writer.commit() }
+        commitTime = try clock.measure { try writer.commit() }
+        indexing += commitTime
         indexingCPU += threadCPUMicroseconds() - cpuStart
     }
     writer.close()
     let indexSeconds = seconds(indexing)
-    let indexBytes = directoryBytes(path)
+    // The newest commit's files only: after merges the directory also holds the previous commit's
+    // segments (two manifests are kept for readers), which would count the merged data twice.
+    let indexBytes = try index.statistics().segmentDetails.reduce(0) { $0 + $1.bytes }
+    let directoryTotal = directoryBytes(path)
     print(String(format: "corpus: %d docs, %.1f MB of text (%@)", documentCount, Double(inputBytes) / 1e6,
                  settings.jsonl ?? "generated, seed \(settings.seed)"))
-    print(String(format: "indexing: %.2f s, %.0f docs/s, %.2f MB/s, peak RSS %.0f MB (budget %d MB)", indexSeconds,
+    print(String(format: "indexing: %.2f s, %.0f docs/s, %.2f MB/s, peak RSS %.0f MB (budget %d MB, %d threads)", indexSeconds,
                  Double(documentCount) / indexSeconds, Double(inputBytes) / 1e6 / indexSeconds, peakRSSMegabytes(),
-                 settings.budgetMB))
+                 settings.budgetMB, settings.threads))
+    print(String(format: "  of which final commit (last segments, merges): %.2f s; peak RSS before it %.0f MB", seconds(commitTime),
+                 peakBeforeCommit))
     if indexingCPU > 0 {
         print(String(format: "indexing CPU: %.2f s, %.0f docs/s, %.2f MB/s per CPU second", indexingCPU / 1e6,
                      Double(documentCount) / (indexingCPU / 1e6), Double(inputBytes) / indexingCPU))
     }
-    print(String(format: "index size: %.1f MB = %.3f × input", Double(indexBytes) / 1e6,
-                 Double(indexBytes) / Double(max(1, inputBytes))))
+    print(String(format: "index size: %.1f MB = %.3f × input (newest commit; directory %.1f MB)", Double(indexBytes) / 1e6,
+                 Double(indexBytes) / Double(max(1, inputBytes)), Double(directoryTotal) / 1e6))
 
     var openTimes: [Double] = []
     var searcher = try index.searcher()

@@ -26,7 +26,12 @@ struct IndexCommand: ParsableCommand {
                                             valueName: "MB"))
     var memoryBudget: Double = Double(IndexConfiguration().memoryBudget) / Double(1 << 20)
 
+    @Option(name: .long, help: ArgumentHelp("Threads building segments (default: the number of processors); results are the same for any N.",
+                                            valueName: "N"))
+    var threads: Int = IndexConfiguration.defaultThreads
+
     func validate() throws {
+        if threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024 (got \(threads)).") }
         if inputs.isEmpty { throw ValidationError("Give at least one INPUT.") }
         if !(memoryBudget > 0) || memoryBudget > Double(1 << 20) {
             throw ValidationError("--memory-budget must be a number of MiB above 0 (got \(memoryBudget)).")
@@ -37,7 +42,7 @@ struct IndexCommand: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let sources = try InputSource.resolve(inputs)
-        let configuration = IndexConfiguration(memoryBudget: max(1, Int(memoryBudget * Double(1 << 20))))
+        let configuration = IndexConfiguration(memoryBudget: max(1, Int(memoryBudget * Double(1 << 20))), threads: threads)
         let index = try Index.open(at: location.indexDirectory, createIfMissing: true, configuration: configuration)
         let writer = try index.writer()
         defer { writer.close() }

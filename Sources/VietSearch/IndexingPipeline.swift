@@ -1,0 +1,182 @@
+import VietSearchStorage
+
+/// Turns the documents the writer adds into serialised segments, in input order, within the memory
+/// plan. With one thread it encodes each document into one builder on the caller's thread; with more,
+/// it cuts the input into contiguous batches that worker threads build and serialise
+/// (`SegmentBuildJob`), at most `threads` at a time. Documents are numbered by ordinal in the order
+/// added; each produced segment says which ordinals it holds (its local doc ids in the same order).
+final class IndexingPipeline {
+    /// A segment ready to be written, holding the documents numbered `ordinals`.
+    struct Produced {
+        var segment: SerializedSegment
+        var ordinals: Range<Int>
+    }
+
+    /// A worker rejected a document that passed the checks made when it was added (not expected):
+    /// its batch is lost, so the writer must discard everything uncommitted.
+    struct WorkerFailure: Error {
+        var error: VietSearchError
+    }
+
+    private(set) var plan: IndexingMemoryPlan
+    /// The ordinal the next added document gets.
+    private(set) var nextOrdinal = 0
+    /// First ordinal not yet handed out in a produced segment.
+    private var producedOrdinal = 0
+
+    // One thread.
+    private var encoder = DocumentEncoder()
+    private var builder = SegmentBuilder()
+    private var builderIDBytes = 0
+
+    // Several threads.
+    private var batch: [Document] = []
+    private var batchTextBytes = 0
+    private var batchFieldNames: Set<String> = []
+    private var jobs: [SegmentBuildJob] = []
+    private var jobTextBytes: [Int] = []
+
+    /// Largest memory the pipeline accounted for at once (builders, batches, serialised output).
+    private(set) var peakTrackedBytes = 0
+
+    init(plan: IndexingMemoryPlan) {
+        self.plan = plan
+    }
+
+    /// Documents added and not yet produced.
+    var bufferedDocuments: Int { nextOrdinal - producedOrdinal }
+
+    /// Adds `document` (already validated) under ordinal `nextOrdinal` and returns the segments that
+    /// became ready, oldest first. A document the builder rejects (too many fields, a term too long)
+    /// throws before anything changes.
+    func add(_ document: Document) throws -> [Produced] {
+        if plan.threads == 1 {
+            _ = try encoder.encode(document, into: builder)
+            nextOrdinal += 1
+            builderIDBytes += document.id.utf8.count + IndexingMemoryPlan.perDocumentBytes
+            let tracked = builder.estimatedMemoryBytes + builderIDBytes
+            peakTrackedBytes = max(peakTrackedBytes, tracked)
+            return tracked >= plan.flushBytes ? [try produceBuilder()] : []
+        }
+        try checkBeforeBatching(document)
+        // Finished jobs are collected as soon as seen, so their segments are written (and their memory
+        // freed) without waiting for the pipeline to fill.
+        var produced: [Produced] = []
+        while let oldest = jobs.first, oldest.poll() { produced += try collectOldestJob() }
+        // A batch never exceeds its size by a document, unless that one document is larger.
+        let documentBytes = Self.textBytes(of: document)
+        if !batch.isEmpty && batchTextBytes + documentBytes > plan.batchBytes { produced += try dispatchBatch() }
+        batch.append(document)
+        batchTextBytes += documentBytes
+        nextOrdinal += 1
+        peakTrackedBytes = max(peakTrackedBytes, trackedParallelBytes)
+        if batchTextBytes >= plan.batchBytes { produced += try dispatchBatch() }
+        return produced
+    }
+
+    /// Everything added so far, as segments (waits for the workers).
+    func finish() throws -> [Produced] {
+        if plan.threads == 1 { return builder.documentCount > 0 ? [try produceBuilder()] : [] }
+        var produced = batch.isEmpty ? [] : try dispatchBatch()
+        while !jobs.isEmpty { produced += try collectOldestJob() }
+        return produced
+    }
+
+    /// Forgets every buffered document (jobs still running finish on their own; their output is dropped).
+    func reset() {
+        builder = SegmentBuilder()
+        builderIDBytes = 0
+        batch = []
+        batchTextBytes = 0
+        batchFieldNames = []
+        jobs = []
+        jobTextBytes = []
+        producedOrdinal = nextOrdinal
+    }
+
+    private func produceBuilder() throws -> Produced {
+        let segment = try IndexStore.serializeSegment(builder)
+        let ordinals = producedOrdinal..<producedOrdinal + builder.documentCount
+        builder = SegmentBuilder()
+        builderIDBytes = 0
+        producedOrdinal = ordinals.upperBound
+        return Produced(segment: segment, ordinals: ordinals)
+    }
+
+    /// Starts a job for the current batch, first collecting the oldest jobs while `threads` are running.
+    private func dispatchBatch() throws -> [Produced] {
+        var produced: [Produced] = []
+        while jobs.count >= plan.threads { produced += try collectOldestJob() }
+        let job = SegmentBuildJob(documents: batch, textBytes: batchTextBytes, flushBytes: plan.flushBytes)
+        jobs.append(job)
+        jobTextBytes.append(batchTextBytes)
+        batch = []
+        batchTextBytes = 0
+        batchFieldNames = []
+        // The first batch is built on the caller's thread: its builder-to-text ratio calibrates the plan
+        // before batches are sized for several workers at once.
+        job.start(inline: !plan.isCalibrated)
+        return produced
+    }
+
+    private func collectOldestJob() throws -> [Produced] {
+        let job = jobs.removeFirst()
+        jobTextBytes.removeFirst()
+        job.wait()
+        peakTrackedBytes = max(peakTrackedBytes, job.peakTrackedBytes + trackedParallelBytes)
+        plan.observe(builderBytes: job.peakBuilderBytes, textBytes: job.textBytes)
+        if let failure = job.failure {
+            reset()
+            throw WorkerFailure(error: VietSearchError.invalidInput(
+                source: "document", line: 0, message: "document \(failure.documentID): \(failure.error)"))
+        }
+        var produced: [Produced] = []
+        for (segment, count) in job.output {
+            produced.append(Produced(segment: segment, ordinals: producedOrdinal..<producedOrdinal + count))
+            producedOrdinal += count
+        }
+        return produced
+    }
+
+    /// Accounted bytes outside running jobs' builders: the batch being filled and each job's text
+    /// (a job's builder is at most `jobFactor − 1` times its text, see `IndexingMemoryPlan`).
+    private var trackedParallelBytes: Int {
+        batchTextBytes + batch.count * IndexingMemoryPlan.perDocumentBytes
+            + Int(Double(jobTextBytes.reduce(0, +)) * plan.jobFactor)
+    }
+
+    /// What a worker could reject, checked here so that the error names the document being added:
+    /// the 255-field limit of a segment (counted over the batch, which a worker may split but never
+    /// joins to another) and terms too long (a text run without a space or punctuation byte near the
+    /// limit is analysed here, rarely, to find out).
+    private func checkBeforeBatching(_ document: Document) throws {
+        var newNames = 0
+        for field in document.fields where !batchFieldNames.contains(field.name) { newNames += 1 }
+        if batchFieldNames.count + newNames + 1 > SegmentBuilder.maximumFieldCount {
+            throw VietSearchError.limitExceeded("more than \(SegmentBuilder.maximumFieldCount) fields (adding document \(document.id))")
+        }
+        if document.fields.contains(where: { Self.longestRun(in: $0.value) >= SegmentBuilder.maximumTermLength / 4 }) {
+            _ = try encoder.encode(document, into: SegmentBuilder())
+        }
+        for field in document.fields { batchFieldNames.insert(field.name) }
+    }
+
+    private static func textBytes(of document: Document) -> Int {
+        document.fields.reduce(document.id.utf8.count) { $0 + $1.value.utf8.count }
+    }
+
+    /// Longest run of bytes with no ASCII space, control or punctuation byte (where tokens end).
+    private static func longestRun(in text: String) -> Int {
+        var longest = 0
+        var run = 0
+        for byte in text.utf8 {
+            if byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A) {
+                run += 1
+            } else {
+                longest = max(longest, run)
+                run = 0
+            }
+        }
+        return max(longest, run)
+    }
+}
