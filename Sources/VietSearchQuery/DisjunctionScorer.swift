@@ -47,6 +47,13 @@ final class DisjunctionScorer: DocScorer {
         return total
     }
 
+    /// The subs' bounds summed: a document can match them all.
+    func maxScore() throws -> Double {
+        var total = 0.0
+        for sub in subs { total += try sub.maxScore() }
+        return total
+    }
+
     func explain(into components: inout [ScoreContribution]) throws {
         for sub in subs where sub.doc == doc { try sub.explain(into: &components) }
     }

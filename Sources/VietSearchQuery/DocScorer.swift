@@ -14,6 +14,9 @@ package protocol DocScorer: AnyObject {
     func score() throws -> Double
     /// An upper bound of the number of matches, used to lead conjunctions with the rarest clause.
     var cost: UInt64 { get }
+    /// An upper bound of `score()` over every document this scorer can match (from the skip entries'
+    /// per-block (max tf, min field length) pairs), for dynamic pruning. Reads no postings.
+    func maxScore() throws -> Double
     /// Appends the components that make up `score()` for the current document, in summing order.
     func explain(into components: inout [ScoreContribution]) throws
 }

@@ -47,6 +47,31 @@ final class PhraseScorer: DocScorer {
                                   dl: Double(dl), avgdl: scoring.avgdl)
     }
 
+    /// A bound from the keys' block bounds: a document's phrase frequency is at most the first key's tf
+    /// (with slop several starts may share later positions) and, without slop, at most every key's tf;
+    /// its field length is at least every key's smallest field length. BM25 grows with tf, shrinks with dl.
+    func maxScore() throws -> Double {
+        if let cachedBound { return cachedBound }
+        var frequencyBound = UInt32.max
+        var lengthBound: UInt32 = 0
+        for (index, cursor) in cursors.enumerated() {
+            var maxFrequency: UInt32 = 0
+            var minLength = UInt32.max
+            try cursor.forEachBlockBound { frequency, length in
+                maxFrequency = Swift.max(maxFrequency, frequency)
+                minLength = Swift.min(minLength, length)
+            }
+            if index == 0 || slop == 0 { frequencyBound = Swift.min(frequencyBound, maxFrequency) }
+            if minLength != UInt32.max { lengthBound = Swift.max(lengthBound, minLength) }
+        }
+        let bound = frequencyBound == 0 || frequencyBound == UInt32.max ? 0
+            : scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(frequencyBound),
+                                 dl: Double(lengthBound), avgdl: scoring.avgdl)
+        cachedBound = bound
+        return bound
+    }
+    private var cachedBound: Double?
+
     func explain(into components: inout [ScoreContribution]) throws {
         let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
         components.append(scoring.contribution(tf: Double(frequency), dl: Double(dl)))

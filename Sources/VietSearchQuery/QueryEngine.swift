@@ -60,12 +60,23 @@ package struct QueryEngine: Sendable {
     package func search(_ query: AnalyzedQuery, options: QueryOptions) throws -> QueryResult {
         let weight = try QueryWeight(query, segments: segments, options: options)
         var collector = TopKCollector(limit: options.limit)
+        let countUpTo = Swift.max(options.totalHitsThreshold, options.limit)
+        var exact = true
         for index in segments.indices {
-            if options.limit > 0 && !options.exhaustive, let groups = try weight.disjunctiveLeaves(segment: index) {
-                guard !groups.isEmpty else { continue }
-                try MaxScoreDisjunction(groups: groups, documentCount: segments[index].documentCount)
-                    .collect(into: &collector, segment: index)
-                continue
+            if options.limit > 0 && !options.exhaustive {
+                if let groups = try weight.disjunctiveLeaves(segment: index) {
+                    guard !groups.isEmpty else { continue }
+                    let pruner = try MaxScoreDisjunction(groups: groups, documentCount: segments[index].documentCount)
+                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                    continue
+                }
+                if let parts = try weight.conjunctiveParts(segment: index) {
+                    guard let parts else { continue }
+                    let pruner = try ConjunctivePruner(required: parts.required, optional: parts.optional,
+                                                       excluded: parts.excluded)
+                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                    continue
+                }
             }
             guard let scorer = try weight.scorer(segment: index) else { continue }
             var doc = scorer.doc
@@ -86,7 +97,9 @@ package struct QueryEngine: Sendable {
             QueryHit(segment: $0.segment, doc: $0.doc, score: $0.score, explanation: nil)
         }
         if options.explain { try explain(&hits, weight: weight) }
-        return QueryResult(totalHits: collector.totalHits, hits: hits)
+        var result = QueryResult(totalHits: collector.totalHits, hits: hits)
+        result.totalHitsIsExact = exact
+        return result
     }
 
     /// Fills in the hits' components: one fresh scorer per segment walks that segment's hits in doc order

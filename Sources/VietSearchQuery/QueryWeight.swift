@@ -55,39 +55,58 @@ package final class QueryWeight {
         try makeScorer(root, segment: index)
     }
 
-    /// For a query that is a pure disjunction of keys (a bare term, `a OR b`, bare terms under OR), the
-    /// term scorers of segment `index` grouped as the scorer tree sums them: one group per SHOULD clause
-    /// (or one for a lone term), leaves in field/key order. Nil for any other shape or too many leaves;
-    /// an empty array when nothing matches in the segment.
-    func disjunctiveLeaves(segment index: Int) throws -> [[TermScorer]]? {
-        let clauses: [[BoundKey]]
+    /// For a query that is a pure disjunction (a bare term, `a OR b`, bare terms under OR, with the
+    /// `.vietnamese` folded keys and adjacency phrases as further SHOULD clauses), the scorers of segment
+    /// `index` grouped as the scorer tree sums them: one group per SHOULD clause (or one for a lone
+    /// clause); a clause of keys or phrases gives one leaf per field/key, any other clause one leaf (its
+    /// own scorer). Nil for any other shape or too many leaves; an empty array when nothing matches.
+    func disjunctiveLeaves(segment index: Int) throws -> [[any DocScorer]]? {
+        let clauses: [BoundQuery]
         switch root {
-        case .keys(let keys):
-            clauses = [keys]
+        case .keys, .phrases:
+            clauses = [root]
         case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
-            var keyLists: [[BoundKey]] = []
-            for clause in should {
-                guard case .keys(let keys) = clause else { return nil }
-                keyLists.append(keys)
-            }
-            clauses = keyLists
+            clauses = should
         default:
             return nil
         }
-        let leafCount = clauses.reduce(0) { $0 + $1.count }
-        guard leafCount <= MaxScoreDisjunction.maximumLeaves else { return nil }
-        var groups: [[TermScorer]] = []
-        for keys in clauses {
-            var group: [TermScorer] = []
-            for key in keys {
-                guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else { continue }
-                var scoring = key.scoring
-                scoring.fieldNumber = number
-                group.append(try TermScorer(reader: segments[index], info: info, scoring: scoring))
-            }
+        var groups: [[any DocScorer]] = []
+        var leafCount = 0
+        for clause in clauses {
+            let group = try leafScorers(clause, segment: index)
+            leafCount += group.count
+            guard leafCount <= MaxScoreDisjunction.maximumLeaves else { return nil }
             if !group.isEmpty { groups.append(group) }
         }
         return groups
+    }
+
+    /// For a query with MUST clauses, the parts of its `BooleanScorer` in segment `index`: the required
+    /// scorer (the conjunction), the optional and the excluded ones. Nil for other shapes, and `.some(nil)`
+    /// when nothing can match in the segment.
+    func conjunctiveParts(segment index: Int) throws
+        -> (required: any DocScorer, optional: [any DocScorer], excluded: [any DocScorer])?? {
+        guard case .boolean(let must, let should, let mustNot) = root, !must.isEmpty else { return nil }
+        var required: [any DocScorer] = []
+        for clause in must {
+            guard let scorer = try makeScorer(clause, segment: index) else { return .some(nil) }
+            required.append(scorer)
+        }
+        let conjunction: any DocScorer = required.count == 1 ? required[0] : try ConjunctionScorer(required)
+        return (conjunction, try should.compactMap { try makeScorer($0, segment: index) },
+                try mustNot.compactMap { try makeScorer($0, segment: index) })
+    }
+
+    /// The scorers whose in-order sum is `clause`'s score in segment `index` (see `disjunctiveLeaves`).
+    private func leafScorers(_ clause: BoundQuery, segment index: Int) throws -> [any DocScorer] {
+        switch clause {
+        case .keys(let keys):
+            return try keyScorers(keys, segment: index)
+        case .phrases(let phrases):
+            return try phraseScorers(phrases, segment: index)
+        default:
+            return try makeScorer(clause, segment: index).map { [$0] } ?? []
+        }
     }
 
     // MARK: Binding
@@ -224,32 +243,13 @@ package final class QueryWeight {
     // MARK: Scorers
 
     private func makeScorer(_ query: BoundQuery, segment index: Int) throws -> (any DocScorer)? {
-        let reader = segments[index]
         switch query {
         case .nothing:
             return nil
         case .keys(let keys):
-            var scorers: [any DocScorer] = []
-            for key in keys {
-                guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else {
-                    continue
-                }
-                var scoring = key.scoring
-                scoring.fieldNumber = number
-                scorers.append(try TermScorer(reader: reader, info: info, scoring: scoring))
-            }
-            return Self.disjunction(scorers)
+            return Self.disjunction(try keyScorers(keys, segment: index))
         case .phrases(let phrases):
-            var scorers: [any DocScorer] = []
-            for phrase in phrases {
-                guard let infos = phrase.infos[index], let number = fieldNumber(phrase.scoring.fieldName, index) else {
-                    continue
-                }
-                var scoring = phrase.scoring
-                scoring.fieldNumber = number
-                scorers.append(try PhraseScorer(reader: reader, infos: infos, slop: phrase.slop, scoring: scoring))
-            }
-            return Self.disjunction(scorers)
+            return Self.disjunction(try phraseScorers(phrases, segment: index))
         case .boolean(let must, let should, let mustNot):
             var required: [any DocScorer] = []
             for clause in must {
@@ -267,6 +267,30 @@ package final class QueryWeight {
             if optional.isEmpty && excluded.isEmpty { return conjunction }
             return try BooleanScorer(required: conjunction, optional: optional, excluded: excluded)
         }
+    }
+
+    private func keyScorers(_ keys: [BoundKey], segment index: Int) throws -> [any DocScorer] {
+        var scorers: [any DocScorer] = []
+        for key in keys {
+            guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else { continue }
+            var scoring = key.scoring
+            scoring.fieldNumber = number
+            scorers.append(try TermScorer(reader: segments[index], info: info, scoring: scoring))
+        }
+        return scorers
+    }
+
+    private func phraseScorers(_ phrases: [BoundPhrase], segment index: Int) throws -> [any DocScorer] {
+        var scorers: [any DocScorer] = []
+        for phrase in phrases {
+            guard let infos = phrase.infos[index], let number = fieldNumber(phrase.scoring.fieldName, index) else {
+                continue
+            }
+            var scoring = phrase.scoring
+            scoring.fieldNumber = number
+            scorers.append(try PhraseScorer(reader: segments[index], infos: infos, slop: phrase.slop, scoring: scoring))
+        }
+        return scorers
     }
 
     private func fieldNumber(_ name: String, _ segment: Int) -> UInt8? {

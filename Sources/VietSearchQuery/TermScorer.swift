@@ -44,14 +44,17 @@ final class TermScorer: DocScorer {
 
     /// An upper bound of `score()` over the whole list: the best of the per-block bounds (max tf, min field
     /// length), which stay valid for any k1 and b since BM25 grows with tf and shrinks with dl.
-    func maximumScore() throws -> Double {
+    func maxScore() throws -> Double {
+        if let cachedBound { return cachedBound }
         var best = 0.0
         try cursor.forEachBlockBound { maxFrequency, minFieldLength in
             best = Swift.max(best, scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(maxFrequency),
                                                       dl: Double(minFieldLength), avgdl: scoring.avgdl))
         }
+        cachedBound = best
         return best
     }
+    private var cachedBound: Double?
 
     /// Sets the bit of every document of the term's list (from a fresh cursor; this scorer does not move).
     func markAllDocs(in bits: inout [UInt64]) throws {

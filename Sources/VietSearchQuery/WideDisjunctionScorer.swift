@@ -59,6 +59,13 @@ final class WideDisjunctionScorer: DocScorer {
         return total
     }
 
+    /// The subs' bounds summed: a document can match them all.
+    func maxScore() throws -> Double {
+        var total = 0.0
+        for sub in subs { total += try sub.maxScore() }
+        return total
+    }
+
     func explain(into components: inout [ScoreContribution]) throws {
         collectMatching()
         for index in matching { try subs[index].explain(into: &components) }
