@@ -7,12 +7,11 @@ import VietSearchStorage
 /// documents of the other leaves are candidates, and the weak leaves are advanced only to score a
 /// candidate that can still beat θ (so an adjacency phrase reads positions only for such candidates).
 /// Results equal exhaustive scoring: the final score of a kept document is summed in exactly the order
-/// the `DisjunctionScorer` tree uses (leaves within a group, then groups).
+/// the `DisjunctionScorer` tree uses (`ScoreSumTree`).
 ///
 /// Hit counting (Lucene's `totalHitsThreshold`): pruning starts once the collector has counted the
-/// threshold; before, every document of the union is visited and counted. A lone term leaf is counted
-/// from its document frequency and, when exact counts are asked for, term leaves are counted on a
-/// bitset, so pruning can start at once.
+/// threshold; before, every document of the union is visited and counted. Term leaves are counted up
+/// front instead (`countUpFront`), so pruning can start at once.
 final class MaxScoreDisjunction {
     /// Above this many leaves a per-document scan of the leaves costs more than pruning saves.
     static let maximumLeaves = 48
@@ -20,8 +19,8 @@ final class MaxScoreDisjunction {
     private static let slack = 1e-9
 
     private let leaves: [any DocScorer]
-    /// `groups[g]` = the leaf indices of clause g, in clause order.
-    private let groups: [Range<Int>]
+    /// How the scorer tree sums the leaves.
+    private let tree: ScoreSumTree
     private let bounds: [Double]
     /// Leaf indices by ascending bound.
     private let byBound: [Int]
@@ -30,17 +29,17 @@ final class MaxScoreDisjunction {
     private let documentCount: UInt32
     @exclusivity(unchecked) private var scores: [Double]
     @exclusivity(unchecked) private var matched: [Bool]
+    /// The two-phase phrase of each leaf (nil for the others), confirmed only when needed.
+    private let twoPhase: [PhraseScorer?]
+    /// Reused list of the leaves on the candidate whose phrase is not confirmed yet.
+    @exclusivity(unchecked) private var pending: [Int] = []
+    /// For a pending leaf, its bound on the candidate (`PhraseScorer.documentBound`).
+    @exclusivity(unchecked) private var documentBounds: [Double]
 
-    /// `groups` as `QueryWeight.disjunctiveLeaves` returns them (each non-empty, already positioned).
-    init(groups: [[any DocScorer]], documentCount: UInt32) throws {
-        var leaves: [any DocScorer] = []
-        var ranges: [Range<Int>] = []
-        for group in groups {
-            ranges.append(leaves.count..<(leaves.count + group.count))
-            leaves += group
-        }
+    /// `leaves` and `tree` as `QueryWeight.disjunctiveLeaves` returns them (leaves already positioned).
+    init(leaves: [any DocScorer], tree: ScoreSumTree, documentCount: UInt32) throws {
         self.leaves = leaves
-        self.groups = ranges
+        self.tree = tree
         self.documentCount = documentCount
         let bounds = try leaves.map { try $0.maxScore() }
         self.bounds = bounds
@@ -48,35 +47,48 @@ final class MaxScoreDisjunction {
         var sums = [0.0]
         for index in byBound { sums.append((sums.last ?? 0) + bounds[index]) }
         prefixBounds = sums
+        twoPhase = leaves.map { ($0 as? PhraseScorer).flatMap { $0.isTwoPhase ? $0 : nil } }
         scores = Array(repeating: 0, count: leaves.count)
+        documentBounds = bounds
         matched = Array(repeating: false, count: leaves.count)
     }
 
     /// Offers every competitive document to `collector` and counts matches (see the type's note).
     /// Returns false when the count it added is only a lower bound.
     func collect(into collector: inout TopKCollector, segment: Int, totalHitsThreshold: Int) throws -> Bool {
-        var counting = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
-        var exact = true
+        var (counting, exact) = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
         if counting && collector.totalHits >= totalHitsThreshold {
             counting = false
             exact = false
         }
         let count = leaves.count
         var essentialStart = 0
-        var threshold = counting ? -Double.infinity : collector.threshold ?? -Double.infinity
+        var threshold = collector.threshold ?? -Double.infinity
         while true {
             var candidate = PostingsCursor.noMoreDocs
             for rank in essentialStart..<count { candidate = Swift.min(candidate, leaves[byBound[rank]].doc) }
             guard candidate != PostingsCursor.noMoreDocs else { return exact }
 
+            // Cheap leaves are scored now; two-phase phrases count with their bound until confirmed.
             var upper = prefixBounds[essentialStart]
+            var anyMatch = false
+            pending.removeAll(keepingCapacity: true)
             for rank in essentialStart..<count {
                 let leaf = byBound[rank]
                 guard leaves[leaf].doc == candidate else { continue }
+                if twoPhase[leaf] != nil {
+                    pending.append(leaf)
+                    continue
+                }
                 let score = try leaves[leaf].score()
                 scores[leaf] = score
                 matched[leaf] = true
+                anyMatch = true
                 upper += score
+            }
+            for leaf in pending {
+                if let phrase = twoPhase[leaf] { documentBounds[leaf] = try phrase.documentBound() }
+                upper += documentBounds[leaf]
             }
             var competitive = upper * (1 + Self.slack) >= threshold
             var rank = essentialStart - 1
@@ -84,28 +96,53 @@ final class MaxScoreDisjunction {
                 let leaf = byBound[rank]
                 upper -= bounds[leaf]
                 if try leaves[leaf].advance(to: candidate) == candidate {
-                    let score = try leaves[leaf].score()
-                    scores[leaf] = score
-                    matched[leaf] = true
-                    upper += score
+                    if let phrase = twoPhase[leaf] {
+                        pending.append(leaf)
+                        documentBounds[leaf] = try phrase.documentBound()
+                        upper += documentBounds[leaf]
+                    } else {
+                        let score = try leaves[leaf].score()
+                        scores[leaf] = score
+                        matched[leaf] = true
+                        anyMatch = true
+                        upper += score
+                    }
                 }
                 competitive = upper * (1 + Self.slack) >= threshold
                 rank -= 1
             }
+            // Confirm phrases (read positions) only while the document can still enter the top k, or, when
+            // counting, until it is known to match.
+            for leaf in pending {
+                guard competitive || (counting && !anyMatch), let phrase = twoPhase[leaf] else { break }
+                upper -= documentBounds[leaf]
+                if try phrase.confirm() {
+                    let score = try phrase.score()
+                    scores[leaf] = score
+                    matched[leaf] = true
+                    anyMatch = true
+                    upper += score
+                }
+                competitive = upper * (1 + Self.slack) >= threshold
+            }
             if counting {
-                collector.collect(score: exactScore(), segment: segment, doc: candidate)
+                if anyMatch {
+                    if competitive {
+                        collector.collect(score: exactScore(), segment: segment, doc: candidate)
+                    } else {
+                        collector.count()
+                    }
+                }
                 if collector.totalHits >= totalHitsThreshold {
                     counting = false
                     exact = false
                 }
-            } else if competitive {
+            } else if competitive && anyMatch {
                 collector.offer(score: exactScore(), segment: segment, doc: candidate)
             }
-            if !counting, let current = collector.threshold, current > threshold {
-                threshold = current
-                while essentialStart < count && prefixBounds[essentialStart + 1] * (1 + Self.slack) < threshold {
-                    essentialStart += 1
-                }
+            if let current = collector.threshold, current > threshold { threshold = current }
+            while !counting && essentialStart < count && prefixBounds[essentialStart + 1] * (1 + Self.slack) < threshold {
+                essentialStart += 1
             }
             for leaf in 0..<count { matched[leaf] = false }
             for rank in essentialStart..<count where leaves[byBound[rank]].doc == candidate {
@@ -114,35 +151,31 @@ final class MaxScoreDisjunction {
         }
     }
 
-    /// The score as the scorer tree sums it: each group's matching leaves from 0, then the groups from 0.
+    /// The score as the scorer tree sums it.
     private func exactScore() -> Double {
-        var total = 0.0
-        for group in groups {
-            var groupTotal = 0.0
-            var any = false
-            for leaf in group where matched[leaf] {
-                groupTotal += scores[leaf]
-                any = true
-            }
-            if any { total += groupTotal }
-        }
-        return total
+        tree.sum(matched: matched, scores: scores)
     }
 
-    /// Counts the matches without visiting them when that is cheap and exact: a lone term leaf (its
-    /// document frequency), or term leaves on a bitset when every match must be counted. Returns true
-    /// when the caller must count while collecting instead.
-    private func countUpFront(into collector: inout TopKCollector, totalHitsThreshold: Int) throws -> Bool {
+    /// Counts the matches without visiting them when that is cheap: a lone term leaf (its live document
+    /// frequency, exact); a term leaf that alone reaches the threshold (its frequency, a lower bound of the
+    /// union); else, when every leaf is a term, on a bitset (exact, and cheap: the lists hold fewer than
+    /// leaves × threshold documents). Returns (counting: the caller must count while collecting, exact).
+    private func countUpFront(into collector: inout TopKCollector,
+                              totalHitsThreshold: Int) throws -> (counting: Bool, exact: Bool) {
         let terms = leaves.compactMap { $0 as? TermScorer }
-        guard terms.count == leaves.count else { return true }
-        if terms.count == 1 {
+        if terms.count == 1 && leaves.count == 1 {
             collector.addToTotal(Int(terms[0].cost))
-            return false
+            return (false, true)
         }
-        guard totalHitsThreshold == Int.max else { return true }
+        let largest = Int(terms.map(\.cost).max() ?? 0)
+        if totalHitsThreshold != Int.max && collector.totalHits + largest >= totalHitsThreshold {
+            collector.addToTotal(largest)
+            return (false, false)
+        }
+        guard terms.count == leaves.count else { return (true, true) }
         var bits = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
         for leaf in terms { try leaf.markAllDocs(in: &bits) }
         collector.addToTotal(bits.reduce(0) { $0 + $1.nonzeroBitCount })
-        return false
+        return (false, true)
     }
 }

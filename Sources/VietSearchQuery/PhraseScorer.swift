@@ -16,8 +16,14 @@ final class PhraseScorer: DocScorer {
     /// One reused positions buffer per key: no allocation per candidate document.
     @exclusivity(unchecked) private var positions: [[UInt32]]
     let cost: UInt64
+    /// Two-phase mode (Lucene's TwoPhaseIterator): `doc` walks the documents having every key, and
+    /// `confirm()` reads positions only when a caller still needs to know (`MaxScoreDisjunction`).
+    let isTwoPhase: Bool
+    /// Whether `frequency` is computed for `doc` (always so in one-phase mode).
+    @exclusivity(unchecked) private var confirmed = true
 
-    init(reader: SegmentReader, infos: [TermInfo], slop: Int, scoring: FieldScoring) throws {
+    init(reader: SegmentReader, infos: [TermInfo], slop: Int, scoring: FieldScoring, twoPhase: Bool = false) throws {
+        isTwoPhase = twoPhase
         self.reader = reader
         self.scoring = scoring
         self.slop = slop
@@ -41,6 +47,28 @@ final class PhraseScorer: DocScorer {
         return doc
     }
 
+    /// Whether the phrase occurs in `doc` (two-phase mode; always true otherwise on a match).
+    func confirm() throws -> Bool {
+        if !confirmed {
+            frequency = try phraseFrequency()
+            confirmed = true
+        }
+        return frequency > 0
+    }
+
+    /// A bound of `score()` on the current (unconfirmed) document from its keys' frequencies and its field
+    /// length, which the cursors already hold: no positions are read. See `maxScore` for why it holds.
+    func documentBound() throws -> Double {
+        var frequencyBound = cursors[0].currentFrequency()
+        if slop == 0 {
+            for index in 1..<cursors.count { frequencyBound = Swift.min(frequencyBound, cursors[index].currentFrequency()) }
+        }
+        let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
+        return scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(frequencyBound),
+                                  dl: Double(dl), avgdl: scoring.avgdl)
+    }
+
+    /// Call `confirm()` first in two-phase mode.
     func score() throws -> Double {
         let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
         return scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(frequency),
@@ -80,6 +108,10 @@ final class PhraseScorer: DocScorer {
     /// The first document >= `target` where the phrase occurs.
     private func matchFrom(_ target: UInt32) throws -> UInt32 {
         var candidate = target
+        if isTwoPhase {
+            confirmed = false
+            return try nextCommonDoc(atOrAfter: candidate)
+        }
         while true {
             candidate = try nextCommonDoc(atOrAfter: candidate)
             if candidate == PostingsCursor.noMoreDocs { return candidate }

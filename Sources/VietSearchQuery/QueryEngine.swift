@@ -64,9 +64,10 @@ package struct QueryEngine: Sendable {
         var exact = true
         for index in segments.indices {
             if options.limit > 0 && !options.exhaustive {
-                if let groups = try weight.disjunctiveLeaves(segment: index) {
-                    guard !groups.isEmpty else { continue }
-                    let pruner = try MaxScoreDisjunction(groups: groups, documentCount: segments[index].documentCount)
+                if let (leaves, tree) = try weight.disjunctiveLeaves(segment: index) {
+                    guard !leaves.isEmpty else { continue }
+                    let pruner = try MaxScoreDisjunction(leaves: leaves, tree: tree,
+                                                         documentCount: segments[index].documentCount)
                     exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
                     continue
                 }

@@ -56,29 +56,52 @@ package final class QueryWeight {
     }
 
     /// For a query that is a pure disjunction (a bare term, `a OR b`, bare terms under OR, with the
-    /// `.vietnamese` folded keys and adjacency phrases as further SHOULD clauses), the scorers of segment
-    /// `index` grouped as the scorer tree sums them: one group per SHOULD clause (or one for a lone
-    /// clause); a clause of keys or phrases gives one leaf per field/key, any other clause one leaf (its
-    /// own scorer). Nil for any other shape or too many leaves; an empty array when nothing matches.
-    func disjunctiveLeaves(segment index: Int) throws -> [[any DocScorer]]? {
-        let clauses: [BoundQuery]
+    /// `.vietnamese` folded keys and adjacency phrases as further SHOULD clauses, nested SHOULD-only
+    /// groups), the leaf scorers of segment `index` and how the scorer tree sums them: each key or phrase
+    /// of a field is a leaf (phrases in two-phase mode), nested SHOULD-only groups are flattened, any other
+    /// clause is one leaf (its own scorer). Nil for any other shape or too many leaves; no leaves when
+    /// nothing matches in the segment.
+    func disjunctiveLeaves(segment index: Int) throws -> (leaves: [any DocScorer], tree: ScoreSumTree)? {
         switch root {
         case .keys, .phrases:
-            clauses = [root]
-        case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
-            clauses = should
+            break
+        case .boolean(let must, _, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            break
         default:
             return nil
         }
-        var groups: [[any DocScorer]] = []
-        var leafCount = 0
-        for clause in clauses {
-            let group = try leafScorers(clause, segment: index)
-            leafCount += group.count
-            guard leafCount <= MaxScoreDisjunction.maximumLeaves else { return nil }
-            if !group.isEmpty { groups.append(group) }
+        var leaves: [any DocScorer] = []
+        var tree = ScoreSumTree()
+        guard let node = try flatten(root, segment: index, into: &leaves, tree: &tree) else { return nil }
+        tree.setRoot(node)
+        return (leaves, tree)
+    }
+
+    /// Adds `clause`'s leaves and sum node (see `disjunctiveLeaves`); nil past `maximumLeaves`.
+    private func flatten(_ clause: BoundQuery, segment index: Int, into leaves: inout [any DocScorer],
+                         tree: inout ScoreSumTree) throws -> Int? {
+        var children: [ScoreSumTree.Child] = []
+        func add(_ scorers: [any DocScorer]) {
+            for scorer in scorers {
+                children.append(.leaf(leaves.count))
+                leaves.append(scorer)
+            }
         }
-        return groups
+        switch clause {
+        case .keys(let keys):
+            add(try keyScorers(keys, segment: index))
+        case .phrases(let phrases):
+            add(try phraseScorers(phrases, segment: index, twoPhase: true))
+        case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            for inner in should {
+                guard let node = try flatten(inner, segment: index, into: &leaves, tree: &tree) else { return nil }
+                children.append(.node(node))
+            }
+        default:
+            add(try makeScorer(clause, segment: index).map { [$0] } ?? [])
+        }
+        guard leaves.count <= MaxScoreDisjunction.maximumLeaves else { return nil }
+        return tree.addNode(children)
     }
 
     /// For a query with MUST clauses, the parts of its `BooleanScorer` in segment `index`: the required
@@ -95,18 +118,6 @@ package final class QueryWeight {
         let conjunction: any DocScorer = required.count == 1 ? required[0] : try ConjunctionScorer(required)
         return (conjunction, try should.compactMap { try makeScorer($0, segment: index) },
                 try mustNot.compactMap { try makeScorer($0, segment: index) })
-    }
-
-    /// The scorers whose in-order sum is `clause`'s score in segment `index` (see `disjunctiveLeaves`).
-    private func leafScorers(_ clause: BoundQuery, segment index: Int) throws -> [any DocScorer] {
-        switch clause {
-        case .keys(let keys):
-            return try keyScorers(keys, segment: index)
-        case .phrases(let phrases):
-            return try phraseScorers(phrases, segment: index)
-        default:
-            return try makeScorer(clause, segment: index).map { [$0] } ?? []
-        }
     }
 
     // MARK: Binding
@@ -280,7 +291,8 @@ package final class QueryWeight {
         return scorers
     }
 
-    private func phraseScorers(_ phrases: [BoundPhrase], segment index: Int) throws -> [any DocScorer] {
+    private func phraseScorers(_ phrases: [BoundPhrase], segment index: Int,
+                               twoPhase: Bool = false) throws -> [any DocScorer] {
         var scorers: [any DocScorer] = []
         for phrase in phrases {
             guard let infos = phrase.infos[index], let number = fieldNumber(phrase.scoring.fieldName, index) else {
@@ -288,7 +300,8 @@ package final class QueryWeight {
             }
             var scoring = phrase.scoring
             scoring.fieldNumber = number
-            scorers.append(try PhraseScorer(reader: segments[index], infos: infos, slop: phrase.slop, scoring: scoring))
+            scorers.append(try PhraseScorer(reader: segments[index], infos: infos, slop: phrase.slop, scoring: scoring,
+                                          twoPhase: twoPhase))
         }
         return scorers
     }
