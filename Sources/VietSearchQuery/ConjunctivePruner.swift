@@ -5,7 +5,8 @@ import VietSearchStorage
 /// exclusions), as in `BooleanScorer`, but once the collector has counted `totalHitsThreshold` matches
 /// an optional clause is advanced (phrase positions read) only for a document whose required score plus
 /// the optional clauses' bounds can still beat the k-th best score, and the segment ends as soon as the
-/// bounds of all clauses cannot. Scores are summed exactly as `BooleanScorer` sums them.
+/// bounds of all clauses cannot; the required clauses' block bounds (block-max AND) skip whole blocks
+/// of documents that cannot compete. Scores are summed exactly as `BooleanScorer` sums them.
 final class ConjunctivePruner {
     /// Relative slack on bound comparisons: bounds and scores are summed in different orders.
     private static let slack = 1e-9
@@ -43,6 +44,13 @@ final class ConjunctivePruner {
             } else {
                 let threshold = collector.threshold ?? -Double.infinity
                 if (requiredBound + optionalBound) * (1 + Self.slack) < threshold { return false }
+                // Block-max AND: skip to the end of the nearest block when the blocks here cannot compete.
+                let block = try required.blockMax(at: doc)
+                if (block.bound + optionalBound) * (1 + Self.slack) < threshold {
+                    guard block.lastDoc < PostingsCursor.noMoreDocs - 1 else { return false }
+                    doc = try required.advance(to: block.lastDoc + 1)
+                    continue
+                }
                 let base = try required.score()
                 if (base + optionalBound) * (1 + Self.slack) >= threshold {
                     collector.offer(score: try addOptional(to: base, doc), segment: segment, doc: doc)

@@ -54,6 +54,18 @@ final class DisjunctionScorer: DocScorer {
         return total
     }
 
+    /// The subs' block bounds summed, valid up to the nearest block end.
+    func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
+        var total = 0.0
+        var last = PostingsCursor.noMoreDocs - 1
+        for sub in subs {
+            let part = try sub.blockMax(at: target)
+            total += part.bound
+            last = Swift.min(last, part.lastDoc)
+        }
+        return (last, total)
+    }
+
     func explain(into components: inout [ScoreContribution]) throws {
         for sub in subs where sub.doc == doc { try sub.explain(into: &components) }
     }

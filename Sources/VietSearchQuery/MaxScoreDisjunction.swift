@@ -68,6 +68,24 @@ final class MaxScoreDisjunction {
             var candidate = PostingsCursor.noMoreDocs
             for rank in essentialStart..<count { candidate = Swift.min(candidate, leaves[byBound[rank]].doc) }
             guard candidate != PostingsCursor.noMoreDocs else { return exact }
+            if !counting && threshold > -Double.infinity {
+                // Block-max: when the leaves' bounds over the blocks holding the candidate cannot beat θ,
+                // skip to the end of the nearest block without decoding anything in between.
+                var blockUpper = 0.0
+                var windowEnd = PostingsCursor.noMoreDocs - 1
+                for leaf in leaves {
+                    let part = try leaf.blockMax(at: candidate)
+                    blockUpper += part.bound
+                    windowEnd = Swift.min(windowEnd, part.lastDoc)
+                }
+                if blockUpper * (1 + Self.slack) < threshold {
+                    guard windowEnd < PostingsCursor.noMoreDocs - 1 else { return exact }
+                    for rank in essentialStart..<count where leaves[byBound[rank]].doc <= windowEnd {
+                        _ = try leaves[byBound[rank]].advance(to: windowEnd + 1)
+                    }
+                    continue
+                }
+            }
 
             // Cheap leaves are scored now; two-phase phrases count with their bound until confirmed.
             var upper = prefixBounds[essentialStart]

@@ -68,6 +68,34 @@ final class PhraseScorer: DocScorer {
                                   dl: Double(dl), avgdl: scoring.avgdl)
     }
 
+    /// A bound over `target...lastDoc` from one key's block: the phrase frequency is at most that key's tf
+    /// (the first key's with slop, any key's without: the rarest is used) and the field length at least
+    /// the block's smallest.
+    func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
+        if target <= shallowLastDoc && shallowBlock >= 0 { return (shallowLastDoc, shallowBound) }
+        let key = slop == 0 ? byRarity[0] : 0
+        let blocks = cursors[key].blockTotal
+        var index = Swift.max(shallowBlock, 0)
+        while index < blocks {
+            let entry = try cursors[key].blockBounds(index)
+            if entry.lastDoc >= target {
+                shallowBlock = index
+                shallowLastDoc = entry.lastDoc
+                shallowBound = scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(entry.maxFrequency),
+                                                  dl: Double(entry.minFieldLength), avgdl: scoring.avgdl)
+                return (shallowLastDoc, shallowBound)
+            }
+            index += 1
+        }
+        shallowBlock = blocks
+        shallowLastDoc = PostingsCursor.noMoreDocs - 1
+        shallowBound = 0
+        return (shallowLastDoc, 0)
+    }
+    @exclusivity(unchecked) private var shallowBlock = -1
+    @exclusivity(unchecked) private var shallowLastDoc: UInt32 = 0
+    @exclusivity(unchecked) private var shallowBound = 0.0
+
     /// Call `confirm()` first in two-phase mode.
     func score() throws -> Double {
         let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
