@@ -29,6 +29,8 @@ final class MaxScoreDisjunction {
     private let documentCount: UInt32
     @exclusivity(unchecked) private var scores: [Double]
     @exclusivity(unchecked) private var matched: [Bool]
+    /// Each leaf that is a term scorer (nil for the others), for direct calls.
+    private let terms: [TermScorer?]
     /// The two-phase phrase of each leaf (nil for the others), confirmed only when needed.
     private let twoPhase: [PhraseScorer?]
     /// Reused list of the leaves on the candidate whose phrase is not confirmed yet.
@@ -47,6 +49,7 @@ final class MaxScoreDisjunction {
         var sums = [0.0]
         for index in byBound { sums.append((sums.last ?? 0) + bounds[index]) }
         prefixBounds = sums
+        terms = leaves.map { $0 as? TermScorer }
         twoPhase = leaves.map { ($0 as? PhraseScorer).flatMap { $0.isTwoPhase ? $0 : nil } }
         scores = Array(repeating: 0, count: leaves.count)
         documentBounds = bounds
@@ -66,22 +69,22 @@ final class MaxScoreDisjunction {
         var threshold = collector.threshold ?? -Double.infinity
         while true {
             var candidate = PostingsCursor.noMoreDocs
-            for rank in essentialStart..<count { candidate = Swift.min(candidate, leaves[byBound[rank]].doc) }
+            for rank in essentialStart..<count { candidate = Swift.min(candidate, doc(of: byBound[rank])) }
             guard candidate != PostingsCursor.noMoreDocs else { return exact }
             if !counting && threshold > -Double.infinity {
                 // Block-max: when the leaves' bounds over the blocks holding the candidate cannot beat θ,
                 // skip to the end of the nearest block without decoding anything in between.
                 var blockUpper = 0.0
                 var windowEnd = PostingsCursor.noMoreDocs - 1
-                for leaf in leaves {
-                    let part = try leaf.blockMax(at: candidate)
+                for leaf in 0..<count {
+                    let part = try blockMax(of: leaf, at: candidate)
                     blockUpper += part.bound
                     windowEnd = Swift.min(windowEnd, part.lastDoc)
                 }
                 if blockUpper * (1 + Self.slack) < threshold {
                     guard windowEnd < PostingsCursor.noMoreDocs - 1 else { return exact }
-                    for rank in essentialStart..<count where leaves[byBound[rank]].doc <= windowEnd {
-                        _ = try leaves[byBound[rank]].advance(to: windowEnd + 1)
+                    for rank in essentialStart..<count where doc(of: byBound[rank]) <= windowEnd {
+                        _ = try advance(byBound[rank], to: windowEnd + 1)
                     }
                     continue
                 }
@@ -93,12 +96,12 @@ final class MaxScoreDisjunction {
             pending.removeAll(keepingCapacity: true)
             for rank in essentialStart..<count {
                 let leaf = byBound[rank]
-                guard leaves[leaf].doc == candidate else { continue }
+                guard doc(of: leaf) == candidate else { continue }
                 if twoPhase[leaf] != nil {
                     pending.append(leaf)
                     continue
                 }
-                let score = try leaves[leaf].score()
+                let score = try score(of: leaf)
                 scores[leaf] = score
                 matched[leaf] = true
                 anyMatch = true
@@ -113,13 +116,13 @@ final class MaxScoreDisjunction {
             while competitive && rank >= 0 {
                 let leaf = byBound[rank]
                 upper -= bounds[leaf]
-                if try leaves[leaf].advance(to: candidate) == candidate {
+                if try advance(leaf, to: candidate) == candidate {
                     if let phrase = twoPhase[leaf] {
                         pending.append(leaf)
                         documentBounds[leaf] = try phrase.documentBound()
                         upper += documentBounds[leaf]
                     } else {
-                        let score = try leaves[leaf].score()
+                        let score = try score(of: leaf)
                         scores[leaf] = score
                         matched[leaf] = true
                         anyMatch = true
@@ -163,10 +166,42 @@ final class MaxScoreDisjunction {
                 essentialStart += 1
             }
             for leaf in 0..<count { matched[leaf] = false }
-            for rank in essentialStart..<count where leaves[byBound[rank]].doc == candidate {
-                _ = try leaves[byBound[rank]].nextDoc()
+            for rank in essentialStart..<count where doc(of: byBound[rank]) == candidate {
+                _ = try nextDoc(of: byBound[rank])
             }
         }
+    }
+
+    // Leaf calls: through the concrete class for terms (static dispatch, inlined), else the existential.
+
+    @inline(__always)
+    private func doc(of leaf: Int) -> UInt32 {
+        if let term = terms[leaf] { return term.doc }
+        return leaves[leaf].doc
+    }
+
+    @inline(__always)
+    private func score(of leaf: Int) throws -> Double {
+        if let term = terms[leaf] { return try term.score() }
+        return try leaves[leaf].score()
+    }
+
+    @inline(__always)
+    private func advance(_ leaf: Int, to target: UInt32) throws -> UInt32 {
+        if let term = terms[leaf] { return try term.advance(to: target) }
+        return try leaves[leaf].advance(to: target)
+    }
+
+    @inline(__always)
+    private func nextDoc(of leaf: Int) throws -> UInt32 {
+        if let term = terms[leaf] { return try term.nextDoc() }
+        return try leaves[leaf].nextDoc()
+    }
+
+    @inline(__always)
+    private func blockMax(of leaf: Int, at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
+        if let term = terms[leaf] { return try term.blockMax(at: target) }
+        return try leaves[leaf].blockMax(at: target)
     }
 
     /// The score as the scorer tree sums it.
