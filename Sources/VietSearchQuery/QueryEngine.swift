@@ -73,8 +73,7 @@ package struct QueryEngine: Sendable {
                 }
                 if let parts = try weight.conjunctiveParts(segment: index) {
                     guard let parts else { continue }
-                    let pruner = try ConjunctivePruner(required: parts.required, optional: parts.optional,
-                                                       excluded: parts.excluded)
+                    let pruner = try ConjunctivePruner(leaves: parts.leaves, tree: parts.tree, excluded: parts.excluded)
                     exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
                     continue
                 }

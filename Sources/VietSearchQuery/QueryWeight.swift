@@ -105,19 +105,27 @@ package final class QueryWeight {
     }
 
     /// For a query with MUST clauses, the parts of its `BooleanScorer` in segment `index`: the required
-    /// scorer (the conjunction), the optional and the excluded ones. Nil for other shapes, and `.some(nil)`
-    /// when nothing can match in the segment.
+    /// scorer (the conjunction) as leaf 0, the optional clauses flattened into further leaves (phrases in
+    /// two-phase mode) with the tree that sums them as the `BooleanScorer` does (required, then each
+    /// optional clause that matches), and the excluded scorers. Nil for other shapes or too many leaves,
+    /// `.some(nil)` when nothing can match in the segment.
     func conjunctiveParts(segment index: Int) throws
-        -> (required: any DocScorer, optional: [any DocScorer], excluded: [any DocScorer])?? {
+        -> (leaves: [any DocScorer], tree: ScoreSumTree, excluded: [any DocScorer])?? {
         guard case .boolean(let must, let should, let mustNot) = root, !must.isEmpty else { return nil }
         var required: [any DocScorer] = []
         for clause in must {
             guard let scorer = try makeScorer(clause, segment: index) else { return .some(nil) }
             required.append(scorer)
         }
-        let conjunction: any DocScorer = required.count == 1 ? required[0] : try ConjunctionScorer(required)
-        return (conjunction, try should.compactMap { try makeScorer($0, segment: index) },
-                try mustNot.compactMap { try makeScorer($0, segment: index) })
+        var leaves: [any DocScorer] = [required.count == 1 ? required[0] : try ConjunctionScorer(required)]
+        var tree = ScoreSumTree()
+        var children: [ScoreSumTree.Child] = [.leaf(0)]
+        for clause in should {
+            guard let node = try flatten(clause, segment: index, into: &leaves, tree: &tree) else { return nil }
+            children.append(.node(node))
+        }
+        tree.setRoot(tree.addNode(children))
+        return (leaves, tree, try mustNot.compactMap { try makeScorer($0, segment: index) })
     }
 
     // MARK: Binding
