@@ -77,6 +77,12 @@ final class MaxScoreDisjunction {
                 var blockUpper = 0.0
                 var windowEnd = PostingsCursor.noMoreDocs - 1
                 for leaf in 0..<count {
+                    // A leaf already past the candidate has nothing before its current document.
+                    let current = doc(of: leaf)
+                    if current > candidate {
+                        windowEnd = Swift.min(windowEnd, current - 1)
+                        continue
+                    }
                     let part = try blockMax(of: leaf, at: candidate)
                     blockUpper += part.bound
                     windowEnd = Swift.min(windowEnd, part.lastDoc)
