@@ -11,6 +11,10 @@ import VietSearchStorage
 /// 4. Per segment, `DocScorer`s: `TermScorer`, `PhraseScorer` at the leaves; `ConjunctionScorer` (MUST,
 ///    rarest first), `DisjunctionScorer`/`WideDisjunctionScorer` (SHOULD, fields, prefix keys) and
 ///    `BooleanScorer` (MUST_NOT, optional SHOULD) above them; document at a time.
+///    With a limit, two shapes are pruned instead of scored exhaustively (same top k, bit-identical
+///    scores): pure disjunctions by `MaxScoreDisjunction`, queries with MUST clauses by `ConjunctivePruner`
+///    (block-max AND); both read adjacency phrases' positions only for documents that can still compete,
+///    and count matches exactly up to `QueryOptions.totalHitsThreshold`.
 /// 5. `TopKCollector` keeps the best hits; the returned ones are explained on request.
 ///
 /// Not its job: text rules (analysis), bytes on disk (storage), stored fields and errors for users (facade).
