@@ -92,7 +92,8 @@ final class ConjunctivePruner {
         pending.removeAll(keepingCapacity: true)
         for leaf in leaves.indices.dropFirst() where try leaves[leaf].advance(to: doc) == doc {
             if let phrase = twoPhase[leaf] {
-                documentBounds[leaf] = try phrase.documentBound()
+                // Before the heap is full every document competes: no bound needed.
+                documentBounds[leaf] = threshold > -Double.infinity ? try phrase.documentBound() : 0
                 upper += documentBounds[leaf]
                 pending.append(leaf)
             } else {

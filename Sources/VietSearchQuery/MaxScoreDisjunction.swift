@@ -113,8 +113,10 @@ final class MaxScoreDisjunction {
                 anyMatch = true
                 upper += score
             }
+            // Before the heap is full every document competes: no bound needed.
+            let bounded = threshold > -Double.infinity
             for leaf in pending {
-                if let phrase = twoPhase[leaf] { documentBounds[leaf] = try phrase.documentBound() }
+                if bounded, let phrase = twoPhase[leaf] { documentBounds[leaf] = try phrase.documentBound() }
                 upper += documentBounds[leaf]
             }
             var competitive = upper * (1 + Self.slack) >= threshold
@@ -125,7 +127,7 @@ final class MaxScoreDisjunction {
                 if try advance(leaf, to: candidate) == candidate {
                     if let phrase = twoPhase[leaf] {
                         pending.append(leaf)
-                        documentBounds[leaf] = try phrase.documentBound()
+                        if bounded { documentBounds[leaf] = try phrase.documentBound() }
                         upper += documentBounds[leaf]
                     } else {
                         let score = try score(of: leaf)
@@ -178,35 +180,41 @@ final class MaxScoreDisjunction {
         }
     }
 
-    // Leaf calls: through the concrete class for terms (static dispatch, inlined), else the existential.
+    // Leaf calls: through the concrete class for terms and phrases (static dispatch, inlined), else the
+    // existential.
 
     @inline(__always)
     private func doc(of leaf: Int) -> UInt32 {
         if let term = terms[leaf] { return term.doc }
+        if let phrase = twoPhase[leaf] { return phrase.doc }
         return leaves[leaf].doc
     }
 
     @inline(__always)
     private func score(of leaf: Int) throws -> Double {
         if let term = terms[leaf] { return try term.score() }
+        if let phrase = twoPhase[leaf] { return try phrase.score() }
         return try leaves[leaf].score()
     }
 
     @inline(__always)
     private func advance(_ leaf: Int, to target: UInt32) throws -> UInt32 {
         if let term = terms[leaf] { return try term.advance(to: target) }
+        if let phrase = twoPhase[leaf] { return try phrase.advance(to: target) }
         return try leaves[leaf].advance(to: target)
     }
 
     @inline(__always)
     private func nextDoc(of leaf: Int) throws -> UInt32 {
         if let term = terms[leaf] { return try term.nextDoc() }
+        if let phrase = twoPhase[leaf] { return try phrase.nextDoc() }
         return try leaves[leaf].nextDoc()
     }
 
     @inline(__always)
     private func blockMax(of leaf: Int, at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
         if let term = terms[leaf] { return try term.blockMax(at: target) }
+        if let phrase = twoPhase[leaf] { return try phrase.blockMax(at: target) }
         return try leaves[leaf].blockMax(at: target)
     }
 
