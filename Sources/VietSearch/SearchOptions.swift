@@ -46,6 +46,11 @@ public struct SearchOptions: Sendable {
     public var b: Double = 0.75
     /// Fields searched by terms without `field:`; default title (boost 2) and body (boost 1).
     public var fields: [FieldBoost] = [FieldBoost(field: "title", boost: 2), FieldBoost(field: "body", boost: 1)]
+    /// Matches are counted exactly up to this many (at least `limit`); past it, top-k pruning may skip
+    /// matches, `SearchResults.totalHits` is then a lower bound and `totalHitsIsExact` false (Lucene's
+    /// `totalHitsThreshold`). `Int.max` counts every match, which makes every search visit every match.
+    /// Must be >= 0.
+    public var totalHitsThreshold: Int = 1_000
     /// Attach a score explanation to every hit.
     public var explain: Bool = false
     /// Stored fields returned with each hit (`SearchHit.fields`); nil returns them all. Naming only what is
@@ -71,6 +76,9 @@ extension SearchOptions {
     /// The engine's options, after checking every value is in range.
     func validated() throws -> QueryOptions {
         guard limit >= 0 else { throw VietSearchError.invalidArgument("limit must be >= 0 (got \(limit))") }
+        guard totalHitsThreshold >= 0 else {
+            throw VietSearchError.invalidArgument("totalHitsThreshold must be >= 0 (got \(totalHitsThreshold))")
+        }
         guard k1.isFinite, k1 >= 0 else { throw VietSearchError.invalidArgument("k1 must be a finite number >= 0") }
         guard b.isFinite, (0...1).contains(b) else { throw VietSearchError.invalidArgument("b must be between 0 and 1") }
         guard !fields.isEmpty else { throw VietSearchError.invalidArgument("at least one field must be searched") }
@@ -95,6 +103,7 @@ extension SearchOptions {
             options.scoring = .vietnamese(VietnameseWeights(foldedWeight: foldedWeight, adjacencyWeight: adjacencyWeight))
         }
         options.suggest = suggest
+        options.totalHitsThreshold = totalHitsThreshold
         return options
     }
 }

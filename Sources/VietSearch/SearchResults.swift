@@ -58,8 +58,11 @@ public struct SearchHit: Sendable {
 
 /// Hits best first, ties in index (document) order.
 public struct SearchResults: Sendable, RandomAccessCollection {
-    /// Number of documents that matched (not only those returned).
+    /// Number of documents that matched (not only those returned), or a lower bound of it when
+    /// `totalHitsIsExact` is false (past `SearchOptions.totalHitsThreshold`).
     public var totalHits: Int
+    /// False when `totalHits` is only a lower bound ("at least"): pruning skipped matches.
+    public var totalHitsIsExact: Bool = true
     public var hits: [SearchHit]
     /// The query with its marks restored from the index's statistics (`dang vien` → `đảng viên`), when it
     /// was typed (partly) without marks and a restoration differs from it; nil otherwise.

@@ -58,7 +58,9 @@ public final class Searcher: Sendable {
                 if let snippets { result.snippets = snippets.snippets(for: stored.map { ($0.name, $0.value) }) }
                 return result
             }
-            return SearchResults(totalHits: result.totalHits, hits: hits, suggestion: result.suggestion)
+            var results = SearchResults(totalHits: result.totalHits, hits: hits, suggestion: result.suggestion)
+            results.totalHitsIsExact = result.totalHitsIsExact
+            return results
         }
     }
 

@@ -49,6 +49,13 @@ final class BooleanScorer: DocScorer {
         return total
     }
 
+    /// Required plus every optional bound (exclusions only remove documents).
+    func maxScore() throws -> Double {
+        var total = try required.maxScore()
+        for scorer in optional { total += try scorer.maxScore() }
+        return total
+    }
+
     func explain(into components: inout [ScoreContribution]) throws {
         try required.explain(into: &components)
         for scorer in optional where try scorer.advance(to: doc) == doc { try scorer.explain(into: &components) }

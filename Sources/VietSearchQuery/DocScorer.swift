@@ -14,6 +14,19 @@ package protocol DocScorer: AnyObject {
     func score() throws -> Double
     /// An upper bound of the number of matches, used to lead conjunctions with the rarest clause.
     var cost: UInt64 { get }
+    /// An upper bound of `score()` over every document this scorer can match (from the skip entries'
+    /// per-block (max tf, min field length) pairs), for dynamic pruning. Reads no postings.
+    func maxScore() throws -> Double
+    /// A bound of `score()` over the documents in `target...lastDoc` (block-max pruning): for a term, its
+    /// skip entry's bound for the block holding `target`. `target` never decreases between calls.
+    func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double)
     /// Appends the components that make up `score()` for the current document, in summing order.
     func explain(into components: inout [ScoreContribution]) throws
+}
+
+extension DocScorer {
+    /// Without block data: the whole-list bound, valid up to the end.
+    func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
+        (PostingsCursor.noMoreDocs - 1, try maxScore())
+    }
 }

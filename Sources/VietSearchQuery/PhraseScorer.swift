@@ -16,8 +16,14 @@ final class PhraseScorer: DocScorer {
     /// One reused positions buffer per key: no allocation per candidate document.
     @exclusivity(unchecked) private var positions: [[UInt32]]
     let cost: UInt64
+    /// Two-phase mode (Lucene's TwoPhaseIterator): `doc` walks the documents having every key, and
+    /// `confirm()` reads positions only when a caller still needs to know (`MaxScoreDisjunction`).
+    let isTwoPhase: Bool
+    /// Whether `frequency` is computed for `doc` (always so in one-phase mode).
+    @exclusivity(unchecked) private var confirmed = true
 
-    init(reader: SegmentReader, infos: [TermInfo], slop: Int, scoring: FieldScoring) throws {
+    init(reader: SegmentReader, infos: [TermInfo], slop: Int, scoring: FieldScoring, twoPhase: Bool = false) throws {
+        isTwoPhase = twoPhase
         self.reader = reader
         self.scoring = scoring
         self.slop = slop
@@ -41,11 +47,86 @@ final class PhraseScorer: DocScorer {
         return doc
     }
 
+    /// Whether the phrase occurs in `doc` (two-phase mode; always true otherwise on a match).
+    func confirm() throws -> Bool {
+        if !confirmed {
+            frequency = try phraseFrequency()
+            confirmed = true
+        }
+        return frequency > 0
+    }
+
+    /// A bound of `score()` on the current (unconfirmed) document from its keys' frequencies and its field
+    /// length, which the cursors already hold: no positions are read. See `maxScore` for why it holds.
+    func documentBound() throws -> Double {
+        var frequencyBound = cursors[0].currentFrequency()
+        if slop == 0 {
+            for index in 1..<cursors.count { frequencyBound = Swift.min(frequencyBound, cursors[index].currentFrequency()) }
+        }
+        let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
+        return scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(frequencyBound),
+                                  dl: Double(dl), avgdl: scoring.avgdl)
+    }
+
+    /// A bound over `target...lastDoc` from one key's block: the phrase frequency is at most that key's tf
+    /// (the first key's with slop, any key's without: the rarest is used) and the field length at least
+    /// the block's smallest.
+    func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
+        if target <= shallowLastDoc && shallowBlock >= 0 { return (shallowLastDoc, shallowBound) }
+        let key = slop == 0 ? byRarity[0] : 0
+        let blocks = cursors[key].blockTotal
+        var index = Swift.max(shallowBlock, 0)
+        while index < blocks {
+            let entry = try cursors[key].blockBounds(index)
+            if entry.lastDoc >= target {
+                shallowBlock = index
+                shallowLastDoc = entry.lastDoc
+                shallowBound = scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(entry.maxFrequency),
+                                                  dl: Double(entry.minFieldLength), avgdl: scoring.avgdl)
+                return (shallowLastDoc, shallowBound)
+            }
+            index += 1
+        }
+        shallowBlock = blocks
+        shallowLastDoc = PostingsCursor.noMoreDocs - 1
+        shallowBound = 0
+        return (shallowLastDoc, 0)
+    }
+    @exclusivity(unchecked) private var shallowBlock = -1
+    @exclusivity(unchecked) private var shallowLastDoc: UInt32 = 0
+    @exclusivity(unchecked) private var shallowBound = 0.0
+
+    /// Call `confirm()` first in two-phase mode.
     func score() throws -> Double {
         let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
         return scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(frequency),
                                   dl: Double(dl), avgdl: scoring.avgdl)
     }
+
+    /// A bound from the keys' block bounds: a document's phrase frequency is at most the first key's tf
+    /// (with slop several starts may share later positions) and, without slop, at most every key's tf;
+    /// its field length is at least every key's smallest field length. BM25 grows with tf, shrinks with dl.
+    func maxScore() throws -> Double {
+        if let cachedBound { return cachedBound }
+        var frequencyBound = UInt32.max
+        var lengthBound: UInt32 = 0
+        for (index, cursor) in cursors.enumerated() {
+            var maxFrequency: UInt32 = 0
+            var minLength = UInt32.max
+            try cursor.forEachBlockBound { frequency, length in
+                maxFrequency = Swift.max(maxFrequency, frequency)
+                minLength = Swift.min(minLength, length)
+            }
+            if index == 0 || slop == 0 { frequencyBound = Swift.min(frequencyBound, maxFrequency) }
+            if minLength != UInt32.max { lengthBound = Swift.max(lengthBound, minLength) }
+        }
+        let bound = frequencyBound == 0 || frequencyBound == UInt32.max ? 0
+            : scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(frequencyBound),
+                                 dl: Double(lengthBound), avgdl: scoring.avgdl)
+        cachedBound = bound
+        return bound
+    }
+    private var cachedBound: Double?
 
     func explain(into components: inout [ScoreContribution]) throws {
         let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
@@ -55,6 +136,10 @@ final class PhraseScorer: DocScorer {
     /// The first document >= `target` where the phrase occurs.
     private func matchFrom(_ target: UInt32) throws -> UInt32 {
         var candidate = target
+        if isTwoPhase {
+            confirmed = false
+            return try nextCommonDoc(atOrAfter: candidate)
+        }
         while true {
             candidate = try nextCommonDoc(atOrAfter: candidate)
             if candidate == PostingsCursor.noMoreDocs { return candidate }

@@ -11,6 +11,10 @@ import VietSearchStorage
 /// 4. Per segment, `DocScorer`s: `TermScorer`, `PhraseScorer` at the leaves; `ConjunctionScorer` (MUST,
 ///    rarest first), `DisjunctionScorer`/`WideDisjunctionScorer` (SHOULD, fields, prefix keys) and
 ///    `BooleanScorer` (MUST_NOT, optional SHOULD) above them; document at a time.
+///    With a limit, two shapes are pruned instead of scored exhaustively (same top k, bit-identical
+///    scores): pure disjunctions by `MaxScoreDisjunction`, queries with MUST clauses by `ConjunctivePruner`
+///    (block-max AND); both read adjacency phrases' positions only for documents that can still compete,
+///    and count matches exactly up to `QueryOptions.totalHitsThreshold`.
 /// 5. `TopKCollector` keeps the best hits; the returned ones are explained on request.
 ///
 /// Not its job: text rules (analysis), bytes on disk (storage), stored fields and errors for users (facade).
@@ -60,12 +64,23 @@ package struct QueryEngine: Sendable {
     package func search(_ query: AnalyzedQuery, options: QueryOptions) throws -> QueryResult {
         let weight = try QueryWeight(query, segments: segments, options: options)
         var collector = TopKCollector(limit: options.limit)
+        let countUpTo = Swift.max(options.totalHitsThreshold, options.limit)
+        var exact = true
         for index in segments.indices {
-            if options.limit > 0 && !options.exhaustive, let groups = try weight.disjunctiveLeaves(segment: index) {
-                guard !groups.isEmpty else { continue }
-                try MaxScoreDisjunction(groups: groups, documentCount: segments[index].documentCount)
-                    .collect(into: &collector, segment: index)
-                continue
+            if options.limit > 0 && !options.exhaustive {
+                if let (leaves, tree) = try weight.disjunctiveLeaves(segment: index) {
+                    guard !leaves.isEmpty else { continue }
+                    let pruner = try MaxScoreDisjunction(leaves: leaves, tree: tree,
+                                                         documentCount: segments[index].documentCount)
+                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                    continue
+                }
+                if let parts = try weight.conjunctiveParts(segment: index) {
+                    guard let parts else { continue }
+                    let pruner = try ConjunctivePruner(leaves: parts.leaves, tree: parts.tree, excluded: parts.excluded)
+                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                    continue
+                }
             }
             guard let scorer = try weight.scorer(segment: index) else { continue }
             var doc = scorer.doc
@@ -86,7 +101,9 @@ package struct QueryEngine: Sendable {
             QueryHit(segment: $0.segment, doc: $0.doc, score: $0.score, explanation: nil)
         }
         if options.explain { try explain(&hits, weight: weight) }
-        return QueryResult(totalHits: collector.totalHits, hits: hits)
+        var result = QueryResult(totalHits: collector.totalHits, hits: hits)
+        result.totalHitsIsExact = exact
+        return result
     }
 
     /// Fills in the hits' components: one fresh scorer per segment walks that segment's hits in doc order

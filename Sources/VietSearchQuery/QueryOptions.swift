@@ -14,6 +14,11 @@ package struct QueryOptions: Sendable {
     package var suggest: Bool = false
     /// Score every match (no dynamic pruning): the reference the pruned paths are tested against.
     package var exhaustive = false
+    /// Count matches exactly up to this many (at least `limit`); past it, top-k pruning may skip matches and
+    /// `QueryResult.totalHits` is a lower bound (`totalHitsIsExact` false). `Int.max` counts every match.
+    package var totalHitsThreshold = QueryOptions.defaultTotalHitsThreshold
+    /// Lucene's default: enough for "about N results" and pages of results, small enough to prune early.
+    package static let defaultTotalHitsThreshold = 1_000
 
     package init(limit: Int = 10, defaultOperator: DefaultOperator = .or, bm25: BM25 = BM25(),
                  fields: [(name: String, boost: Double)] = [("title", 2), ("body", 1)], explain: Bool = false) {
@@ -36,8 +41,10 @@ package struct QueryHit: Sendable {
 
 /// The outcome of one search.
 package struct QueryResult: Sendable {
-    /// Number of documents that matched.
+    /// Number of documents that matched, or a lower bound of it when `totalHitsIsExact` is false.
     package var totalHits: Int
+    /// False when pruning skipped matches past `QueryOptions.totalHitsThreshold`.
+    package var totalHitsIsExact = true
     /// Best first; ties in global document order.
     package var hits: [QueryHit]
     /// The query with marks restored (`dang vien` → `đảng viên`), when asked for and different.

@@ -55,39 +55,77 @@ package final class QueryWeight {
         try makeScorer(root, segment: index)
     }
 
-    /// For a query that is a pure disjunction of keys (a bare term, `a OR b`, bare terms under OR), the
-    /// term scorers of segment `index` grouped as the scorer tree sums them: one group per SHOULD clause
-    /// (or one for a lone term), leaves in field/key order. Nil for any other shape or too many leaves;
-    /// an empty array when nothing matches in the segment.
-    func disjunctiveLeaves(segment index: Int) throws -> [[TermScorer]]? {
-        let clauses: [[BoundKey]]
+    /// For a query that is a pure disjunction (a bare term, `a OR b`, bare terms under OR, with the
+    /// `.vietnamese` folded keys and adjacency phrases as further SHOULD clauses, nested SHOULD-only
+    /// groups), the leaf scorers of segment `index` and how the scorer tree sums them: each key or phrase
+    /// of a field is a leaf (phrases in two-phase mode), nested SHOULD-only groups are flattened, any other
+    /// clause is one leaf (its own scorer). Nil for any other shape or too many leaves; no leaves when
+    /// nothing matches in the segment.
+    func disjunctiveLeaves(segment index: Int) throws -> (leaves: [any DocScorer], tree: ScoreSumTree)? {
         switch root {
-        case .keys(let keys):
-            clauses = [keys]
-        case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
-            var keyLists: [[BoundKey]] = []
-            for clause in should {
-                guard case .keys(let keys) = clause else { return nil }
-                keyLists.append(keys)
-            }
-            clauses = keyLists
+        case .keys, .phrases:
+            break
+        case .boolean(let must, _, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            break
         default:
             return nil
         }
-        let leafCount = clauses.reduce(0) { $0 + $1.count }
-        guard leafCount <= MaxScoreDisjunction.maximumLeaves else { return nil }
-        var groups: [[TermScorer]] = []
-        for keys in clauses {
-            var group: [TermScorer] = []
-            for key in keys {
-                guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else { continue }
-                var scoring = key.scoring
-                scoring.fieldNumber = number
-                group.append(try TermScorer(reader: segments[index], info: info, scoring: scoring))
+        var leaves: [any DocScorer] = []
+        var tree = ScoreSumTree()
+        guard let node = try flatten(root, segment: index, into: &leaves, tree: &tree) else { return nil }
+        tree.setRoot(node)
+        return (leaves, tree)
+    }
+
+    /// Adds `clause`'s leaves and sum node (see `disjunctiveLeaves`); nil past `maximumLeaves`.
+    private func flatten(_ clause: BoundQuery, segment index: Int, into leaves: inout [any DocScorer],
+                         tree: inout ScoreSumTree) throws -> Int? {
+        var children: [ScoreSumTree.Child] = []
+        func add(_ scorers: [any DocScorer]) {
+            for scorer in scorers {
+                children.append(.leaf(leaves.count))
+                leaves.append(scorer)
             }
-            if !group.isEmpty { groups.append(group) }
         }
-        return groups
+        switch clause {
+        case .keys(let keys):
+            add(try keyScorers(keys, segment: index))
+        case .phrases(let phrases):
+            add(try phraseScorers(phrases, segment: index, twoPhase: true))
+        case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            for inner in should {
+                guard let node = try flatten(inner, segment: index, into: &leaves, tree: &tree) else { return nil }
+                children.append(.node(node))
+            }
+        default:
+            add(try makeScorer(clause, segment: index).map { [$0] } ?? [])
+        }
+        guard leaves.count <= MaxScoreDisjunction.maximumLeaves else { return nil }
+        return tree.addNode(children)
+    }
+
+    /// For a query with MUST clauses, the parts of its `BooleanScorer` in segment `index`: the required
+    /// scorer (the conjunction) as leaf 0, the optional clauses flattened into further leaves (phrases in
+    /// two-phase mode) with the tree that sums them as the `BooleanScorer` does (required, then each
+    /// optional clause that matches), and the excluded scorers. Nil for other shapes or too many leaves,
+    /// `.some(nil)` when nothing can match in the segment.
+    func conjunctiveParts(segment index: Int) throws
+        -> (leaves: [any DocScorer], tree: ScoreSumTree, excluded: [any DocScorer])?? {
+        guard case .boolean(let must, let should, let mustNot) = root, !must.isEmpty else { return nil }
+        var required: [any DocScorer] = []
+        for clause in must {
+            guard let scorer = try makeScorer(clause, segment: index) else { return .some(nil) }
+            required.append(scorer)
+        }
+        var leaves: [any DocScorer] = [required.count == 1 ? required[0] : try ConjunctionScorer(required)]
+        var tree = ScoreSumTree()
+        var children: [ScoreSumTree.Child] = [.leaf(0)]
+        for clause in should {
+            guard let node = try flatten(clause, segment: index, into: &leaves, tree: &tree) else { return nil }
+            children.append(.node(node))
+        }
+        tree.setRoot(tree.addNode(children))
+        return (leaves, tree, try mustNot.compactMap { try makeScorer($0, segment: index) })
     }
 
     // MARK: Binding
@@ -224,32 +262,13 @@ package final class QueryWeight {
     // MARK: Scorers
 
     private func makeScorer(_ query: BoundQuery, segment index: Int) throws -> (any DocScorer)? {
-        let reader = segments[index]
         switch query {
         case .nothing:
             return nil
         case .keys(let keys):
-            var scorers: [any DocScorer] = []
-            for key in keys {
-                guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else {
-                    continue
-                }
-                var scoring = key.scoring
-                scoring.fieldNumber = number
-                scorers.append(try TermScorer(reader: reader, info: info, scoring: scoring))
-            }
-            return Self.disjunction(scorers)
+            return Self.disjunction(try keyScorers(keys, segment: index))
         case .phrases(let phrases):
-            var scorers: [any DocScorer] = []
-            for phrase in phrases {
-                guard let infos = phrase.infos[index], let number = fieldNumber(phrase.scoring.fieldName, index) else {
-                    continue
-                }
-                var scoring = phrase.scoring
-                scoring.fieldNumber = number
-                scorers.append(try PhraseScorer(reader: reader, infos: infos, slop: phrase.slop, scoring: scoring))
-            }
-            return Self.disjunction(scorers)
+            return Self.disjunction(try phraseScorers(phrases, segment: index))
         case .boolean(let must, let should, let mustNot):
             var required: [any DocScorer] = []
             for clause in must {
@@ -267,6 +286,32 @@ package final class QueryWeight {
             if optional.isEmpty && excluded.isEmpty { return conjunction }
             return try BooleanScorer(required: conjunction, optional: optional, excluded: excluded)
         }
+    }
+
+    private func keyScorers(_ keys: [BoundKey], segment index: Int) throws -> [any DocScorer] {
+        var scorers: [any DocScorer] = []
+        for key in keys {
+            guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else { continue }
+            var scoring = key.scoring
+            scoring.fieldNumber = number
+            scorers.append(try TermScorer(reader: segments[index], info: info, scoring: scoring))
+        }
+        return scorers
+    }
+
+    private func phraseScorers(_ phrases: [BoundPhrase], segment index: Int,
+                               twoPhase: Bool = false) throws -> [any DocScorer] {
+        var scorers: [any DocScorer] = []
+        for phrase in phrases {
+            guard let infos = phrase.infos[index], let number = fieldNumber(phrase.scoring.fieldName, index) else {
+                continue
+            }
+            var scoring = phrase.scoring
+            scoring.fieldNumber = number
+            scorers.append(try PhraseScorer(reader: segments[index], infos: infos, slop: phrase.slop, scoring: scoring,
+                                          twoPhase: twoPhase))
+        }
+        return scorers
     }
 
     private func fieldNumber(_ name: String, _ segment: Int) -> UInt8? {

@@ -44,14 +44,43 @@ final class TermScorer: DocScorer {
 
     /// An upper bound of `score()` over the whole list: the best of the per-block bounds (max tf, min field
     /// length), which stay valid for any k1 and b since BM25 grows with tf and shrinks with dl.
-    func maximumScore() throws -> Double {
+    func maxScore() throws -> Double {
+        if let cachedBound { return cachedBound }
         var best = 0.0
         try cursor.forEachBlockBound { maxFrequency, minFieldLength in
             best = Swift.max(best, scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(maxFrequency),
                                                       dl: Double(minFieldLength), avgdl: scoring.avgdl))
         }
+        cachedBound = best
         return best
     }
+    private var cachedBound: Double?
+
+    /// The block holding `target` in the skip table, its last doc and BM25 bound (cached per block).
+    func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
+        if target <= shallowLastDoc && shallowBlock >= 0 { return (shallowLastDoc, shallowBound) }
+        let blocks = cursor.blockTotal
+        var index = Swift.max(shallowBlock, 0)
+        while index < blocks {
+            let entry = try cursor.blockBounds(index)
+            if entry.lastDoc >= target {
+                shallowBlock = index
+                shallowLastDoc = entry.lastDoc
+                shallowBound = bm25.score(boost: boost, idf: idf, tf: Double(entry.maxFrequency),
+                                          dl: Double(entry.minFieldLength), avgdl: avgdl)
+                return (shallowLastDoc, shallowBound)
+            }
+            index += 1
+        }
+        // Past the last block: nothing more to score.
+        shallowBlock = blocks
+        shallowLastDoc = PostingsCursor.noMoreDocs - 1
+        shallowBound = 0
+        return (shallowLastDoc, 0)
+    }
+    @exclusivity(unchecked) private var shallowBlock = -1
+    @exclusivity(unchecked) private var shallowLastDoc: UInt32 = 0
+    @exclusivity(unchecked) private var shallowBound = 0.0
 
     /// Sets the bit of every document of the term's list (from a fresh cursor; this scorer does not move).
     func markAllDocs(in bits: inout [UInt64]) throws {

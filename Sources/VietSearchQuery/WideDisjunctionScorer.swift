@@ -59,6 +59,29 @@ final class WideDisjunctionScorer: DocScorer {
         return total
     }
 
+    /// The subs' bounds summed: a document can match them all.
+    func maxScore() throws -> Double {
+        var total = 0.0
+        for sub in subs { total += try sub.maxScore() }
+        return total
+    }
+
+    /// The subs' block bounds summed, valid up to the nearest block end (kept until then: a bound for
+    /// `t...last` holds for any later target up to `last`).
+    func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
+        if let cached = blockBound, target <= cached.lastDoc { return cached }
+        var total = 0.0
+        var last = PostingsCursor.noMoreDocs - 1
+        for sub in subs {
+            let part = try sub.blockMax(at: target)
+            total += part.bound
+            last = Swift.min(last, part.lastDoc)
+        }
+        blockBound = (last, total)
+        return (last, total)
+    }
+    @exclusivity(unchecked) private var blockBound: (lastDoc: UInt32, bound: Double)?
+
     func explain(into components: inout [ScoreContribution]) throws {
         collectMatching()
         for index in matching { try subs[index].explain(into: &components) }

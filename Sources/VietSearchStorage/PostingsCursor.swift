@@ -233,6 +233,24 @@ package struct PostingsCursor {
         }
     }
 
+    /// Number of 128-doc blocks (see `blockBounds`).
+    package var blockTotal: Int { blockCount }
+
+    /// Block `index`'s last doc id and best (tf, field length) pair, which bound the BM25 of its documents,
+    /// read from the skip table alone (block-max pruning, issue 4). A list without a skip table is one
+    /// block whose header holds the pair; its last doc is not known without decoding: `noMoreDocs - 1`.
+    package func blockBounds(_ index: Int) throws -> (lastDoc: UInt32, maxFrequency: UInt32, minFieldLength: UInt32) {
+        if hasSkipTable {
+            var entry = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize, to: blocksStart)
+            let lastDoc = try entry.readUInt32()
+            let maxFrequency = try entry.readUInt32()
+            return (lastDoc, maxFrequency, try entry.readUInt32())
+        }
+        var reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
+        let maxFrequency = try reader.readVarint32()
+        return (Self.noMoreDocs - 1, maxFrequency, try reader.readVarint32())
+    }
+
     /// Sets bit `doc` of `bits` (64 docs per word) for every remaining live document of the list, block by
     /// block without per-document calls (exact hit counts when scoring skips documents). Call it on a
     /// fresh cursor; it leaves the cursor exhausted.

@@ -23,6 +23,7 @@ final class SearchCommandTests: XCTestCase {
     private func assertShape(_ answer: [String: Any], query: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(answer["query"] as? String, query, file: file, line: line)
         XCTAssertNotNil(answer["total_hits"] as? Int, file: file, line: line)
+        XCTAssertTrue(["eq", "gte"].contains(answer["total_hits_relation"] as? String ?? ""), file: file, line: line)
         XCTAssertNotNil(answer["took_us"] as? Double, file: file, line: line)
         let scores = hits(answer).compactMap { $0["score"] as? Double }
         XCTAssertEqual(scores.count, hits(answer).count, "every hit has a numeric score", file: file, line: line)
@@ -55,6 +56,25 @@ final class SearchCommandTests: XCTestCase {
         let unaccented = try searchJSON(["dang vien"])
         assertShape(unaccented, query: "dang vien")
         XCTAssertTrue(Set(ids(phrase)).isSubset(of: Set(ids(unaccented))), "dang vien finds Đảng viên")
+    }
+
+    /// Past `--total-hits-threshold` the count may be a lower bound, flagged "gte"; `--exact-total` and the
+    /// default threshold (far above the seeds' 5 documents) count exactly.
+    func testTotalHitsRelation() throws {
+        let exact = try searchJSON(["đảng OR viên", "--limit", "1", "--exact-total"])
+        XCTAssertEqual(exact["total_hits_relation"] as? String, "eq")
+        let total = try XCTUnwrap(exact["total_hits"] as? Int)
+        XCTAssertGreaterThan(total, 1)
+        let byDefault = try searchJSON(["đảng OR viên", "--limit", "1"])
+        XCTAssertEqual(byDefault["total_hits_relation"] as? String, "eq")
+        XCTAssertEqual(byDefault["total_hits"] as? Int, total)
+        let bounded = try searchJSON(["đảng OR viên", "--limit", "1", "--total-hits-threshold", "1"])
+        XCTAssertEqual(bounded["total_hits_relation"] as? String, "gte")
+        let lowerBound = try XCTUnwrap(bounded["total_hits"] as? Int)
+        XCTAssertTrue((1...total).contains(lowerBound), "\(lowerBound) of \(total)")
+        XCTAssertEqual(ids(bounded), ids(exact), "the count never changes the hits")
+        let text = try CLIRunner.run(["search", SeedIndex.path, "đảng OR viên", "--limit", "1", "--total-hits-threshold", "1"])
+        XCTAssertTrue(text.stdout.hasPrefix("at least \(lowerBound) hits for đảng OR viên"), text.stdout)
     }
 
     func testOperatorAndRequiresEveryTerm() throws {

@@ -42,31 +42,48 @@ final class PruningTests: FacadeTestCase {
         return index
     }
 
+    /// Pure disjunctions (MaxScore), conjunctions with optional clauses (ConjunctivePruner), phrases; the
+    /// `.vietnamese` rewrite adds folded keys and adjacency phrases to each.
+    private static let queries = ["đảng", "dang", "viên OR xây", "cong OR tac OR người", "nuoc OR phố OR hóa OR dân",
+                                  "thành", "phố", "dựng OR kinh", "title:đảng OR body:viên", "học sinh trường",
+                                  "đảng viên xây dựng công tác giáo dục", "absent OR phố", "x*", "(đảng OR viên) OR dân",
+                                  "đảng AND viên", "dang AND vien", "+học sinh trường", "đảng AND viên -xây",
+                                  "\"đảng viên\"", "\"dang vien\"", "\"xây dựng\" OR giáo", "\"công tác\"~2",
+                                  "dang vien", "đảng viên", "đang vien"]
+
     private func assertPrunedEqualsExhaustive(_ engine: QueryEngine, file: StaticString = #filePath,
                                               line: UInt = #line) throws {
         XCTAssertGreaterThan(engine.segments.count, 1, "the test wants several segments", file: file, line: line)
-        let queries = ["đảng", "dang", "viên OR xây", "cong OR tac OR người", "nuoc OR phố OR hóa OR dân",
-                       "thành", "phố", "dựng OR kinh", "title:đảng OR body:viên", "học sinh trường",
-                       "đảng viên xây dựng công tác giáo dục", "absent OR phố", "x*", "(đảng OR viên) OR dân"]
         var compared = 0
-        for query in queries {
-            for limit in [1, 3, 10, 100] {
-                var options = QueryOptions(limit: limit)
-                let pruned = try engine.search(query, options: options)
-                options.exhaustive = true
-                let exhaustive = try engine.search(query, options: options)
-                XCTAssertEqual(pruned.totalHits, exhaustive.totalHits, "\(query) top-\(limit): total hits",
-                               file: file, line: line)
-                XCTAssertEqual(pruned.hits.map(\.segment), exhaustive.hits.map(\.segment), "\(query) top-\(limit)",
-                               file: file, line: line)
-                XCTAssertEqual(pruned.hits.map(\.doc), exhaustive.hits.map(\.doc), "\(query) top-\(limit)",
-                               file: file, line: line)
-                XCTAssertEqual(pruned.hits.map(\.score.bitPattern), exhaustive.hits.map(\.score.bitPattern),
-                               "\(query) top-\(limit): scores must be bit-identical", file: file, line: line)
-                compared += exhaustive.hits.count
+        var inexact = 0
+        for scoring in [ScoringMode.bm25, .vietnamese(.measuredDefault)] {
+            for query in Self.queries {
+                for (limit, threshold) in [(1, 0), (10, 50), (100, Int.max)] {
+                    var options = QueryOptions(limit: limit)
+                    options.scoring = scoring
+                    options.totalHitsThreshold = threshold
+                    let pruned = try engine.search(query, options: options)
+                    options.exhaustive = true
+                    let exhaustive = try engine.search(query, options: options)
+                    let label = "\(query) \(scoring) top-\(limit) threshold \(threshold)"
+                    XCTAssertTrue(exhaustive.totalHitsIsExact, label, file: file, line: line)
+                    if pruned.totalHitsIsExact {
+                        XCTAssertEqual(pruned.totalHits, exhaustive.totalHits, "\(label): total hits", file: file, line: line)
+                    } else {
+                        inexact += 1
+                        XCTAssertGreaterThanOrEqual(pruned.totalHits, max(threshold, limit), label, file: file, line: line)
+                        XCTAssertLessThanOrEqual(pruned.totalHits, exhaustive.totalHits, label, file: file, line: line)
+                    }
+                    XCTAssertEqual(pruned.hits.map(\.segment), exhaustive.hits.map(\.segment), label, file: file, line: line)
+                    XCTAssertEqual(pruned.hits.map(\.doc), exhaustive.hits.map(\.doc), label, file: file, line: line)
+                    XCTAssertEqual(pruned.hits.map(\.score.bitPattern), exhaustive.hits.map(\.score.bitPattern),
+                                   "\(label): scores must be bit-identical", file: file, line: line)
+                    compared += exhaustive.hits.count
+                }
             }
         }
-        XCTAssertGreaterThan(compared, 500, file: file, line: line)
+        XCTAssertGreaterThan(compared, 1_500, file: file, line: line)
+        XCTAssertGreaterThan(inexact, 20, "the thresholds should let pruning skip matches", file: file, line: line)
     }
 
     func testMaxScoreEqualsExhaustiveScoring() throws {
@@ -86,6 +103,7 @@ final class PruningTests: FacadeTestCase {
         let engine = try engine(index)
         try assertPrunedEqualsExhaustive(engine)
         let everyDang = try engine.search("đảng", options: QueryOptions(limit: 3_000))
+        XCTAssertTrue(everyDang.totalHitsIsExact)
         XCTAssertFalse(everyDang.hits.isEmpty)
         XCTAssertEqual(everyDang.totalHits, everyDang.hits.count)
     }
@@ -96,6 +114,28 @@ final class PruningTests: FacadeTestCase {
                         Document(id: "c", title: "y", body: "z")], into: index)
         let result = try engine(index).search("đảng OR viên", options: QueryOptions(limit: 1))
         XCTAssertEqual(result.totalHits, 2)
+        XCTAssertTrue(result.totalHitsIsExact)
         XCTAssertEqual(result.hits.count, 1)
+    }
+
+    /// Past the threshold the count is a lower bound, flagged; `Int.max` counts every match.
+    func testTotalHitsThreshold() throws {
+        let engine = try engine(try segmentedIndex())
+        var skipped = 0
+        for query in ["đảng", "viên OR xây", "đảng AND viên", "dang vien"] {
+            var options = QueryOptions(limit: 10)
+            options.scoring = .vietnamese(.measuredDefault)
+            options.totalHitsThreshold = Int.max
+            let exact = try engine.search(query, options: options)
+            XCTAssertTrue(exact.totalHitsIsExact, query)
+            XCTAssertGreaterThan(exact.totalHits, 100, query)
+            options.totalHitsThreshold = 20
+            let bounded = try engine.search(query, options: options)
+            XCTAssertLessThanOrEqual(bounded.totalHits, exact.totalHits, query)
+            XCTAssertGreaterThanOrEqual(bounded.totalHits, 20, query)
+            if !bounded.totalHitsIsExact { skipped += 1 }
+            XCTAssertEqual(bounded.hits.map(\.doc), exact.hits.map(\.doc), query)
+        }
+        XCTAssertGreaterThan(skipped, 1, "pruning past the threshold should flag lower bounds")
     }
 }

@@ -8,6 +8,8 @@
 // --all-fields: hits carry every stored field (default: title only, as a results page shows).
 // --ids-only: hits carry only their id (read from the uncompressed id column, no stored block decompressed).
 // --reuse: keep the index at --index and skip indexing when it is already there (query-only runs).
+// --class C / --variant V: only that query class (t1, or2, and2, multi, phrase) / variant (acc, nodiac).
+// --scoring bm25|vietnamese (default vietnamese); --exact-total: count every match (no totalHitsThreshold).
 import Foundation
 import VietSearch
 
@@ -26,6 +28,10 @@ struct Settings {
     var idsOnly = false
     var limits = [10, 100]
     var repeats = 3
+    var onlyClass: String?
+    var onlyVariant: String?
+    var bm25 = false
+    var exactTotal = false
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -55,6 +61,10 @@ struct Settings {
             case "--ids-only": idsOnly = true
             case "--limit": limits = [try number(flag)]
             case "--reuse": reuse = true; keep = true
+            case "--class": onlyClass = try value(flag)
+            case "--variant": onlyVariant = try value(flag)
+            case "--scoring": bm25 = try value(flag) == "bm25"
+            case "--exact-total": exactTotal = true
             default: throw BenchmarkError(description: "unknown argument \(flag)")
             }
         }
@@ -193,8 +203,10 @@ func run() throws {
         var options = SearchOptions(limit: limit)
         // Like a results page (and the CLI): ids and titles, not the bodies.
         if !settings.allFields { options.fieldsToLoad = settings.idsOnly ? [] : ["title"] }
-        for queryClass in QuerySet.classes {
-            for variant in ["acc", "nodiac"] {
+        if settings.bm25 { options.scoring = .bm25 }
+        if settings.exactTotal { options.totalHitsThreshold = Int.max }
+        for queryClass in QuerySet.classes where settings.onlyClass.map({ $0 == queryClass }) ?? true {
+            for variant in ["acc", "nodiac"] where settings.onlyVariant.map({ $0 == variant }) ?? true {
                 let texts = queries.filter { $0.queryClass == queryClass }.map { variant == "acc" ? $0.accented : $0.unmarked }
                 guard !texts.isEmpty else { continue }
                 var latencies: [Double] = []

@@ -45,6 +45,7 @@ struct SearchPrinter {
         return JSONValue.object([
             ("query", .string(answer.query)),
             ("total_hits", .int(answer.results.totalHits)),
+            ("total_hits_relation", .string(answer.results.totalHitsIsExact ? "eq" : "gte")),
             ("suggestion", answer.results.suggestion.map(JSONValue.string) ?? .null),
             ("took_us", .double((answer.microseconds * 1000).rounded() / 1000)),
             ("hits", .array(hits)),
@@ -77,7 +78,8 @@ struct SearchPrinter {
 
     private func table(_ answer: SearchCommand.Answer) -> String {
         let results = answer.results
-        var out = "\(results.totalHits) hits for \(answer.query) (\(TextFormat.fixed(answer.microseconds / 1000, digits: 3)) ms)\n"
+        let count = results.totalHitsIsExact ? "\(results.totalHits)" : "at least \(results.totalHits)"
+        var out = "\(count) hits for \(answer.query) (\(TextFormat.fixed(answer.microseconds / 1000, digits: 3)) ms)\n"
         if let suggestion = results.suggestion { out += "Did you mean: \(suggestion)\n" }
         guard !results.hits.isEmpty else { return out + "\n" }
         let rankWidth = max(4, String(results.hits.count).count)

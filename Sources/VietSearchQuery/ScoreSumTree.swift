@@ -1,0 +1,63 @@
+/// How a disjunction's scorer tree adds up its leaves, so a flattened evaluation (`MaxScoreDisjunction`,
+/// `ConjunctivePruner`) sums in exactly the same order and gets bit-identical scores: every node is a
+/// `DisjunctionScorer` (SHOULD clauses, a key in several fields) that starts from 0 and adds, in clause
+/// order, each child on the document. A node with one child adds to the same number as the child itself
+/// (0 + x = x), so single-child wrappers (which the scorer tree omits) change nothing.
+///
+/// Stored flat (one array of children, ranges per node) so summing per document touches no nested arrays.
+struct ScoreSumTree {
+    enum Child {
+        case leaf(Int)
+        case node(Int)
+    }
+
+    /// Every node's children in clause order: a leaf index (>= 0) or `-1 - node index`.
+    private var children: [Int] = []
+    /// Node i's children are `children[starts[i]..<ends[i]]`.
+    private var starts: [Int] = []
+    private var ends: [Int] = []
+    private(set) var root = 0
+
+    /// Adds a node (its inner nodes were added before it) and returns its index.
+    mutating func addNode(_ nodeChildren: [Child]) -> Int {
+        starts.append(children.count)
+        for child in nodeChildren {
+            switch child {
+            case .leaf(let leaf): children.append(leaf)
+            case .node(let node): children.append(-1 - node)
+            }
+        }
+        ends.append(children.count)
+        return starts.count - 1
+    }
+
+    mutating func setRoot(_ node: Int) {
+        root = node
+    }
+
+    /// The root's sum over the matched leaves.
+    func sum(matched: [Bool], scores: [Double]) -> Double {
+        sum(node: root, matched: matched, scores: scores).total
+    }
+
+    private func sum(node: Int, matched: [Bool], scores: [Double]) -> (total: Double, any: Bool) {
+        var total = 0.0
+        var any = false
+        for slot in starts[node]..<ends[node] {
+            let child = children[slot]
+            if child >= 0 {
+                if matched[child] {
+                    total += scores[child]
+                    any = true
+                }
+            } else {
+                let part = sum(node: -1 - child, matched: matched, scores: scores)
+                if part.any {
+                    total += part.total
+                    any = true
+                }
+            }
+        }
+        return (total, any)
+    }
+}
