@@ -10,14 +10,17 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/Fuzz/.build"
 src="$out/src"
 rm -rf "$src" && mkdir -p "$src"
+# Every source file of the modules, subfolders included (Syllables/, Typing/, Encoding/), named after its path.
 for module in VietSearchStorage VietSearchAnalysis VietSearchQuery VietSearch; do
-    for file in "$root/Sources/$module"/*.swift; do
-        name=$(basename "$file")
-        [ "$name" = Exports.swift ] && continue
-        sed -E '/^(@_exported )?import VietSearch(Storage|Analysis|Query)?$/d' "$file" > "$src/$module-$name"
+    find "$root/Sources/$module" -name '*.swift' | while read -r file; do
+        name=$(echo "${file#"$root/Sources/"}" | tr '/' '-')
+        [ "$(basename "$file")" = Exports.swift ] && continue
+        sed -E '/^(@_exported )?import VietSearch(Storage|Analysis|Query)?$/d' "$file" > "$src/$name"
     done
 done
+# The CLI's input readers, except those that need swift-argument-parser (option parsing, not reading).
 for file in "$root/Sources/vietsearch/Input"/*.swift; do
+    grep -q '^import ArgumentParser' "$file" && continue
     sed -E '/^import VietSearch$/d' "$file" > "$src/cli-$(basename "$file")"
 done
 swiftc -sanitize=fuzzer,address -parse-as-library -Onone -g \

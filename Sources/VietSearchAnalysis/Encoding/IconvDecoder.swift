@@ -49,7 +49,7 @@ enum IconvDecoder {
                     }
                     let byte = consumed < total ? bytes[consumed] : 0
                     failure = LegacyDecodingError(encoding: encoding, byteOffset: consumed,
-                                                  reason: "byte 0x\(StrictUTF8.hex(byte)) has no mapping in \(charset)")
+                                                  reason: "byte 0x\(UTF8Validation.hex(byte)) has no mapping in \(charset)")
                     return
                 }
                 // Stateful converters (TCVN5712-1 waits for a combining mark after a base letter): flush.

@@ -50,9 +50,9 @@ public enum LegacyDecoder {
                                  replaceInvalid: Bool) throws(LegacyDecodingError) -> String {
         switch encoding {
         case .utf8, .auto:
-            return try StrictUTF8.decode(bytes, replaceInvalid: replaceInvalid)
+            return try UTF8Validation.decode(bytes, replaceInvalid: replaceInvalid)
         case .utf8Mojibake:
-            return MojibakeRepair.repair(try StrictUTF8.decode(bytes, replaceInvalid: replaceInvalid)).text
+            return MojibakeRepair.repair(try UTF8Validation.decode(bytes, replaceInvalid: replaceInvalid)).text
         case .tcvn3:
             return composed(try IconvDecoder.decode(bytes, from: "TCVN5712-1", encoding: .tcvn3,
                                                           replaceInvalid: replaceInvalid))
@@ -64,7 +64,7 @@ public enum LegacyDecoder {
         case .vni:
             return composed(try VNIWindowsDecoder.decode(bytes, replaceInvalid: replaceInvalid))
         case .viqr:
-            return composed(VIQRDecoder.decode(try StrictUTF8.decode(bytes, replaceInvalid: replaceInvalid)))
+            return composed(VIQRDecoder.decode(try UTF8Validation.decode(bytes, replaceInvalid: replaceInvalid)))
         }
     }
 
@@ -90,8 +90,8 @@ public enum LegacyDecoder {
 
     private static func detect(_ bytes: [UInt8], replaceInvalid: Bool) throws -> (text: String, chosen: Encoding) {
         let sample = sample(bytes)
-        if StrictUTF8.firstInvalidOffset(bytes) == nil {
-            let text = try StrictUTF8.decode(sample, replaceInvalid: false)
+        if UTF8Validation.firstInvalidOffset(bytes) == nil {
+            let text = try UTF8Validation.decode(sample, replaceInvalid: false)
             var best: (encoding: Encoding, score: Double)?
             let repaired = MojibakeRepair.repair(text)
             if repaired.repairedRuns > 0 { best = (.utf8Mojibake, EncodingScore.score(repaired.text)) }
@@ -112,7 +112,7 @@ public enum LegacyDecoder {
         if replaceInvalid, let candidate = rank(legacy + [.utf8], on: sample, replaceInvalid: true).first {
             return (try decodeAs(bytes, candidate, replaceInvalid: true), candidate)
         }
-        _ = try StrictUTF8.decode(bytes, replaceInvalid: false)  // throws, naming the first invalid byte
+        _ = try UTF8Validation.decode(bytes, replaceInvalid: false)  // throws, naming the first invalid byte
         return (String(decoding: bytes, as: UTF8.self), .utf8)
     }
 

@@ -26,7 +26,7 @@ enum MojibakeRepair {
                     index += length
                     if mappable, let byte = Windows1252.byte(scalar) { mapped.append(byte) } else { mappable = false }
                 }
-                if mappable, StrictUTF8.firstInvalidOffset(mapped) == nil {
+                if mappable, UTF8Validation.firstInvalidOffset(mapped) == nil {
                     output.append(contentsOf: mapped)
                     repaired += 1
                 } else {

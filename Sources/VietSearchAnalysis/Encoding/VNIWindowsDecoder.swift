@@ -92,7 +92,7 @@ enum VNIWindowsDecoder {
             default:
                 guard replaceInvalid else {
                     throw LegacyDecodingError(encoding: .vni, byteOffset: offset,
-                                              reason: "byte 0x\(StrictUTF8.hex(byte)) is not a VNI letter or follows no vowel")
+                                              reason: "byte 0x\(UTF8Validation.hex(byte)) is not a VNI letter or follows no vowel")
                 }
                 appendUTF8(0xFFFD, to: &output)
                 previousBase = 0

@@ -1,6 +1,6 @@
 /// UTF-8 decoding that reports where the input stops being UTF-8 (Swift's `String(decoding:)` replaces
 /// silently). Rules of RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
-enum StrictUTF8 {
+enum UTF8Validation {
     /// Offset of the first byte that does not start a well-formed sequence, or nil if all is UTF-8.
     static func firstInvalidOffset(_ bytes: [UInt8]) -> Int? {
         var index = 0
