@@ -68,18 +68,25 @@ package struct QueryEngine: Sendable {
         var exact = true
         for index in segments.indices {
             if options.limit > 0 && !options.exhaustive {
+                // Pruning skips nothing until `countUpTo` matches are counted, and its per-document
+                // bookkeeping costs more than the plain scorer tree: a segment whose candidates (an upper
+                // bound of its matches) fit in what is left to count takes the plain path.
+                let leftToCount = UInt64(Swift.max(0, countUpTo - collector.totalHits))
                 if let (leaves, tree) = try weight.disjunctiveLeaves(segment: index) {
                     guard !leaves.isEmpty else { continue }
-                    let pruner = try MaxScoreDisjunction(leaves: leaves, tree: tree,
-                                                         documentCount: segments[index].documentCount)
-                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
-                    continue
-                }
-                if let parts = try weight.conjunctiveParts(segment: index) {
+                    if leaves.reduce(0, { $0 &+ $1.cost }) > leftToCount {
+                        let pruner = try MaxScoreDisjunction(leaves: leaves, tree: tree,
+                                                             documentCount: segments[index].documentCount)
+                        exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                        continue
+                    }
+                } else if let parts = try weight.conjunctiveParts(segment: index) {
                     guard let parts else { continue }
-                    let pruner = try ConjunctivePruner(leaves: parts.leaves, tree: parts.tree, excluded: parts.excluded)
-                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
-                    continue
+                    if parts.leaves[0].cost > leftToCount {
+                        let pruner = try ConjunctivePruner(leaves: parts.leaves, tree: parts.tree, excluded: parts.excluded)
+                        exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                        continue
+                    }
                 }
             }
             guard let scorer = try weight.scorer(segment: index) else { continue }
