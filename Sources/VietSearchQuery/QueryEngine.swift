@@ -69,12 +69,13 @@ package struct QueryEngine: Sendable {
         for index in segments.indices {
             if options.limit > 0 && !options.exhaustive {
                 // Pruning skips nothing until `countUpTo` matches are counted, and its per-document
-                // bookkeeping costs more than the plain scorer tree: a segment whose candidates (an upper
-                // bound of its matches) fit in what is left to count takes the plain path.
-                let leftToCount = UInt64(Swift.max(0, countUpTo - collector.totalHits))
+                // bookkeeping costs more than the plain scorer tree: a segment expected to have no more
+                // matches than are left to count takes the plain path (exact either way).
+                let leftToCount = Double(Swift.max(0, countUpTo - collector.totalHits))
+                let documents = Double(segments[index].documentCount)
                 if let (leaves, tree) = try weight.disjunctiveLeaves(segment: index) {
                     guard !leaves.isEmpty else { continue }
-                    if leaves.reduce(0, { $0 &+ $1.cost }) > leftToCount {
+                    if leaves.reduce(0, { $0 + $1.estimatedMatches(documentCount: documents) }) > leftToCount {
                         let pruner = try MaxScoreDisjunction(leaves: leaves, tree: tree,
                                                              documentCount: segments[index].documentCount)
                         exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
@@ -82,7 +83,7 @@ package struct QueryEngine: Sendable {
                     }
                 } else if let parts = try weight.conjunctiveParts(segment: index) {
                     guard let parts else { continue }
-                    if parts.leaves[0].cost > leftToCount {
+                    if parts.leaves[0].estimatedMatches(documentCount: documents) > leftToCount {
                         let pruner = try ConjunctivePruner(leaves: parts.leaves, tree: parts.tree, excluded: parts.excluded)
                         exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
                         continue
