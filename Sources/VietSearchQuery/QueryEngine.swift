@@ -69,8 +69,8 @@ package struct QueryEngine: Sendable {
         for index in segments.indices {
             if options.limit > 0 && !options.exhaustive {
                 // Pruning skips nothing until `countUpTo` matches are counted, and its per-document
-                // bookkeeping costs more than the plain scorer tree: a segment expected to have no more
-                // matches than are left to count takes the plain path (exact either way).
+                // bookkeeping costs more than the plain scorer tree: a disjunction expected to have no more
+                // matches in the segment than are left to count takes the plain path (exact either way).
                 let leftToCount = Double(Swift.max(0, countUpTo - collector.totalHits))
                 let documents = Double(segments[index].documentCount)
                 if let (leaves, tree) = try weight.disjunctiveLeaves(segment: index) {
@@ -83,11 +83,11 @@ package struct QueryEngine: Sendable {
                     }
                 } else if let parts = try weight.conjunctiveParts(segment: index) {
                     guard let parts else { continue }
-                    if parts.leaves[0].estimatedMatches(documentCount: documents) > leftToCount {
-                        let pruner = try ConjunctivePruner(leaves: parts.leaves, tree: parts.tree, excluded: parts.excluded)
-                        exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
-                        continue
-                    }
+                    // Always pruned: the plain tree reads every adjacency phrase's positions, which cost
+                    // more than the pruner's bookkeeping even on short lists (callgrind, round 3).
+                    let pruner = try ConjunctivePruner(leaves: parts.leaves, tree: parts.tree, excluded: parts.excluded)
+                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                    continue
                 }
             }
             guard let scorer = try weight.scorer(segment: index) else { continue }
