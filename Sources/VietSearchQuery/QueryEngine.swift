@@ -23,6 +23,8 @@ package struct QueryEngine: Sendable {
     /// Decodes Telex/VNI typing residue in a query token (`ddangr` → `đảng`), nil when it is not residue;
     /// used only by `.vietnamese` scoring, only for tokens without postings.
     package let residueDecoder: @Sendable (String) -> String?
+    /// Spelling frequencies looked up by earlier queries of this snapshot (expansion and restoration).
+    package let frequencyCache = DocumentFrequencyCache()
 
     package init(segments: [SegmentReader],
                  residueDecoder: @escaping @Sendable (String) -> String? = TypingResidueDecoder.decode) {
@@ -57,7 +59,7 @@ package struct QueryEngine: Sendable {
     }
 
     private func vocabulary(_ options: QueryOptions) -> IndexVocabulary {
-        IndexVocabulary(segments: segments, fields: options.fields.map(\.name))
+        IndexVocabulary(segments: segments, fields: options.fields.map(\.name), shared: frequencyCache)
     }
 
     /// Runs an already analysed query.
