@@ -11,6 +11,8 @@ final class BooleanScorer: DocScorer {
     @exclusivity(unchecked) private(set) var doc: UInt32
     var cost: UInt64 { required.cost }
 
+    func estimatedMatches(documentCount: Double) -> Double { required.estimatedMatches(documentCount: documentCount) }
+
     init(required: any DocScorer, optional: [any DocScorer], excluded: [any DocScorer]) throws {
         self.required = required
         self.optional = optional

@@ -9,6 +9,16 @@ final class ConjunctionScorer: DocScorer {
     @exclusivity(unchecked) private(set) var doc: UInt32
     let cost: UInt64
 
+    func estimatedMatches(documentCount: Double) -> Double {
+        Self.intersection(subs.map { $0.estimatedMatches(documentCount: documentCount) }, documentCount: documentCount)
+    }
+
+    /// The expected size of the intersection of independent sets of these sizes.
+    static func intersection(_ sizes: [Double], documentCount: Double) -> Double {
+        guard documentCount > 0 else { return 0 }
+        return sizes.reduce(documentCount) { $0 * Swift.min(1, $1 / documentCount) }
+    }
+
     /// `subs` must be non-empty and already positioned (the `DocScorer` invariant).
     init(_ subs: [any DocScorer]) throws {
         self.subs = subs

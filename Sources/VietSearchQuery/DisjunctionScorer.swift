@@ -13,6 +13,10 @@ final class DisjunctionScorer: DocScorer {
     @exclusivity(unchecked) private(set) var doc: UInt32
     let cost: UInt64
 
+    func estimatedMatches(documentCount: Double) -> Double {
+        subs.reduce(0) { $0 + $1.estimatedMatches(documentCount: documentCount) }
+    }
+
     /// `subs` must be non-empty and already positioned.
     init(_ subs: [any DocScorer]) {
         self.subs = subs

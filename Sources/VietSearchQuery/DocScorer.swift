@@ -14,6 +14,9 @@ package protocol DocScorer: AnyObject {
     func score() throws -> Double
     /// An upper bound of the number of matches, used to lead conjunctions with the rarest clause.
     var cost: UInt64 { get }
+    /// The expected number of matches among `documentCount` documents, taking the keys of conjunctions and
+    /// phrases as independent: decides whether pruning can pay off before the total-hits threshold.
+    func estimatedMatches(documentCount: Double) -> Double
     /// An upper bound of `score()` over every document this scorer can match (from the skip entries'
     /// per-block (max tf, min field length) pairs), for dynamic pruning. Reads no postings.
     func maxScore() throws -> Double
@@ -25,6 +28,8 @@ package protocol DocScorer: AnyObject {
 }
 
 extension DocScorer {
+    func estimatedMatches(documentCount: Double) -> Double { Double(cost) }
+
     /// Without block data: the whole-list bound, valid up to the end.
     func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
         (PostingsCursor.noMoreDocs - 1, try maxScore())

@@ -6,16 +6,25 @@ struct IndexVocabulary {
     private let segments: [SegmentReader]
     /// Per searched field, its number in each segment (nil where the segment lacks the field).
     private let fieldNumbers: [[UInt8?]]
+    private let fields: [String]
     private var cache: [[UInt8]: UInt64] = [:]
+    /// Frequencies shared by the snapshot's queries (nil: this vocabulary's own cache only).
+    private let shared: DocumentFrequencyCache?
 
-    init(segments: [SegmentReader], fields: [String]) {
+    init(segments: [SegmentReader], fields: [String], shared: DocumentFrequencyCache? = nil) {
         self.segments = segments
+        self.fields = fields
+        self.shared = shared
         fieldNumbers = fields.map { name in segments.map { $0.fieldNumber(named: name) } }
     }
 
     /// Documents having `key` in a searched field (a document with it in two fields counts twice).
     mutating func documentFrequency(_ key: [UInt8]) throws -> UInt64 {
         if let known = cache[key] { return known }
+        if let known = shared?.frequency(fields: fields, term: key) {
+            cache[key] = known
+            return known
+        }
         var total: UInt64 = 0
         for numbers in fieldNumbers {
             for (segment, number) in zip(segments, numbers) {
@@ -24,6 +33,7 @@ struct IndexVocabulary {
             }
         }
         cache[key] = total
+        shared?.store(total, fields: fields, term: key)
         return total
     }
 

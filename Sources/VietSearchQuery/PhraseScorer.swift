@@ -16,6 +16,7 @@ final class PhraseScorer: DocScorer {
     /// One reused positions buffer per key: no allocation per candidate document.
     @exclusivity(unchecked) private var positions: [[UInt32]]
     let cost: UInt64
+    private let frequencies: [Double]
     /// Two-phase mode (Lucene's TwoPhaseIterator): `doc` walks the documents having every key, and
     /// `confirm()` reads positions only when a caller still needs to know (`MaxScoreDisjunction`).
     let isTwoPhase: Bool
@@ -28,6 +29,7 @@ final class PhraseScorer: DocScorer {
         self.scoring = scoring
         self.slop = slop
         cost = UInt64(infos.map(\.documentFrequency).min() ?? 0)
+        frequencies = infos.map { Double($0.documentFrequency) }
         cursors = try infos.map { try reader.postings($0) }
         byRarity = infos.indices.sorted { infos[$0].documentFrequency < infos[$1].documentFrequency }
         positions = Array(repeating: [], count: infos.count)
@@ -48,6 +50,11 @@ final class PhraseScorer: DocScorer {
     }
 
     /// Whether the phrase occurs in `doc` (two-phase mode; always true otherwise on a match).
+    /// Documents having every key, as if independent (adjacency only lowers it).
+    func estimatedMatches(documentCount: Double) -> Double {
+        ConjunctionScorer.intersection(frequencies, documentCount: documentCount)
+    }
+
     func confirm() throws -> Bool {
         if !confirmed {
             frequency = try phraseFrequency()

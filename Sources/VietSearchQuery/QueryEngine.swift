@@ -23,6 +23,8 @@ package struct QueryEngine: Sendable {
     /// Decodes Telex/VNI typing residue in a query token (`ddangr` → `đảng`), nil when it is not residue;
     /// used only by `.vietnamese` scoring, only for tokens without postings.
     package let residueDecoder: @Sendable (String) -> String?
+    /// Spelling frequencies looked up by earlier queries of this snapshot (expansion and restoration).
+    package let frequencyCache = DocumentFrequencyCache()
 
     package init(segments: [SegmentReader],
                  residueDecoder: @escaping @Sendable (String) -> String? = TypingResidueDecoder.decode) {
@@ -57,7 +59,7 @@ package struct QueryEngine: Sendable {
     }
 
     private func vocabulary(_ options: QueryOptions) -> IndexVocabulary {
-        IndexVocabulary(segments: segments, fields: options.fields.map(\.name))
+        IndexVocabulary(segments: segments, fields: options.fields.map(\.name), shared: frequencyCache)
     }
 
     /// Runs an already analysed query.
@@ -68,15 +70,23 @@ package struct QueryEngine: Sendable {
         var exact = true
         for index in segments.indices {
             if options.limit > 0 && !options.exhaustive {
+                // Pruning skips nothing until `countUpTo` matches are counted, and its per-document
+                // bookkeeping costs more than the plain scorer tree: a disjunction expected to have no more
+                // matches in the segment than are left to count takes the plain path (exact either way).
+                let leftToCount = Double(Swift.max(0, countUpTo - collector.totalHits))
+                let documents = Double(segments[index].documentCount)
                 if let (leaves, tree) = try weight.disjunctiveLeaves(segment: index) {
                     guard !leaves.isEmpty else { continue }
-                    let pruner = try MaxScoreDisjunction(leaves: leaves, tree: tree,
-                                                         documentCount: segments[index].documentCount)
-                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
-                    continue
-                }
-                if let parts = try weight.conjunctiveParts(segment: index) {
+                    if leaves.reduce(0, { $0 + $1.estimatedMatches(documentCount: documents) }) > leftToCount {
+                        let pruner = try MaxScoreDisjunction(leaves: leaves, tree: tree,
+                                                             documentCount: segments[index].documentCount)
+                        exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                        continue
+                    }
+                } else if let parts = try weight.conjunctiveParts(segment: index) {
                     guard let parts else { continue }
+                    // Always pruned: the plain tree reads every adjacency phrase's positions, which cost
+                    // more than the pruner's bookkeeping even on short lists (callgrind, round 3).
                     let pruner = try ConjunctivePruner(leaves: parts.leaves, tree: parts.tree, excluded: parts.excluded)
                     exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
                     continue

@@ -173,6 +173,59 @@ final class SearchCommandTests: XCTestCase {
         XCTAssertTrue(output.stdout.contains("= sum of"), output.stdout)
     }
 
+    func testFieldsIDLoadsOnlyIDsInSameOrder() throws {
+        let full = try searchJSON(["đảng viên", "--limit", "5"])
+        let idsOnly = try searchJSON(["đảng viên", "--limit", "5", "--fields", "id"])
+        XCTAssertFalse(ids(full).isEmpty)
+        XCTAssertEqual(ids(idsOnly), ids(full))
+        XCTAssertEqual(hits(idsOnly).compactMap { $0["score"] as? Double }, hits(full).compactMap { $0["score"] as? Double })
+        for hit in hits(idsOnly) { XCTAssertEqual(Set(hit.keys), ["id", "score"], "\(hit)") }
+        for hit in hits(full) { XCTAssertFalse((hit["title"] as? String ?? "").isEmpty, "\(hit)") }
+    }
+
+    func testFieldsListShowsEachFieldInOrderAndNullForMissingOnes() throws {
+        let answer = try searchJSON(["đảng viên", "--limit", "3", "--fields", "id, body,title,nosuchfield"])
+        let titles = hits(try searchJSON(["đảng viên", "--limit", "3"])).map { $0["title"] as? String }
+        XCTAssertFalse(hits(answer).isEmpty)
+        XCTAssertEqual(hits(answer).map { $0["title"] as? String }, titles)
+        for hit in hits(answer) {
+            XCTAssertEqual(Set(hit.keys), ["id", "score", "body", "title", "nosuchfield"], "\(hit)")
+            XCTAssertTrue(hit["nosuchfield"] is NSNull, "\(hit)")
+            let body = try XCTUnwrap(hit["body"] as? String, "\(hit)")
+            let id = try XCTUnwrap(hit["id"] as? String)
+            let seed = try String(contentsOf: URL(fileURLWithPath: CLIRunner.seeds + "/" + id + ".txt"), encoding: .utf8)
+            XCTAssertFalse(body.isEmpty, "\(hit)")
+            XCTAssertTrue(seed.contains(String(body.suffix(40))), "the body is the seed's stored text: \(hit)")
+        }
+    }
+
+    func testFieldsIDInTextAndStdinModes() throws {
+        let text = try CLIRunner.run(["search", SeedIndex.path, "đảng viên", "--limit", "2", "--fields", "id"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        let header = try XCTUnwrap(lines.dropFirst().first)
+        XCTAssertTrue(header.hasSuffix("id"), header)
+        XCTAssertFalse(header.contains("title"), header)
+        let expected = ids(try searchJSON(["đảng viên", "--limit", "2"]))
+        XCTAssertEqual(Array(lines.dropFirst(2).map { $0.split(separator: " ").last.map(String.init) ?? "" }), expected)
+
+        let output = try CLIRunner.run(["search", SeedIndex.path, "--json", "--limit", "2", "--fields", "id"],
+                                       stdin: Data("đảng viên\ncap uy\n".utf8))
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let answers = try output.jsonLines()
+        XCTAssertEqual(answers.map { $0["query"] as? String }, ["đảng viên", "cap uy"])
+        XCTAssertEqual(ids(answers[0]), expected)
+        for hit in answers.flatMap(hits) { XCTAssertEqual(Set(hit.keys), ["id", "score"], "\(hit)") }
+    }
+
+    func testEmptyFieldNameIsRejected() throws {
+        for list in ["", "id,,title"] {
+            let output = try CLIRunner.run(["search", SeedIndex.path, "đảng", "--fields", list])
+            XCTAssertNotEqual(output.status, 0, list)
+            XCTAssertTrue(output.stderr.contains("--fields"), output.stderr)
+        }
+    }
+
     func testQueryParseErrorNamesColumnAndExitsOne() throws {
         let output = try CLIRunner.run(["search", SeedIndex.path, "\"đảng viên"])
         XCTAssertEqual(output.status, 1)

@@ -58,7 +58,9 @@ final class PruningTests: FacadeTestCase {
         var inexact = 0
         for scoring in [ScoringMode.bm25, .vietnamese(.measuredDefault)] {
             for query in Self.queries {
-                for (limit, threshold) in [(1, 0), (10, 50), (100, Int.max)] {
+                // Segments whose candidates fit in what is left to count take the plain scorer path: 1,000
+                // and 300 mix plain early segments with pruned later ones in one search, Int.max is all plain.
+                for (limit, threshold) in [(1, 0), (10, 50), (10, 1_000), (100, 300), (100, Int.max)] {
                     var options = QueryOptions(limit: limit)
                     options.scoring = scoring
                     options.totalHitsThreshold = threshold

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VietSearch
 
 /// `vietsearch search INDEX_DIR [QUERY]`: one query from the command line, or one per stdin line
@@ -24,12 +25,28 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "Count every match exactly (slower: top-k pruning cannot skip matches).")
     var exactTotal = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Comma-separated stored fields to show per hit (default id,title). `--fields id` reads only ids, from the id column.",
+        valueName: "list"))
+    var fields: String = "id,title"
+
+    /// The stored fields to show besides the id, in the order given, without repeats.
+    var shownFields: [String] {
+        var seen: Set<String> = []
+        return fields.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && $0 != "id" && seen.insert($0).inserted }
+    }
+
     @OptionGroup var scoring: ScoringOptions
 
     @OptionGroup var snippetOptions: SnippetOptions
 
     func validate() throws {
         if limit < 0 { throw ValidationError("--limit must be ≥ 0 (got \(limit)).") }
+        if fields.split(separator: ",", omittingEmptySubsequences: false)
+            .contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--fields must be a comma-separated list of field names (got \"\(fields)\").")
+        }
         if totalHitsThreshold < 0 {
             throw ValidationError("--total-hits-threshold must be ≥ 0 (got \(totalHitsThreshold)).")
         }
@@ -37,12 +54,13 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let searcher = try location.openExisting().searcher()
-        let printer = SearchPrinter(json: format.json, explain: scoring.explain, snippets: snippetOptions.wanted,
-                                    terminal: StandardStream.output.isTerminal)
+        let shown = shownFields
+        let printer = SearchPrinter(json: format.json, explain: scoring.explain, fields: shown,
+                                    snippets: snippetOptions.wanted, terminal: StandardStream.output.isTerminal)
         var options = snippetOptions.apply(to: scoring.searchOptions(limit: limit))
-        // The printer shows ids and titles only: skip decoding bodies (most of a top-100 search otherwise).
-        // Snippets decode the fields they cut from themselves.
-        options.fieldsToLoad = ["title"]
+        // Only the shown fields are decoded: bodies are most of a top-100 search otherwise, and ids alone
+        // come from the id column without decompressing anything. Snippets decode their fields themselves.
+        options.fieldsToLoad = Set(shown)
         options.totalHitsThreshold = exactTotal ? Int.max : totalHitsThreshold
         if let query {
             StandardStream.output.write(printer.format(try Self.timedSearch(query, in: searcher, options: options)))
@@ -65,7 +83,7 @@ struct SearchCommand: ParsableCommand {
     }
 
     /// The answer to one query, with the time spent inside the engine: parsing, expansion, matching and
-    /// ranking, restoration (the suggestion) and reading each hit's id and title from the stored fields,
+    /// ranking, restoration (the suggestion) and reading each hit's shown fields (`--fields`),
     /// as an application gets them (the shared harness compares it with in-process figures of engines
     /// that fetch each hit's id). Formatting and writing the answer are not counted.
     struct Answer {

@@ -5,6 +5,9 @@ import VietSearch
 struct SearchPrinter {
     var json: Bool
     var explain: Bool
+    /// Stored fields shown after the id (`--fields`, id excluded), in order; JSON gives null for a hit
+    /// without one.
+    var fields = ["title"]
     /// Show `SearchHit.snippets` (`--snippets`).
     var snippets = false
     /// Mark snippet matches with ANSI bold instead of brackets.
@@ -34,8 +37,7 @@ struct SearchPrinter {
             var members: [(String, JSONValue)] = [
                 ("id", .string(hit.id)),
                 ("score", .double(hit.score)),
-                ("title", hit["title"].map(JSONValue.string) ?? .null),
-            ]
+            ] + fields.map { ($0, hit[$0].map(JSONValue.string) ?? .null) }
             if explain, let explanation = hit.explanation {
                 members.append(("explanation", Self.json(explanation)))
             }
@@ -86,19 +88,25 @@ struct SearchPrinter {
         let scores = results.hits.map { TextFormat.fixed($0.score, digits: 6) }
         let scoreWidth = max(5, scores.map(\.count).max() ?? 0)
         let idWidth = max(2, results.hits.map(\.id.count).max() ?? 0)
+        // The first shown field is the last column; further fields get a line each under the hit.
+        let column = fields.first
+        let indent = String(repeating: " ", count: rankWidth + 2)
         out += TextFormat.rightAligned("rank", to: rankWidth) + "  " + TextFormat.rightAligned("score", to: scoreWidth)
-            + "  " + TextFormat.padded("id", to: idWidth) + "  title\n"
+            + "  " + (column.map { TextFormat.padded("id", to: idWidth) + "  " + $0 } ?? "id") + "\n"
         for (offset, hit) in results.hits.enumerated() {
-            let title = TextFormat.truncated(Self.oneLine(hit["title"] ?? ""), to: Self.titleWidth)
-            out += TextFormat.rightAligned(String(offset + 1), to: rankWidth) + "  "
+            let row = TextFormat.rightAligned(String(offset + 1), to: rankWidth) + "  "
                 + TextFormat.rightAligned(scores[offset], to: scoreWidth) + "  "
-                + TextFormat.padded(hit.id, to: idWidth) + "  " + title + "\n"
+            if let column {
+                out += row + TextFormat.padded(hit.id, to: idWidth) + "  " + Self.shortened(hit[column]) + "\n"
+            } else {
+                out += row + hit.id + "\n"
+            }
+            for field in fields.dropFirst() { out += indent + field + ": " + Self.shortened(hit[field]) + "\n" }
             if snippets {
-                out += SnippetPrinter.text(hit.snippets, indent: String(repeating: " ", count: rankWidth + 2),
-                                           terminal: terminal)
+                out += SnippetPrinter.text(hit.snippets, indent: indent, terminal: terminal)
             }
             if explain, let explanation = hit.explanation {
-                out += Self.breakdown(explanation, indent: String(repeating: " ", count: rankWidth + 2))
+                out += Self.breakdown(explanation, indent: indent)
             }
         }
         return out + "\n"
@@ -115,6 +123,10 @@ struct SearchPrinter {
                 + " × (1 − b \(f(component.b)) + b × dl \(f(component.dl)) / avgdl \(f(component.avgdl))))\n"
         }
         return out + indent + TextFormat.fixed(explanation.score, digits: 6) + "  = sum of \(explanation.components.count) components\n"
+    }
+
+    private static func shortened(_ value: String?) -> String {
+        TextFormat.truncated(oneLine(value ?? ""), to: titleWidth)
     }
 
     private static func oneLine(_ text: String) -> String {

@@ -1,0 +1,40 @@
+import XCTest
+@testable import VietSearch
+import VietSearchQuery
+
+/// The snapshot-wide cache of spelling frequencies (`.vietnamese` expansion and restoration) must not
+/// change any answer, and repeated words must not be looked up again.
+final class DocumentFrequencyCacheTests: FacadeTestCase {
+    private func engine(_ index: Index) throws -> QueryEngine {
+        let manifest = try index.store.readManifest()
+        return QueryEngine(segments: try manifest.segments.map { try index.store.openSegment($0) })
+    }
+
+    func testCachedAnswersEqualFreshOnesAndRepeatsAddNoLookups() throws {
+        let index = Index.inMemory()
+        try self.index([Document(id: "a", title: "đảng viên gương mẫu", body: "công tác đảng viên"),
+                        Document(id: "b", title: "đang học", body: "học sinh đang đến trường"),
+                        Document(id: "c", title: "dang dở", body: "viện nghiên cứu"),
+                        Document(id: "d", title: "kinh tế", body: "đảng bộ và viên chức")], into: index)
+        var options = QueryOptions(limit: 10)
+        options.scoring = .vietnamese(.measuredDefault)
+        options.suggest = true
+        let cached = try engine(index)
+        XCTAssertEqual(cached.frequencyCache.count, 0)
+        _ = try cached.search("đang vien", options: options)
+        let first = try cached.search("dang vien", options: options)
+        let entries = cached.frequencyCache.count
+        XCTAssertGreaterThan(entries, 0, "expansion and restoration look spellings up")
+        let again = try cached.search("dang vien", options: options)
+        XCTAssertEqual(cached.frequencyCache.count, entries, "a repeated query looks nothing up again")
+        let fresh = try engine(index).search("dang vien", options: options)
+        for result in [first, again] {
+            XCTAssertFalse(result.hits.isEmpty)
+            XCTAssertEqual(result.hits.map(\.doc), fresh.hits.map(\.doc))
+            XCTAssertEqual(result.hits.map(\.score.bitPattern), fresh.hits.map(\.score.bitPattern))
+            XCTAssertEqual(result.totalHits, fresh.totalHits)
+            XCTAssertEqual(result.suggestion, fresh.suggestion)
+        }
+        XCTAssertEqual(fresh.suggestion, "đảng viên")
+    }
+}
