@@ -116,7 +116,13 @@ final class MemoryAccountingTests: FacadeTestCase {
     /// Bytes the C allocator has handed out and not taken back, all arenas: what it got from the system
     /// minus its free chunks, plus mmapped blocks, from glibc's `malloc_info` report (looked up at run
     /// time: `<malloc.h>` is not in Swift's Glibc module).
+    /// Under AddressSanitizer or ThreadSanitizer, whose allocator replaces glibc's (so `malloc_info` sees
+    /// nothing), the sanitizer runtime's own count of bytes allocated and not freed.
     private static func heapBytesInUse() -> Int {
+        typealias AllocatedBytes = @convention(c) () -> Int
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__sanitizer_get_current_allocated_bytes") {
+            return unsafeBitCast(symbol, to: AllocatedBytes.self)()
+        }
         typealias MallocInfo = @convention(c) (Int32, UnsafeMutablePointer<FILE>?) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_info") else { return 0 }
         let mallocInfo = unsafeBitCast(symbol, to: MallocInfo.self)
