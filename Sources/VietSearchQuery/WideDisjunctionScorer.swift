@@ -59,28 +59,12 @@ final class WideDisjunctionScorer: DocScorer {
         return total
     }
 
-    /// The subs' bounds summed: a document can match them all.
-    func maxScore() throws -> Double {
-        var total = 0.0
-        for sub in subs { total += try sub.maxScore() }
-        return total
-    }
+    func maxScore() throws -> Double { try SummedBounds.maxScore(of: subs) }
 
-    /// The subs' block bounds summed, valid up to the nearest block end (kept until then: a bound for
-    /// `t...last` holds for any later target up to `last`).
     func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
-        if let cached = blockBound, target <= cached.lastDoc { return cached }
-        var total = 0.0
-        var last = PostingsCursor.noMoreDocs - 1
-        for sub in subs {
-            let part = try sub.blockMax(at: target)
-            total += part.bound
-            last = Swift.min(last, part.lastDoc)
-        }
-        blockBound = (last, total)
-        return (last, total)
+        try bounds.blockMax(of: subs, at: target)
     }
-    @exclusivity(unchecked) private var blockBound: (lastDoc: UInt32, bound: Double)?
+    @exclusivity(unchecked) private var bounds = SummedBounds()
 
     func explain(into components: inout [ScoreContribution]) throws {
         collectMatching()

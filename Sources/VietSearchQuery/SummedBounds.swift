@@ -1,0 +1,29 @@
+import VietSearchStorage
+
+/// Score bounds of a scorer whose score is a sum of its subs' scores (conjunctions, disjunctions): a
+/// document can at most match them all, so the bounds add up. The block bound is kept until the nearest
+/// sub block ends, since a bound for `target...lastDoc` holds for any later target up to `lastDoc`.
+struct SummedBounds {
+    private var cachedBlock: (lastDoc: UInt32, bound: Double)?
+
+    /// The subs' whole-list bounds summed.
+    static func maxScore(of subs: [any DocScorer]) throws -> Double {
+        var total = 0.0
+        for sub in subs { total += try sub.maxScore() }
+        return total
+    }
+
+    /// The subs' block bounds at `target` summed, valid up to the nearest block end.
+    mutating func blockMax(of subs: [any DocScorer], at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
+        if let cached = cachedBlock, target <= cached.lastDoc { return cached }
+        var total = 0.0
+        var last = PostingsCursor.noMoreDocs - 1
+        for sub in subs {
+            let part = try sub.blockMax(at: target)
+            total += part.bound
+            last = Swift.min(last, part.lastDoc)
+        }
+        cachedBlock = (last, total)
+        return (last, total)
+    }
+}
