@@ -245,49 +245,65 @@ struct SegmentMerger {
         return finished.index
     }
 
-    /// Recompresses the live stored documents into ~16 KiB blocks; returns the stored index section.
+    /// Copies every input's stored-field dictionaries, then its blocks: as they are for an input without
+    /// deletes (no recompression), else its live documents recompressed into ~4 KiB blocks with the same
+    /// dictionary (trained on those documents). Returns the stored index section.
     private func mergeStoredFields(docMaps: [[UInt32]], into blocks: SpoolFile) throws -> [UInt8] {
-        var index: [UInt8] = []
-        index.appendUInt32(0)
-        var entryCount: UInt32 = 0
+        var index = StoredIndexBuilder()
+        // New dictionary numbers: renumbered[segment][old number − 1].
+        var renumbered: [[UInt32]] = []
+        var dictionaryBytes: [UInt32: [UInt8]] = [:]
+        for segment in segments {
+            var numbers: [UInt32] = []
+            for entry in segment.stored.dictionaries.entries {
+                // Verified before copying: the new segment's checksums would otherwise vouch for damage.
+                try segment.bytes.verifyChecksum(of: entry.range, expected: entry.checksum, what: "stored-field dictionary")
+                var reader = ByteReader(segment.bytes, from: entry.range.lowerBound, to: entry.range.upperBound)
+                let bytes = try reader.readBytes(entry.range.count)
+                let number = try index.addDictionary(length: bytes.count, checksum: entry.checksum)
+                if segment.deletions != nil { dictionaryBytes[number] = bytes }
+                numbers.append(number)
+                try blocks.append(bytes)
+            }
+            renumbered.append(numbers)
+        }
+
         var raw: [UInt8] = []
+        var rawDictionary: UInt32 = 0
         var blockFirstDoc: UInt32 = 0
         var nextDoc: UInt32 = 0
-        var offset: UInt64 = 0
-        let compressor = Zstd.Compressor()
+        var compressors: [UInt32: Zstd.Compressor] = [:]
         func flush() throws {
             guard !raw.isEmpty else { return }
+            let compressor: Zstd.Compressor
+            if let existing = compressors[rawDictionary] {
+                compressor = existing
+            } else {
+                compressor = try Zstd.Compressor(dictionary: rawDictionary == 0 ? nil : dictionaryBytes[rawDictionary])
+                compressors[rawDictionary] = compressor
+            }
             let compressed = try compressor.compress(raw)
-            index.appendUInt32(blockFirstDoc)
-            index.appendUInt64(offset)
-            index.appendUInt32(UInt32(compressed.count))
-            index.appendUInt32(UInt32(raw.count))
-            index.appendUInt32(CRC32.checksum(compressed))
+            try index.addBlock(firstDoc: blockFirstDoc, compressedSize: compressed.count, rawSize: raw.count,
+                               checksum: CRC32.checksum(compressed), dictionary: rawDictionary)
             try blocks.append(compressed)
-            offset += UInt64(compressed.count)
-            entryCount += 1
             raw.removeAll(keepingCapacity: true)
             blockFirstDoc = nextDoc
         }
         for (segmentIndex, segment) in segments.enumerated() {
             let stored = segment.stored
+            func newDictionary(_ entry: StoredFieldsReader.BlockEntry) -> UInt32 {
+                entry.dictionary == 0 ? 0 : renumbered[segmentIndex][Int(entry.dictionary) - 1]
+            }
             if segment.deletions == nil {
-                // No deletes: copy the compressed blocks as they are (no recompression), renumbered.
                 try flush()
                 for block in 0..<stored.blockCount {
                     let entry = try stored.entry(block)
-                    // Verified before copying: the new segment's checksums would otherwise vouch for damage.
                     try stored.verify(entry)
                     var reader = ByteReader(segment.bytes, from: entry.range.lowerBound, to: entry.range.upperBound)
                     let compressed = try reader.readBytes(entry.range.count)
-                    index.appendUInt32(nextDoc)
-                    index.appendUInt64(offset)
-                    index.appendUInt32(UInt32(compressed.count))
-                    index.appendUInt32(UInt32(entry.rawSize))
-                    index.appendUInt32(entry.checksum)
+                    try index.addBlock(firstDoc: nextDoc, compressedSize: compressed.count, rawSize: entry.rawSize,
+                                       checksum: entry.checksum, dictionary: newDictionary(entry))
                     try blocks.append(compressed)
-                    offset += UInt64(compressed.count)
-                    entryCount += 1
                     nextDoc += entry.endDoc - entry.firstDoc
                 }
                 blockFirstDoc = nextDoc
@@ -297,6 +313,10 @@ struct SegmentMerger {
             for block in 0..<stored.blockCount {
                 let entry = try stored.entry(block)
                 let decompressed = try stored.decompress(entry)
+                if newDictionary(entry) != rawDictionary {
+                    try flush()
+                    rawDictionary = newDictionary(entry)
+                }
                 var reader = ByteReader(decompressed)
                 for doc in entry.firstDoc..<entry.endDoc {
                     let start = reader.offset
@@ -311,8 +331,7 @@ struct SegmentMerger {
         }
         try flush()
         releaseInputPages()
-        index.setUInt32(entryCount, at: 0)
-        return index
+        return index.finish()
     }
 
     /// Drops the pages of the inputs' mappings that the merge has read so far: the merge reads every

@@ -105,6 +105,14 @@ extension SegmentReader {
     private func verifyStoredFields() throws {
         var expectedDoc: UInt32 = 0
         var expectedOffset = layout.range(.storedBlocks).lowerBound
+        for (index, dictionary) in stored.dictionaries.entries.enumerated() {
+            guard dictionary.range.lowerBound == expectedOffset else {
+                throw StorageError.corrupt(file: bytes.name, offset: dictionary.entryOffset,
+                                           reason: "stored-field dictionary \(index + 1) does not follow the previous one")
+            }
+            _ = try stored.dictionaries.dictionary(UInt32(index + 1))
+            expectedOffset = dictionary.range.upperBound
+        }
         for block in 0..<stored.blockCount {
             let entry = try stored.entry(block)
             guard entry.firstDoc == expectedDoc, entry.range.lowerBound == expectedOffset else {

@@ -97,11 +97,18 @@ package enum SegmentResealer {
         let file = FileBytes(name: "reseal", copying: out)
         let blocks = sections[SegmentSection.storedBlocks.rawValue], index = sections[SegmentSection.storedIndex.rawValue]
         var reader = ByteReader(file, from: index.lowerBound, to: index.upperBound)
+        guard let dictionaryCount = try? reader.readUInt32() else { return }
+        for _ in 0..<Swift.min(Int(dictionaryCount), reader.remaining / StoredIndexBuilder.dictionaryEntrySize) {
+            let entry = reader.offset
+            guard let offset = try? reader.readUInt64(), let length = try? reader.readUInt32(),
+                  (try? reader.skip(4)) != nil else { return }
+            out.setUInt32(checksum(out, within: blocks, offset: offset, length: UInt64(length)), at: entry + 12)
+        }
         guard let count = try? reader.readUInt32() else { return }
-        for _ in 0..<Swift.min(Int(count), (index.count - 4) / StoredFieldsWriter.indexEntrySize) {
+        for _ in 0..<Swift.min(Int(count), reader.remaining / StoredIndexBuilder.blockEntrySize) {
             let entry = reader.offset
             guard (try? reader.skip(4)) != nil, let offset = try? reader.readUInt64(), let size = try? reader.readUInt32(),
-                  (try? reader.skip(8)) != nil else { return }
+                  (try? reader.skip(12)) != nil else { return }
             out.setUInt32(checksum(out, within: blocks, offset: offset, length: UInt64(size)), at: entry + 20)
         }
     }

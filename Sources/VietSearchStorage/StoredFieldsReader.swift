@@ -1,11 +1,14 @@
 /// Random access to stored documents (FORMAT.md, "Stored fields"): binary search the block index by
-/// first doc id, decompress that one block, skip to the document inside it.
+/// first doc id, decompress that one block (with its dictionary, if any), skip to the document inside it.
 struct StoredFieldsReader {
     private let bytes: FileBytes
     private let blocks: Range<Int>
     private let index: Range<Int>
     private let documentCount: UInt32
     let blockCount: Int
+    /// Where the block entries start (after the dictionary table and the block count).
+    private let blockEntriesStart: Int
+    let dictionaries: StoredDictionaries
 
     struct BlockEntry {
         var firstDoc: UInt32
@@ -16,6 +19,8 @@ struct StoredFieldsReader {
         var entryOffset: Int
         /// CRC-32 of the compressed frame, verified before it is decompressed or copied.
         var checksum: UInt32
+        /// 0: compressed without a dictionary; d ≥ 1: with dictionary d.
+        var dictionary: UInt32
     }
 
     init(_ bytes: FileBytes, blocks: Range<Int>, index: Range<Int>, documentCount: UInt32) throws {
@@ -24,30 +29,52 @@ struct StoredFieldsReader {
         self.index = index
         self.documentCount = documentCount
         var reader = ByteReader(bytes, from: index.lowerBound, to: index.upperBound)
+        let dictionaryCount = Int(try reader.readUInt32())
+        guard dictionaryCount <= reader.remaining / StoredIndexBuilder.dictionaryEntrySize else {
+            throw reader.corrupt("stored index claims \(dictionaryCount) dictionaries but holds \(reader.remaining) bytes", at: index.lowerBound)
+        }
+        var entries: [StoredDictionaries.Entry] = []
+        for number in 1...Swift.max(1, dictionaryCount) where number <= dictionaryCount {
+            let entryOffset = reader.offset
+            let offset = try reader.readUInt64()
+            let length = try reader.readUInt32()
+            let checksum = try reader.readUInt32()
+            guard offset <= UInt64(blocks.count), UInt64(length) <= UInt64(blocks.count) - offset else {
+                throw StorageError.corrupt(file: bytes.name, offset: entryOffset,
+                                           reason: "stored-field dictionary \(number) (bytes \(offset)+\(length)) lies outside the stored blocks")
+            }
+            let start = blocks.lowerBound + Int(offset)
+            entries.append(.init(range: start..<(start + Int(length)), checksum: checksum, entryOffset: entryOffset))
+        }
+        dictionaries = StoredDictionaries(bytes, entries: entries)
+        let countOffset = reader.offset
         let count = Int(try reader.readUInt32())
-        guard count * StoredFieldsWriter.indexEntrySize == index.count - 4 else {
-            throw reader.corrupt("stored index claims \(count) blocks but holds \(index.count - 4) bytes of entries", at: index.lowerBound)
+        guard count * StoredIndexBuilder.blockEntrySize == reader.remaining else {
+            throw reader.corrupt("stored index claims \(count) blocks but holds \(reader.remaining) bytes of entries", at: countOffset)
         }
         blockCount = count
+        blockEntriesStart = reader.offset
     }
 
     func entry(_ block: Int) throws -> BlockEntry {
-        let entryOffset = index.lowerBound + 4 + block * StoredFieldsWriter.indexEntrySize
+        let entryOffset = blockEntriesStart + block * StoredIndexBuilder.blockEntrySize
         var reader = ByteReader(bytes, from: entryOffset, to: index.upperBound)
         let firstDoc = try reader.readUInt32()
         let offset = try reader.readUInt64()
         let compressedSize = try reader.readUInt32()
         let rawSize = try reader.readUInt32()
         let checksum = try reader.readUInt32()
+        let dictionary = try reader.readUInt32()
         let endDoc = block + 1 < blockCount ? try reader.readUInt32() : documentCount
         guard firstDoc < endDoc, endDoc <= documentCount, offset <= UInt64(blocks.count),
-              UInt64(compressedSize) <= UInt64(blocks.count) - offset else {
+              UInt64(compressedSize) <= UInt64(blocks.count) - offset,
+              dictionary <= UInt32(dictionaries.entries.count) else {
             throw StorageError.corrupt(file: bytes.name, offset: entryOffset,
-                                       reason: "stored block \(block) (docs \(firstDoc)..<\(endDoc), bytes \(offset)+\(compressedSize)) is inconsistent")
+                                       reason: "stored block \(block) (docs \(firstDoc)..<\(endDoc), bytes \(offset)+\(compressedSize), dictionary \(dictionary)) is inconsistent")
         }
         let start = blocks.lowerBound + Int(offset)
         return BlockEntry(firstDoc: firstDoc, endDoc: endDoc, range: start..<(start + Int(compressedSize)),
-                          rawSize: Int(rawSize), entryOffset: entryOffset, checksum: checksum)
+                          rawSize: Int(rawSize), entryOffset: entryOffset, checksum: checksum, dictionary: dictionary)
     }
 
     /// The block holding `doc`.
@@ -68,11 +95,12 @@ struct StoredFieldsReader {
     /// relative to the raw block, named in the file name).
     func decompress(_ entry: BlockEntry) throws -> FileBytes {
         try verify(entry)
+        let dictionary = entry.dictionary == 0 ? nil : try dictionaries.dictionary(entry.dictionary)
         var reader = ByteReader(bytes, from: entry.range.lowerBound, to: entry.range.upperBound)
         let name = "\(bytes.name) (stored block at byte \(entry.range.lowerBound), decompressed)"
         let raw = try reader.withBytes(entry.range.count, "stored block") { source in
             entry.rawSize == 0 ? FileBytes(name: name, copying: [])
-                : FileBytes(name: name, count: entry.rawSize) { Zstd.decompress(source, into: $0) }
+                : FileBytes(name: name, count: entry.rawSize) { Zstd.decompress(source, into: $0, dictionary: dictionary) }
         }
         guard let raw else {
             throw StorageError.corrupt(file: bytes.name, offset: entry.range.lowerBound,

@@ -2,9 +2,11 @@ import Foundation
 import XCTest
 @testable import VietSearch
 
-/// Indexes written by an older or a future format version (Fixtures/storage/v0-too-old, v1-tiny, v3-too-new)
+/// Indexes written by an older or a future format version (Fixtures/storage/v0-too-old, v1-tiny, v2-tiny,
+/// v4-too-new)
 /// must give "too old" / "too new" naming the file, never "corrupt" and never a crash, from every entry point.
-/// Version 1 is too old since format 2 (its segments carry no checksums a search can verify: rebuild).
+/// Version 1 is too old since format 2 (its segments carry no checksums a search can verify: rebuild),
+/// version 2 since format 3 (stored fields without dictionaries: rebuild).
 final class FormatVersionTests: FacadeTestCase {
     private static let storageFixtures: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -26,9 +28,9 @@ final class FormatVersionTests: FacadeTestCase {
     private let manifest = "manifest-0000000000000001.vsm"
 
     func testOlderFormatIsTooOld() throws {
-        for (fixture, version) in [("v0-too-old", 0), ("v1-tiny", 1)] {
+        for (fixture, version) in [("v0-too-old", 0), ("v1-tiny", 1), ("v2-tiny", 2)] {
             let index = try Index.open(at: try copy(fixture), createIfMissing: false)
-            let expected = VietSearchError.formatTooOld(file: manifest, version: version, oldestSupported: 2)
+            let expected = VietSearchError.formatTooOld(file: manifest, version: version, oldestSupported: 3)
             assertThrows(try index.searcher(), expected)
             assertThrows(try index.check(), expected)
             assertThrows(try index.writer(), expected)
@@ -36,8 +38,8 @@ final class FormatVersionTests: FacadeTestCase {
     }
 
     func testFutureFormatIsTooNew() throws {
-        let index = try Index.open(at: try copy("v3-too-new"), createIfMissing: false)
-        let expected = VietSearchError.formatTooNew(file: manifest, version: 3, newestSupported: 2)
+        let index = try Index.open(at: try copy("v4-too-new"), createIfMissing: false)
+        let expected = VietSearchError.formatTooNew(file: manifest, version: 4, newestSupported: 3)
         assertThrows(try index.searcher(), expected)
         assertThrows(try index.check(), expected)
         assertThrows(try index.writer(), expected)
@@ -47,10 +49,11 @@ final class FormatVersionTests: FacadeTestCase {
     func testOtherVersionSegmentUnderCurrentManifest() throws {
         let segment = "seg-00112233445566778899aabbccddeeff.vss"
         for (fixture, expected) in [
-            ("v3-too-new", VietSearchError.formatTooNew(file: segment, version: 3, newestSupported: 2)),
-            ("v1-tiny", VietSearchError.formatTooOld(file: segment, version: 1, oldestSupported: 2)),
+            ("v4-too-new", VietSearchError.formatTooNew(file: segment, version: 4, newestSupported: 3)),
+            ("v1-tiny", VietSearchError.formatTooOld(file: segment, version: 1, oldestSupported: 3)),
+            ("v2-tiny", VietSearchError.formatTooOld(file: segment, version: 2, oldestSupported: 3)),
         ] {
-            let path = try copy("v2-tiny")
+            let path = try copy("v3-tiny")
             let other = try copy(fixture)
             try FileManager.default.removeItem(atPath: path + "/" + segment)
             try FileManager.default.copyItem(atPath: other + "/" + segment, toPath: path + "/" + segment)
@@ -61,7 +64,7 @@ final class FormatVersionTests: FacadeTestCase {
     }
 
     func testCurrentFixtureStillOpens() throws {
-        let report = try Index.open(at: try copy("v2-tiny"), createIfMissing: false).check()
+        let report = try Index.open(at: try copy("v3-tiny"), createIfMissing: false).check()
         XCTAssertEqual(report.documents, 2)
     }
 }
