@@ -120,28 +120,37 @@ final class StoredDictionaryTests: XCTestCase {
         XCTAssertEqual(Set(dictionaries), [0, 1, 2])
     }
 
+    /// Flips across the dictionary and its index entry: a fetch that needs the dictionary, and `verify`,
+    /// report the damage (dictionary bytes: naming the dictionary's first byte; index entry: the metadata
+    /// checksum when the segment opens); never a crash, never a wrong document.
     func testDamagedDictionaryIsReportedBeforeUse() throws {
-        let (builder, _) = try newsLikeSegment(seed: 6, documents: 300)
+        let (builder, expected) = try newsLikeSegment(seed: 6, documents: 300)
         let store = IndexStore.inMemory()
         let meta = try store.writeSegment(builder)
         let intact = try store.openSegment(meta)
         let dictionary = try XCTUnwrap(intact.stored.dictionaries.entries.first)
-        var bytes = try store.fileBytes(meta.fileName)
-        bytes[dictionary.range.lowerBound + dictionary.range.count / 2] ^= 0x20
-        let damaged = try SegmentReader(meta: meta, bytes: FileBytes(name: meta.fileName, copying: bytes))
-        for attempt in [{ _ = try damaged.storedFields(doc: 0) }, { try damaged.verify() }] {
-            XCTAssertThrowsError(try attempt()) { error in
-                guard case let StorageError.corrupt(file, offset, reason) = error else {
-                    return XCTFail("\(error)")
-                }
-                XCTAssertEqual(file, meta.fileName)
-                if reason.contains("stored-field dictionary") {
-                    XCTAssertEqual(offset, dictionary.range.lowerBound)
-                }
+        let original = try store.fileBytes(meta.fileName)
+        let entry = intact.layout.range(.storedIndex).lowerBound + 4
+        var offsets = Array(stride(from: dictionary.range.lowerBound, to: dictionary.range.upperBound,
+                                   by: Swift.max(1, dictionary.range.count / 48)))
+        offsets += Array(entry..<(entry + StoredIndexBuilder.dictionaryEntrySize))
+        for offset in offsets {
+            var bytes = original
+            bytes[offset] ^= 0x20
+            let file = FileBytes(name: meta.fileName, copying: bytes)
+            guard let damaged = try? SegmentReader(meta: meta, bytes: file) else {
+                XCTAssertTrue(offset >= entry, "only index damage is caught when the segment opens (byte \(offset))")
+                continue
             }
-        }
-        XCTAssertThrowsError(try damaged.storedFields(doc: 0)) { error in
-            XCTAssertTrue("\(error)".contains("stored-field dictionary"), "\(error)")
+            XCTAssertLessThan(offset, entry, "index entry damage must fail the metadata checksum (byte \(offset))")
+            XCTAssertThrowsError(try damaged.storedFields(doc: 0)) { error in
+                guard case let StorageError.corrupt(file, at, reason) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(file, meta.fileName)
+                XCTAssertEqual(at, dictionary.range.lowerBound)
+                XCTAssertTrue(reason.contains("stored-field dictionary"), reason)
+            }
+            XCTAssertThrowsError(try damaged.verify())
+            XCTAssertEqual(try intact.storedFields(doc: 0), expected[0])
         }
     }
 }
