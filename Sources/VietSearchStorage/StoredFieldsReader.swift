@@ -34,7 +34,8 @@ struct StoredFieldsReader {
             throw reader.corrupt("stored index claims \(dictionaryCount) dictionaries but holds \(reader.remaining) bytes", at: index.lowerBound)
         }
         var entries: [StoredDictionaries.Entry] = []
-        for number in 1...Swift.max(1, dictionaryCount) where number <= dictionaryCount {
+        for index in 0..<dictionaryCount {
+            let number = index + 1
             let entryOffset = reader.offset
             let offset = try reader.readUInt64()
             let length = try reader.readUInt32()
