@@ -3,111 +3,129 @@
 /// nearly every word of running text, and the tone placement and key building run once per spelling.
 ///
 /// Only words whose keys depend on their bytes alone are stored: the fast path's words (no combining
-/// marks, invisible characters or ETH, whose cleaning looks beyond the word). When the table or its
-/// byte arena is full it is emptied and refilled, so memory stays bounded.
-final class SyllableKeyCache {
-    /// Where an entry's bytes sit in the arena: the word, then its exact key, then its folded key.
-    struct Entry {
-        var offset: Int32
-        var wordLength: UInt16
-        var exactLength: UInt16
-        var foldedLength: UInt16
+/// marks, invisible characters or ETH, whose cleaning looks beyond the word). Only words of at most
+/// `maximumWordBytes` are stored, in the table itself as two 8-byte chunks: every Vietnamese syllable
+/// fits (the longest, like `nghiêng`, take 9 or 10 bytes), and a lookup is two compares. When the table
+/// is half full it is emptied and refilled, so memory stays bounded (about 600 KB).
+struct SyllableKeyCache {
+    /// A word as the table finds it: its bytes as two little-endian chunks, zero past its end.
+    struct Key {
+        var low: UInt64
+        var high: UInt64
+        var length: Int
+        var hash: UInt64
+    }
+
+    /// Cached keys; the bytes stay valid until the next `insert`.
+    struct Hit {
+        var exact: UnsafeBufferPointer<UInt8>
+        var folded: UnsafeBufferPointer<UInt8>
         var hasNonASCIILetter: Bool
     }
 
-    /// Longest word stored; longer ones are keyed every time (they are rare and rarely repeat).
-    static let maximumWordBytes = 64
+    /// One table slot: the word's chunks and `meta` (0 when empty; else length, key lengths, flag and
+    /// the offset of the exact then folded key in the arena, packed by `pack`).
+    private struct Slot {
+        var low: UInt64
+        var high: UInt64
+        var meta: UInt64
+    }
 
-    private static let slotCount = 1 << 14
+    /// Longest word stored; longer ones are keyed every time (they are rare in Vietnamese text).
+    static let maximumWordBytes = 16
+
+    private static let slotBits = 14
+    private static let slotCount = 1 << slotBits
     private static let maximumEntries = slotCount / 2
-    private static let arenaBytes = maximumEntries * 40
+    /// Room for the keys of every entry at 24 bytes each (a syllable's two keys take about 12); when
+    /// long words fill it first, the table is emptied early.
+    private static let arenaBytes = maximumEntries * 24
 
-    /// Open addressing: the low 32 bits of the word's hash (tag) and entry index + 1 (0 = empty).
-    private let slots: UnsafeMutablePointer<UInt64>
-    private let entries: UnsafeMutablePointer<Entry>
+    private let slots: UnsafeMutablePointer<Slot>
     private let arena: UnsafeMutablePointer<UInt8>
     private var entryCount = 0
     private var arenaUsed = 0
 
     init() {
         slots = .allocate(capacity: Self.slotCount)
-        slots.initialize(repeating: 0, count: Self.slotCount)
-        entries = .allocate(capacity: Self.maximumEntries)
+        slots.initialize(repeating: Slot(low: 0, high: 0, meta: 0), count: Self.slotCount)
         arena = .allocate(capacity: Self.arenaBytes)
     }
 
-    deinit {
+    /// Frees the tables; the cache must not be used afterwards (its owner calls this in `deinit`).
+    func deallocate() {
         slots.deallocate()
-        entries.deallocate()
         arena.deallocate()
     }
 
-    /// FNV-1a over the word's bytes.
-    @inline(__always) static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in word { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return hash
+    /// The key of `input[start..<end]`, or nil if the word is longer than `maximumWordBytes`.
+    @inline(__always)
+    static func key(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Key? {
+        let length = end - start
+        guard length <= maximumWordBytes, let base = input.baseAddress else { return nil }
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        if start + 16 <= input.count {
+            // Whole chunks, then the bytes past the word masked off.
+            let raw = UnsafeRawPointer(base + start)
+            low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            high = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            if length < 8 {
+                low &= (1 << (UInt64(length) * 8)) - 1
+                high = 0
+            } else if length < 16 {
+                high &= (1 << (UInt64(length - 8) * 8)) - 1
+            }
+        } else {
+            for index in 0..<length {
+                let byte = UInt64(base[start + index])
+                if index < 8 { low |= byte << (8 * UInt64(index)) } else { high |= byte << (8 * UInt64(index - 8)) }
+            }
+        }
+        var hash = (low ^ UInt64(length)) &* 0x9E37_79B9_7F4A_7C15
+        hash = (hash ^ (hash >> 29) ^ high) &* 0xBF58_476D_1CE4_E5B9
+        return Key(low: low, high: high, length: length, hash: hash ^ (hash >> 32))
     }
 
-    /// The entry for `word` (whose hash is `hash`), if stored.
-    @inline(__always) func lookup(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Entry? {
-        let tag = hash & 0xFFFF_FFFF
-        var slot = Int(truncatingIfNeeded: hash >> 32) & (Self.slotCount - 1)
+    /// The keys stored for `key`, if any.
+    @inline(__always) func lookup(_ key: Key) -> Hit? {
+        var slot = Int(truncatingIfNeeded: key.hash) & (Self.slotCount - 1)
         while true {
-            let packed = slots[slot]
-            if packed == 0 { return nil }
-            if packed & 0xFFFF_FFFF == tag {
-                let entry = entries[Int(packed >> 32) - 1]
-                if Int(entry.wordLength) == word.count && Self.same(arena + Int(entry.offset), word) { return entry }
+            let candidate = slots[slot]
+            if candidate.meta == 0 { return nil }
+            if candidate.low == key.low && candidate.high == key.high && Int(candidate.meta >> 56) == key.length {
+                let offset = Int(truncatingIfNeeded: candidate.meta & 0xFFFF_FFFF)
+                let exactLength = Int(truncatingIfNeeded: candidate.meta >> 40) & 0xFF
+                let foldedLength = Int(truncatingIfNeeded: candidate.meta >> 48) & 0xFF
+                return Hit(exact: UnsafeBufferPointer(start: arena + offset, count: exactLength),
+                           folded: UnsafeBufferPointer(start: arena + offset + exactLength, count: foldedLength),
+                           hasNonASCIILetter: candidate.meta & (1 << 32) != 0)
             }
             slot = (slot + 1) & (Self.slotCount - 1)
         }
     }
 
-    /// Stores `word`'s keys (the word must not be stored yet and be at most `maximumWordBytes` long).
-    func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, exact: UnsafeBufferPointer<UInt8>,
-                         folded: UnsafeBufferPointer<UInt8>, hasNonASCIILetter: Bool) {
-        let size = word.count + exact.count + folded.count
-        guard word.count <= Self.maximumWordBytes, size <= Self.arenaBytes / 4 else { return }
+    /// Stores the keys of `key`'s word, which must not be stored yet.
+    mutating func insert(_ key: Key, exact: UnsafeBufferPointer<UInt8>, folded: UnsafeBufferPointer<UInt8>,
+                         hasNonASCIILetter: Bool) {
+        guard exact.count <= 0xFF, folded.count <= 0xFF else { return }
+        let size = exact.count + folded.count
         if entryCount == Self.maximumEntries || arenaUsed + size > Self.arenaBytes { clear() }
         let offset = arenaUsed
-        Self.copy(word, to: arena + offset)
-        Self.copy(exact, to: arena + offset + word.count)
-        Self.copy(folded, to: arena + offset + word.count + exact.count)
+        if let base = exact.baseAddress { (arena + offset).update(from: base, count: exact.count) }
+        if let base = folded.baseAddress { (arena + offset + exact.count).update(from: base, count: folded.count) }
         arenaUsed += size
-        entries[entryCount] = Entry(offset: Int32(offset), wordLength: UInt16(word.count),
-                                    exactLength: UInt16(exact.count), foldedLength: UInt16(folded.count),
-                                    hasNonASCIILetter: hasNonASCIILetter)
         entryCount += 1
-        var slot = Int(truncatingIfNeeded: hash >> 32) & (Self.slotCount - 1)
-        while slots[slot] != 0 { slot = (slot + 1) & (Self.slotCount - 1) }
-        slots[slot] = UInt64(entryCount) << 32 | hash & 0xFFFF_FFFF
+        let meta = UInt64(key.length) << 56 | UInt64(folded.count) << 48 | UInt64(exact.count) << 40
+            | (hasNonASCIILetter ? 1 << 32 : 0) | UInt64(offset)
+        var slot = Int(truncatingIfNeeded: key.hash) & (Self.slotCount - 1)
+        while slots[slot].meta != 0 { slot = (slot + 1) & (Self.slotCount - 1) }
+        slots[slot] = Slot(low: key.low, high: key.high, meta: meta)
     }
 
-    /// The exact key of a stored entry.
-    @inline(__always) func exact(_ entry: Entry) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: arena + Int(entry.offset) + Int(entry.wordLength), count: Int(entry.exactLength))
-    }
-
-    /// The folded key of a stored entry.
-    @inline(__always) func folded(_ entry: Entry) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: arena + Int(entry.offset) + Int(entry.wordLength) + Int(entry.exactLength),
-                            count: Int(entry.foldedLength))
-    }
-
-    private func clear() {
-        slots.update(repeating: 0, count: Self.slotCount)
+    private mutating func clear() {
+        slots.update(repeating: Slot(low: 0, high: 0, meta: 0), count: Self.slotCount)
         entryCount = 0
         arenaUsed = 0
-    }
-
-    private static func copy(_ bytes: UnsafeBufferPointer<UInt8>, to target: UnsafeMutablePointer<UInt8>) {
-        if let base = bytes.baseAddress { target.update(from: base, count: bytes.count) }
-    }
-
-    @inline(__always)
-    private static func same(_ stored: UnsafeMutablePointer<UInt8>, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        for index in 0..<word.count where stored[index] != word[index] { return false }
-        return true
     }
 }

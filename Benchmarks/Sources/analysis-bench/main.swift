@@ -94,10 +94,12 @@ func run() throws {
     func tokenCount(_ document: String) -> Int {
         if streaming {
             var count = 0
+            var bytes = 0
             _ = streamingAnalyzer.analyze(document, chunkBytes: 256 << 10, token: { token in
                 count += 1
-                keyBytes &+= token.exact.count &+ token.folded.count
+                bytes &+= token.exact.count &+ token.folded.count
             }, pieceEnd: {})
+            keyBytes &+= bytes
             return count
         }
         guard chunkBytes > 0 else { return analyzer.analyze(document).tokens.count }
