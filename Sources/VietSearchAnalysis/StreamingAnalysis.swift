@@ -31,6 +31,7 @@ struct StreamingAnalysis {
     mutating func analyze(_ bytes: UnsafeBufferPointer<UInt8>, chunkBytes: Int, token: (KeyedToken) throws -> Void,
                           pieceEnd: () throws -> Void) rethrows -> Int {
         position = 0
+        cache.prepare()
         var pieceStart = 0
         while pieceStart < bytes.count {
             let end = safeEnd(of: bytes, from: pieceStart, size: max(1, chunkBytes))

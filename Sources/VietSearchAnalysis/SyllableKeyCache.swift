@@ -46,10 +46,20 @@ struct SyllableKeyCache {
     private var entryCount = 0
     private var arenaUsed = 0
 
+    /// False until `prepare()` has emptied the slots: the memory is only touched (and becomes resident)
+    /// when the cache is first used, so an unused analyser costs nothing.
+    private var isPrepared = false
+
     init() {
         slots = .allocate(capacity: Self.slotCount)
-        slots.initialize(repeating: Slot(low: 0, high: 0, meta: 0), count: Self.slotCount)
         arena = .allocate(capacity: Self.arenaBytes)
+    }
+
+    /// Must be called before the first `lookup` or `insert`; cheap afterwards.
+    @inline(__always) mutating func prepare() {
+        guard !isPrepared else { return }
+        slots.initialize(repeating: Slot(low: 0, high: 0, meta: 0), count: Self.slotCount)
+        isPrepared = true
     }
 
     /// Frees the tables; the cache must not be used afterwards (its owner calls this in `deinit`).
