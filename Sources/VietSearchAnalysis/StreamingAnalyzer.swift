@@ -9,8 +9,13 @@
 public final class StreamingAnalyzer {
     private var analysis: StreamingAnalysis
 
-    /// `generalPathOnly` (tests) sends all text through the general pipeline.
-    public init(generalPathOnly: Bool = false) {
+    /// An analyser with an empty key cache; its memory (about 600 KB) is touched on first use.
+    public init() {
+        analysis = StreamingAnalysis(generalPathOnly: false)
+    }
+
+    /// `generalPathOnly` sends all text through the general pipeline (tests compare the two paths).
+    package init(generalPathOnly: Bool) {
         analysis = StreamingAnalysis(generalPathOnly: generalPathOnly)
     }
 
