@@ -7,7 +7,8 @@ import VietSearchStorage
 /// and folded keys at its position; field length = the analysis' position count.
 struct DocumentEncoder {
     static let idField = TermKeys.idField
-    private let analyzer = VietnameseAnalyzer()
+    /// Per encoder (one per indexing thread): it keeps scratch memory and a cache of syllable keys.
+    private let analyzer = StreamingAnalyzer()
 
     /// Throws `.invalidInput` for an empty id or an empty, repeated or reserved field name.
     func validate(_ document: Document) throws {
@@ -51,10 +52,10 @@ struct DocumentEncoder {
             var id = document.id
             try id.withUTF8 { try builder.addOccurrence(field: idNumber, bytes: $0, position: 0) }
             for (field, number) in zip(document.fields, numbers) {
-                let positions = try analyzer.analyze(field.value, chunkBytes: Self.analysisChunkBytes) { tokens in
-                    for token in tokens { try add(token, field: number, to: builder) }
-                    builder.checkpoint()
-                }
+                let analyzer = self.analyzer
+                let positions = try analyzer.analyze(field.value, chunkBytes: Self.analysisChunkBytes, token: {
+                    try add($0, field: number, to: builder)
+                }, pieceEnd: { builder.checkpoint() })
                 lengths[Int(number)] = UInt32(clamping: positions)
                 stored.append(StoredField(name: field.name, value: field.value))
             }
@@ -69,13 +70,13 @@ struct DocumentEncoder {
     private var keyBytes: [UInt8] = []
 
     @inline(__always)
-    private mutating func add(_ token: Token, field: UInt8, to builder: SegmentBuilder) throws {
+    private mutating func add(_ token: KeyedToken, field: UInt8, to builder: SegmentBuilder) throws {
         keyBytes.removeAll(keepingCapacity: true)
         keyBytes.append(TermKeys.exactMarker)
-        keyBytes.append(contentsOf: token.exact.utf8)
+        keyBytes.append(contentsOf: token.exact)
         let split = keyBytes.count
         keyBytes.append(TermKeys.foldedMarker)
-        keyBytes.append(contentsOf: token.folded.utf8)
+        keyBytes.append(contentsOf: token.folded)
         let position = UInt32(clamping: token.position)
         try keyBytes.withUnsafeBufferPointer { bytes in
             try builder.addOccurrencePair(field: field, first: UnsafeBufferPointer(rebasing: bytes[..<split]),

@@ -94,7 +94,7 @@ struct KeyBuilder {
 
     /// VIETNAMESE.md §4: an open syllable consonant + `y` folds to consonant + `i` (`ky` → `ki`,
     /// `quy` → `qui`, `ty` → `ti`), but `y` alone and diphthongs like `uy`, `ay` stay.
-    private static func unifyFinalY(_ bytes: UnsafeMutableBufferPointer<UInt8>) {
+    static func unifyFinalY(_ bytes: UnsafeMutableBufferPointer<UInt8>) {
         let count = bytes.count
         guard count >= 2, count <= 4, bytes[count - 1] == 0x79 else { return }
         let isCluster: Bool

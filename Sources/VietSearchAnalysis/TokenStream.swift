@@ -34,13 +34,15 @@ struct TokenStream {
         var joiner: UInt32
     }
 
-    /// `original` is the whole input; cleaned windows of it are passed to `run(_:)` in order.
-    init(original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables) {
+    /// `original` is the whole input; cleaned windows of it are passed to `run(_:)` in order. Scratch
+    /// memory is sized for `expectedBytes` of it (all of it by default).
+    init(original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables, expectedBytes: Int? = nil) {
         self.tables = tables
         self.original = original
         self.keys = KeyBuilder(tables: tables)
-        self.cache = TokenKeyCache(byteCount: original.count)
-        tokens.reserveCapacity(original.count / 5 + 8)  // Vietnamese: ~6 bytes per token and space
+        let expected = expectedBytes ?? original.count
+        self.cache = TokenKeyCache(byteCount: expected)
+        tokens.reserveCapacity(expected / 5 + 8)  // Vietnamese: ~6 bytes per token and space
     }
 
     /// Cuts one cleaned window into tokens. Windows must end at a space, so no token spans two of them.

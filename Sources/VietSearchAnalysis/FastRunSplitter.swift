@@ -1,0 +1,256 @@
+/// The fast path's tokeniser: cuts input bytes that need no cleaning straight into token spans, the
+/// spans `TextCleaner` + `TokenStream` would give, without building cleaned scalars.
+///
+/// Text needs no cleaning when it has no combining mark, no invisible character and no ETH (Ð/ð): then
+/// cleaning only maps non-ASCII spaces to U+0020, which tokenises the same. Typical Vietnamese text (NFC,
+/// precomposed) is like that. The splitter also leaves to the general path every chunk whose segments
+/// are joined by a connector, except digit groups (`2.500.000`, `13/09/2022`): abbreviations, hyphenated
+/// words, e-mail addresses and URLs are rare and have subtle rules.
+///
+/// It works between safe points: ASCII spaces, controls and punctuation other than connectors, which
+/// nothing in cleaning or tokenising crosses (the places `VietnameseAnalyzer` cuts its windows). When it
+/// meets something it does not handle, it drops the spans found since the last safe point and says where
+/// that point is, so the caller can hand the text from there to the general path.
+struct FastRunSplitter {
+    /// How a span's keys are made.
+    enum Keying {
+        /// ASCII digits, maybe with ASCII letters or connectors (numbers, codes): lowercase, folded = exact.
+        case asciiCode
+        /// ASCII letters only: lowercase; the folded key unifies a final `y` (VIETNAMESE.md §4).
+        case asciiWord
+        /// Letters, at least one of them non-ASCII: the general key builder (through the cache).
+        case word
+    }
+
+    /// One token: input bytes `start..<end`.
+    struct Span {
+        var start: Int
+        var end: Int
+        var keying: Keying
+    }
+
+    /// What `split` did: spans found up to `end` (a safe point), and whether it stopped there because
+    /// the text after it needs the general path.
+    struct Outcome {
+        var end: Int
+        var needsGeneralPath: Bool
+    }
+
+    /// Spans found by the last `split`, in order (`spanStorage[0..<spanCount]`).
+    var spans: UnsafeBufferPointer<Span> { UnsafeBufferPointer(start: spanStorage, count: spanCount) }
+    private var spanStorage: UnsafeMutablePointer<Span>
+    private var spanCapacity: Int
+    private var spanCount = 0
+    /// `sharedClasses`, held here so that the hot loops do not go through its lazy initialisation.
+    private let classes: UnsafeMutablePointer<UInt8>
+    /// Bytes looked at per `split` call before it returns at the next safe point (keeps spans in cache).
+    private static let stretchBytes = 4_096
+
+    /// Class bits of the scalars below `AnalysisTables.flatLimit` (an ASCII byte is its own scalar).
+    private enum Class {
+        static let letter: UInt8 = 1
+        static let digit: UInt8 = 2
+        static let connector: UInt8 = 4
+        static let nonASCIILetter: UInt8 = 8
+        static let safePoint: UInt8 = 16
+        static let needsCleaning: UInt8 = 128
+        static let word = letter | digit
+    }
+
+    /// `Class` bits by scalar, built once; never freed (like `AnalysisTables.shared`).
+    nonisolated(unsafe) private static let sharedClasses: UnsafeMutablePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: AnalysisTables.flatLimit)
+        let tables = AnalysisTables.shared
+        for value in 0..<AnalysisTables.flatLimit {
+            var bits: UInt8
+            switch tables.kinds[value] {
+            case .letter: bits = value < 0x80 ? Class.letter : Class.letter | Class.nonASCIILetter
+            case .digit: bits = Class.digit
+            case .connector: bits = Class.connector
+            case .mark, .invisible: bits = Class.needsCleaning
+            case .space, .separator: bits = value < 0x80 ? Class.safePoint : 0
+            }
+            if value == 0xD0 || value == 0xF0 { bits = Class.needsCleaning }  // ETH: repaired by cleaning
+            table[value] = bits
+        }
+        return table
+    }()
+
+    init() {
+        classes = Self.sharedClasses
+        spanCapacity = Self.stretchBytes / 2
+        spanStorage = .allocate(capacity: spanCapacity)
+    }
+
+    /// Frees the span buffer; the splitter must not be used afterwards (its owner calls this in `deinit`).
+    func deallocate() {
+        spanStorage.deallocate()
+    }
+
+    @inline(__always) private mutating func append(_ span: Span) {
+        if spanCount == spanCapacity {
+            let larger = UnsafeMutablePointer<Span>.allocate(capacity: 2 * spanCapacity)
+            larger.moveInitialize(from: spanStorage, count: spanCount)
+            spanStorage.deallocate()
+            spanStorage = larger
+            spanCapacity *= 2
+        }
+        (spanStorage + spanCount).initialize(to: span)
+        spanCount += 1
+    }
+
+    /// True if `byte` is a safe point: ASCII, and a space, control or punctuation other than a connector.
+    @inline(__always) func isSafePoint(_ byte: UInt8) -> Bool {
+        byte < 0x80 && classes[Int(byte)] == Class.safePoint
+    }
+
+    /// Class bits and byte length of the scalar at `index`.
+    @inline(__always)
+    private func scalar(_ bytes: UnsafePointer<UInt8>, at index: Int) -> (bits: UInt8, length: Int) {
+        let lead = bytes[index]
+        if lead < 0x80 { return (classes[Int(lead)], 1) }
+        let value: UInt32
+        let length: Int
+        if lead < 0xE0 {
+            value = (UInt32(lead) & 0x1F) << 6 | UInt32(bytes[index + 1]) & 0x3F
+            length = 2
+        } else {
+            (value, length) = UTF8Encoding.decode(UnsafeBufferPointer(start: bytes, count: index + 4), at: index)
+        }
+        if value < AnalysisTables.flatLimit { return (classes[Int(value)], length) }
+        switch ScalarKind.classify(value) {
+        case .mark, .invisible: return (Class.needsCleaning, length)
+        case .letter: return (Class.letter | Class.nonASCIILetter, length)
+        case .connector: return (Class.connector, length)
+        default: return (0, length)
+        }
+    }
+
+    /// Cuts `bytes[start..<limit]` into spans; `start` must be a safe point or the start of a window.
+    /// Returns at a safe point after about `stretchBytes`, at `limit`, or at the last safe point before
+    /// text that needs the general path.
+    mutating func split(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int) -> Outcome {
+        spanCount = 0
+        guard start < limit, let bytes = buffer.baseAddress else { return Outcome(end: limit, needsGeneralPath: false) }
+        var safePoint = start
+        var spansAtSafePoint = 0
+        var index = start
+        while index < limit {
+            let first = scalar(bytes, at: index)
+            guard first.bits & Class.word != 0 else {
+                if first.bits == Class.safePoint {
+                    if index - start >= Self.stretchBytes { return Outcome(end: index, needsGeneralPath: false) }
+                    safePoint = index
+                    spansAtSafePoint = spanCount
+                } else if first.bits == Class.needsCleaning {
+                    return fail(at: safePoint, keeping: spansAtSafePoint)
+                }
+                index += first.length
+                continue
+            }
+            let wordStart = index
+            var seen: UInt8 = 0
+            while index < limit {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    let bits = classes[Int(byte)]
+                    guard bits & Class.word != 0 else { break }
+                    seen |= bits
+                    index += 1
+                    continue
+                }
+                let next = scalar(bytes, at: index)
+                if next.bits == Class.needsCleaning { return fail(at: safePoint, keeping: spansAtSafePoint) }
+                guard next.bits & Class.word != 0 else { break }
+                seen |= next.bits
+                index += next.length
+            }
+            // Most words end at a space: no connector, nothing to clean.
+            let joins = index < limit && bytes[index] < 0x80 && classes[Int(bytes[index])] != Class.connector
+                ? false : joinsNextSegment(bytes, at: index, limit: limit)
+            switch joins {
+            case nil:
+                return fail(at: safePoint, keeping: spansAtSafePoint)
+            case true?:
+                // A chunk of segments: only digit groups stay here (`2.500.000`, `13/09/2022`).
+                guard seen & Class.letter == 0, let end = digitGroupsEnd(bytes, from: index, limit: limit) else {
+                    return fail(at: safePoint, keeping: spansAtSafePoint)
+                }
+                index = end
+                append(Span(start: wordStart, end: index, keying: .asciiCode))
+            case false?:
+                let sawDigit = seen & Class.digit != 0
+                let sawNonASCIILetter = seen & Class.nonASCIILetter != 0
+                if sawDigit && sawNonASCIILetter {
+                    splitDigitsFromLetters(bytes, from: wordStart, to: index)
+                } else {
+                    let keying: Keying = sawDigit ? .asciiCode : sawNonASCIILetter ? .word : .asciiWord
+                    append(Span(start: wordStart, end: index, keying: keying))
+                }
+            }
+        }
+        return Outcome(end: limit, needsGeneralPath: false)
+    }
+
+    private mutating func fail(at safePoint: Int, keeping count: Int) -> Outcome {
+        spanCount = count
+        return Outcome(end: safePoint, needsGeneralPath: true)
+    }
+
+    /// Whether the scalar at `index` is a connector followed by a letter or digit (`TokenStream` then
+    /// joins the segments into a chunk); nil when one of them needs cleaning.
+    @inline(__always)
+    private func joinsNextSegment(_ bytes: UnsafePointer<UInt8>, at index: Int, limit: Int) -> Bool? {
+        guard index < limit else { return false }
+        let connector = scalar(bytes, at: index)
+        if connector.bits == Class.needsCleaning { return nil }
+        guard connector.bits == Class.connector, index + connector.length < limit else { return false }
+        let next = scalar(bytes, at: index + connector.length)
+        if next.bits == Class.needsCleaning { return nil }
+        return next.bits & Class.word != 0
+    }
+
+    /// End of a chunk of ASCII digit groups joined by ASCII connectors whose second group starts at
+    /// `index + 1`; nil if a group has a letter or a joiner is not ASCII (the general path decides).
+    private func digitGroupsEnd(_ bytes: UnsafePointer<UInt8>, from start: Int, limit: Int) -> Int? {
+        var index = start
+        while true {
+            switch joinsNextSegment(bytes, at: index, limit: limit) {
+            case nil: return nil
+            case false?: return index
+            case true?: break
+            }
+            guard bytes[index] < 0x80 else { return nil }
+            index += 1
+            while index < limit {
+                let next = scalar(bytes, at: index)
+                if next.bits & Class.letter != 0 || next.bits == Class.needsCleaning { return nil }
+                guard next.bits == Class.digit else { break }
+                index += 1
+            }
+        }
+    }
+
+    /// A word gluing digits to a non-ASCII letter (`23điểm`): one span per run of digits or letters.
+    private mutating func splitDigitsFromLetters(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) {
+        var pieceStart = start
+        var index = start
+        var inDigits = Self.isDigit(bytes[start])
+        var nonASCII = false
+        while index < end {
+            let byte = bytes[index]
+            if Self.isDigit(byte) != inDigits {
+                append(Span(start: pieceStart, end: index,
+                                  keying: inDigits ? .asciiCode : nonASCII ? .word : .asciiWord))
+                pieceStart = index
+                inDigits.toggle()
+                nonASCII = false
+            }
+            nonASCII = nonASCII || byte >= 0x80
+            index += 1
+        }
+        append(Span(start: pieceStart, end: end, keying: inDigits ? .asciiCode : nonASCII ? .word : .asciiWord))
+    }
+
+    @inline(__always) private static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+}

@@ -1,0 +1,162 @@
+/// The state and steps of `StreamingAnalyzer`, kept in a struct so that the hot loops reach it without
+/// the exclusivity checks a class's stored properties cost on every access.
+struct StreamingAnalysis {
+    private let tables = AnalysisTables.shared
+    private var splitter = FastRunSplitter()
+    private var cache = SyllableKeyCache()
+    private var keyBuilder = KeyBuilder(tables: AnalysisTables.shared)
+    /// Scratch for keys made on the fly: the exact key, then the folded key.
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity = 256
+    /// A word's scalars, for `keyBuilder` when its keys are not cached.
+    private var wordScalars: [CleanScalar] = []
+    /// Position of the next token of the text being analysed.
+    var position = 0
+    /// When set, every piece of text takes the general path (tests compare the two paths).
+    private let generalPathOnly: Bool
+
+    init(generalPathOnly: Bool) {
+        self.generalPathOnly = generalPathOnly
+        scratch = .allocate(capacity: scratchCapacity)
+    }
+
+    /// Frees the scratch memory and the cache; the value must not be used afterwards.
+    func deallocate() {
+        scratch.deallocate()
+        splitter.deallocate()
+        cache.deallocate()
+    }
+
+    /// See `StreamingAnalyzer.analyze(_:chunkBytes:token:pieceEnd:)`.
+    mutating func analyze(_ bytes: UnsafeBufferPointer<UInt8>, chunkBytes: Int, token: (KeyedToken) throws -> Void,
+                          pieceEnd: () throws -> Void) rethrows -> Int {
+        position = 0
+        cache.prepare()
+        var pieceStart = 0
+        while pieceStart < bytes.count {
+            let end = safeEnd(of: bytes, from: pieceStart, size: max(1, chunkBytes))
+            try analyzePiece(bytes, from: pieceStart, to: end, token)
+            try pieceEnd()
+            pieceStart = end
+        }
+        return position
+    }
+
+    mutating func analyzePiece(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+                              _ token: (KeyedToken) throws -> Void) rethrows {
+        var index = start
+        while index < end {
+            if generalPathOnly {
+                index = try analyzeGenerally(bytes, from: index, to: end, token)
+                continue
+            }
+            let outcome = splitter.split(bytes, from: index, limit: end)
+            for span in splitter.spans { try emit(span, in: bytes, token) }
+            index = outcome.end
+            if outcome.needsGeneralPath {
+                let regionEnd = safeEnd(of: bytes, from: index, size: Self.generalRegionBytes, limit: end)
+                index = try analyzeGenerally(bytes, from: index, to: regionEnd, token)
+            }
+        }
+    }
+
+    /// Least text handed to the general path at once (at least 1, so that it always moves on): the
+    /// text from the safe point before what the fast path refused to the first safe point after this
+    /// many bytes.
+    private static let generalRegionBytes = 1
+
+    /// First safe point (see `FastRunSplitter`) at or after `start + size`, or `limit`.
+    func safeEnd(of bytes: UnsafeBufferPointer<UInt8>, from start: Int, size: Int, limit: Int? = nil) -> Int {
+        let limit = limit ?? bytes.count
+        var end = start + min(size, limit - start)
+        while end < limit && !splitter.isSafePoint(bytes[end]) { end += 1 }
+        return end
+    }
+
+    /// `bytes[start..<end]` through `TextCleaner` and `TokenStream`; returns `end`.
+    private mutating func analyzeGenerally(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+                                           _ token: (KeyedToken) throws -> Void) rethrows -> Int {
+        let cleaned = TextCleaner(tables: tables).clean(UnsafeBufferPointer(rebasing: bytes[start..<end]), base: start)
+        var stream = TokenStream(original: bytes, tables: tables, expectedBytes: end - start)
+        cleaned.withUnsafeBufferPointer { stream.run($0) }
+        for found in stream.tokens {
+            var exact = found.exact
+            var folded = found.folded
+            try exact.withUTF8 { exactBytes in
+                try folded.withUTF8 { foldedBytes in
+                    try token(KeyedToken(position: position + found.position, start: found.start, end: found.end,
+                                         exact: exactBytes, folded: foldedBytes, isJoinedForm: found.isJoinedForm,
+                                         hasNonASCIILetter: found.hasNonASCIILetter))
+                }
+            }
+        }
+        position += stream.position
+        return end
+    }
+
+    /// Keys a span found by the fast path and hands it over.
+    @inline(__always)
+    private mutating func emit(_ span: FastRunSplitter.Span, in bytes: UnsafeBufferPointer<UInt8>,
+                               _ token: (KeyedToken) throws -> Void) rethrows {
+        let word = UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])
+        defer { position += 1 }
+        switch span.keying {
+        case .asciiCode, .asciiWord:
+            ensureScratch(2 * word.count)
+            for index in 0..<word.count {
+                let byte = word[index]
+                scratch[index] = byte &- 0x41 < 26 ? byte + 0x20 : byte
+            }
+            let exact = UnsafeBufferPointer(start: scratch, count: word.count)
+            var folded = exact
+            if span.keying == .asciiWord && word.count <= 4 && scratch[word.count - 1] == 0x79 {
+                let foldedStart = scratch + word.count
+                foldedStart.update(from: scratch, count: word.count)
+                let foldedBuffer = UnsafeMutableBufferPointer(start: foldedStart, count: word.count)
+                KeyBuilder.unifyFinalY(foldedBuffer)
+                folded = UnsafeBufferPointer(foldedBuffer)
+            }
+            try token(KeyedToken(position: position, start: span.start, end: span.end, exact: exact, folded: folded,
+                                 isJoinedForm: false, hasNonASCIILetter: false))
+        case .word:
+            let key = SyllableKeyCache.key(bytes, from: span.start, to: span.end)
+            if let key, let hit = cache.lookup(key) {
+                try token(KeyedToken(position: position, start: span.start, end: span.end, exact: hit.exact,
+                                     folded: hit.folded, isJoinedForm: false, hasNonASCIILetter: hit.hasNonASCIILetter))
+                return
+            }
+            var made = keys(of: word, at: span.start)
+            let hasNonASCIILetter = made.hasNonASCIILetter
+            try made.exact.withUTF8 { exact in
+                try made.folded.withUTF8 { folded in
+                    if let key { cache.insert(key, exact: exact, folded: folded, hasNonASCIILetter: hasNonASCIILetter) }
+                    try token(KeyedToken(position: position, start: span.start, end: span.end, exact: exact,
+                                         folded: folded, isJoinedForm: false,
+                                         hasNonASCIILetter: hasNonASCIILetter))
+                }
+            }
+        }
+    }
+
+    /// Keys of a fast-path word (no cleaning needed: its scalars are its cleaned text).
+    private mutating func keys(of word: UnsafeBufferPointer<UInt8>, at offset: Int) -> KeyBuilder.Keys {
+        wordScalars.removeAll(keepingCapacity: true)
+        var index = 0
+        while index < word.count {
+            let (value, length) = UTF8Encoding.decode(word, at: index)
+            wordScalars.append(CleanScalar(value: value, kind: tables.kind(of: value), start: offset + index,
+                                           end: offset + index + length))
+            index += length
+        }
+        return wordScalars.withUnsafeBufferPointer {
+            keyBuilder.keys($0, from: 0, to: $0.count, skipConnectors: false, original: word)
+        }
+    }
+
+    private mutating func ensureScratch(_ count: Int) {
+        guard count > scratchCapacity else { return }
+        scratch.deallocate()
+        scratchCapacity = max(count, 2 * scratchCapacity)
+        scratch = .allocate(capacity: scratchCapacity)
+    }
+}

@@ -1,0 +1,141 @@
+/// Exact and folded keys of recently seen non-ASCII words, found by the word's bytes, kept across
+/// `StreamingAnalyzer` calls. Vietnamese has about 7,000 syllables, so a few thousand entries answer
+/// nearly every word of running text, and the tone placement and key building run once per spelling.
+///
+/// Only words whose keys depend on their bytes alone are stored: the fast path's words (no combining
+/// marks, invisible characters or ETH, whose cleaning looks beyond the word). Only words of at most
+/// `maximumWordBytes` are stored, in the table itself as two 8-byte chunks: every Vietnamese syllable
+/// fits (the longest, like `nghiêng`, take 9 or 10 bytes), and a lookup is two compares. When the table
+/// is half full it is emptied and refilled, so memory stays bounded (about 600 KB).
+struct SyllableKeyCache {
+    /// A word as the table finds it: its bytes as two little-endian chunks, zero past its end.
+    struct Key {
+        var low: UInt64
+        var high: UInt64
+        var length: Int
+        var hash: UInt64
+    }
+
+    /// Cached keys; the bytes stay valid until the next `insert`.
+    struct Hit {
+        var exact: UnsafeBufferPointer<UInt8>
+        var folded: UnsafeBufferPointer<UInt8>
+        var hasNonASCIILetter: Bool
+    }
+
+    /// One table slot: the word's chunks and `meta` (0 when empty; else length, key lengths, flag and
+    /// the offset of the exact then folded key in the arena, packed by `pack`).
+    private struct Slot {
+        var low: UInt64
+        var high: UInt64
+        var meta: UInt64
+    }
+
+    /// Longest word stored; longer ones are keyed every time (they are rare in Vietnamese text).
+    static let maximumWordBytes = 16
+
+    private static let slotBits = 14
+    private static let slotCount = 1 << slotBits
+    private static let maximumEntries = slotCount / 2
+    /// Room for the keys of every entry at 24 bytes each (a syllable's two keys take about 12); when
+    /// long words fill it first, the table is emptied early.
+    private static let arenaBytes = maximumEntries * 24
+
+    private let slots: UnsafeMutablePointer<Slot>
+    private let arena: UnsafeMutablePointer<UInt8>
+    private var entryCount = 0
+    private var arenaUsed = 0
+
+    /// False until `prepare()` has emptied the slots: the memory is only touched (and becomes resident)
+    /// when the cache is first used, so an unused analyser costs nothing.
+    private var isPrepared = false
+
+    init() {
+        slots = .allocate(capacity: Self.slotCount)
+        arena = .allocate(capacity: Self.arenaBytes)
+    }
+
+    /// Must be called before the first `lookup` or `insert`; cheap afterwards.
+    @inline(__always) mutating func prepare() {
+        guard !isPrepared else { return }
+        slots.initialize(repeating: Slot(low: 0, high: 0, meta: 0), count: Self.slotCount)
+        isPrepared = true
+    }
+
+    /// Frees the tables; the cache must not be used afterwards (its owner calls this in `deinit`).
+    func deallocate() {
+        slots.deallocate()
+        arena.deallocate()
+    }
+
+    /// The key of `input[start..<end]`, or nil if the word is longer than `maximumWordBytes`.
+    @inline(__always)
+    static func key(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Key? {
+        let length = end - start
+        guard length <= maximumWordBytes, let base = input.baseAddress else { return nil }
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        if start + 16 <= input.count {
+            // Whole chunks, then the bytes past the word masked off.
+            let raw = UnsafeRawPointer(base + start)
+            low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            high = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            if length < 8 {
+                low &= (1 << (UInt64(length) * 8)) - 1
+                high = 0
+            } else if length < 16 {
+                high &= (1 << (UInt64(length - 8) * 8)) - 1
+            }
+        } else {
+            for index in 0..<length {
+                let byte = UInt64(base[start + index])
+                if index < 8 { low |= byte << (8 * UInt64(index)) } else { high |= byte << (8 * UInt64(index - 8)) }
+            }
+        }
+        var hash = (low ^ UInt64(length)) &* 0x9E37_79B9_7F4A_7C15
+        hash = (hash ^ (hash >> 29) ^ high) &* 0xBF58_476D_1CE4_E5B9
+        return Key(low: low, high: high, length: length, hash: hash ^ (hash >> 32))
+    }
+
+    /// The keys stored for `key`, if any.
+    @inline(__always) func lookup(_ key: Key) -> Hit? {
+        var slot = Int(truncatingIfNeeded: key.hash) & (Self.slotCount - 1)
+        while true {
+            let candidate = slots[slot]
+            if candidate.meta == 0 { return nil }
+            if candidate.low == key.low && candidate.high == key.high && Int(candidate.meta >> 56) == key.length {
+                let offset = Int(truncatingIfNeeded: candidate.meta & 0xFFFF_FFFF)
+                let exactLength = Int(truncatingIfNeeded: candidate.meta >> 40) & 0xFF
+                let foldedLength = Int(truncatingIfNeeded: candidate.meta >> 48) & 0xFF
+                return Hit(exact: UnsafeBufferPointer(start: arena + offset, count: exactLength),
+                           folded: UnsafeBufferPointer(start: arena + offset + exactLength, count: foldedLength),
+                           hasNonASCIILetter: candidate.meta & (1 << 32) != 0)
+            }
+            slot = (slot + 1) & (Self.slotCount - 1)
+        }
+    }
+
+    /// Stores the keys of `key`'s word, which must not be stored yet.
+    mutating func insert(_ key: Key, exact: UnsafeBufferPointer<UInt8>, folded: UnsafeBufferPointer<UInt8>,
+                         hasNonASCIILetter: Bool) {
+        guard exact.count <= 0xFF, folded.count <= 0xFF else { return }
+        let size = exact.count + folded.count
+        if entryCount == Self.maximumEntries || arenaUsed + size > Self.arenaBytes { clear() }
+        let offset = arenaUsed
+        if let base = exact.baseAddress { (arena + offset).update(from: base, count: exact.count) }
+        if let base = folded.baseAddress { (arena + offset + exact.count).update(from: base, count: folded.count) }
+        arenaUsed += size
+        entryCount += 1
+        let meta = UInt64(key.length) << 56 | UInt64(folded.count) << 48 | UInt64(exact.count) << 40
+            | (hasNonASCIILetter ? 1 << 32 : 0) | UInt64(offset)
+        var slot = Int(truncatingIfNeeded: key.hash) & (Self.slotCount - 1)
+        while slots[slot].meta != 0 { slot = (slot + 1) & (Self.slotCount - 1) }
+        slots[slot] = Slot(low: key.low, high: key.high, meta: meta)
+    }
+
+    private mutating func clear() {
+        slots.update(repeating: Slot(low: 0, high: 0, meta: 0), count: Self.slotCount)
+        entryCount = 0
+        arenaUsed = 0
+    }
+}
