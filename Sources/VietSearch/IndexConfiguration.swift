@@ -2,8 +2,8 @@ import Foundation
 
 /// Settings for opening an index.
 public struct IndexConfiguration: Sendable {
-    /// Indexing buffer in bytes: a segment is flushed when the in-memory buffer passes it. Default 64 MiB.
-    public var memoryBudget: Int = 64 << 20
+    /// Indexing buffer in bytes: a segment is flushed when the in-memory buffer passes it. Default 128 MiB (tantivy-py's writer heap).
+    public var memoryBudget: Int = 128 << 20
     /// When the writer merges segments after a commit; nil turns automatic merging off
     /// (`IndexWriter.forceMerge` still works).
     public var mergePolicy: MergePolicySettings? = MergePolicySettings()
@@ -16,7 +16,7 @@ public struct IndexConfiguration: Sendable {
     /// The number of active processors (at least 1).
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    public init(memoryBudget: Int = 64 << 20, threads: Int = IndexConfiguration.defaultThreads) {
+    public init(memoryBudget: Int = 128 << 20, threads: Int = IndexConfiguration.defaultThreads) {
         self.memoryBudget = memoryBudget
         self.threads = max(1, threads)
     }

@@ -25,7 +25,7 @@ final class IndexingPipeline {
     private var producedOrdinal = 0
 
     // One thread.
-    private var encoder = DocumentEncoder()
+    private let encoder = DocumentEncoder()
     private var builder = SegmentBuilder()
     private var builderIDBytes = 0
 

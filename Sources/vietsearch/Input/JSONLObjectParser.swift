@@ -97,7 +97,9 @@ struct JSONLObjectParser {
             guard byte == UInt8(ascii: "\\") else {
                 // Copy the run up to the next escape at once.
                 var runEnd = index + 1
-                while runEnd < end && cursor.bytes[runEnd] != UInt8(ascii: "\\") { runEnd += 1 }
+                while runEnd < end && cursor.bytes[runEnd] != UInt8(ascii: "\\") {
+                    runEnd = Swift.min(Swift.max(Cursor.skipPlainBytes(cursor.bytes, from: runEnd), runEnd + 1), end)
+                }
                 unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: cursor.bytes[index..<runEnd]))
                 index = runEnd
                 continue
@@ -197,6 +199,8 @@ private struct Cursor {
         index += 1
         var escaped = false
         while index < bytes.count {
+            index = Self.skipPlainBytes(bytes, from: index)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let end = index
@@ -224,6 +228,27 @@ private struct Cursor {
             index += 1
         }
         throw JSONLObjectParser.SyntaxError(offset: bytes.count, message: "unterminated string")
+    }
+
+    /// The offset of the first byte at or after `start` that ends a plain run inside a string (a quote,
+    /// a backslash or a control byte), or a few bytes before it: whole 8-byte words are skipped while
+    /// none of their bytes is one of those (text fields are long, the per-byte loop was most of parsing).
+    @inline(__always)
+    static func skipPlainBytes(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        var index = start
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // Exact "some byte is zero" / "some byte is below 0x20" tests (SWAR).
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            if special & highBits != 0 { break }
+            index += 8
+        }
+        return index
     }
 
     /// Skips any JSON value, checking its syntax.
