@@ -40,7 +40,8 @@ extension IndexWriter {
     }
 
     /// The segments the commit being made publishes, in order: the committed ones, then this batch's
-    /// flushed ones merged into one (each run of them without pending deletes), then merged further as
+    /// flushed ones merged into one (each run of them without pending deletes; unless the settings
+    /// say `mergesFlushedSegments: false`), then merged further as
     /// the merge policy asks, all before publishing, so that the commit publishes one generation and
     /// leaves no superseded segment of its own on disk (and searches see few segments). A merge drops
     /// the deletes its inputs were committed with, not this commit's pending ones, so segments with
@@ -51,7 +52,9 @@ extension IndexWriter {
         var segments = committedSegments
         var run: [SegmentReader] = []
         for reader in flushed {
-            if hasPendingDeletes(reader) {
+            if !settings.mergesFlushedSegments {
+                segments.append(reader)
+            } else if hasPendingDeletes(reader) {
                 segments += try mergedOrUnchanged(run)
                 segments.append(reader)
                 run = []
