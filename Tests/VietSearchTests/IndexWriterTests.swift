@@ -210,16 +210,34 @@ final class IndexWriterTests: FacadeTestCase {
             let index = try Index.open(at: path, createIfMissing: true, configuration: IndexConfiguration(memoryBudget: 1, threads: threads))
             let writer = try index.writer()
             defer { writer.close() }
-            for number in 0..<12 { try writer.add(Document(id: "\(number)", title: "tin số \(number)", body: "")) }
+            // One document per flushed segment: 10 flushes, the default segmentsPerTier, merge into one.
+            for number in 0..<10 { try writer.add(Document(id: "\(number)", title: "tin số \(number)", body: "")) }
             try writer.commit()
             XCTAssertEqual(writer.pendingSegments, 0)
             let statistics = try index.statistics()
             XCTAssertEqual(statistics.segments, 1, "\(threads) threads")
             XCTAssertEqual(statistics.generation, 1, "\(threads) threads: one commit, one generation")
-            XCTAssertEqual(try self.ids("tin", in: index), (0..<12).map { "\($0)" }, "\(threads) threads: input order kept")
+            XCTAssertEqual(try self.ids("tin", in: index), (0..<10).map { "\($0)" }, "\(threads) threads: input order kept")
             let segmentFiles = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".vss") }
             XCTAssertEqual(segmentFiles.count, 1, "\(threads) threads: no superseded segment left on disk")
-            XCTAssertEqual(try index.check().documents, 12)
+            XCTAssertEqual(try index.check().documents, 10)
+        }
+    }
+
+    func testCommitMergesAtMostSegmentsPerTierFlushedSegmentsAtOnce() throws {
+        var configuration = IndexConfiguration(memoryBudget: 1, threads: 1)
+        configuration.mergePolicy = MergePolicySettings(segmentsPerTier: 4)
+        try forEachStore(configuration: configuration) { index, store in
+            let writer = try index.writer()
+            defer { writer.close() }
+            for number in 0..<10 { try writer.add(Document(id: "\(number)", title: "tin số \(number)", body: "")) }
+            XCTAssertEqual(writer.pendingSegments, 10, store)
+            try writer.commit()
+            // Flushed 10, merged 4 + 4 + 2: three segments, below the tier size, so no further merge.
+            let statistics = try index.statistics()
+            XCTAssertEqual(statistics.segments, 3, store)
+            XCTAssertEqual(statistics.generation, 1, store)
+            XCTAssertEqual(try self.ids("tin", in: index), (0..<10).map { "\($0)" }, store)
         }
     }
 
