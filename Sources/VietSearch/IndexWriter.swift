@@ -120,7 +120,9 @@ public final class IndexWriter {
             var publishing: [SegmentReader] = []
             do {
                 try flush()
-                publishing = try segmentsToPublish()
+                // The merges are an optimisation: if one fails (disk full…), the batch is published
+                // unmerged rather than lost, and the policy's merges after the commit report the error.
+                publishing = (try? segmentsToPublish()) ?? committedSegments + flushed
                 let generation = committed.generation + 1
                 var segments: [SegmentMeta] = []
                 for reader in publishing {
