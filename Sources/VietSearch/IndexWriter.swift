@@ -108,18 +108,24 @@ public final class IndexWriter {
 
     /// Flushes the buffer and atomically publishes everything since the last commit as a new generation:
     /// new segments, and a deletes file for every segment that lost documents (a segment left with no
-    /// live document is dropped). Then runs the merge policy and removes files nobody needs.
+    /// live document is dropped). With a merge policy, the merges it would ask for right after the
+    /// commit are done before publishing when they can be (see `segmentsToPublish`), so one commit
+    /// publishes one generation; the rest run after it. Then removes files nobody needs.
     /// If publishing fails, the previous commit stays intact and the uncommitted work is discarded,
     /// as by `rollback()`.
     public func commit() throws {
         try VietSearchError.mapping {
             try ensureOpen()
             let manifest: Manifest
+            var publishing: [SegmentReader] = []
             do {
                 try flush()
+                // The merges are an optimisation: if one fails (disk full…), the batch is published
+                // unmerged rather than lost, and the policy's merges after the commit report the error.
+                publishing = (try? segmentsToPublish()) ?? committedSegments + flushed
                 let generation = committed.generation + 1
                 var segments: [SegmentMeta] = []
-                for reader in committedSegments + flushed {
+                for reader in publishing {
                     var meta = reader.meta
                     if let docs = pendingDeletes[meta.id], !docs.isEmpty {
                         meta = try store.writeDeletes(docs.sorted(), in: reader, generation: generation)
@@ -133,7 +139,7 @@ public final class IndexWriter {
                 throw error
             }
             // Durable from here on: never clean up against the old manifest again.
-            try adopt(manifest, reusing: committedSegments + flushed)
+            try adopt(manifest, reusing: publishing)
             resetBatch()
             try runMergePolicy()
             try? store.removeUnreferencedFiles(keeping: committed)

@@ -60,7 +60,7 @@ final class SegmentBuildJob: @unchecked Sendable {
     }
 
     private func run() {
-        var encoder = DocumentEncoder()
+        let encoder = DocumentEncoder()
         var builder = SegmentBuilder()
         var outputBytes = 0
         let batch = documents

@@ -11,6 +11,18 @@ struct OccurrenceSort {
 
     var memoryBytes: Int { 8 * spare.capacity }
 
+    /// Sorts `keys` whose positions already ascend within each term (the order an analyser emits
+    /// them in): a stable sort on the term bits alone gives the full order, with a pass or two fewer.
+    mutating func sortByTerm(_ keys: inout [UInt64]) {
+        guard keys.count >= Self.radixThreshold else {
+            keys.sort()
+            return
+        }
+        var maxTerm: UInt64 = 0
+        for key in keys { maxTerm = Swift.max(maxTerm, key >> 32) }
+        radixSort(&keys, fromBit: 32, toBit: 32 + (64 - maxTerm.leadingZeroBitCount))
+    }
+
     mutating func sort(_ keys: inout [UInt64]) {
         guard keys.count >= Self.radixThreshold else {
             keys.sort()
@@ -30,14 +42,21 @@ struct OccurrenceSort {
         }
         // Pack to the bits in use (order-preserving), sort, unpack.
         for index in keys.indices { keys[index] = (keys[index] >> 32) << positionBits | (keys[index] & 0xFFFF_FFFF) }
+        radixSort(&keys, fromBit: 0, toBit: totalBits)
+        let mask: UInt64 = (1 << positionBits) &- 1
+        for index in keys.indices { keys[index] = (keys[index] >> positionBits) << 32 | (keys[index] & mask) }
+    }
+
+    /// Stable LSD radix sort of `keys` on bits `fromBit..<toBit`, 8 bits per pass.
+    private mutating func radixSort(_ keys: inout [UInt64], fromBit: Int, toBit: Int) {
         if spare.count < keys.count { spare = [UInt64](repeating: 0, count: keys.count) }
-        var shift = 0
+        var shift = fromBit
         var inSpare = false
         keys.withUnsafeMutableBufferPointer { main in
             spare.withUnsafeMutableBufferPointer { other in
                 counts.withUnsafeMutableBufferPointer { count in
                     let n = main.count
-                    while shift < totalBits {
+                    while shift < toBit {
                         let source = inSpare ? other : main
                         let target = inSpare ? main : other
                         for digit in 0..<256 { count[digit] = 0 }
@@ -58,8 +77,6 @@ struct OccurrenceSort {
                         shift += 8
                     }
                     if inSpare { for index in 0..<n { main[index] = other[index] } }
-                    let mask: UInt64 = (1 << positionBits) &- 1
-                    for index in 0..<n { main[index] = (main[index] >> positionBits) << 32 | (main[index] & mask) }
                 }
             }
         }

@@ -48,6 +48,11 @@ struct SegmentBuffer {
         var bytes: [UInt8] = []
     }
 
+    /// Per field, the last position added in the current document, and whether every field's
+    /// positions came in ascending order so far (then a sort by term alone orders `scratch`).
+    private var fieldLastPositions: [UInt32] = []
+    private var positionsAscend = true
+
     /// `scratch` entries beyond which `checkpoint` spills them (default 1 Mi entries, 8 MiB).
     var spillThreshold = 1 << 20
     private var inDocument = false
@@ -64,6 +69,7 @@ struct SegmentBuffer {
         fieldNames.append(name)
         fieldNumbers[name] = number
         fieldLengths.append([UInt32](repeating: 0, count: documentCount))
+        fieldLastPositions.append(0)
         return number
     }
 
@@ -76,6 +82,8 @@ struct SegmentBuffer {
         spilled = [:]
         spilledBytes = 0
         inDocument = true
+        for field in fieldLastPositions.indices { fieldLastPositions[field] = 0 }
+        positionsAscend = true
     }
 
     /// Forgets the document being added. Terms it introduced stay interned without postings; they are
@@ -146,6 +154,7 @@ struct SegmentBuffer {
     @inline(__always)
     mutating func addOccurrence(field: UInt8, bytes: UnsafeBufferPointer<UInt8>, position: UInt32) throws {
         try check(field: field, bytes: bytes)
+        notePosition(position, field: field)
         let term = intern(field: field, bytes: bytes)
         scratch.append(UInt64(term) << 32 | UInt64(position))
     }
@@ -157,6 +166,7 @@ struct SegmentBuffer {
                                     position: UInt32) throws {
         try check(field: field, bytes: first)
         try check(field: field, bytes: second)
+        notePosition(position, field: field)
         let firstTerm = intern(field: field, bytes: first)
         let paired = Int(pairedTerms[firstTerm])
         let secondTerm: Int
@@ -168,6 +178,17 @@ struct SegmentBuffer {
         }
         scratch.append(UInt64(firstTerm) << 32 | UInt64(position))
         scratch.append(UInt64(secondTerm) << 32 | UInt64(position))
+    }
+
+    /// A term belongs to one field, so positions ascending within each field means ascending within
+    /// each term. (`check` made sure `field` is registered.)
+    @inline(__always)
+    private mutating func notePosition(_ position: UInt32, field: UInt8) {
+        if position < fieldLastPositions[Int(field)] {
+            positionsAscend = false
+        } else {
+            fieldLastPositions[Int(field)] = position
+        }
     }
 
     @inline(__always)
@@ -213,7 +234,7 @@ struct SegmentBuffer {
 
     /// Appends the document's occurrences (in `scratch`) to the term streams.
     private mutating func appendScratch(doc: UInt32) {
-        sorter.sort(&scratch)
+        if positionsAscend { sorter.sortByTerm(&scratch) } else { sorter.sort(&scratch) }
         // Each (term, doc) group is encoded into `groupBytes` first and appended to the term's stream
         // at once: appending varint bytes one by one to the stream cost a uniqueness check per byte.
         if groupBytes.count < 5 * (scratch.count + 2) { groupBytes = [UInt8](repeating: 0, count: 5 * (scratch.count + 2)) }

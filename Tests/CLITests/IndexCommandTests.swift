@@ -112,13 +112,31 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertEqual(try CLIRunner.run(["index", oneSegment, CLIRunner.seeds]).status, 0)
         // The seeds are 37 KB of text, about 0.2 MiB of buffer: 1 MiB would hold them all in one segment.
         // Three threads as well: batches built in parallel must not change a hit, a score or the order.
-        let small = try CLIRunner.run(["index", manySegments, CLIRunner.seeds, "--memory-budget", "0.2", "--threads", "3", "--json"])
+        // Without the final merge: the commit publishes the segments as flushed.
+        let small = try CLIRunner.run(["index", manySegments, CLIRunner.seeds, "--memory-budget", "0.2", "--threads", "3",
+                                       "--no-merge-flushed", "--json"])
         XCTAssertEqual(small.status, 0, small.stderr)
         XCTAssertGreaterThan(try small.jsonLines().first?["segments"] as? Int ?? 0, 1)
+        try assertSameResults(manySegments, as: oneSegment)
+    }
 
+    func testSegmentsFlushedDuringARunAreMergedIntoOneBeforeTheCommit() throws {
+        let oneSegment = newIndexPath(), merged = newIndexPath()
+        XCTAssertEqual(try CLIRunner.run(["index", oneSegment, CLIRunner.seeds]).status, 0)
+        let small = try CLIRunner.run(["index", merged, CLIRunner.seeds, "--memory-budget", "0.2", "--threads", "3", "--json"])
+        XCTAssertEqual(small.status, 0, small.stderr)
+        XCTAssertEqual(try small.jsonLines().first?["segments"] as? Int, 1)
+        XCTAssertEqual(try stats(merged)["generation"] as? Int, 1, "one commit publishes one generation")
+        let files = try FileManager.default.contentsOfDirectory(atPath: merged)
+        XCTAssertEqual(files.filter { $0.hasSuffix(".vss") }.count, 1, "no superseded segment left: \(files)")
+        try assertSameResults(merged, as: oneSegment)
+    }
+
+    /// Same hits, order and scores for a few queries.
+    private func assertSameResults(_ index: String, as reference: String) throws {
         let queries = Data("cấp ủy\ndang vien\n\"đảng viên\"\nquân sự OR hà nội\n".utf8)
-        let expected = try CLIRunner.run(["search", oneSegment, "--json", "--limit", "20"], stdin: queries).jsonLines()
-        let actual = try CLIRunner.run(["search", manySegments, "--json", "--limit", "20"], stdin: queries).jsonLines()
+        let expected = try CLIRunner.run(["search", reference, "--json", "--limit", "20"], stdin: queries).jsonLines()
+        let actual = try CLIRunner.run(["search", index, "--json", "--limit", "20"], stdin: queries).jsonLines()
         XCTAssertEqual(expected.count, 4)
         XCTAssertEqual(actual.count, 4)
         for (want, got) in zip(expected, actual) {
@@ -203,6 +221,12 @@ final class IndexCommandTests: XCTestCase {
         let missing = try CLIRunner.run(["index", index, "/no/such/input.jsonl"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertEqual(missing.stderr, "error: /no/such/input.jsonl: no such file or directory\n")
+    }
+
+    private func stats(_ index: String) throws -> [String: Any] {
+        let output = try CLIRunner.run(["stats", index, "--json"])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        return try output.jsonLines().first ?? [:]
     }
 
     private func documentCount(_ index: String) throws -> Int? {

@@ -44,4 +44,28 @@ final class SegmentRoundTripTests: XCTestCase {
         try reader.verify()
         try assertSegment(reader, equals: model)
     }
+
+    /// Occurrences in ascending position order per field (as the analyser emits them) take a shorter
+    /// sort (by term only); any other order takes the full one. Both must give the same segment.
+    func testOccurrenceOrderDoesNotChangeTheSegment() throws {
+        var corpus = RandomCorpus(seed: 42)
+        let shuffled = SegmentBuilder(), ordered = SegmentBuilder()
+        for name in ["id", "title", "body"] {
+            _ = try shuffled.fieldNumber(for: name)
+            _ = try ordered.fieldNumber(for: name)
+        }
+        for number in 0..<60 {
+            // Up to 400 body tokens: enough occurrences for the radix sorts, not only the small-input sort.
+            let document = try corpus.document(number: number, builder: shuffled, maxTokens: 400)
+            try shuffled.add(document)
+            var inOrder = document
+            inOrder.occurrences.sort { ($0.field, $0.position) < ($1.field, $1.position) }
+            try ordered.add(inOrder)
+        }
+        let id = SegmentID.random()
+        let fromShuffled = try SegmentWriter.serialize(shuffled, id: id)
+        let fromOrdered = try SegmentWriter.serialize(ordered, id: id)
+        XCTAssertEqual(fromShuffled.bytes.count, fromOrdered.bytes.count)
+        XCTAssertTrue(fromShuffled.bytes == fromOrdered.bytes, "the segments differ")
+    }
 }

@@ -188,7 +188,9 @@ final class IndexWriterTests: FacadeTestCase {
     }
 
     func testSmallMemoryBudgetWritesSeveralSegments() throws {
-        try forEachStore(configuration: IndexConfiguration(memoryBudget: 1, threads: 1)) { index, store in
+        var configuration = IndexConfiguration(memoryBudget: 1, threads: 1)
+        configuration.mergePolicy = nil  // published as flushed, not merged by the commit
+        try forEachStore(configuration: configuration) { index, store in
             let writer = try index.writer()
             defer { writer.close() }
             for number in 0..<5 { try writer.add(Document(id: "\(number)", title: "tin số \(number)", body: "")) }
@@ -199,6 +201,64 @@ final class IndexWriterTests: FacadeTestCase {
             XCTAssertEqual(statistics.documents, 5, store)
             XCTAssertEqual(try index.check().documents, 5, store)
             XCTAssertEqual(try self.ids("tin", in: index), ["0", "1", "2", "3", "4"], store)
+        }
+    }
+
+    func testCommitMergesWhatItFlushedAndPublishesOneGeneration() throws {
+        for threads in [1, 3] {
+            let path = temporaryIndexPath()
+            let index = try Index.open(at: path, createIfMissing: true, configuration: IndexConfiguration(memoryBudget: 1, threads: threads))
+            let writer = try index.writer()
+            defer { writer.close() }
+            // One document per flushed segment: 10 flushes, the default segmentsPerTier, merge into one.
+            for number in 0..<10 { try writer.add(Document(id: "\(number)", title: "tin số \(number)", body: "")) }
+            try writer.commit()
+            XCTAssertEqual(writer.pendingSegments, 0)
+            let statistics = try index.statistics()
+            XCTAssertEqual(statistics.segments, 1, "\(threads) threads")
+            XCTAssertEqual(statistics.generation, 1, "\(threads) threads: one commit, one generation")
+            XCTAssertEqual(try self.ids("tin", in: index), (0..<10).map { "\($0)" }, "\(threads) threads: input order kept")
+            let segmentFiles = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".vss") }
+            XCTAssertEqual(segmentFiles.count, 1, "\(threads) threads: no superseded segment left on disk")
+            XCTAssertEqual(try index.check().documents, 10)
+        }
+    }
+
+    func testCommitMergesAtMostSegmentsPerTierFlushedSegmentsAtOnce() throws {
+        var configuration = IndexConfiguration(memoryBudget: 1, threads: 1)
+        configuration.mergePolicy = MergePolicySettings(segmentsPerTier: 4)
+        try forEachStore(configuration: configuration) { index, store in
+            let writer = try index.writer()
+            defer { writer.close() }
+            for number in 0..<10 { try writer.add(Document(id: "\(number)", title: "tin số \(number)", body: "")) }
+            XCTAssertEqual(writer.pendingSegments, 10, store)
+            try writer.commit()
+            // Flushed 10, merged 4 + 4 + 2: three segments, below the tier size, so no further merge.
+            let statistics = try index.statistics()
+            XCTAssertEqual(statistics.segments, 3, store)
+            XCTAssertEqual(statistics.generation, 1, store)
+            XCTAssertEqual(try self.ids("tin", in: index), (0..<10).map { "\($0)" }, store)
+        }
+    }
+
+    func testFlushedSegmentWithPendingDeletesIsMergedOnlyAfterTheCommit() throws {
+        try forEachStore(configuration: IndexConfiguration(memoryBudget: 1, threads: 1)) { index, store in
+            let writer = try index.writer()
+            defer { writer.close() }
+            for number in 0..<6 { try writer.add(Document(id: "\(number)", title: "tin số \(number)", body: "")) }
+            // "2" is in a flushed segment: replacing it is a pending delete there, which a merge made
+            // before publishing would lose.
+            try writer.upsert(Document(id: "2", title: "bài thay thế", body: ""))
+            try writer.delete(id: "4")
+            try writer.commit()
+            XCTAssertEqual(try self.ids("tin", in: index), ["0", "1", "3", "5"], store)
+            XCTAssertEqual(try self.ids("thay thế", in: index), ["2"], store)
+            let statistics = try index.statistics()
+            XCTAssertEqual(statistics.documents, 5, store)
+            // Flushed: 0 1 2 3 4 5 2' (one document each). Merged before publishing: the runs between the
+            // segments of 2 and 4, [0 1], [3] and [5 2']; 2 and 4 lose their only document and are dropped.
+            XCTAssertEqual(statistics.segments, 3, store)
+            XCTAssertEqual(try index.check().documents, 5, store)
         }
     }
 }

@@ -25,7 +25,7 @@ final class MemoryAccountingTests: FacadeTestCase {
 
     func testBuilderEstimateMatchesTheAllocator() throws {
         let documents = documents(count: 400, seed: 7)
-        var encoder = DocumentEncoder()
+        let encoder = DocumentEncoder()
         let warmUp = SegmentBuilder()
         for document in documents.prefix(20) { _ = try encoder.encode(document, into: warmUp) }
         let before = Self.heapBytesInUse()
@@ -42,7 +42,7 @@ final class MemoryAccountingTests: FacadeTestCase {
     }
 
     func testSerialisationOverheadCoversTheSegmentBytes() throws {
-        var encoder = DocumentEncoder()
+        let encoder = DocumentEncoder()
         let builder = SegmentBuilder()
         for document in documents(count: 300, seed: 11) { _ = try encoder.encode(document, into: builder) }
         let segment = try IndexStore.serializeSegment(builder)

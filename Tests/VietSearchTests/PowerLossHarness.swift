@@ -29,6 +29,9 @@ struct PowerLossHarness {
     let randomChoices: Int
     /// Stop at the first failing state (the sensitivity tests only need to know a breakage is caught).
     let stopAtFirstFailure: Bool
+    /// The writer's merge policy (nil: automatic merging off, so every commit publishes the segments it
+    /// flushed as they are instead of merging them first).
+    var mergePolicy: MergePolicySettings? = MergePolicySettings(segmentsPerTier: 3, floorDocuments: 2)
 
     func run() throws -> Result {
         let directory = workspace + "/index"
@@ -62,7 +65,7 @@ struct PowerLossHarness {
     /// Runs the workload; returns the files before it, the journal, and the documents of each generation.
     private func record(directory: String) throws -> ([String: [UInt8]], [FileSystemJournal.Effect], [UInt64: Model]) {
         var configuration = IndexConfiguration(memoryBudget: 2_000)
-        configuration.mergePolicy = MergePolicySettings(segmentsPerTier: 3, floorDocuments: 2)
+        configuration.mergePolicy = mergePolicy
         let index = try Index.open(at: directory, createIfMissing: true, configuration: configuration)
         let initial = try Self.files(in: directory)
         let journal = FileSystemJournal.start(directory: directory)

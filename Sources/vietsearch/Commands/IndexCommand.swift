@@ -30,6 +30,10 @@ struct IndexCommand: ParsableCommand {
                                             valueName: "N"))
     var threads: Int = IndexConfiguration.defaultThreads
 
+    @Flag(name: .long, inversion: .prefixedNo,
+          help: "Merge the segments flushed during the run into one before the final commit publishes them (faster searches; costs a rewrite of the batch).")
+    var mergeFlushed = true
+
     func validate() throws {
         if threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024 (got \(threads)).") }
         if inputs.isEmpty { throw ValidationError("Give at least one INPUT.") }
@@ -42,7 +46,8 @@ struct IndexCommand: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let sources = try InputSource.resolve(inputs)
-        let configuration = IndexConfiguration(memoryBudget: max(1, Int(memoryBudget * Double(1 << 20))), threads: threads)
+        var configuration = IndexConfiguration(memoryBudget: max(1, Int(memoryBudget * Double(1 << 20))), threads: threads)
+        configuration.mergePolicy?.mergesFlushedSegments = mergeFlushed
         let index = try Index.open(at: location.indexDirectory, createIfMissing: true, configuration: configuration)
         let writer = try index.writer()
         defer { writer.close() }

@@ -1,4 +1,3 @@
-import Foundation
 import VietSearch
 
 /// Reads `.jsonl` input: one JSON object per line with a string `"id"` and string fields (`"title"`,
@@ -6,7 +5,7 @@ import VietSearch
 /// the source and line.
 final class JSONLDocumentReader: DocumentReader {
     private let lines: LineReader
-    private let decoder = JSONDecoder()
+    private var parser = JSONLObjectParser()
 
     init(lines: LineReader) {
         self.lines = lines
@@ -24,20 +23,60 @@ final class JSONLDocumentReader: DocumentReader {
     }
 
     private func decode(_ line: LineReader.Line) throws -> Document {
+        let parsed: JSONLObjectParser.Parsed
+        do {
+            parsed = try line.bytes.withUnsafeBufferPointer { bytes throws(JSONLObjectParser.SyntaxError) in
+                try parser.parse(bytes)
+            }
+        } catch {
+            // Invalid UTF-8 is reported as such wherever it is (also where JSON syntax fails first).
+            try checkUTF8(line)
+            throw invalidInput(line, "invalid JSON at byte offset \(line.offset + error.offset): \(error.message)")
+        }
+        guard case .object(let members) = parsed else {
+            try checkUTF8(line)
+            throw invalidInput(line, "expected a JSON object")
+        }
+        // Every string of a document was validated as it was parsed, and bytes outside strings must be
+        // ASCII; the whole line is checked only on the way to an error, which invalid UTF-8 then replaces.
+        do {
+            return try document(from: members, line)
+        } catch {
+            try checkUTF8(line)
+            throw error
+        }
+    }
+
+    /// The document of an object's members: `id` and every other member as a string field (title,
+    /// body, then the rest by name, so stored field order does not depend on input order). A name given
+    /// twice keeps its first value and the later ones are ignored (as `JSONDecoder` did).
+    private func document(from members: [JSONLObjectParser.Member], _ line: LineReader.Line) throws -> Document {
+        var first: [String: Int] = [:]
+        for (index, member) in members.enumerated() where first[member.name] == nil { first[member.name] = index }
+        guard let idIndex = first["id"] else { throw invalidInput(line, "missing \"id\"") }
+        guard let id = members[idIndex].value else { throw invalidInput(line, "\"id\" must be a string") }
+        var fields: [(name: String, value: String)] = []
+        fields.reserveCapacity(first.count - 1)
+        var notStrings: [String] = []
+        for (index, member) in members.enumerated() where member.name != "id" && first[member.name] == index {
+            if let value = member.value { fields.append((member.name, value)) } else { notStrings.append(member.name) }
+        }
+        if let bad = notStrings.min(by: Self.fieldOrder) { throw invalidInput(line, "\"\(bad)\" must be a string") }
+        fields.sort { Self.fieldOrder($0.name, $1.name) }
+        return Document(id: id, fields: fields)
+    }
+
+    private func checkUTF8(_ line: LineReader.Line) throws {
         let validation = line.bytes.withUnsafeBufferPointer { StrictUTF8.decode($0) }
         if case .failure(let invalid) = validation {
             throw invalidInput(line, "invalid UTF-8 at byte offset \(line.offset + invalid.offset)")
         }
-        do {
-            let record = try decoder.decode(JSONLRecord.self, from: Data(line.bytes))
-            return Document(id: record.id, fields: record.fields)
-        } catch let error as JSONLRecord.Problem {
-            throw invalidInput(line, error.message)
-        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
-            throw invalidInput(line, "expected a JSON object")
-        } catch let error as DecodingError {
-            throw invalidInput(line, "invalid JSON: " + Self.describe(error))
-        }
+    }
+
+    /// title and body first (the default searched fields), then the rest by name.
+    private static func fieldOrder(_ lhs: String, _ rhs: String) -> Bool {
+        let rank = { (name: String) -> Int in name == "title" ? 0 : name == "body" ? 1 : 2 }
+        return (rank(lhs), lhs) < (rank(rhs), rhs)
     }
 
     private func invalidInput(_ line: LineReader.Line, _ message: String) -> VietSearchError {
@@ -46,57 +85,5 @@ final class JSONLDocumentReader: DocumentReader {
 
     private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0D
-    }
-
-    /// The parser's own explanation (it names the column) when there is one.
-    private static func describe(_ error: DecodingError) -> String {
-        guard case .dataCorrupted(let context) = error else { return String(describing: error) }
-        if let underlying = context.underlyingError as NSError?,
-           let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-            return detail
-        }
-        return context.debugDescription
-    }
-}
-
-/// One JSONL line: the id and every other member as a string field (title, body, then the rest by name).
-private struct JSONLRecord: Decodable {
-    var id: String
-    var fields: [(name: String, value: String)]
-
-    /// A line that is JSON but not a valid document.
-    struct Problem: Error {
-        var message: String
-    }
-
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        let idKey = Key(stringValue: "id")
-        guard container.contains(idKey) else { throw Problem(message: "missing \"id\"") }
-        id = try Self.string(in: container, for: idKey)
-        let names = container.allKeys.map(\.stringValue).filter { $0 != "id" }.sorted(by: Self.fieldOrder)
-        fields = try names.map { name in (name, try Self.string(in: container, for: Key(stringValue: name))) }
-    }
-
-    private static func string(in container: KeyedDecodingContainer<Key>, for key: Key) throws -> String {
-        do {
-            return try container.decode(String.self, forKey: key)
-        } catch DecodingError.typeMismatch, DecodingError.valueNotFound {
-            throw Problem(message: "\"\(key.stringValue)\" must be a string")
-        }
-    }
-
-    /// title and body first (the default searched fields), then the rest by name, so stored field
-    /// order does not depend on hashing.
-    private static func fieldOrder(_ lhs: String, _ rhs: String) -> Bool {
-        let rank = { (name: String) -> Int in name == "title" ? 0 : name == "body" ? 1 : 2 }
-        return (rank(lhs), lhs) < (rank(rhs), rhs)
     }
 }
