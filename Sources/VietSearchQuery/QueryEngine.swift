@@ -87,7 +87,7 @@ package struct QueryEngine: Sendable {
                     guard let parts else { continue }
                     // Always pruned: the plain tree reads every adjacency phrase's positions, which cost
                     // more than the pruner's bookkeeping even on short lists (callgrind, round 3).
-                    let pruner = try ConjunctivePruner(leaves: parts.leaves, tree: parts.tree, excluded: parts.excluded)
+                    let pruner = try ConjunctivePruner(parts)
                     exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
                     continue
                 }
