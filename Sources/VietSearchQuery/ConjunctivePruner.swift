@@ -37,6 +37,9 @@ final class ConjunctivePruner {
     private let byBound: [Int]
     private let prefixBounds: [Double]
     private let optionalBound: Double
+    /// Every leaf's whole-list bound, and the optional leaves by descending bound.
+    private let bounds: [Double]
+    private let optionalByBound: [Int]
     @exclusivity(unchecked) private var scores: [Double]
     @exclusivity(unchecked) private var matched: [Bool]
     @exclusivity(unchecked) private var documentBounds: [Double]
@@ -60,6 +63,8 @@ final class ConjunctivePruner {
         for leaf in byBound { sums.append((sums.last ?? 0) + bounds[leaf]) }
         prefixBounds = sums
         optionalBound = bounds[requiredCount...].reduce(0, +)
+        self.bounds = bounds
+        optionalByBound = (requiredCount..<leaves.count).sorted { bounds[$0] > bounds[$1] }
         scores = Array(repeating: 0, count: leaves.count)
         matched = Array(repeating: false, count: leaves.count)
         documentBounds = Array(repeating: 0, count: leaves.count)
@@ -79,10 +84,7 @@ final class ConjunctivePruner {
             if try isExcluded(doc) { continue }
             let threshold = collector.threshold ?? -Double.infinity
             let base = try scoreRequired(doc)
-            var upper = base + optionalBound
-            if upper * (1 + Self.slack) >= threshold {
-                upper = try scoreOptional(doc, base: base, threshold: threshold)
-            }
+            let upper = try scoreOptional(doc, base: base, threshold: threshold)
             let competitive = upper * (1 + Self.slack) >= threshold
             if counting {
                 if competitive {
@@ -158,15 +160,19 @@ final class ConjunctivePruner {
         return total
     }
 
-    /// Scores the optional leaves on `doc` (phrases confirmed only while the document can still compete)
-    /// and returns the document's bound: its exact score when every leaf was resolved.
+    /// Scores the optional leaves on `doc`, strongest bound first, and returns the document's bound: its
+    /// exact score when every leaf was resolved. It stops as soon as the bound falls below θ (the leaves
+    /// left need not be advanced), and confirms phrases only while the document can still compete.
     private func scoreOptional(_ doc: UInt32, base: Double, threshold: Double) throws -> Double {
-        var upper = base
+        var upper = base + optionalBound
         pending.removeAll(keepingCapacity: true)
-        for leaf in requiredCount..<leaves.count where try advance(leaf, to: doc) == doc {
+        for leaf in optionalByBound {
+            guard upper * (1 + Self.slack) >= threshold else { return upper }
+            upper -= bounds[leaf]
+            guard try advance(leaf, to: doc) == doc else { continue }
             if let phrase = twoPhase[leaf] {
                 // Before the heap is full every document competes: no bound needed.
-                documentBounds[leaf] = threshold > -Double.infinity ? try phrase.documentBound() : 0
+                documentBounds[leaf] = threshold > -Double.infinity ? try phrase.documentBound() : bounds[leaf]
                 upper += documentBounds[leaf]
                 pending.append(leaf)
             } else {

@@ -157,25 +157,30 @@ final class PhraseScorer: DocScorer {
         }
     }
 
-    /// Leapfrog: the first doc >= `target` that every cursor has.
+    /// Leapfrog: the first doc >= `target` that every cursor has. Works on the cursors in place (no
+    /// per-access uniqueness check or copy of a cursor).
     private func nextCommonDoc(atOrAfter target: UInt32) throws -> UInt32 {
-        var goal = target
-        var agreeing = 0
-        var rank = 0
-        while agreeing < cursors.count {
-            let index = byRarity[rank]
-            var current = cursors[index].doc
-            if current < goal { current = try cursors[index].advance(to: goal) }
-            if current == PostingsCursor.noMoreDocs { return current }
-            if current == goal {
-                agreeing += 1
-            } else {
-                goal = current
-                agreeing = 1
+        try cursors.withUnsafeMutableBufferPointer { cursors in
+            try byRarity.withUnsafeBufferPointer { byRarity in
+                var goal = target
+                var agreeing = 0
+                var rank = 0
+                while agreeing < cursors.count {
+                    let index = byRarity[rank]
+                    var current = cursors[index].doc
+                    if current < goal { current = try cursors[index].advance(to: goal) }
+                    if current == PostingsCursor.noMoreDocs { return current }
+                    if current == goal {
+                        agreeing += 1
+                    } else {
+                        goal = current
+                        agreeing = 1
+                    }
+                    rank = rank + 1 == cursors.count ? 0 : rank + 1
+                }
+                return goal
             }
-            rank = rank + 1 == cursors.count ? 0 : rank + 1
         }
-        return goal
     }
 
     /// Counts start positions of the first key from which each next key can be found, in order,

@@ -323,7 +323,12 @@ package struct PostingsCursor {
     }
 
     private func lastDoc(ofBlock index: Int) throws -> UInt32 {
-        var reader = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize, to: blocksStart)
+        let offset = skipTable + index * PostingsWriter.skipEntrySize
+        // Skipping reads many entries: a direct load, without a reader (and its retain) per entry.
+        if let base = bytes.base, offset >= 0, offset + 4 <= blocksStart, blocksStart <= bytes.count {
+            return UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        }
+        var reader = ByteReader(bytes, from: offset, to: blocksStart)
         return try reader.readUInt32()
     }
 
