@@ -210,25 +210,27 @@ final class PhraseScorer: DocScorer {
     /// pass, and the remaining keys' positions are not read once no start is left (most candidates fail).
     /// Buffers are reused as they are (`readPositions`): no clearing, appending or allocation per document.
     private func exactPhraseFrequency() throws -> Int {
-        guard !cursors.isEmpty else { return 0 }
-        var lead = 0
-        var leadFrequency = cursors[0].currentFrequency()
-        for index in cursors.indices.dropFirst() {
-            let frequency = cursors[index].currentFrequency()
-            if frequency < leadFrequency { (lead, leadFrequency) = (index, frequency) }
-        }
-        let read = try cursors[lead].readPositions(into: &starts)
-        var count = starts.withUnsafeMutableBufferPointer { Self.startsOf(lead: lead, positions: $0, count: read) }
-        for key in cursors.indices where key != lead {
-            guard count > 0 else { return 0 }
-            let available = try cursors[key].readPositions(into: &scratch)
-            count = scratch.withUnsafeBufferPointer { wanted in
-                starts.withUnsafeMutableBufferPointer { candidates in
-                    Self.keepStarts(candidates, count: count, offset: UInt32(key), in: wanted, available: available)
+        try cursors.withUnsafeMutableBufferPointer { cursors in
+            guard !cursors.isEmpty else { return 0 }
+            var lead = 0
+            var leadFrequency = cursors[0].currentFrequency()
+            for index in 1..<cursors.count {
+                let frequency = cursors[index].currentFrequency()
+                if frequency < leadFrequency { (lead, leadFrequency) = (index, frequency) }
+            }
+            let read = try cursors[lead].readPositions(into: &starts)
+            var count = starts.withUnsafeMutableBufferPointer { Self.startsOf(lead: lead, positions: $0, count: read) }
+            for key in 0..<cursors.count where key != lead {
+                guard count > 0 else { return 0 }
+                let available = try cursors[key].readPositions(into: &scratch)
+                count = scratch.withUnsafeBufferPointer { wanted in
+                    starts.withUnsafeMutableBufferPointer { candidates in
+                        Self.keepStarts(candidates, count: count, offset: UInt32(key), in: wanted, available: available)
+                    }
                 }
             }
+            return count
         }
-        return count
     }
     /// Reused buffers of `exactPhraseFrequency`: the surviving starts, another key's positions.
     @exclusivity(unchecked) private var starts: [UInt32] = []

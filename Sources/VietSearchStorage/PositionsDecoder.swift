@@ -44,25 +44,31 @@ enum PositionsDecoder {
         let limit = Swift.min(end, bytes.count)
         var reader = ByteReader(bytes, from: offset, to: limit)
         var position: UInt64 = 0
+        // Two-byte varints and shorter are decoded inline while two bytes remain; the rest take the reader.
+        let base = bytes.base
+        let inlineLimit = base == nil || offset < 0 ? Int.min : limit - 2
+        var next = offset
         for index in 0..<count {
-            let varintStart = reader.offset
-            let delta: UInt64
-            if let base = bytes.base, varintStart >= 0, varintStart + 2 <= limit {
-                let low = UInt64(base.load(fromByteOffset: varintStart, as: UInt8.self))
-                if low < 0x80 {
-                    delta = low
-                    reader.offset = varintStart + 1
-                } else {
+            let varintStart = next
+            var delta: UInt64
+            if varintStart <= inlineLimit, let base {
+                delta = UInt64(base.load(fromByteOffset: varintStart, as: UInt8.self))
+                next = varintStart + 1
+                if delta >= 0x80 {
                     let high = UInt64(base.load(fromByteOffset: varintStart + 1, as: UInt8.self))
                     if high < 0x80 {
-                        delta = (low & 0x7f) | high << 7
-                        reader.offset = varintStart + 2
+                        delta = (delta & 0x7f) | high << 7
+                        next = varintStart + 2
                     } else {
+                        reader.offset = varintStart
                         delta = UInt64(try reader.readVarint32())
+                        next = reader.offset
                     }
                 }
             } else {
+                reader.offset = varintStart
                 delta = UInt64(try reader.readVarint32())
+                next = reader.offset
             }
             guard index == 0 || delta > 0 else {
                 throw reader.corrupt("positions of doc \(doc) are not ascending", at: varintStart)
@@ -71,6 +77,6 @@ enum PositionsDecoder {
             guard position <= UInt64(UInt32.max) else { throw reader.corrupt("position overflows 32 bits", at: varintStart) }
             out[start + index] = UInt32(truncatingIfNeeded: position)
         }
-        return reader.offset
+        return next
     }
 }

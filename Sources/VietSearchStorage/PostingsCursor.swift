@@ -153,7 +153,12 @@ package struct PostingsCursor {
             try load(block: 0)
         }
         if indexInBlock < 0 { indexInBlock = 0 }
-        while indexInBlock < blockLength && docs[indexInBlock] < target { indexInBlock += 1 }
+        let from = indexInBlock, length = blockLength
+        indexInBlock = docs.withUnsafeBufferPointer { ids in
+            var slot = from
+            while slot < length && ids[slot] < target { slot += 1 }
+            return slot
+        }
         guard indexInBlock < blockLength else { return finish() }
         doc = docs[indexInBlock]
         return doc
