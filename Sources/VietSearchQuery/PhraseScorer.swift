@@ -157,30 +157,36 @@ final class PhraseScorer: DocScorer {
         }
     }
 
-    /// Leapfrog: the first doc >= `target` that every cursor has.
+    /// Leapfrog: the first doc >= `target` that every cursor has. Works on the cursors in place (no
+    /// per-access uniqueness check or copy of a cursor).
     private func nextCommonDoc(atOrAfter target: UInt32) throws -> UInt32 {
-        var goal = target
-        var agreeing = 0
-        var rank = 0
-        while agreeing < cursors.count {
-            let index = byRarity[rank]
-            var current = cursors[index].doc
-            if current < goal { current = try cursors[index].advance(to: goal) }
-            if current == PostingsCursor.noMoreDocs { return current }
-            if current == goal {
-                agreeing += 1
-            } else {
-                goal = current
-                agreeing = 1
+        try cursors.withUnsafeMutableBufferPointer { cursors in
+            try byRarity.withUnsafeBufferPointer { byRarity in
+                var goal = target
+                var agreeing = 0
+                var rank = 0
+                while agreeing < cursors.count {
+                    let index = byRarity[rank]
+                    var current = cursors[index].doc
+                    if current < goal { current = try cursors[index].advance(to: goal) }
+                    if current == PostingsCursor.noMoreDocs { return current }
+                    if current == goal {
+                        agreeing += 1
+                    } else {
+                        goal = current
+                        agreeing = 1
+                    }
+                    rank = rank + 1 == cursors.count ? 0 : rank + 1
+                }
+                return goal
             }
-            rank = rank + 1 == cursors.count ? 0 : rank + 1
         }
-        return goal
     }
 
     /// Counts start positions of the first key from which each next key can be found, in order,
     /// at the smallest position after the previous one, with total extra gap ≤ slop.
     private func phraseFrequency() throws -> Int {
+        if slop == 0 { return try exactPhraseFrequency() }
         for index in cursors.indices { try cursors[index].positions(into: &positions[index]) }
         let extraGapBudget = Int64(slop) + Int64(cursors.count - 1)
         var count = 0
@@ -197,6 +203,67 @@ final class PhraseScorer: DocScorer {
             if found, Int64(previous) - Int64(start) <= extraGapBudget { count += 1 }
         }
         return count
+    }
+
+    /// Without slop a start `s` counts when every key `i` occurs at `s + i`. The key with the lowest tf on
+    /// the document is read first and gives the candidate starts; each other key filters them in one merge
+    /// pass, and the remaining keys' positions are not read once no start is left (most candidates fail).
+    /// Buffers are reused as they are (`readPositions`): no clearing, appending or allocation per document.
+    private func exactPhraseFrequency() throws -> Int {
+        try cursors.withUnsafeMutableBufferPointer { cursors in
+            guard !cursors.isEmpty else { return 0 }
+            var lead = 0
+            var leadFrequency = cursors[0].currentFrequency()
+            for index in 1..<cursors.count {
+                let frequency = cursors[index].currentFrequency()
+                if frequency < leadFrequency { (lead, leadFrequency) = (index, frequency) }
+            }
+            let read = try cursors[lead].readPositions(into: &starts)
+            var count = starts.withUnsafeMutableBufferPointer { Self.startsOf(lead: lead, positions: $0, count: read) }
+            for key in 0..<cursors.count where key != lead {
+                guard count > 0 else { return 0 }
+                let available = try cursors[key].readPositions(into: &scratch)
+                count = scratch.withUnsafeBufferPointer { wanted in
+                    starts.withUnsafeMutableBufferPointer { candidates in
+                        Self.keepStarts(candidates, count: count, offset: UInt32(key), in: wanted, available: available)
+                    }
+                }
+            }
+            return count
+        }
+    }
+    /// Reused buffers of `exactPhraseFrequency`: the surviving starts, another key's positions.
+    @exclusivity(unchecked) private var starts: [UInt32] = []
+    @exclusivity(unchecked) private var scratch: [UInt32] = []
+
+    /// Turns the lead key's positions `p` into phrase starts `p - lead` in place (dropping those before 0).
+    private static func startsOf(lead: Int, positions: UnsafeMutableBufferPointer<UInt32>, count: Int) -> Int {
+        let offset = UInt32(lead)
+        var kept = 0
+        for slot in 0..<count where positions[slot] >= offset {
+            positions[kept] = positions[slot] - offset
+            kept += 1
+        }
+        return kept
+    }
+
+    /// Compacts the first `count` starts (ascending) to those `s` with `s + offset` among the first
+    /// `available` of `wanted` (ascending), in one merge pass; returns how many are kept at the front.
+    private static func keepStarts(_ candidates: UnsafeMutableBufferPointer<UInt32>, count: Int, offset: UInt32,
+                                   in wanted: UnsafeBufferPointer<UInt32>, available: Int) -> Int {
+        var kept = 0
+        var scan = 0
+        for slot in 0..<count {
+            let (target, overflow) = candidates[slot].addingReportingOverflow(offset)
+            if overflow { break }
+            while scan < available && wanted[scan] < target { scan += 1 }
+            if scan == available { break }
+            if wanted[scan] == target {
+                candidates[kept] = candidates[slot]
+                kept += 1
+            }
+        }
+        return kept
     }
 
     private static func firstGreater(than value: UInt32, in sorted: [UInt32]) -> UInt32? {

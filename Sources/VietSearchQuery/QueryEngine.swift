@@ -13,7 +13,7 @@ import VietSearchStorage
 ///    `BooleanScorer` (MUST_NOT, optional SHOULD) above them; document at a time.
 ///    With a limit, two shapes are pruned instead of scored exhaustively (same top k, bit-identical
 ///    scores): pure disjunctions by `MaxScoreDisjunction`, queries with MUST clauses by `ConjunctivePruner`
-///    (block-max AND); both read adjacency phrases' positions only for documents that can still compete,
+///    (MaxScore over the MUST clauses' leaves); both read adjacency phrases' positions only for documents that can still compete,
 ///    and count matches exactly up to `QueryOptions.totalHitsThreshold`.
 /// 5. `TopKCollector` keeps the best hits; the returned ones are explained on request.
 ///
@@ -87,7 +87,7 @@ package struct QueryEngine: Sendable {
                     guard let parts else { continue }
                     // Always pruned: the plain tree reads every adjacency phrase's positions, which cost
                     // more than the pruner's bookkeeping even on short lists (callgrind, round 3).
-                    let pruner = try ConjunctivePruner(leaves: parts.leaves, tree: parts.tree, excluded: parts.excluded)
+                    let pruner = try ConjunctivePruner(parts)
                     exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
                     continue
                 }

@@ -104,28 +104,48 @@ package final class QueryWeight {
         return tree.addNode(children)
     }
 
-    /// For a query with MUST clauses, the parts of its `BooleanScorer` in segment `index`: the required
-    /// scorer (the conjunction) as leaf 0, the optional clauses flattened into further leaves (phrases in
-    /// two-phase mode) with the tree that sums them as the `BooleanScorer` does (required, then each
-    /// optional clause that matches), and the excluded scorers. Nil for other shapes or too many leaves,
-    /// `.some(nil)` when nothing can match in the segment.
-    func conjunctiveParts(segment index: Int) throws
-        -> (leaves: [any DocScorer], tree: ScoreSumTree, excluded: [any DocScorer])?? {
+    /// For a query with MUST clauses, the parts of its `BooleanScorer` in segment `index`, flattened into
+    /// leaves: each MUST clause is a group of leaves (a key's field scorers, or the clause's own scorer)
+    /// of which a document must match at least one; the optional clauses follow as further leaves (phrases
+    /// in two-phase mode); the tree sums them as the `BooleanScorer` does (the conjunction of the groups,
+    /// then each optional clause that matches). Nil for other shapes or too many leaves, `.some(nil)` when
+    /// nothing can match in the segment.
+    func conjunctiveParts(segment index: Int) throws -> ConjunctiveParts?? {
         guard case .boolean(let must, let should, let mustNot) = root, !must.isEmpty else { return nil }
-        var required: [any DocScorer] = []
+        var parts = ConjunctiveParts()
+        var requiredChildren: [ScoreSumTree.Child] = []
         for clause in must {
-            guard let scorer = try makeScorer(clause, segment: index) else { return .some(nil) }
-            required.append(scorer)
+            let start = parts.leaves.count
+            if Self.isKeyDisjunction(clause) {
+                guard let node = try flatten(clause, segment: index, into: &parts.leaves, tree: &parts.tree) else { return nil }
+                requiredChildren.append(.node(node))
+            } else {
+                guard let scorer = try makeScorer(clause, segment: index) else { return .some(nil) }
+                parts.leaves.append(scorer)
+                requiredChildren.append(.node(parts.tree.addNode([.leaf(start)])))
+            }
+            guard parts.leaves.count > start else { return .some(nil) }
+            parts.groups.append(start..<parts.leaves.count)
         }
-        var leaves: [any DocScorer] = [required.count == 1 ? required[0] : try ConjunctionScorer(required)]
-        var tree = ScoreSumTree()
-        var children: [ScoreSumTree.Child] = [.leaf(0)]
+        var children: [ScoreSumTree.Child] = [.node(parts.tree.addNode(requiredChildren))]
         for clause in should {
-            guard let node = try flatten(clause, segment: index, into: &leaves, tree: &tree) else { return nil }
+            guard let node = try flatten(clause, segment: index, into: &parts.leaves, tree: &parts.tree) else { return nil }
             children.append(.node(node))
         }
-        tree.setRoot(tree.addNode(children))
-        return (leaves, tree, try mustNot.compactMap { try makeScorer($0, segment: index) })
+        parts.tree.setRoot(parts.tree.addNode(children))
+        parts.excluded = try mustNot.compactMap { try makeScorer($0, segment: index) }
+        return parts
+    }
+
+    /// Keys and SHOULD-only groups of them: every leaf `flatten` makes for it is a confirmed match (no
+    /// two-phase phrase), so a document matches the clause exactly when one of the leaves is on it.
+    private static func isKeyDisjunction(_ clause: BoundQuery) -> Bool {
+        switch clause {
+        case .keys: return true
+        case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            return should.allSatisfy(isKeyDisjunction)
+        default: return false
+        }
     }
 
     // MARK: Binding

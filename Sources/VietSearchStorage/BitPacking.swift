@@ -27,7 +27,8 @@ enum BitPacking {
     }
 
     /// Decodes `count` values of `width` bits from `source` into `destination`.
-    /// `source` must hold at least `byteCount(count:width:)` bytes (checked; returns false otherwise).
+    /// `source` must hold at least `byteCount(count:width:)` bytes (checked; returns false otherwise); bytes
+    /// after those are read but ignored, and let more values take the fast path below.
     static func unpack(_ source: UnsafeRawBufferPointer, count: Int, width: Int,
                        into destination: UnsafeMutablePointer<UInt32>) -> Bool {
         guard width >= 0, width <= 32, count >= 0 else { return false }
@@ -37,31 +38,63 @@ enum BitPacking {
         }
         let needed = byteCount(count: count, width: width)
         guard source.count >= needed, let base = source.baseAddress else { return count == 0 }
+        // Eight values take exactly `width` bytes. A group's last 8-byte load starts at byte ⌊7w/8⌋ of it,
+        // so group g can use whole-word loads while g·w + ⌊7w/8⌋ + 8 ≤ source.count.
+        let room = source.count - 8 - (7 * width) >> 3
+        let fastGroups = room < 0 ? 0 : Swift.min(count / 8, room / width + 1)
+        // One copy of the group loop per width: shifts and offsets become constants and the 8 loads unroll.
+        switch width {
+        case 1: unpackGroups(base, fastGroups, width: 1, into: destination)
+        case 2: unpackGroups(base, fastGroups, width: 2, into: destination)
+        case 3: unpackGroups(base, fastGroups, width: 3, into: destination)
+        case 4: unpackGroups(base, fastGroups, width: 4, into: destination)
+        case 5: unpackGroups(base, fastGroups, width: 5, into: destination)
+        case 6: unpackGroups(base, fastGroups, width: 6, into: destination)
+        case 7: unpackGroups(base, fastGroups, width: 7, into: destination)
+        case 8: unpackGroups(base, fastGroups, width: 8, into: destination)
+        case 9: unpackGroups(base, fastGroups, width: 9, into: destination)
+        case 10: unpackGroups(base, fastGroups, width: 10, into: destination)
+        case 11: unpackGroups(base, fastGroups, width: 11, into: destination)
+        case 12: unpackGroups(base, fastGroups, width: 12, into: destination)
+        case 13: unpackGroups(base, fastGroups, width: 13, into: destination)
+        case 14: unpackGroups(base, fastGroups, width: 14, into: destination)
+        case 15: unpackGroups(base, fastGroups, width: 15, into: destination)
+        case 16: unpackGroups(base, fastGroups, width: 16, into: destination)
+        default: unpackGroups(base, fastGroups, width: width, into: destination)
+        }
+        // The rest (the last groups of a buffer without spare bytes) value by value.
+        var index = fastGroups * 8
+        var bitPosition = index * width
         let mask: UInt64 = (1 << UInt64(width)) - 1
-        // Fast path: an unaligned 8-byte load covers any value (shift ≤ 7, width ≤ 32) while 8 bytes remain.
-        var index = 0
-        var bitPosition = 0
-        let fastLimit = source.count - 8
         while index < count {
             let byteOffset = bitPosition >> 3
-            let shift = UInt64(bitPosition & 7)
-            let word: UInt64
-            if byteOffset <= fastLimit {
-                word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byteOffset, as: UInt64.self))
-            } else {
-                var assembled: UInt64 = 0
-                var byte = 0
-                while byte < 8 && byteOffset + byte < source.count {
-                    assembled |= UInt64(base.load(fromByteOffset: byteOffset + byte, as: UInt8.self)) << UInt64(8 * byte)
-                    byte += 1
-                }
-                word = assembled
+            var assembled: UInt64 = 0
+            var byte = 0
+            while byte < 8 && byteOffset + byte < source.count {
+                assembled |= UInt64(base.load(fromByteOffset: byteOffset + byte, as: UInt8.self)) << UInt64(8 * byte)
+                byte += 1
             }
-            destination[index] = UInt32(truncatingIfNeeded: (word >> shift) & mask)
+            destination[index] = UInt32(truncatingIfNeeded: (assembled >> UInt64(bitPosition & 7)) & mask)
             index += 1
             bitPosition += width
         }
         return true
+    }
+
+    /// Decodes `groups` groups of 8 values (`width` bytes each) with one unaligned 8-byte load per value.
+    @inline(__always)
+    private static func unpackGroups(_ base: UnsafeRawPointer, _ groups: Int, width: Int,
+                                     into destination: UnsafeMutablePointer<UInt32>) {
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        for group in 0..<groups {
+            let source = base + group * width
+            let output = destination + group * 8
+            for slot in 0..<8 {
+                let bit = slot * width
+                let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                output[slot] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            }
+        }
     }
 
     /// Reads the single value at `index` (random access for field lengths).

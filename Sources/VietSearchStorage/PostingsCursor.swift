@@ -32,10 +32,16 @@ package struct PostingsCursor {
     private var indexInBlock = -1
     private var docs: [UInt32]
     private var frequencies: [UInt32]
+    /// Where the current block's bit-packed frequencies start while `frequencies` does not hold them yet
+    /// (unpacked on first use), else -1; and their bit width.
+    private var packedFrequencies = -1
+    private var packedFrequencyWidth = 0
     private var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
     /// Where positions of document `positionsDocIndex` of the current block begin.
     private var positionsOffset = 0
     private var positionsDocIndex = 0
+    /// Where the positions of the last decoded document (`positionsDocIndex - 1`) begin.
+    private var decodedPositionsStart = 0
 
     /// An exhausted cursor (for a term absent from a segment).
     package static func empty() -> PostingsCursor {
@@ -147,7 +153,12 @@ package struct PostingsCursor {
             try load(block: 0)
         }
         if indexInBlock < 0 { indexInBlock = 0 }
-        while indexInBlock < blockLength && docs[indexInBlock] < target { indexInBlock += 1 }
+        let from = indexInBlock, length = blockLength
+        indexInBlock = docs.withUnsafeBufferPointer { ids in
+            var slot = from
+            while slot < length && ids[slot] < target { slot += 1 }
+            return slot
+        }
         guard indexInBlock < blockLength else { return finish() }
         doc = docs[indexInBlock]
         return doc
@@ -155,14 +166,35 @@ package struct PostingsCursor {
 
     /// Term frequency in the current document.
     package var termFrequency: UInt32 {
-        indexInBlock >= 0 && indexInBlock < blockLength ? frequencies[indexInBlock] : 0
+        guard indexInBlock >= 0 && indexInBlock < blockLength else { return 0 }
+        guard packedFrequencies >= 0 else { return frequencies[indexInBlock] }
+        // Not unpacked yet: read the one value (this getter cannot unpack the block).
+        let width = packedFrequencyWidth
+        let source = rawBytes(packedFrequencies, count: BitPacking.byteCount(count: PostingsWriter.blockSize, width: width))
+        return (BitPacking.value(at: indexInBlock, width: width, in: source) ?? 0) &+ 1
     }
 
     /// `termFrequency` for a cursor held in a class property: a mutating call accesses it in place, where
     /// the getter made Swift copy the whole cursor (three retains and releases) per scored document.
     @inline(__always)
     package mutating func currentFrequency() -> UInt32 {
-        indexInBlock >= 0 && indexInBlock < blockLength ? frequencies[indexInBlock] : 0
+        guard indexInBlock >= 0 && indexInBlock < blockLength else { return 0 }
+        if packedFrequencies >= 0 { unpackFrequencies() }
+        return frequencies[indexInBlock]
+    }
+
+    /// Unpacks the current block's frequencies, left packed by `load` until a caller wants one (a cursor
+    /// leapfrogging through a conjunction or phrase reads most blocks for their doc ids alone).
+    private mutating func unpackFrequencies() {
+        let width = packedFrequencyWidth
+        let source = rawBytes(packedFrequencies, count: Swift.min(postingsEnd, bytes.count) - packedFrequencies)
+        packedFrequencies = -1
+        frequencies.withUnsafeMutableBufferPointer { values in
+            // `load` checked that the bytes exist and that width < 32 (no value overflows when incremented).
+            guard let base = values.baseAddress,
+                  BitPacking.unpack(source, count: PostingsWriter.blockSize, width: width, into: base) else { return }
+            for slot in 0..<PostingsWriter.blockSize { base[slot] &+= 1 }
+        }
     }
 
     /// Positions of the term in the current document, ascending.
@@ -181,29 +213,42 @@ package struct PostingsCursor {
 
     /// Appends the current document's positions to `buffer` (merging concatenates them per term).
     package mutating func appendPositions(to buffer: inout [UInt32]) throws {
-        guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return }
+        let first = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: Int(currentFrequency())))
+        let written = try readPositions(into: &buffer, at: first)
+        buffer.removeLast(buffer.count - first - written)
+    }
+
+    /// Writes the current document's positions, ascending, to `buffer[start...]` (growing `buffer` when it
+    /// is too short, never shrinking it) and returns how many there are: the buffer is reused as is, with
+    /// no per-document clearing or appending (phrase matching reads positions for every candidate).
+    package mutating func readPositions(into buffer: inout [UInt32], at start: Int = 0) throws -> Int {
+        guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return 0 }
         if let check = positionsCheck {
             try check.verify(positionsStart..<positionsEnd, checksum: positionsChecksum, what: "positions")
             positionsCheck = nil
         }
-        var reader = ByteReader(bytes, from: positionsOffset, to: positionsEnd)
+        if positionsDocIndex > indexInBlock {
+            // Asked again for the document decoded last: start over from its first position.
+            positionsOffset = decodedPositionsStart
+            positionsDocIndex = indexInBlock
+        }
+        if packedFrequencies >= 0 { unpackFrequencies() }
         if positionsDocIndex < indexInBlock {
             var skipped = 0
             for index in positionsDocIndex..<indexInBlock { skipped += Int(frequencies[index]) }
-            try reader.skipVarints(skipped)
-            positionsOffset = reader.offset
+            positionsOffset = try PositionsDecoder.skip(skipped, in: bytes, from: positionsOffset, to: positionsEnd)
             positionsDocIndex = indexInBlock
         }
         let count = Int(frequencies[indexInBlock])
-        var position: UInt64 = 0
-        for index in 0..<count {
-            let start = reader.offset
-            let delta = try reader.readVarint32()
-            guard index == 0 || delta > 0 else { throw reader.corrupt("positions of doc \(doc) are not ascending", at: start) }
-            position += UInt64(delta)
-            guard position <= UInt64(UInt32.max) else { throw reader.corrupt("position overflows 32 bits", at: start) }
-            buffer.append(UInt32(position))
+        if buffer.count < start + count { buffer.append(contentsOf: repeatElement(0, count: start + count - buffer.count)) }
+        decodedPositionsStart = positionsOffset
+        positionsOffset = try buffer.withUnsafeMutableBufferPointer { output in
+            try PositionsDecoder.decode(count, in: bytes, from: positionsOffset, to: positionsEnd, doc: doc,
+                                        into: output, at: start)
         }
+        positionsDocIndex = indexInBlock + 1
+        return count
     }
 
     /// The largest doc id of the current 128-doc block and the block's best (tf, field length) pair,
@@ -283,7 +328,12 @@ package struct PostingsCursor {
     }
 
     private func lastDoc(ofBlock index: Int) throws -> UInt32 {
-        var reader = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize, to: blocksStart)
+        let offset = skipTable + index * PostingsWriter.skipEntrySize
+        // Skipping reads many entries: a direct load, without a reader (and its retain) per entry.
+        if let base = bytes.base, offset >= 0, offset + 4 <= blocksStart, blocksStart <= bytes.count {
+            return UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        }
+        var reader = ByteReader(bytes, from: offset, to: blocksStart)
         return try reader.readUInt32()
     }
 
@@ -322,31 +372,33 @@ package struct PostingsCursor {
                 throw reader.corrupt("bit width \(deltaWidth)/\(frequencyWidth) exceeds 32", at: start)
             }
             try unpack(&reader, width: deltaWidth, into: &docs)
-            if wantsFrequencies {
-                try unpack(&reader, width: frequencyWidth, into: &frequencies)
-            } else {
-                try reader.skip(BitPacking.byteCount(count: PostingsWriter.blockSize, width: frequencyWidth))
-            }
+            let frequencyStart = reader.offset
+            try reader.withBytes(BitPacking.byteCount(count: PostingsWriter.blockSize, width: frequencyWidth),
+                                 "bit-packed block") { _ in }
             // Deltas are ≥ 0, so ids ascend and checking the last against the count checks them all;
-            // 128 deltas of at most 32 bits cannot overflow Int64. Frequencies can only overflow at width 32.
-            var last = current
-            for slot in 0..<length {
-                last += Int64(docs[slot]) + 1
-            }
-            guard last < Int64(documentCount) else {
-                throw reader.corrupt("doc id \(last) in block \(index) is not below the document count \(documentCount)", at: start)
-            }
-            for slot in 0..<length {
-                current += Int64(docs[slot]) + 1
-                docs[slot] = UInt32(truncatingIfNeeded: current)
-            }
-            if wantsFrequencies {
-                if frequencyWidth == 32, frequencies.contains(UInt32.max) {
-                    throw reader.corrupt("term frequency overflows", at: start)
+            // 128 deltas of at most 32 bits cannot overflow Int64.
+            docs.withUnsafeMutableBufferPointer { ids in
+                for slot in 0..<length {
+                    current += Int64(ids[slot]) + 1
+                    ids[slot] = UInt32(truncatingIfNeeded: current)
                 }
+            }
+            guard current < Int64(documentCount) else {
+                throw reader.corrupt("doc id \(current) in block \(index) is not below the document count \(documentCount)", at: start)
+            }
+            if wantsFrequencies && frequencyWidth == 32 {
+                // Only a 32-bit frequency can overflow when incremented: check it now rather than on use.
+                var frequencyReader = ByteReader(bytes, from: frequencyStart, to: postingsEnd)
+                try unpack(&frequencyReader, width: frequencyWidth, into: &frequencies)
+                if frequencies.contains(UInt32.max) { throw reader.corrupt("term frequency overflows", at: start) }
                 for slot in 0..<length { frequencies[slot] &+= 1 }
+                packedFrequencies = -1
+            } else {
+                packedFrequencies = wantsFrequencies ? frequencyStart : -1
+                packedFrequencyWidth = frequencyWidth
             }
         } else {
+            packedFrequencies = -1
             for slot in 0..<length {
                 let entryStart = reader.offset
                 let code = try reader.readVarint()
@@ -379,15 +431,25 @@ package struct PostingsCursor {
         positionsDocIndex = 0
     }
 
+    /// Unpacks 128 values at the reader's offset and moves past them. The decoder may read (and discard)
+    /// bytes after them up to the term's postings end, which lets it use whole-word loads to the last value.
     private func unpack(_ reader: inout ByteReader, width: Int, into values: inout [UInt32]) throws {
         let size = BitPacking.byteCount(count: PostingsWriter.blockSize, width: width)
         let start = reader.offset
-        let unpacked = try reader.withBytes(size, "bit-packed block") { source in
-            values.withUnsafeMutableBufferPointer { destination in
-                guard let base = destination.baseAddress else { return false }
-                return BitPacking.unpack(source, count: PostingsWriter.blockSize, width: width, into: base)
-            }
+        try reader.withBytes(size, "bit-packed block") { _ in }
+        let source = rawBytes(start, count: Swift.min(postingsEnd, bytes.count) - start)
+        let unpacked = values.withUnsafeMutableBufferPointer { destination in
+            guard let base = destination.baseAddress else { return false }
+            return BitPacking.unpack(source, count: PostingsWriter.blockSize, width: width, into: base)
         }
         guard unpacked else { throw reader.corrupt("bit-packed block does not decode", at: start) }
+    }
+
+    /// `count` mapped bytes from `offset` (empty when there are none); callers have bounds-checked them.
+    private func rawBytes(_ offset: Int, count: Int) -> UnsafeRawBufferPointer {
+        guard let base = bytes.base, offset >= 0, count > 0, offset + count <= bytes.count else {
+            return UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        return UnsafeRawBufferPointer(start: base + offset, count: count)
     }
 }

@@ -88,6 +88,29 @@ final class CodecTests: XCTestCase {
         }
     }
 
+    /// Bytes after the packed values (the rest of a postings list) may be read by the whole-word path but
+    /// must never leak into the values, whatever they hold.
+    func testBitPackingIgnoresTrailingBytes() throws {
+        var generator = SeededGenerator(seed: 12)
+        for width in 0...32 {
+            for count in [8, 120, 128] {
+                let mask: UInt64 = width == 32 ? 0xffff_ffff : (1 << UInt64(width)) - 1
+                let values = (0..<count).map { _ in UInt32(generator.next() & mask) }
+                var packed: [UInt8] = []
+                BitPacking.pack(values, width: width, into: &packed)
+                for spare in [1, 7, 8, 64] {
+                    let padded = packed + [UInt8](repeating: 0xff, count: spare)
+                    var decoded = [UInt32](repeating: 0, count: count)
+                    let ok = padded.withUnsafeBytes { raw in
+                        decoded.withUnsafeMutableBufferPointer { BitPacking.unpack(raw, count: count, width: width, into: $0.baseAddress!) }
+                    }
+                    XCTAssertTrue(ok)
+                    XCTAssertEqual(decoded, values, "width \(width) count \(count) spare \(spare)")
+                }
+            }
+        }
+    }
+
     func testUnpackRefusesShortInput() {
         let bytes: [UInt8] = [1, 2, 3]
         var out = [UInt32](repeating: 0, count: 128)

@@ -148,6 +148,54 @@ final class PostingsTests: XCTestCase {
         }
     }
 
+    /// Positions far apart (3- and 4-byte gaps) and long runs of skipped positions, read through every
+    /// accessor: `readPositions` into a longer reused buffer, the same document twice, `appendPositions`,
+    /// and the frequency getters before and after the block's frequencies are unpacked.
+    func testPositionReadingMatchesModelWithLargeGapsAndLongSkips() throws {
+        var generator = SeededGenerator(seed: 21)
+        let documentCount = 700
+        let builder = SegmentBuilder()
+        let body = try builder.fieldNumber(for: "body")
+        var model: [(doc: UInt32, positions: [UInt32])] = []
+        var perDoc = [[TermOccurrence]](repeating: [], count: documentCount)
+        for doc in 0..<UInt32(documentCount) where Int.random(in: 0..<3, using: &generator) > 0 {
+            let frequency = Int.random(in: 1...(Bool.random(using: &generator) ? 3 : 200), using: &generator)
+            let range: ClosedRange<UInt32> = Bool.random(using: &generator) ? 0...500 : 0...3_000_000
+            var positions = Set<UInt32>()
+            while positions.count < frequency { positions.insert(UInt32.random(in: range, using: &generator)) }
+            let sorted = positions.sorted()
+            model.append((doc, sorted))
+            perDoc[Int(doc)] = sorted.map { TermOccurrence(field: body, term: Array("far".utf8), position: $0) }
+        }
+        for doc in 0..<documentCount {
+            try builder.add(DocumentPostings(stored: [], fieldLengths: [10], occurrences: perDoc[doc]))
+        }
+        let store = IndexStore.inMemory()
+        let reader = try store.openSegment(try store.writeSegment(builder))
+        let info = try XCTUnwrap(try reader.termInfo(field: 0, term: Array("far".utf8)))
+        var cursor = try reader.postings(info)
+        var buffer = [UInt32](repeating: 7, count: 500)
+        var concatenated: [UInt32] = []
+        var expectedConcatenation: [UInt32] = []
+        for (index, entry) in model.enumerated() {
+            XCTAssertEqual(try cursor.nextDoc(), entry.doc)
+            XCTAssertEqual(Int(cursor.termFrequency), entry.positions.count, "getter on a packed block")
+            guard index % 5 != 1 else { continue }  // skipped documents' positions are stepped over
+            let count = try cursor.readPositions(into: &buffer, at: 3)
+            XCTAssertEqual(count, entry.positions.count)
+            XCTAssertEqual(Array(buffer[3..<(3 + count)]), entry.positions, "doc \(entry.doc)")
+            XCTAssertEqual(Array(buffer[0..<3]), [7, 7, 7], "nothing written before the start")
+            XCTAssertEqual(Int(cursor.currentFrequency()), entry.positions.count)
+            if index % 4 == 0 {
+                XCTAssertEqual(try cursor.positions(), entry.positions, "the same document read twice")
+                try cursor.appendPositions(to: &concatenated)
+                expectedConcatenation += entry.positions
+            }
+        }
+        XCTAssertEqual(concatenated, expectedConcatenation)
+        XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs)
+    }
+
     func testEmptyCursorIsExhausted() throws {
         var cursor = PostingsCursor.empty()
         XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs)

@@ -11,7 +11,9 @@ final class PhraseTests: FacadeTestCase {
     private static func bruteForceFrequency(_ words: [String], phrase: [String], slop: Int) -> Int {
         func reach(_ index: Int, after previous: Int, start: Int) -> Bool {
             if index == phrase.count { return (previous - start) - (phrase.count - 1) <= slop }
-            for position in (previous + 1)..<max(previous + 1, words.count) where words[position] == phrase[index] {
+            // A chain reaching past start + (k − 1) + slop cannot end within the slop.
+            let end = min(words.count, start + phrase.count + slop)
+            for position in (previous + 1)..<max(previous + 1, end) where words[position] == phrase[index] {
                 if reach(index + 1, after: position, start: start) { return true }
             }
             return false
@@ -20,9 +22,22 @@ final class PhraseTests: FacadeTestCase {
     }
 
     func testPhraseFrequencyAndScoreMatchBruteForce() throws {
-        var generator = SeededGenerator(seed: 8)
-        let documents = (0..<60).map { number -> Document in
-            let body = (0..<Int.random(in: 0...15, using: &generator)).map { _ in
+        try checkAgainstBruteForce(seed: 8, documentCount: 60, maximumLength: 15,
+                                   phrases: [["an", "binh"], ["binh", "binh"], ["an", "binh", "cuong"], ["cuong", "an", "an"]])
+    }
+
+    /// Long documents: many positions per key (the rarest key on a document leads, the others filter its
+    /// starts), four-word phrases with repeated words, documents skipped between candidates.
+    func testLongDocumentPhrasesMatchBruteForce() throws {
+        try checkAgainstBruteForce(seed: 9, documentCount: 40, maximumLength: 400,
+                                   phrases: [["binh", "an", "binh", "cuong"], ["cuong", "cuong"], ["an", "an", "binh"]])
+    }
+
+    private func checkAgainstBruteForce(seed: UInt64, documentCount: Int, maximumLength: Int,
+                                        phrases: [[String]]) throws {
+        var generator = SeededGenerator(seed: seed)
+        let documents = (0..<documentCount).map { number -> Document in
+            let body = (0..<Int.random(in: 0...maximumLength, using: &generator)).map { _ in
                 Self.vocabulary[Int.random(in: 0..<Self.vocabulary.count, using: &generator)]
             }
             return Document(id: "ph\(number)", fields: [("body", body.joined(separator: " "))])
@@ -34,7 +49,7 @@ final class PhraseTests: FacadeTestCase {
         let avgdl = Double(bodies.reduce(0) { $0 + $1.count }) / total
         var options = SearchOptions(limit: 100)
         options.fields = [FieldBoost(field: "body", boost: 1)]
-        for phrase in [["an", "binh"], ["binh", "binh"], ["an", "binh", "cuong"], ["cuong", "an", "an"]] {
+        for phrase in phrases {
             for slop in [0, 1, 3] {
                 let idf = phrase.reduce(0.0) { sum, word in
                     let n = Double(bodies.filter { $0.contains(word) }.count)

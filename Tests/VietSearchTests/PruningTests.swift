@@ -49,7 +49,10 @@ final class PruningTests: FacadeTestCase {
                                   "đảng viên xây dựng công tác giáo dục", "absent OR phố", "x*", "(đảng OR viên) OR dân",
                                   "đảng AND viên", "dang AND vien", "+học sinh trường", "đảng AND viên -xây",
                                   "\"đảng viên\"", "\"dang vien\"", "\"xây dựng\" OR giáo", "\"công tác\"~2",
-                                  "dang vien", "đảng viên", "đang vien"]
+                                  "dang vien", "đảng viên", "đang vien",
+                                  // Required groups of every shape: a phrase, a nested OR, a prefix, one field.
+                                  "\"đảng viên\" AND xây", "(đảng OR viên) AND xây AND dựng", "x* AND đảng",
+                                  "title:đảng AND viên -dân"]
 
     private func assertPrunedEqualsExhaustive(_ engine: QueryEngine, file: StaticString = #filePath,
                                               line: UInt = #line) throws {
