@@ -4,8 +4,11 @@ import Synchronization
 /// by every query of a `QueryEngine`: the `.vietnamese` expansion and restoration look up each marked
 /// spelling of every word (`MarkVariants`), one term-dictionary lookup per segment and field, and the same
 /// words recur from query to query. A snapshot never changes, so entries never go stale.
+/// It also keeps each restored word's list of spellings (`IndexVocabulary.spellings`), derived from those
+/// frequencies: a repeated bare word then costs one lookup here instead of one per marked variant.
 package final class DocumentFrequencyCache: Sendable {
-    /// Past this many entries the cache starts over, bounding its memory (~100 bytes an entry).
+    /// Past this many entries (frequencies or spelling lists) a map starts over, bounding its memory
+    /// (~100 bytes a frequency, a few hundred a list).
     static let capacity = 100_000
 
     struct Key: Hashable {
@@ -13,12 +16,23 @@ package final class DocumentFrequencyCache: Sendable {
         var term: [UInt8]
     }
 
+    struct SpellingsKey: Hashable {
+        var fields: [String]
+        var folded: String
+    }
+
+    typealias Spellings = [(key: String, frequency: UInt64)]
+
     private let entries = Mutex<[Key: UInt64]>([:])
+    private let spellingLists = Mutex<[SpellingsKey: Spellings]>([:])
 
     package init() {}
 
     /// The number of cached frequencies.
     package var count: Int { entries.withLock { $0.count } }
+
+    /// The number of cached spelling lists.
+    package var spellingListCount: Int { spellingLists.withLock { $0.count } }
 
     func frequency(fields: [String], term: [UInt8]) -> UInt64? {
         entries.withLock { $0[Key(fields: fields, term: term)] }
@@ -28,6 +42,17 @@ package final class DocumentFrequencyCache: Sendable {
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
             entries[Key(fields: fields, term: term)] = frequency
+        }
+    }
+
+    func spellings(fields: [String], folded: String) -> Spellings? {
+        spellingLists.withLock { $0[SpellingsKey(fields: fields, folded: folded)] }
+    }
+
+    func store(_ spellings: Spellings, fields: [String], folded: String) {
+        spellingLists.withLock { lists in
+            if lists.count >= Self.capacity { lists.removeAll(keepingCapacity: true) }
+            lists[SpellingsKey(fields: fields, folded: folded)] = spellings
         }
     }
 }

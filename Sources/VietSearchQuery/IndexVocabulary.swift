@@ -39,15 +39,29 @@ struct IndexVocabulary {
 
     /// The exact keys present in the index that fold to `folded` and keep every mark of `typed`
     /// (`typed` nil: every spelling), with their frequencies, most frequent first.
+    ///
+    /// Every token indexes its exact key and its folded key (a function of the exact one) in the same
+    /// field, so a folded key absent from the searched fields has no spelling: one lookup answers instead
+    /// of one per marked variant (`MarkVariants`: 36 for `dang`, 96 for `nguoi`). The full list (`typed`
+    /// nil, restoration) is kept in the shared cache; a filtered one is derived from it when it is there.
     mutating func spellings(folded: String, compatibleWith typed: String?,
                             fold: (String) -> String) throws -> [(key: String, frequency: UInt64)] {
-        var found: [(key: String, frequency: UInt64)] = []
-        for spelling in MarkVariants.spellings(of: folded) {
-            if let typed, !MarkVariants.isCompatible(typed: typed, candidate: spelling) { continue }
-            let frequency = try documentFrequency(TermKeys.exact(spelling))
-            guard frequency > 0, fold(spelling) == folded else { continue }
-            found.append((spelling, frequency))
+        if let all = shared?.spellings(fields: fields, folded: folded) {
+            guard let typed else { return all }
+            return all.filter { MarkVariants.isCompatible(typed: typed, candidate: $0.key) }
         }
-        return found.sorted { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.key < $1.key }
+        var found: [(key: String, frequency: UInt64)] = []
+        let variants = MarkVariants.spellings(of: folded)
+        if !variants.isEmpty, try documentFrequency(TermKeys.folded(folded)) > 0 {
+            for spelling in variants {
+                if let typed, !MarkVariants.isCompatible(typed: typed, candidate: spelling) { continue }
+                let frequency = try documentFrequency(TermKeys.exact(spelling))
+                guard frequency > 0, fold(spelling) == folded else { continue }
+                found.append((spelling, frequency))
+            }
+            found.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.key < $1.key }
+        }
+        if typed == nil { shared?.store(found, fields: fields, folded: folded) }
+        return found
     }
 }
