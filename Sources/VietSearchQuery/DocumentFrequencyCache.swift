@@ -4,8 +4,9 @@ import Synchronization
 /// by every query of a `QueryEngine`: the `.vietnamese` expansion and restoration look up each marked
 /// spelling of every word (`MarkVariants`), one term-dictionary lookup per segment and field, and the same
 /// words recur from query to query. A snapshot never changes, so entries never go stale.
-/// It also keeps each restored word's list of spellings (`IndexVocabulary.spellings`), derived from those
-/// frequencies: a repeated bare word then costs one lookup here instead of one per marked variant.
+/// It also keeps each word's list of spellings (`IndexVocabulary.spellings`: all of them for restoration,
+/// the compatible ones for expansion), derived from those frequencies: a repeated word then costs one
+/// lookup here instead of one per marked variant, each with a compatibility test and a fold.
 package final class DocumentFrequencyCache: Sendable {
     /// Past this many entries (frequencies or spelling lists) a map starts over, bounding its memory
     /// (~100 bytes a frequency, a few hundred a list).
@@ -19,6 +20,8 @@ package final class DocumentFrequencyCache: Sendable {
     struct SpellingsKey: Hashable {
         var fields: [String]
         var folded: String
+        /// The word as typed when only its compatible spellings are listed (expansion), nil for all.
+        var typed: String?
     }
 
     typealias Spellings = [(key: String, frequency: UInt64)]
@@ -45,14 +48,14 @@ package final class DocumentFrequencyCache: Sendable {
         }
     }
 
-    func spellings(fields: [String], folded: String) -> Spellings? {
-        spellingLists.withLock { $0[SpellingsKey(fields: fields, folded: folded)] }
+    func spellings(fields: [String], folded: String, typed: String?) -> Spellings? {
+        spellingLists.withLock { $0[SpellingsKey(fields: fields, folded: folded, typed: typed)] }
     }
 
-    func store(_ spellings: Spellings, fields: [String], folded: String) {
+    func store(_ spellings: Spellings, fields: [String], folded: String, typed: String?) {
         spellingLists.withLock { lists in
             if lists.count >= Self.capacity { lists.removeAll(keepingCapacity: true) }
-            lists[SpellingsKey(fields: fields, folded: folded)] = spellings
+            lists[SpellingsKey(fields: fields, folded: folded, typed: typed)] = spellings
         }
     }
 }

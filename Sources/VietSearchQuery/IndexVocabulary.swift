@@ -42,14 +42,11 @@ struct IndexVocabulary {
     ///
     /// Every token indexes its exact key and its folded key (a function of the exact one) in the same
     /// field, so a folded key absent from the searched fields has no spelling: one lookup answers instead
-    /// of one per marked variant (`MarkVariants`: 36 for `dang`, 96 for `nguoi`). The full list (`typed`
-    /// nil, restoration) is kept in the shared cache; a filtered one is derived from it when it is there.
+    /// of one per marked variant (`MarkVariants`: 36 for `dang`, 96 for `nguoi`). Lists are kept in the
+    /// shared cache.
     mutating func spellings(folded: String, compatibleWith typed: String?,
                             fold: (String) -> String) throws -> [(key: String, frequency: UInt64)] {
-        if let all = shared?.spellings(fields: fields, folded: folded) {
-            guard let typed else { return all }
-            return all.filter { MarkVariants.isCompatible(typed: typed, candidate: $0.key) }
-        }
+        if let known = shared?.spellings(fields: fields, folded: folded, typed: typed) { return known }
         var found: [(key: String, frequency: UInt64)] = []
         let variants = MarkVariants.spellings(of: folded)
         if !variants.isEmpty, try documentFrequency(TermKeys.folded(folded)) > 0 {
@@ -61,7 +58,7 @@ struct IndexVocabulary {
             }
             found.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.key < $1.key }
         }
-        if typed == nil { shared?.store(found, fields: fields, folded: folded) }
+        shared?.store(found, fields: fields, folded: folded, typed: typed)
         return found
     }
 }

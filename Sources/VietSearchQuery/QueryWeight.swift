@@ -13,6 +13,14 @@ package final class QueryWeight {
     private var expandedKeys = 0
     /// Product of the `.boosted` wrappers around the clause being bound.
     private var boostMultiplier = 1.0
+    /// Keys already looked up by this query, per field: `.vietnamese` queries name a key several times
+    /// (a word's term clause and each adjacency phrase holding it), each time in every segment.
+    private var lookups: [LookupKey: (infos: [TermInfo?], frequency: UInt64)] = [:]
+
+    private struct LookupKey: Hashable {
+        var field: String
+        var key: [UInt8]
+    }
 
     /// A field resolved in every segment (field numbers differ per segment).
     struct BoundField {
@@ -212,6 +220,8 @@ package final class QueryWeight {
 
     /// Per-segment infos of `key` and its global document frequency.
     private func lookUp(_ key: [UInt8], in field: BoundField) throws -> (infos: [TermInfo?], frequency: UInt64) {
+        let memo = LookupKey(field: field.name, key: key)
+        if let known = lookups[memo] { return known }
         var infos: [TermInfo?] = []
         infos.reserveCapacity(segments.count)
         var frequency: UInt64 = 0
@@ -220,6 +230,7 @@ package final class QueryWeight {
             if let info { frequency += UInt64(info.documentFrequency) }
             infos.append(info)
         }
+        lookups[memo] = (infos, frequency)
         return (infos, frequency)
     }
 
