@@ -25,6 +25,8 @@ package struct QueryEngine: Sendable {
     package let residueDecoder: @Sendable (String) -> String?
     /// Spelling frequencies looked up by earlier queries of this snapshot (expansion and restoration).
     package let frequencyCache = DocumentFrequencyCache()
+    /// Keys' per-segment infos looked up by earlier queries of this snapshot (binding).
+    package let lookupCache = TermLookupCache()
 
     package init(segments: [SegmentReader],
                  residueDecoder: @escaping @Sendable (String) -> String? = TypingResidueDecoder.decode) {
@@ -64,7 +66,7 @@ package struct QueryEngine: Sendable {
 
     /// Runs an already analysed query.
     package func search(_ query: AnalyzedQuery, options: QueryOptions) throws -> QueryResult {
-        let weight = try QueryWeight(query, segments: segments, options: options)
+        let weight = try QueryWeight(query, segments: segments, options: options, lookups: lookupCache)
         var collector = TopKCollector(limit: options.limit)
         let countUpTo = Swift.max(options.totalHitsThreshold, options.limit)
         var exact = true

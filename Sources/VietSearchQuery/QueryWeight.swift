@@ -13,14 +13,9 @@ package final class QueryWeight {
     private var expandedKeys = 0
     /// Product of the `.boosted` wrappers around the clause being bound.
     private var boostMultiplier = 1.0
-    /// Keys already looked up by this query, per field: `.vietnamese` queries name a key several times
-    /// (a word's term clause and each adjacency phrase holding it), each time in every segment.
-    private var lookups: [LookupKey: (infos: [TermInfo?], frequency: UInt64)] = [:]
-
-    private struct LookupKey: Hashable {
-        var field: String
-        var key: [UInt8]
-    }
+    /// Keys already looked up, per field, by this query (`.vietnamese` queries name a key several times:
+    /// a word's term clause and each adjacency phrase holding it) and by earlier queries of the snapshot.
+    private let lookups: TermLookupCache
 
     /// A field resolved in every segment (field numbers differ per segment).
     struct BoundField {
@@ -50,9 +45,11 @@ package final class QueryWeight {
         case nothing
     }
 
-    package init(_ query: AnalyzedQuery, segments: [SegmentReader], options: QueryOptions) throws {
+    package init(_ query: AnalyzedQuery, segments: [SegmentReader], options: QueryOptions,
+                 lookups: TermLookupCache = TermLookupCache()) throws {
         self.segments = segments
         self.options = options
+        self.lookups = lookups
         // Live documents only: deleted ones (kept in segments until a merge) do not count (issue 5).
         documentCount = segments.reduce(0) { $0 + UInt64($1.liveDocumentCount) }
         root = documentCount == 0 ? .nothing : try bind(query)
@@ -220,8 +217,7 @@ package final class QueryWeight {
 
     /// Per-segment infos of `key` and its global document frequency.
     private func lookUp(_ key: [UInt8], in field: BoundField) throws -> (infos: [TermInfo?], frequency: UInt64) {
-        let memo = LookupKey(field: field.name, key: key)
-        if let known = lookups[memo] { return known }
+        if let known = lookups.entry(field: field.name, term: key) { return known }
         var infos: [TermInfo?] = []
         infos.reserveCapacity(segments.count)
         var frequency: UInt64 = 0
@@ -230,7 +226,7 @@ package final class QueryWeight {
             if let info { frequency += UInt64(info.documentFrequency) }
             infos.append(info)
         }
-        lookups[memo] = (infos, frequency)
+        lookups.store((infos, frequency), field: field.name, term: key)
         return (infos, frequency)
     }
 
