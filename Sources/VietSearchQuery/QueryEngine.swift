@@ -76,10 +76,10 @@ package struct QueryEngine: Sendable {
                 // bookkeeping costs more than the plain scorer tree: a disjunction expected to have no more
                 // matches in the segment than are left to count takes the plain path (exact either way).
                 let leftToCount = Double(Swift.max(0, countUpTo - collector.totalHits))
-                let documents = Double(segments[index].documentCount)
-                if let (leaves, tree) = try weight.disjunctiveLeaves(segment: index) {
-                    guard !leaves.isEmpty else { continue }
-                    if leaves.reduce(0, { $0 + $1.estimatedMatches(documentCount: documents) }) > leftToCount {
+                // Estimated before any leaf is made: a segment taking the plain path made its leaves twice.
+                if let estimate = try weight.disjunctiveEstimate(segment: index) {
+                    guard estimate.leaves > 0 else { continue }
+                    if estimate.matches > leftToCount, let (leaves, tree) = try weight.disjunctiveLeaves(segment: index) {
                         let pruner = try MaxScoreDisjunction(leaves: leaves, tree: tree,
                                                              documentCount: segments[index].documentCount)
                         exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact

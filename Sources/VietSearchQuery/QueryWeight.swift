@@ -82,6 +82,54 @@ package final class QueryWeight {
         return (leaves, tree)
     }
 
+    /// For the shapes `disjunctiveLeaves` takes, the number of leaves it would make in segment `index` and
+    /// the sum of their `estimatedMatches`, in leaf order, without making them (no cursor opened, no block
+    /// decoded): the engine picks the plain scorer tree for a segment expected to have few matches, and
+    /// leaves made only to be measured were made twice. Nil exactly when `disjunctiveLeaves` is nil.
+    func disjunctiveEstimate(segment index: Int) throws -> (leaves: Int, matches: Double)? {
+        switch root {
+        case .keys, .phrases:
+            break
+        case .boolean(let must, _, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            break
+        default:
+            return nil
+        }
+        var leaves = 0
+        var matches = 0.0
+        guard try estimate(root, segment: index, leaves: &leaves, matches: &matches) else { return nil }
+        return (leaves, matches)
+    }
+
+    /// `flatten`'s walk, counting leaves and summing their estimates; false past `maximumLeaves`.
+    private func estimate(_ clause: BoundQuery, segment index: Int, leaves: inout Int, matches: inout Double) throws -> Bool {
+        let documents = Double(segments[index].documentCount)
+        switch clause {
+        case .keys(let keys):
+            for key in keys {
+                guard let info = key.infos[index], fieldNumber(key.scoring.fieldName, index) != nil else { continue }
+                leaves += 1
+                matches += Double(UInt64(info.documentFrequency))
+            }
+        case .phrases(let phrases):
+            for phrase in phrases {
+                guard let infos = phrase.infos[index], fieldNumber(phrase.scoring.fieldName, index) != nil else { continue }
+                leaves += 1
+                matches += ConjunctionScorer.intersection(infos.map { Double($0.documentFrequency) }, documentCount: documents)
+            }
+        case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            for inner in should {
+                guard try estimate(inner, segment: index, leaves: &leaves, matches: &matches) else { return false }
+            }
+        default:
+            if let scorer = try makeScorer(clause, segment: index) {
+                leaves += 1
+                matches += scorer.estimatedMatches(documentCount: documents)
+            }
+        }
+        return leaves <= MaxScoreDisjunction.maximumLeaves
+    }
+
     /// Adds `clause`'s leaves and sum node (see `disjunctiveLeaves`); nil past `maximumLeaves`.
     private func flatten(_ clause: BoundQuery, segment index: Int, into leaves: inout [any DocScorer],
                          tree: inout ScoreSumTree) throws -> Int? {
