@@ -54,8 +54,12 @@ package struct QueryEngine: Sendable {
         var counting = options
         counting.limit = 0
         counting.explain = false
+        let fields = options.fields.map(\.name)
         var restorer = DiacriticRestorer(vocabulary: vocabulary(options)) { keys in
-            try self.search(.phrase(label: "", field: nil, keys: keys, slop: 0), options: counting).totalHits
+            if let known = self.frequencyCache.pairCount(fields: fields, keys: keys) { return known }
+            let count = try self.search(.phrase(label: "", field: nil, keys: keys, slop: 0), options: counting).totalHits
+            self.frequencyCache.store(pairCount: count, fields: fields, keys: keys)
+            return count
         }
         return try restorer.restore(query)
     }
