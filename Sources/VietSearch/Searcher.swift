@@ -41,10 +41,17 @@ public final class Searcher: Sendable {
             let wanted = options.fieldsToLoad.map {
                 $0.union([DocumentEncoder.idField]).union(snippets?.fieldNames ?? [])
             }
+            // Only the id wanted: the id column has it uncompressed (no zstd frame decompressed).
+            let idOnly = wanted == [DocumentEncoder.idField]
+            if idOnly && snippets == nil && !options.explain {
+                return try SearchResults(result, hits: result.hits.map { hit in
+                    SearchHit(id: try engine.segments[hit.segment].storedID(doc: hit.doc), score: hit.score,
+                              fields: [], explanation: nil)
+                })
+            }
             let hits = try result.hits.map { hit -> SearchHit in
                 let segment = engine.segments[hit.segment]
-                // Only the id wanted: the id column has it uncompressed (no zstd frame decompressed).
-                let stored = wanted == [DocumentEncoder.idField]
+                let stored = idOnly
                     ? [StoredField(name: DocumentEncoder.idField, value: try segment.storedID(doc: hit.doc))]
                     : try wanted.map { try segment.storedFields(doc: hit.doc, only: $0) } ?? segment.storedFields(doc: hit.doc)
                 let explanation = hit.explanation.map { components in
@@ -58,9 +65,7 @@ public final class Searcher: Sendable {
                 if let snippets { result.snippets = snippets.snippets(for: stored.map { ($0.name, $0.value) }) }
                 return result
             }
-            var results = SearchResults(totalHits: result.totalHits, hits: hits, suggestion: result.suggestion)
-            results.totalHitsIsExact = result.totalHitsIsExact
-            return results
+            return SearchResults(result, hits: hits)
         }
     }
 
@@ -85,6 +90,13 @@ public final class Searcher: Sendable {
     /// The id is stored first; documents always have it, but bytes can be damaged.
     private static func id(of stored: [StoredField]) -> String {
         stored.first { $0.name == DocumentEncoder.idField }?.value ?? ""
+    }
+}
+
+extension SearchResults {
+    init(_ result: QueryResult, hits: [SearchHit]) {
+        self.init(totalHits: result.totalHits, hits: hits, suggestion: result.suggestion)
+        totalHitsIsExact = result.totalHitsIsExact
     }
 }
 

@@ -35,7 +35,7 @@ struct DiacriticRestorer {
 
     /// The query with restored marks, or nil when nothing would change or the query uses syntax.
     mutating func restore(_ query: String) throws -> String? {
-        guard !query.contains(where: { Self.syntax.contains($0) }) else { return nil }
+        guard Self.mayHaveBareWord(query), !query.contains(where: { Self.syntax.contains($0) }) else { return nil }
         let words = query.split(separator: " ")
         guard !words.contains(where: { $0 == "AND" || $0 == "OR" || $0 == "NOT" }) else { return nil }
         let tokens = VietnameseAnalyzer().analyze(query).tokens.filter { !$0.isJoinedForm }
@@ -55,6 +55,32 @@ struct DiacriticRestorer {
             changed = true
         }
         return changed ? String(decoding: output, as: UTF8.self) : nil
+    }
+
+    /// False when no token of `query` can be a word typed without marks, so restoring cannot change it
+    /// (and the query is not analysed at all): every run of ASCII letters touches a marked Vietnamese
+    /// letter (`ễ`, `Đ`) and so belongs to a token with a non-ASCII letter. Runs end at any other scalar,
+    /// where tokens end too; any other non-ASCII letter or mark (which cleaning might fold to ASCII) keeps
+    /// the query restorable, as does a run of ASCII letters alone (`nguyen`, the `vn` of `vn2đ`).
+    static func mayHaveBareWord(_ query: String) -> Bool {
+        var inRun = false
+        var bare = false
+        for scalar in query.unicodeScalars {
+            let value = scalar.value
+            if (value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A {
+                if !inRun { inRun = true; bare = true }
+            } else if value >= 0x80 && VietnameseLetters.isMarked(scalar) {
+                inRun = true
+                bare = false
+            } else {
+                if inRun && bare { return true }
+                inRun = false
+                if value >= 0x80 && (scalar.properties.isAlphabetic || scalar.properties.generalCategory == .nonspacingMark) {
+                    return true
+                }
+            }
+        }
+        return inRun && bare
     }
 
     private mutating func slot(for token: Token) throws -> Slot {

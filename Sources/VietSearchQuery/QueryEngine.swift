@@ -25,6 +25,8 @@ package struct QueryEngine: Sendable {
     package let residueDecoder: @Sendable (String) -> String?
     /// Spelling frequencies looked up by earlier queries of this snapshot (expansion and restoration).
     package let frequencyCache = DocumentFrequencyCache()
+    /// Keys' per-segment infos looked up by earlier queries of this snapshot (binding).
+    package let lookupCache = TermLookupCache()
 
     package init(segments: [SegmentReader],
                  residueDecoder: @escaping @Sendable (String) -> String? = TypingResidueDecoder.decode) {
@@ -52,8 +54,12 @@ package struct QueryEngine: Sendable {
         var counting = options
         counting.limit = 0
         counting.explain = false
+        let fields = options.fields.map(\.name)
         var restorer = DiacriticRestorer(vocabulary: vocabulary(options)) { keys in
-            try self.search(.phrase(label: "", field: nil, keys: keys, slop: 0), options: counting).totalHits
+            if let known = self.frequencyCache.pairCount(fields: fields, keys: keys) { return known }
+            let count = try self.search(.phrase(label: "", field: nil, keys: keys, slop: 0), options: counting).totalHits
+            self.frequencyCache.store(pairCount: count, fields: fields, keys: keys)
+            return count
         }
         return try restorer.restore(query)
     }
@@ -64,7 +70,7 @@ package struct QueryEngine: Sendable {
 
     /// Runs an already analysed query.
     package func search(_ query: AnalyzedQuery, options: QueryOptions) throws -> QueryResult {
-        let weight = try QueryWeight(query, segments: segments, options: options)
+        let weight = try QueryWeight(query, segments: segments, options: options, lookups: lookupCache)
         var collector = TopKCollector(limit: options.limit)
         let countUpTo = Swift.max(options.totalHitsThreshold, options.limit)
         var exact = true
@@ -74,10 +80,10 @@ package struct QueryEngine: Sendable {
                 // bookkeeping costs more than the plain scorer tree: a disjunction expected to have no more
                 // matches in the segment than are left to count takes the plain path (exact either way).
                 let leftToCount = Double(Swift.max(0, countUpTo - collector.totalHits))
-                let documents = Double(segments[index].documentCount)
-                if let (leaves, tree) = try weight.disjunctiveLeaves(segment: index) {
-                    guard !leaves.isEmpty else { continue }
-                    if leaves.reduce(0, { $0 + $1.estimatedMatches(documentCount: documents) }) > leftToCount {
+                // Estimated before any leaf is made: a segment taking the plain path made its leaves twice.
+                if let estimate = try weight.disjunctiveEstimate(segment: index) {
+                    guard estimate.leaves > 0 else { continue }
+                    if estimate.matches > leftToCount, let (leaves, tree) = try weight.disjunctiveLeaves(segment: index) {
                         let pruner = try MaxScoreDisjunction(leaves: leaves, tree: tree,
                                                              documentCount: segments[index].documentCount)
                         exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact

@@ -13,6 +13,9 @@ package final class QueryWeight {
     private var expandedKeys = 0
     /// Product of the `.boosted` wrappers around the clause being bound.
     private var boostMultiplier = 1.0
+    /// Keys already looked up, per field, by this query (`.vietnamese` queries name a key several times:
+    /// a word's term clause and each adjacency phrase holding it) and by earlier queries of the snapshot.
+    private let lookups: TermLookupCache
 
     /// A field resolved in every segment (field numbers differ per segment).
     struct BoundField {
@@ -42,9 +45,11 @@ package final class QueryWeight {
         case nothing
     }
 
-    package init(_ query: AnalyzedQuery, segments: [SegmentReader], options: QueryOptions) throws {
+    package init(_ query: AnalyzedQuery, segments: [SegmentReader], options: QueryOptions,
+                 lookups: TermLookupCache = TermLookupCache()) throws {
         self.segments = segments
         self.options = options
+        self.lookups = lookups
         // Live documents only: deleted ones (kept in segments until a merge) do not count (issue 5).
         documentCount = segments.reduce(0) { $0 + UInt64($1.liveDocumentCount) }
         root = documentCount == 0 ? .nothing : try bind(query)
@@ -75,6 +80,54 @@ package final class QueryWeight {
         guard let node = try flatten(root, segment: index, into: &leaves, tree: &tree) else { return nil }
         tree.setRoot(node)
         return (leaves, tree)
+    }
+
+    /// For the shapes `disjunctiveLeaves` takes, the number of leaves it would make in segment `index` and
+    /// the sum of their `estimatedMatches`, in leaf order, without making them (no cursor opened, no block
+    /// decoded): the engine picks the plain scorer tree for a segment expected to have few matches, and
+    /// leaves made only to be measured were made twice. Nil exactly when `disjunctiveLeaves` is nil.
+    func disjunctiveEstimate(segment index: Int) throws -> (leaves: Int, matches: Double)? {
+        switch root {
+        case .keys, .phrases:
+            break
+        case .boolean(let must, _, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            break
+        default:
+            return nil
+        }
+        var leaves = 0
+        var matches = 0.0
+        guard try estimate(root, segment: index, leaves: &leaves, matches: &matches) else { return nil }
+        return (leaves, matches)
+    }
+
+    /// `flatten`'s walk, counting leaves and summing their estimates; false past `maximumLeaves`.
+    private func estimate(_ clause: BoundQuery, segment index: Int, leaves: inout Int, matches: inout Double) throws -> Bool {
+        let documents = Double(segments[index].documentCount)
+        switch clause {
+        case .keys(let keys):
+            for key in keys {
+                guard let info = key.infos[index], fieldNumber(key.scoring.fieldName, index) != nil else { continue }
+                leaves += 1
+                matches += Double(UInt64(info.documentFrequency))
+            }
+        case .phrases(let phrases):
+            for phrase in phrases {
+                guard let infos = phrase.infos[index], fieldNumber(phrase.scoring.fieldName, index) != nil else { continue }
+                leaves += 1
+                matches += ConjunctionScorer.intersection(infos.map { Double($0.documentFrequency) }, documentCount: documents)
+            }
+        case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            for inner in should {
+                guard try estimate(inner, segment: index, leaves: &leaves, matches: &matches) else { return false }
+            }
+        default:
+            if let scorer = try makeScorer(clause, segment: index) {
+                leaves += 1
+                matches += scorer.estimatedMatches(documentCount: documents)
+            }
+        }
+        return leaves <= MaxScoreDisjunction.maximumLeaves
     }
 
     /// Adds `clause`'s leaves and sum node (see `disjunctiveLeaves`); nil past `maximumLeaves`.
@@ -232,6 +285,7 @@ package final class QueryWeight {
 
     /// Per-segment infos of `key` and its global document frequency.
     private func lookUp(_ key: [UInt8], in field: BoundField) throws -> (infos: [TermInfo?], frequency: UInt64) {
+        if let known = lookups.entry(field: field.name, term: key) { return known }
         var infos: [TermInfo?] = []
         infos.reserveCapacity(segments.count)
         var frequency: UInt64 = 0
@@ -240,6 +294,7 @@ package final class QueryWeight {
             if let info { frequency += UInt64(info.documentFrequency) }
             infos.append(info)
         }
+        lookups.store((infos, frequency), field: field.name, term: key)
         return (infos, frequency)
     }
 

@@ -40,6 +40,14 @@ enum VietnameseLetters {
         marksByScalar[scalar] ?? LetterMarks(base: scalar, shape: nil, tone: 0)
     }
 
+    /// True for a precomposed Vietnamese letter with a mark, or `đ`, in either case (`ễ`, `Ễ`, `Đ`).
+    static func isMarked(_ scalar: Unicode.Scalar) -> Bool {
+        if marksByScalar[scalar] != nil { return true }
+        let lower = scalar.properties.lowercaseMapping.unicodeScalars
+        guard lower.count == 1, let first = lower.first, first != scalar else { return false }
+        return marksByScalar[first] != nil
+    }
+
     /// The plain and shaped letters a folded letter can stand for (`a` → a ă â, `d` → d đ, `i` → i y).
     static func shapes(of base: Unicode.Scalar) -> [Unicode.Scalar] {
         switch base {

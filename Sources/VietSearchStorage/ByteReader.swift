@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A bounds-checked cursor over a `FileBytes` region: the only way the format decoders touch bytes.
 /// Offsets are absolute file offsets, so every error names the exact byte where reading failed.
 struct ByteReader {
@@ -21,6 +27,13 @@ struct ByteReader {
     }
 
     var remaining: Int { end - offset }
+
+    /// The bytes from `offset` to `end`, for decoders that scan a checksummed region on their own
+    /// (bounds-checking each access against the buffer's count).
+    var remainingBytes: UnsafeRawBufferPointer {
+        guard let base = bytes.base, offset < end, offset >= 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: base + offset, count: end - offset)
+    }
     var isAtEnd: Bool { offset >= end }
 
     func corrupt(_ reason: String, at position: Int? = nil) -> StorageError {
@@ -148,6 +161,17 @@ struct ByteReader {
         let result = try body(buffer)
         offset += count
         return result
+    }
+
+    /// Compares the next `count` bytes with `other` lexicographically without copying (memcmp).
+    func compare(count: Int, with other: UnsafeBufferPointer<UInt8>) -> Int {
+        let available = Swift.min(count, Swift.max(0, end - offset))
+        let limit = Swift.min(available, other.count)
+        if limit > 0, let base = bytes.base, let start = other.baseAddress {
+            let order = memcmp(base + offset, start, limit)
+            if order != 0 { return order < 0 ? -1 : 1 }
+        }
+        return available == other.count ? 0 : (available < other.count ? -1 : 1)
     }
 
     /// Compares the next `count` bytes with `other` lexicographically without copying.

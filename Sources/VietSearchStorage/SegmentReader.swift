@@ -130,9 +130,7 @@ package final class SegmentReader: @unchecked Sendable {
     /// In a segment with deletes, the live document frequency is counted through the postings
     /// (O(df) per looked-up term: the price of exact BM25 statistics until a merge drops them).
     package func termInfo(field: UInt8, term: [UInt8]) throws -> TermInfo? {
-        var key = [field]
-        key.append(contentsOf: term)
-        guard let info = try dictionary.lookup(key) else { return nil }
+        guard let info = try dictionary.lookup(field: field, term: term) else { return nil }
         return try live(info)
     }
 

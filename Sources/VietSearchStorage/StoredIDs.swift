@@ -81,6 +81,8 @@ struct StoredIDsReader {
     private let index: Range<Int>
     private let documentCount: UInt32
     let blockCount: Int
+    /// Blocks whose checksum passed (one set per open segment).
+    private let verified: VerifiedBlocks
 
     init(_ bytes: FileBytes, blocks: Range<Int>, index: Range<Int>, documentCount: UInt32) throws {
         self.bytes = bytes
@@ -95,9 +97,11 @@ struct StoredIDsReader {
                                  at: index.lowerBound)
         }
         blockCount = count
+        verified = VerifiedBlocks(blockCount: count)
     }
 
-    /// The byte range of id block `block`, its checksum verified.
+    /// The byte range of id block `block`, its checksum verified on the block's first use in this open
+    /// segment (a damaged block fails every use).
     func blockRange(_ block: Int) throws -> Range<Int> {
         let entry = index.lowerBound + 4 + block * StoredIDsWriter.indexEntrySize
         var reader = ByteReader(bytes, from: entry, to: index.upperBound)
@@ -109,7 +113,9 @@ struct StoredIDsReader {
                                        reason: "id block \(block) spans \(start)..<\(end) outside the \(blocks.count)-byte section")
         }
         let range = (blocks.lowerBound + Int(start))..<(blocks.lowerBound + Int(end))
-        try bytes.verifyChecksum(of: range, expected: checksum, what: "id block \(block)")
+        try verified.verifyOnce(block) {
+            try bytes.verifyChecksum(of: range, expected: checksum, what: "id block \(block)")
+        }
         return range
     }
 
@@ -120,9 +126,24 @@ struct StoredIDsReader {
         }
         let range = try blockRange(Int(doc) / StoredIDsWriter.blockSize)
         var reader = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
+        // The ids before `doc` are skipped on the raw block (a one-byte length is the common case).
+        let block = reader.remainingBytes
+        var position = 0
         for _ in 0..<(Int(doc) % StoredIDsWriter.blockSize) {
-            try reader.skip(try reader.readCount(limit: reader.remaining, "id length"))
+            guard position < block.count else { break }
+            var length = Int(block[position])
+            if length < 0x80 {
+                position += 1 + length
+                continue
+            }
+            reader.offset = range.lowerBound + position
+            length = try reader.readCount(limit: reader.remaining, "id length")
+            position = reader.offset - range.lowerBound + length
         }
+        guard position <= block.count else {
+            throw reader.corrupt("id lengths run past the block", at: range.lowerBound)
+        }
+        reader.offset = range.lowerBound + position
         return try reader.readBytes(try reader.readCount(limit: reader.remaining, "id length"))
     }
 

@@ -8,6 +8,8 @@ struct TermDictionary {
     private let blocks: Range<Int>
     private let index: Range<Int>
     let blockCount: Int
+    /// Blocks whose checksum passed (shared by copies of this dictionary: one per open segment).
+    private let verified: VerifiedBlocks
     private var keyArea: Int { index.lowerBound + 4 + blockCount * Self.indexEntrySize }
 
     init(_ bytes: FileBytes, blocks: Range<Int>, index: Range<Int>) throws {
@@ -20,10 +22,11 @@ struct TermDictionary {
             throw reader.corrupt("term index claims \(count) blocks, section holds fewer", at: index.lowerBound)
         }
         blockCount = count
+        verified = VerifiedBlocks(blockCount: count)
     }
 
-    /// The byte range of block `block` inside the blocks section, its checksum verified: every decode
-    /// of a block pays one CRC over its few hundred bytes, cheaper than decoding them.
+    /// The byte range of block `block` inside the blocks section, its checksum verified on the block's
+    /// first use in this open segment (`VerifiedBlocks`); a damaged block fails every use.
     func blockRange(_ block: Int) throws -> Range<Int> {
         let entry = index.lowerBound + 4 + block * Self.indexEntrySize
         var reader = ByteReader(bytes, from: entry, to: index.upperBound)
@@ -37,15 +40,10 @@ struct TermDictionary {
                                        reason: "term block \(block) spans \(start)..<\(end) outside the \(blocks.count)-byte section")
         }
         let range = (blocks.lowerBound + Int(start))..<(blocks.lowerBound + Int(end))
-        try bytes.verifyChecksum(of: range, expected: checksum, what: "term block \(block)")
+        try verified.verifyOnce(block) {
+            try bytes.verifyChecksum(of: range, expected: checksum, what: "term block \(block)")
+        }
         return range
-    }
-
-    /// Compares block `block`'s first key with `key` (-1, 0, 1) without copying it.
-    func compareFirstKey(_ block: Int, with key: [UInt8]) throws -> Int {
-        var reader = try firstKeyReader(block)
-        let length = try reader.readCount(limit: reader.remaining, "index key length")
-        return reader.compare(count: length, with: key)
     }
 
     func firstKey(_ block: Int) throws -> [UInt8] {
@@ -69,11 +67,28 @@ struct TermDictionary {
 
     /// The last block whose first key is <= `key`, or nil when `key` sorts before every block.
     func blockContaining(_ key: [UInt8]) throws -> Int? {
+        try key.withUnsafeBufferPointer { try blockContaining(key: $0) }
+    }
+
+    /// Binary search over the index's first keys with one reader moved from entry to key (no copy,
+    /// no reference counting per step).
+    private func blockContaining(key: UnsafeBufferPointer<UInt8>) throws -> Int? {
+        var reader = ByteReader(bytes, from: index.lowerBound, to: index.upperBound)
+        let keyArea = keyArea
+        let keyAreaSize = index.upperBound - keyArea
         var low = 0
         var high = blockCount
         while low < high {
             let middle = (low + high) / 2
-            if try compareFirstKey(middle, with: key) <= 0 { low = middle + 1 } else { high = middle }
+            let entry = index.lowerBound + 4 + middle * Self.indexEntrySize
+            reader.offset = entry + 8
+            let keyOffset = Int(try reader.readUInt32())
+            guard keyOffset < keyAreaSize else {
+                throw StorageError.corrupt(file: bytes.name, offset: entry + 8, reason: "index key offset \(keyOffset) out of range")
+            }
+            reader.offset = keyArea + keyOffset
+            let length = try reader.readCount(limit: reader.remaining, "index key length")
+            if reader.compare(count: length, with: key) <= 0 { low = middle + 1 } else { high = middle }
         }
         return low == 0 ? nil : low - 1
     }
@@ -85,14 +100,22 @@ struct TermDictionary {
 
     /// Exact lookup of a full key.
     func lookup(_ key: [UInt8]) throws -> TermInfo? {
-        guard let block = try blockContaining(key) else { return nil }
-        var iterator = try TermBlockIterator(bytes, range: try blockRange(block))
-        while try iterator.next() {
-            let order = iterator.compareKey(with: key)
-            if order == 0 { return iterator.info }
-            if order > 0 { return nil }
+        try key.withUnsafeBufferPointer { try lookup(key: $0) }
+    }
+
+    /// Exact lookup of `term` in `field` (the key `field ‖ term`, built on the stack: no allocation).
+    func lookup(field: UInt8, term: [UInt8]) throws -> TermInfo? {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: term.count + 1) { key in
+            key[0] = field
+            for (index, byte) in term.enumerated() { key[index + 1] = byte }
+            return try lookup(key: UnsafeBufferPointer(key))
         }
-        return nil
+    }
+
+    private func lookup(key: UnsafeBufferPointer<UInt8>) throws -> TermInfo? {
+        guard let block = try blockContaining(key: key) else { return nil }
+        var iterator = try TermBlockIterator(bytes, range: try blockRange(block))
+        return try iterator.seek(key)
     }
 
     /// Keys starting with `prefix`, ascending, at most `limit`.
@@ -124,114 +147,5 @@ struct TermDictionary {
             index += 1
         }
         return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
-    }
-}
-
-/// Decodes one prefix-compressed term block, one term per `next()`. The current key lives in a
-/// reused buffer (`keyBuffer[0 ..< keyLength]`), overwritten in place from the shared prefix on.
-struct TermBlockIterator {
-    private var reader: ByteReader
-    let termCount: Int
-    private var decoded = 0
-    private var keyBuffer: [UInt8] = []
-    private var keyLength = 0
-    private(set) var info = TermInfo(documentFrequency: 0, totalTermFrequency: 0, postingsOffset: 0, positionsOffset: 0)
-    /// Offset of the current term's entry, for error messages.
-    private(set) var entryOffset = 0
-    /// Where the next term's postings and positions start: each entry's lengths advance them.
-    private var nextPostingsOffset: UInt64 = 0
-    private var nextPositionsOffset: UInt64 = 0
-
-    init(_ bytes: FileBytes, range: Range<Int>) throws {
-        reader = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
-        termCount = try reader.readCount(limit: range.count, "term count")
-        guard termCount > 0 else { throw reader.corrupt("empty term block", at: range.lowerBound) }
-        nextPostingsOffset = try reader.readVarint()
-        nextPositionsOffset = try reader.readVarint()
-    }
-
-    /// A copy of the current key.
-    var key: [UInt8] { Array(keyBuffer[0..<keyLength]) }
-
-    /// The current key's first byte (its field number); nil before the first term.
-    var keyFieldByte: UInt8? { keyLength > 0 ? keyBuffer[0] : nil }
-
-    /// Replaces `buffer` with the current key without its field byte, reusing the buffer's storage.
-    func copyTermBytes(into buffer: inout [UInt8]) {
-        buffer.removeAll(keepingCapacity: true)
-        if keyLength > 1 { buffer.append(contentsOf: keyBuffer[1..<keyLength]) }
-    }
-
-    /// Lexicographic comparison of the current key with `other`: -1, 0 or 1.
-    func compareKey(with other: [UInt8]) -> Int {
-        let limit = Swift.min(keyLength, other.count)
-        var index = 0
-        while index < limit {
-            if keyBuffer[index] != other[index] { return keyBuffer[index] < other[index] ? -1 : 1 }
-            index += 1
-        }
-        return keyLength == other.count ? 0 : (keyLength < other.count ? -1 : 1)
-    }
-
-    func keyStarts(with prefix: [UInt8]) -> Bool {
-        guard prefix.count <= keyLength else { return false }
-        var index = 0
-        while index < prefix.count {
-            if keyBuffer[index] != prefix[index] { return false }
-            index += 1
-        }
-        return true
-    }
-
-    mutating func next() throws -> Bool {
-        guard decoded < termCount else {
-            guard reader.isAtEnd else { throw reader.corrupt("\(reader.remaining) unexpected bytes after the block's terms") }
-            return false
-        }
-        entryOffset = reader.offset
-        let shared = try reader.readCount(limit: keyLength, "shared prefix length")
-        let suffix = try reader.readCount(limit: SegmentBuilder.maximumTermLength + 1 - shared, "suffix length")
-        keyLength = shared + suffix
-        if keyBuffer.count < keyLength {
-            keyBuffer.append(contentsOf: repeatElement(0, count: keyLength - keyBuffer.count))
-        }
-        try reader.readBytes(suffix, into: &keyBuffer, at: shared)
-        guard keyLength > 0 else { throw reader.corrupt("empty term key (no field byte)", at: entryOffset) }
-        info.documentFrequency = try reader.readVarint32()
-        let extra = try reader.readVarint()
-        let (total, overflow) = UInt64(info.documentFrequency).addingReportingOverflow(extra)
-        guard !overflow, info.documentFrequency > 0 else {
-            throw reader.corrupt("term has document frequency \(info.documentFrequency), extra frequency \(extra)", at: entryOffset)
-        }
-        info.totalTermFrequency = total
-        info.encodedDocumentFrequency = info.documentFrequency
-        let lengthAndFlag = try reader.readVarint()
-        info.postingsLength = lengthAndFlag >> 1
-        info.positionsLength = try reader.readVarint()
-        let isShared = lengthAndFlag & 1 == 1
-        let sharedPostings = isShared ? try reader.readVarint() : 0
-        let sharedPositions = isShared ? try reader.readVarint() : 0
-        info.postingsChecksum = try reader.readUInt32()
-        info.positionsChecksum = try reader.readUInt32()
-        guard info.postingsLength > 0, info.positionsLength > 0 else {
-            throw reader.corrupt("term postings/positions lengths \(info.postingsLength)/\(info.positionsLength) are empty", at: entryOffset)
-        }
-        if isShared {
-            // Another term's data: the running offsets stay where they are.
-            info.postingsOffset = sharedPostings
-            info.positionsOffset = sharedPositions
-        } else {
-            let (postingsEnd, overflowA) = nextPostingsOffset.addingReportingOverflow(info.postingsLength)
-            let (positionsEnd, overflowB) = nextPositionsOffset.addingReportingOverflow(info.positionsLength)
-            guard !overflowA, !overflowB else {
-                throw reader.corrupt("term postings/positions offsets overflow", at: entryOffset)
-            }
-            info.postingsOffset = nextPostingsOffset
-            info.positionsOffset = nextPositionsOffset
-            nextPostingsOffset = postingsEnd
-            nextPositionsOffset = positionsEnd
-        }
-        decoded += 1
-        return true
     }
 }

@@ -24,9 +24,18 @@ final class DocumentFrequencyCacheTests: FacadeTestCase {
         _ = try cached.search("đang vien", options: options)
         let first = try cached.search("dang vien", options: options)
         let entries = cached.frequencyCache.count
+        let lists = cached.frequencyCache.spellingListCount
+        let bound = cached.lookupCache.count
+        let pairs = cached.frequencyCache.pairEntryCount
+        XCTAssertGreaterThan(pairs, 0, "restoring two bare words counts their candidate pairs")
         XCTAssertGreaterThan(entries, 0, "expansion and restoration look spellings up")
+        XCTAssertGreaterThan(lists, 0, "restoration lists the spellings of each bare word")
+        XCTAssertGreaterThan(bound, 0, "binding looks keys up")
         let again = try cached.search("dang vien", options: options)
         XCTAssertEqual(cached.frequencyCache.count, entries, "a repeated query looks nothing up again")
+        XCTAssertEqual(cached.frequencyCache.spellingListCount, lists)
+        XCTAssertEqual(cached.lookupCache.count, bound, "a repeated query binds from the cache")
+        XCTAssertEqual(cached.frequencyCache.pairEntryCount, pairs, "and counts no pair again")
         let fresh = try engine(index).search("dang vien", options: options)
         for result in [first, again] {
             XCTAssertFalse(result.hits.isEmpty)

@@ -1,0 +1,39 @@
+import XCTest
+import VietSearchAnalysis
+@testable import VietSearchQuery
+import VietSearchTestSupport
+
+/// Restoration (the suggestion) is skipped, without analysing the query, when no token can be a word typed
+/// without marks (`DiacriticRestorer.mayHaveBareWord`). Skipping must never hide a restorable token.
+final class RestorationRuleTests: XCTestCase {
+    func testExamples() {
+        for query in ["nguyen", "Hà noi", "vn2đ", "đ.a", "x\u{301}", "ａｂｃ", "привет", "dọc OR b", "ĐẢNG x"] {
+            XCTAssertTrue(DiacriticRestorer.mayHaveBareWord(query), query)
+        }
+        for query in ["", "2020", "nguyễn", "Hà Nội", "ĐẢNG", "bố-mẹ", "  dọc  ", "12 đảng viên"] {
+            XCTAssertFalse(DiacriticRestorer.mayHaveBareWord(query), query)
+        }
+    }
+
+    /// Random text from letters with and without marks (both cases), digits, punctuation, spaces, combining
+    /// marks and other scripts: whenever the rule skips, every token the analyser makes carries a non-ASCII
+    /// letter or has no marked spelling at all, so restoring could not have changed it.
+    func testSkippingNeverHidesARestorableToken() {
+        let pieces: [String] = ["a", "n", "g", "y", "e", "N", "D", "ễ", "Ễ", "đ", "Đ", "ư", "ơ", "ấ", "0", "7", " ", " ",
+                                ".", "'", ",", "/", "_", "\u{301}", "\u{323}", "ａ", "ß", "ſ", "я", "中", "\u{a0}", "ﬁ"]
+        var generator = SeededGenerator(seed: 4)
+        let analyzer = VietnameseAnalyzer()
+        var skipped = 0
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 1...10, using: &generator)
+            let query = (0..<length).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &generator)] }.joined()
+            guard !DiacriticRestorer.mayHaveBareWord(query) else { continue }
+            skipped += 1
+            for token in analyzer.analyze(query).tokens where !token.isJoinedForm {
+                XCTAssertTrue(token.hasNonASCIILetter || MarkVariants.spellings(of: token.folded).isEmpty,
+                              "\(query.unicodeScalars.map { String($0.value, radix: 16) }): token \(token.text)")
+            }
+        }
+        XCTAssertGreaterThan(skipped, 1_000)
+    }
+}
