@@ -114,7 +114,28 @@ enum FuzzTarget: String {
             }
             lastPosition = token.position
         }
+        // Differential: the indexer's StreamingAnalyzer (one instance, so its key cache carries over from
+        // input to input, as in a long indexing run) must hand over exactly the same tokens and keys.
+        for chunkBytes in [256 * 1024, 1 + input.count % 97] {
+            var streamed: [(Int, Int, Int, [UInt8], [UInt8], Bool, Bool)] = []
+            _ = streamingAnalyzer.analyze(text, chunkBytes: chunkBytes, token: { token in
+                streamed.append((token.position, token.start, token.end, Array(token.exact), Array(token.folded),
+                                 token.isJoinedForm, token.hasNonASCIILetter))
+            }, pieceEnd: {})
+            let expected = analyzed.tokens.map { token in
+                (token.position, token.start, token.end, Array(token.exact.utf8), Array(token.folded.utf8),
+                 token.isJoinedForm, token.hasNonASCIILetter)
+            }
+            let same = streamed.count == expected.count && zip(streamed, expected).allSatisfy { a, b in
+                a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3 && a.4 == b.4 && a.5 == b.5 && a.6 == b.6
+            }
+            if !same {
+                fatalError("StreamingAnalyzer (pieces of \(chunkBytes) bytes) differs from analyze() on \(Array(text.utf8))")
+            }
+        }
     }
+
+    nonisolated(unsafe) static let streamingAnalyzer = StreamingAnalyzer()
 
     static func jsonl(_ input: [UInt8]) {
         let path = NSTemporaryDirectory() + "vietsearch-fuzz-\(getpid()).jsonl"
