@@ -60,6 +60,15 @@ package final class QueryWeight {
         try makeScorer(root, segment: index)
     }
 
+    /// The shapes the disjunctive path takes: a bare key or phrase group, or a boolean with SHOULD clauses only.
+    private var isPureDisjunction: Bool {
+        switch root {
+        case .keys, .phrases: return true
+        case .boolean(let must, _, let mustNot): return must.isEmpty && mustNot.isEmpty
+        case .nothing: return false
+        }
+    }
+
     /// For a query that is a pure disjunction (a bare term, `a OR b`, bare terms under OR, with the
     /// `.vietnamese` folded keys and adjacency phrases as further SHOULD clauses, nested SHOULD-only
     /// groups), the leaf scorers of segment `index` and how the scorer tree sums them: each key or phrase
@@ -67,14 +76,7 @@ package final class QueryWeight {
     /// clause is one leaf (its own scorer). Nil for any other shape or too many leaves; no leaves when
     /// nothing matches in the segment.
     func disjunctiveLeaves(segment index: Int) throws -> (leaves: [any DocScorer], tree: ScoreSumTree)? {
-        switch root {
-        case .keys, .phrases:
-            break
-        case .boolean(let must, _, let mustNot) where must.isEmpty && mustNot.isEmpty:
-            break
-        default:
-            return nil
-        }
+        guard isPureDisjunction else { return nil }
         var leaves: [any DocScorer] = []
         var tree = ScoreSumTree()
         guard let node = try flatten(root, segment: index, into: &leaves, tree: &tree) else { return nil }
@@ -87,14 +89,7 @@ package final class QueryWeight {
     /// decoded): the engine picks the plain scorer tree for a segment expected to have few matches, and
     /// leaves made only to be measured were made twice. Nil exactly when `disjunctiveLeaves` is nil.
     func disjunctiveEstimate(segment index: Int) throws -> (leaves: Int, matches: Double)? {
-        switch root {
-        case .keys, .phrases:
-            break
-        case .boolean(let must, _, let mustNot) where must.isEmpty && mustNot.isEmpty:
-            break
-        default:
-            return nil
-        }
+        guard isPureDisjunction else { return nil }
         var leaves = 0
         var matches = 0.0
         guard try estimate(root, segment: index, leaves: &leaves, matches: &matches) else { return nil }
