@@ -74,7 +74,7 @@ struct StoredIDsWriter {
 }
 
 /// Random access to the id column: the block of document `d` is `d / 128`; its checksum is verified
-/// on every read (a block is about 1.5 KiB), then `d mod 128` length-prefixed ids are skipped.
+/// on its first read in this open segment (`VerifiedBlocks`), then `d mod 128` length-prefixed ids are skipped.
 struct StoredIDsReader {
     private let bytes: FileBytes
     private let blocks: Range<Int>
@@ -108,15 +108,8 @@ struct StoredIDsReader {
         let start = try reader.readUInt64()
         let checksum = try reader.readUInt32()
         let end = block + 1 < blockCount ? try reader.readUInt64() : UInt64(blocks.count)
-        guard start < end, end <= UInt64(blocks.count) else {
-            throw StorageError.corrupt(file: bytes.name, offset: entry,
-                                       reason: "id block \(block) spans \(start)..<\(end) outside the \(blocks.count)-byte section")
-        }
-        let range = (blocks.lowerBound + Int(start))..<(blocks.lowerBound + Int(end))
-        try verified.verifyOnce(block) {
-            try bytes.verifyChecksum(of: range, expected: checksum, what: "id block \(block)")
-        }
-        return range
+        return try verified.checkedRange(of: block, kind: "id block", start: start, end: end, checksum: checksum,
+                                         in: blocks, of: bytes, entry: entry)
     }
 
     /// The id bytes of `doc`.

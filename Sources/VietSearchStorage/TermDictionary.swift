@@ -35,15 +35,8 @@ struct TermDictionary {
         let checksum = try reader.readUInt32()
         var end = UInt64(blocks.count)
         if block + 1 < blockCount { end = try reader.readUInt64() }
-        guard start < end, end <= UInt64(blocks.count) else {
-            throw StorageError.corrupt(file: bytes.name, offset: entry,
-                                       reason: "term block \(block) spans \(start)..<\(end) outside the \(blocks.count)-byte section")
-        }
-        let range = (blocks.lowerBound + Int(start))..<(blocks.lowerBound + Int(end))
-        try verified.verifyOnce(block) {
-            try bytes.verifyChecksum(of: range, expected: checksum, what: "term block \(block)")
-        }
-        return range
+        return try verified.checkedRange(of: block, kind: "term block", start: start, end: end, checksum: checksum,
+                                         in: blocks, of: bytes, entry: entry)
     }
 
     func firstKey(_ block: Int) throws -> [UInt8] {

@@ -45,3 +45,21 @@ final class VerifiedBlocks: @unchecked Sendable {
         insert(block)
     }
 }
+
+extension VerifiedBlocks {
+    /// The file range of numbered block `block` of a section, `start..<end` relative to the section's
+    /// `section` range (as read from the block's index entry at `entry`): checked to lie inside the
+    /// section, and its checksum verified unless the block already passed. `kind` names the block in errors.
+    func checkedRange(of block: Int, kind: String, start: UInt64, end: UInt64, checksum: UInt32,
+                      in section: Range<Int>, of bytes: FileBytes, entry: Int) throws -> Range<Int> {
+        guard start < end, end <= UInt64(section.count) else {
+            throw StorageError.corrupt(file: bytes.name, offset: entry,
+                                       reason: "\(kind) \(block) spans \(start)..<\(end) outside the \(section.count)-byte section")
+        }
+        let range = (section.lowerBound + Int(start))..<(section.lowerBound + Int(end))
+        try verifyOnce(block) {
+            try bytes.verifyChecksum(of: range, expected: checksum, what: "\(kind) \(block)")
+        }
+        return range
+    }
+}
