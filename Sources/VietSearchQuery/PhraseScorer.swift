@@ -4,15 +4,17 @@ import VietSearchStorage
 /// intersection led by the rarest key); positions are read only for them, and a candidate matches when the phrase frequency
 /// — the number of start positions where the keys follow in order with total extra gap ≤ slop — is > 0.
 final class PhraseScorer: DocScorer {
-    // Hot state, touched only by this scorer's methods (see TermScorer on unchecked exclusivity).
-    @exclusivity(unchecked) private var cursors: [PostingsCursor]
+    /// One cursor per key, in phrase order, in memory this scorer owns: the per-candidate loops work on
+    /// them in place, where an array property cost a uniqueness check (and a closure) per access.
+    private let cursors: UnsafeMutablePointer<PostingsCursor>
+    private let keyCount: Int
     private let reader: SegmentReader
     private let scoring: FieldScoring
     private let slop: Int
     @exclusivity(unchecked) private(set) var doc: UInt32
     @exclusivity(unchecked) private(set) var frequency = 0
     /// Cursor indices by ascending document frequency: the intersection leads with the rarest key.
-    private let byRarity: [Int]
+    private let byRarity: UnsafeMutablePointer<Int>
     /// One reused positions buffer per key: no allocation per candidate document.
     @exclusivity(unchecked) private var positions: [[UInt32]]
     let cost: UInt64
@@ -30,12 +32,24 @@ final class PhraseScorer: DocScorer {
         self.slop = slop
         cost = UInt64(infos.map(\.documentFrequency).min() ?? 0)
         frequencies = infos.map { Double($0.documentFrequency) }
-        cursors = try infos.map { try reader.postings($0) }
-        byRarity = infos.indices.sorted { infos[$0].documentFrequency < infos[$1].documentFrequency }
+        var opened = try infos.map { try reader.postings($0) }
+        for index in opened.indices { _ = try opened[index].nextDoc() }
+        keyCount = opened.count
+        cursors = .allocate(capacity: Swift.max(opened.count, 1))
+        cursors.initialize(from: opened, count: opened.count)
+        byRarity = .allocate(capacity: Swift.max(opened.count, 1))
+        byRarity.initialize(from: infos.indices.sorted { infos[$0].documentFrequency < infos[$1].documentFrequency },
+                            count: opened.count)
         positions = Array(repeating: [], count: infos.count)
         doc = 0
-        for index in cursors.indices { _ = try cursors[index].nextDoc() }
-        doc = try matchFrom(0)
+        doc = keyCount == 0 ? PostingsCursor.noMoreDocs : try matchFrom(0)
+    }
+
+    deinit {
+        cursors.deinitialize(count: keyCount)
+        cursors.deallocate()
+        byRarity.deinitialize(count: keyCount)
+        byRarity.deallocate()
     }
 
     func nextDoc() throws -> UInt32 {
@@ -68,7 +82,7 @@ final class PhraseScorer: DocScorer {
     func documentBound() throws -> Double {
         var frequencyBound = cursors[0].currentFrequency()
         if slop == 0 {
-            for index in 1..<cursors.count { frequencyBound = Swift.min(frequencyBound, cursors[index].currentFrequency()) }
+            for index in 1..<keyCount { frequencyBound = Swift.min(frequencyBound, cursors[index].currentFrequency()) }
         }
         let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
         return scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(frequencyBound),
@@ -117,7 +131,8 @@ final class PhraseScorer: DocScorer {
         if let cachedBound { return cachedBound }
         var frequencyBound = UInt32.max
         var lengthBound: UInt32 = 0
-        for (index, cursor) in cursors.enumerated() {
+        for index in 0..<keyCount {
+            let cursor = cursors[index]
             var maxFrequency: UInt32 = 0
             var minLength = UInt32.max
             try cursor.forEachBlockBound { frequency, length in
@@ -160,35 +175,31 @@ final class PhraseScorer: DocScorer {
     /// Leapfrog: the first doc >= `target` that every cursor has. Works on the cursors in place (no
     /// per-access uniqueness check or copy of a cursor).
     private func nextCommonDoc(atOrAfter target: UInt32) throws -> UInt32 {
-        try cursors.withUnsafeMutableBufferPointer { cursors in
-            try byRarity.withUnsafeBufferPointer { byRarity in
-                var goal = target
-                var agreeing = 0
-                var rank = 0
-                while agreeing < cursors.count {
-                    let index = byRarity[rank]
-                    var current = cursors[index].doc
-                    if current < goal { current = try cursors[index].advance(to: goal) }
-                    if current == PostingsCursor.noMoreDocs { return current }
-                    if current == goal {
-                        agreeing += 1
-                    } else {
-                        goal = current
-                        agreeing = 1
-                    }
-                    rank = rank + 1 == cursors.count ? 0 : rank + 1
-                }
-                return goal
+        var goal = target
+        var agreeing = 0
+        var rank = 0
+        while agreeing < keyCount {
+            let cursor = cursors + byRarity[rank]
+            var current = cursor.pointee.doc
+            if current < goal { current = try cursor.pointee.advance(to: goal) }
+            if current == PostingsCursor.noMoreDocs { return current }
+            if current == goal {
+                agreeing += 1
+            } else {
+                goal = current
+                agreeing = 1
             }
+            rank = rank + 1 == keyCount ? 0 : rank + 1
         }
+        return goal
     }
 
     /// Counts start positions of the first key from which each next key can be found, in order,
     /// at the smallest position after the previous one, with total extra gap ≤ slop.
     private func phraseFrequency() throws -> Int {
         if slop == 0 { return try exactPhraseFrequency() }
-        for index in cursors.indices { try cursors[index].positions(into: &positions[index]) }
-        let extraGapBudget = Int64(slop) + Int64(cursors.count - 1)
+        for index in 0..<keyCount { try cursors[index].positions(into: &positions[index]) }
+        let extraGapBudget = Int64(slop) + Int64(keyCount - 1)
         var count = 0
         for start in positions[0] {
             var previous = start
@@ -210,27 +221,25 @@ final class PhraseScorer: DocScorer {
     /// pass, and the remaining keys' positions are not read once no start is left (most candidates fail).
     /// Buffers are reused as they are (`readPositions`): no clearing, appending or allocation per document.
     private func exactPhraseFrequency() throws -> Int {
-        try cursors.withUnsafeMutableBufferPointer { cursors in
-            guard !cursors.isEmpty else { return 0 }
-            var lead = 0
-            var leadFrequency = cursors[0].currentFrequency()
-            for index in 1..<cursors.count {
-                let frequency = cursors[index].currentFrequency()
-                if frequency < leadFrequency { (lead, leadFrequency) = (index, frequency) }
-            }
-            let read = try cursors[lead].readPositions(into: &starts)
-            var count = starts.withUnsafeMutableBufferPointer { Self.startsOf(lead: lead, positions: $0, count: read) }
-            for key in 0..<cursors.count where key != lead {
-                guard count > 0 else { return 0 }
-                let available = try cursors[key].readPositions(into: &scratch)
-                count = scratch.withUnsafeBufferPointer { wanted in
-                    starts.withUnsafeMutableBufferPointer { candidates in
-                        Self.keepStarts(candidates, count: count, offset: UInt32(key), in: wanted, available: available)
-                    }
+        guard keyCount > 0 else { return 0 }
+        var lead = 0
+        var leadFrequency = cursors[0].currentFrequency()
+        for index in 1..<keyCount {
+            let frequency = cursors[index].currentFrequency()
+            if frequency < leadFrequency { (lead, leadFrequency) = (index, frequency) }
+        }
+        let read = try cursors[lead].readPositions(into: &starts)
+        var count = starts.withUnsafeMutableBufferPointer { Self.startsOf(lead: lead, positions: $0, count: read) }
+        for key in 0..<keyCount where key != lead {
+            guard count > 0 else { return 0 }
+            let available = try cursors[key].readPositions(into: &scratch)
+            count = scratch.withUnsafeBufferPointer { wanted in
+                starts.withUnsafeMutableBufferPointer { candidates in
+                    Self.keepStarts(candidates, count: count, offset: UInt32(key), in: wanted, available: available)
                 }
             }
-            return count
         }
+        return count
     }
     /// Reused buffers of `exactPhraseFrequency`: the surviving starts, another key's positions.
     @exclusivity(unchecked) private var starts: [UInt32] = []

@@ -83,6 +83,12 @@ package struct QueryEngine: Sendable {
                 // Estimated before any leaf is made: a segment taking the plain path made its leaves twice.
                 if let estimate = try weight.disjunctiveEstimate(segment: index) {
                     guard estimate.leaves > 0 else { continue }
+                    // Phrases only: `PhrasePruner` counts as cheaply as the plain tree, then prunes.
+                    if weight.isPhraseDisjunction, let (leaves, tree) = try weight.disjunctiveLeaves(segment: index),
+                       let pruner = try PhrasePruner(leaves: leaves, tree: tree) {
+                        exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                        continue
+                    }
                     if estimate.matches > leftToCount, let (leaves, tree) = try weight.disjunctiveLeaves(segment: index) {
                         let pruner = try MaxScoreDisjunction(leaves: leaves, tree: tree,
                                                              documentCount: segments[index].documentCount)

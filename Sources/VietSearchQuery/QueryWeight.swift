@@ -8,7 +8,8 @@ package final class QueryWeight {
     private let options: QueryOptions
     private let documentCount: UInt64
     private var fieldCache: [String: BoundField] = [:]
-    private var root: BoundQuery = .nothing
+    /// The bound query (read by the shape tests of other files, e.g. `isPhraseDisjunction`).
+    private(set) var root: BoundQuery = .nothing
     /// (field, key) pairs the prefix clauses bound so far.
     private var expandedKeys = 0
     /// Product of the `.boosted` wrappers around the clause being bound.

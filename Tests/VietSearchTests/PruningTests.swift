@@ -1,6 +1,6 @@
 import XCTest
 @testable import VietSearch
-import VietSearchQuery
+@testable import VietSearchQuery
 
 /// Dynamic pruning (MaxScore) must return exactly what exhaustive scoring returns: the same documents
 /// in the same order with bit-identical scores, and the same total hit count.
@@ -52,15 +52,18 @@ final class PruningTests: FacadeTestCase {
                                   "dang vien", "đảng viên", "đang vien",
                                   // Required groups of every shape: a phrase, a nested OR, a prefix, one field.
                                   "\"đảng viên\" AND xây", "(đảng OR viên) AND xây AND dựng", "x* AND đảng",
-                                  "title:đảng AND viên -dân"]
+                                  "title:đảng AND viên -dân",
+                                  // Phrase-only queries (`PhrasePruner`): several keys, one field, OR of phrases.
+                                  "\"xây dựng đảng\"", "title:\"đảng viên\"", "\"đảng viên\" OR \"công tác\"",
+                                  "\"viên đảng\" OR \"dân người\"~1"]
 
-    private func assertPrunedEqualsExhaustive(_ engine: QueryEngine, file: StaticString = #filePath,
-                                              line: UInt = #line) throws {
+    private func assertPrunedEqualsExhaustive(_ engine: QueryEngine, queries: [String] = queries,
+                                              file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertGreaterThan(engine.segments.count, 1, "the test wants several segments", file: file, line: line)
         var compared = 0
         var inexact = 0
         for scoring in [ScoringMode.bm25, .vietnamese(.measuredDefault)] {
-            for query in Self.queries {
+            for query in queries {
                 // Segments whose candidates fit in what is left to count take the plain scorer path: 1,000
                 // and 300 mix plain early segments with pruned later ones in one search, Int.max is all plain.
                 for (limit, threshold) in [(1, 0), (10, 50), (10, 1_000), (100, 300), (100, Int.max)] {
@@ -111,6 +114,35 @@ final class PruningTests: FacadeTestCase {
         XCTAssertTrue(everyDang.totalHitsIsExact)
         XCTAssertFalse(everyDang.hits.isEmpty)
         XCTAssertEqual(everyDang.totalHits, everyDang.hits.count)
+    }
+
+    /// Phrase-only queries over a corpus where the phrases are frequent (hundreds of matches per segment):
+    /// `PhrasePruner` counts exactly below the threshold, flags a lower bound past it, and returns the
+    /// exhaustive top k, also with deletes and with thresholds that stop counting inside a segment.
+    func testPhraseOnlyPruningEqualsExhaustive() throws {
+        let index = try segmentedIndex()
+        let writer = try index.writer()
+        for number in stride(from: 1, to: 3_000, by: 7) { XCTAssertTrue(try writer.delete(id: "doc\(number)")) }
+        try writer.commit()
+        writer.close()
+        let engine = try engine(index)
+        let phrases = ["\"đảng viên\"", "\"đảng đảng\"", "\"viên đảng xây\"", "\"đảng viên\" OR \"xây dựng\"",
+                       "body:\"đảng viên\"", "\"đảng xây\"~3", "\"dang vien\""]
+        for phrase in phrases {
+            let weight = try QueryWeight(QueryAnalyzer().analyze(try QueryParser().parse(phrase)), segments: engine.segments,
+                                         options: QueryOptions())
+            XCTAssertTrue(weight.isPhraseDisjunction, phrase)
+        }
+        for other in ["đảng", "\"đảng viên\" OR xây", "\"đảng viên\" AND xây", "\"đảng viên\" -xây"] {
+            let weight = try QueryWeight(QueryAnalyzer().analyze(try QueryParser().parse(other)), segments: engine.segments,
+                                         options: QueryOptions())
+            XCTAssertFalse(weight.isPhraseDisjunction, other)
+        }
+        var options = QueryOptions(limit: 10)
+        options.totalHitsThreshold = Int.max
+        XCTAssertGreaterThan(try engine.search("\"đảng viên\"", options: options).totalHits, 300,
+                             "the test wants a phrase with many matches")
+        try assertPrunedEqualsExhaustive(engine, queries: phrases)
     }
 
     func testPrunedTotalCountsEveryMatch() throws {
