@@ -21,7 +21,10 @@ final class PhrasePruner {
     /// Relative slack on bound comparisons: bounds and scores are summed in different orders.
     private static let slack = 1e-9
 
-    private let phrases: [PhraseScorer]
+    /// The leaves, kept alive by `owners`, called through unmanaged references (the helpers at the end):
+    /// that saves a retain and a release per call in the per-candidate loop.
+    private let phrases: [Unmanaged<PhraseScorer>]
+    private let owners: [PhraseScorer]
     private let tree: ScoreSumTree
     private let bounds: [Double]
     /// Leaf indices by ascending bound, and `prefixBounds[i]` = the bounds of `byBound[0..<i]` summed.
@@ -39,7 +42,8 @@ final class PhrasePruner {
             phrases.append(phrase)
         }
         guard !phrases.isEmpty else { return nil }
-        self.phrases = phrases
+        owners = phrases
+        self.phrases = phrases.map { Unmanaged.passUnretained($0) }
         self.tree = tree
         let bounds = try phrases.map { try $0.maxScore() }
         self.bounds = bounds
@@ -62,7 +66,7 @@ final class PhrasePruner {
         var threshold = collector.threshold ?? -Double.infinity
         while true {
             var candidate = PostingsCursor.noMoreDocs
-            for rank in essentialStart..<count { candidate = Swift.min(candidate, phrases[byBound[rank]].doc) }
+            for rank in essentialStart..<count { candidate = Swift.min(candidate, doc(byBound[rank])) }
             guard candidate != PostingsCursor.noMoreDocs else { return exact }
             if counting {
                 try countAndCollect(candidate, into: &collector, segment: segment)
@@ -72,8 +76,8 @@ final class PhrasePruner {
                 }
             } else if threshold > -Double.infinity, let windowEnd = try skippableWindow(at: candidate, threshold) {
                 guard windowEnd < PostingsCursor.noMoreDocs - 1 else { return exact }
-                for rank in essentialStart..<count where phrases[byBound[rank]].doc <= windowEnd {
-                    _ = try phrases[byBound[rank]].advance(to: windowEnd + 1)
+                for rank in essentialStart..<count where doc(byBound[rank]) <= windowEnd {
+                    _ = try advance(byBound[rank], to: windowEnd + 1)
                 }
                 continue
             } else {
@@ -84,8 +88,8 @@ final class PhrasePruner {
             while !counting && essentialStart < count && prefixBounds[essentialStart + 1] * (1 + Self.slack) < threshold {
                 essentialStart += 1
             }
-            for rank in essentialStart..<count where phrases[byBound[rank]].doc == candidate {
-                _ = try phrases[byBound[rank]].nextDoc()
+            for rank in essentialStart..<count where doc(byBound[rank]) == candidate {
+                _ = try nextDoc(byBound[rank])
             }
         }
     }
@@ -93,9 +97,9 @@ final class PhrasePruner {
     /// Counting: every leaf on `candidate` is confirmed (a match must be counted, and scored for the heap).
     private func countAndCollect(_ candidate: UInt32, into collector: inout TopKCollector, segment: Int) throws {
         var anyMatch = false
-        for leaf in phrases.indices where phrases[leaf].doc == candidate {
-            guard try phrases[leaf].confirm() else { continue }
-            scores[leaf] = try phrases[leaf].score()
+        for leaf in phrases.indices where doc(leaf) == candidate {
+            guard try confirm(leaf) else { continue }
+            scores[leaf] = try score(leaf)
             matched[leaf] = true
             anyMatch = true
         }
@@ -109,13 +113,14 @@ final class PhrasePruner {
     private func skippableWindow(at candidate: UInt32, _ threshold: Double) throws -> UInt32? {
         var blockUpper = 0.0
         var windowEnd = PostingsCursor.noMoreDocs - 1
-        for phrase in phrases {
+        for leaf in phrases.indices {
             // A leaf already past the candidate has nothing before its current document.
-            if phrase.doc > candidate {
-                windowEnd = Swift.min(windowEnd, phrase.doc - 1)
+            let current = doc(leaf)
+            if current > candidate {
+                windowEnd = Swift.min(windowEnd, current - 1)
                 continue
             }
-            let part = try phrase.blockMax(at: candidate)
+            let part = try phrases[leaf]._withUnsafeGuaranteedRef { try $0.blockMax(at: candidate) }
             blockUpper += part.bound
             windowEnd = Swift.min(windowEnd, part.lastDoc)
         }
@@ -130,15 +135,15 @@ final class PhrasePruner {
         var upper = prefixBounds[essentialStart]
         for rank in essentialStart..<phrases.count {
             let leaf = byBound[rank]
-            documentBounds[leaf] = phrases[leaf].doc == candidate ? try phrases[leaf].documentBound() : 0
+            documentBounds[leaf] = doc(leaf) == candidate ? try documentBound(leaf) : 0
             upper += documentBounds[leaf]
         }
         var rank = essentialStart - 1
         while rank >= 0 && upper * (1 + Self.slack) >= threshold {
             let leaf = byBound[rank]
             upper -= bounds[leaf]
-            documentBounds[leaf] = try phrases[leaf].advance(to: candidate) == candidate
-                ? try phrases[leaf].documentBound() : 0
+            documentBounds[leaf] = try advance(leaf, to: candidate) == candidate
+                ? try documentBound(leaf) : 0
             upper += documentBounds[leaf]
             rank -= 1
         }
@@ -146,10 +151,10 @@ final class PhrasePruner {
         for rank in stride(from: phrases.count - 1, through: 0, by: -1) {
             let leaf = byBound[rank]
             guard upper * (1 + Self.slack) >= threshold else { break }
-            guard phrases[leaf].doc == candidate else { continue }
+            guard doc(leaf) == candidate else { continue }
             upper -= documentBounds[leaf]
-            if try phrases[leaf].confirm() {
-                scores[leaf] = try phrases[leaf].score()
+            if try confirm(leaf) {
+                scores[leaf] = try score(leaf)
                 matched[leaf] = true
                 anyMatch = true
                 upper += scores[leaf]
@@ -159,5 +164,29 @@ final class PhrasePruner {
             collector.offer(score: tree.sum(matched: matched, scores: scores), segment: segment, doc: candidate)
         }
         for leaf in phrases.indices { matched[leaf] = false }
+    }
+
+    // Leaf calls without retain/release (see `phrases`).
+
+    @inline(__always)
+    private func doc(_ leaf: Int) -> UInt32 { phrases[leaf]._withUnsafeGuaranteedRef { $0.doc } }
+
+    @inline(__always)
+    private func advance(_ leaf: Int, to target: UInt32) throws -> UInt32 {
+        try phrases[leaf]._withUnsafeGuaranteedRef { try $0.advance(to: target) }
+    }
+
+    @inline(__always)
+    private func nextDoc(_ leaf: Int) throws -> UInt32 { try phrases[leaf]._withUnsafeGuaranteedRef { try $0.nextDoc() } }
+
+    @inline(__always)
+    private func confirm(_ leaf: Int) throws -> Bool { try phrases[leaf]._withUnsafeGuaranteedRef { try $0.confirm() } }
+
+    @inline(__always)
+    private func score(_ leaf: Int) throws -> Double { try phrases[leaf]._withUnsafeGuaranteedRef { try $0.score() } }
+
+    @inline(__always)
+    private func documentBound(_ leaf: Int) throws -> Double {
+        try phrases[leaf]._withUnsafeGuaranteedRef { try $0.documentBound() }
     }
 }

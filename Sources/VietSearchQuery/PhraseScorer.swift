@@ -181,7 +181,10 @@ final class PhraseScorer: DocScorer {
         while agreeing < keyCount {
             let cursor = cursors + byRarity[rank]
             var current = cursor.pointee.doc
-            if current < goal { current = try cursor.pointee.advance(to: goal) }
+            if current < goal {
+                // The next document is the common case in dense lists: a step, not a skip-table search.
+                current = current &+ 1 == goal ? try cursor.pointee.nextDoc() : try cursor.pointee.advance(to: goal)
+            }
             if current == PostingsCursor.noMoreDocs { return current }
             if current == goal {
                 agreeing += 1
@@ -233,11 +236,7 @@ final class PhraseScorer: DocScorer {
         for key in 0..<keyCount where key != lead {
             guard count > 0 else { return 0 }
             let available = try cursors[key].readPositions(into: &scratch)
-            count = scratch.withUnsafeBufferPointer { wanted in
-                starts.withUnsafeMutableBufferPointer { candidates in
-                    Self.keepStarts(candidates, count: count, offset: UInt32(key), in: wanted, available: available)
-                }
-            }
+            count = Self.keepStarts(&starts, count: count, offset: UInt32(key), in: &scratch, available: available)
         }
         return count
     }
@@ -258,6 +257,17 @@ final class PhraseScorer: DocScorer {
 
     /// Compacts the first `count` starts (ascending) to those `s` with `s + offset` among the first
     /// `available` of `wanted` (ascending), in one merge pass; returns how many are kept at the front.
+    /// Both buffers are taken `inout` (the scorer's own properties): borrowing one for a closure cost a
+    /// retain and a release per candidate.
+    private static func keepStarts(_ starts: inout [UInt32], count: Int, offset: UInt32,
+                                   in positions: inout [UInt32], available: Int) -> Int {
+        positions.withUnsafeBufferPointer { wanted in
+            starts.withUnsafeMutableBufferPointer { candidates in
+                keepStarts(candidates, count: count, offset: offset, in: wanted, available: available)
+            }
+        }
+    }
+
     private static func keepStarts(_ candidates: UnsafeMutableBufferPointer<UInt32>, count: Int, offset: UInt32,
                                    in wanted: UnsafeBufferPointer<UInt32>, available: Int) -> Int {
         var kept = 0
