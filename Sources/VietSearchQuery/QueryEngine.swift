@@ -11,9 +11,10 @@ import VietSearchStorage
 /// 4. Per segment, `DocScorer`s: `TermScorer`, `PhraseScorer` at the leaves; `ConjunctionScorer` (MUST,
 ///    rarest first), `DisjunctionScorer`/`WideDisjunctionScorer` (SHOULD, fields, prefix keys) and
 ///    `BooleanScorer` (MUST_NOT, optional SHOULD) above them; document at a time.
-///    With a limit, two shapes are pruned instead of scored exhaustively (same top k, bit-identical
-///    scores): pure disjunctions by `MaxScoreDisjunction`, queries with MUST clauses by `ConjunctivePruner`
-///    (MaxScore over the MUST clauses' leaves); both read adjacency phrases' positions only for documents that can still compete,
+///    With a limit, three shapes are pruned instead of scored exhaustively (same top k, bit-identical
+///    scores): phrase-only queries by `PhrasePruner`, other pure disjunctions by `MaxScoreDisjunction`,
+///    queries with MUST clauses by `ConjunctivePruner` (MaxScore over the MUST clauses' leaves); they read
+///    phrases' positions only for documents that can still compete (or must be counted),
 ///    and count matches exactly up to `QueryOptions.totalHitsThreshold`.
 /// 5. `TopKCollector` keeps the best hits; the returned ones are explained on request.
 ///
