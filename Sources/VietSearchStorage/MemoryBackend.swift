@@ -25,6 +25,10 @@ final class MemoryBackend: StoreBackend, @unchecked Sendable {
         mutex.withLock { files[name] = file }
     }
 
+    func writeDurably(_ name: String, parts: [[UInt8]]) throws {
+        try writeDurably(name, parts.flatMap { $0 })
+    }
+
     func renameDurably(_ from: String, to: String) throws {
         try mutex.withLock {
             guard let file = files.removeValue(forKey: from) else {

@@ -6,29 +6,33 @@
 /// (`addOccurrence`, or `addOccurrencePair` for two keys at one position), then `finishDocument` with
 /// its stored fields and lengths. Occurrences go to a per-document scratch list that is sorted and
 /// appended to the term streams at the end, so nothing of a document reaches the postings until it is
-/// finished, and `abandonDocument` forgets it.
+/// finished, and `abandonDocument` forgets it. (Members that `append(_:)`, in its own file, updates are
+/// internal rather than private.)
 struct SegmentBuffer {
     /// Field names in field-number order.
     private(set) var fieldNames: [String] = []
-    private var fieldNumbers: [String: UInt8] = [:]
+    var fieldNumbers: [String: UInt8] = [:]
 
     private(set) var terms = TermTable()
     /// Per term, one byte stream of varints `docDelta, tf, position, positionGap × (tf − 1), …`
     /// (the first doc is absolute): one heap buffer per term means one cache miss per (term, document)
     /// while indexing, and varints keep the buffer about a quarter of the size of 32-bit arrays.
-    private(set) var termStreams: [[UInt8]] = []
+    var termStreams: [[UInt8]] = []
     /// The last doc added to each term, for the next doc delta.
-    private var termLastDocs: [UInt32] = []
+    var termLastDocs: [UInt32] = []
     /// For a term used as the first key of `addOccurrencePair`, the id of the second key it came with
     /// last time (−1: none yet): the second key (a folded key) is nearly always the same, so it is
     /// checked by one byte comparison instead of a second hash lookup.
     private var pairedTerms: [Int32] = []
     /// `fieldLengths[field][doc]`.
-    private(set) var fieldLengths: [[UInt32]] = []
-    /// Stored fields of every document back to back, each a FORMAT.md `StoredDoc` without its length prefix.
-    private(set) var storedBytes: [UInt8] = []
-    /// End offset in `storedBytes` of each document.
-    private(set) var storedDocumentEnds: [Int] = []
+    var fieldLengths: [[UInt32]] = []
+    /// Stored fields, compressed in blocks as documents finish.
+    var stored: StoredFieldsWriter
+    /// Each document's id (its first stored value) as `lbytes`, back to back: the id column's input.
+    var idBytes: [UInt8] = []
+    /// The StoredDoc body of the document being finished (reused).
+    private var storedScratch: [UInt8] = []
+    var documentCount = 0
 
     /// The document being added: one `term id << 32 | position` per occurrence, so sorting groups
     /// terms and orders positions. Reused between documents.
@@ -55,9 +59,13 @@ struct SegmentBuffer {
 
     /// `scratch` entries beyond which `checkpoint` spills them (default 1 Mi entries, 8 MiB).
     var spillThreshold = 1 << 20
-    private var inDocument = false
+
+    init(storedDictionary: StoredDictionaryChoice? = nil) {
+        stored = StoredFieldsWriter(choice: storedDictionary)
+    }
+    var inDocument = false
     /// Heap bytes held by the term streams, tracked by capacity as they grow.
-    private var postingArrayBytes = 0
+    var postingArrayBytes = 0
 
     /// The number for `name`, registering it if new. Throws `.limitExceeded` past 255 fields.
     mutating func fieldNumber(for name: String) throws -> UInt8 {
@@ -203,7 +211,7 @@ struct SegmentBuffer {
     }
 
     @inline(__always)
-    private mutating func intern(field: UInt8, bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    mutating func intern(field: UInt8, bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let (term, isNew) = terms.intern(field: field, bytes: bytes)
         if isNew {
             termStreams.append([])
@@ -228,7 +236,8 @@ struct SegmentBuffer {
             appendScratch(doc: doc)
         }
         scratch.removeAll(keepingCapacity: true)
-        finishStored(stored: stored, fieldLengths: documentLengths)
+        try finishStored(stored: stored, fieldLengths: documentLengths)
+        documentCount += 1
         return doc
     }
 
@@ -279,18 +288,22 @@ struct SegmentBuffer {
         }
     }
 
-    private mutating func finishStored(stored: [StoredField], fieldLengths documentLengths: [UInt32]) {
+    private mutating func finishStored(stored fields: [StoredField], fieldLengths documentLengths: [UInt32]) throws {
         for field in 0..<fieldLengths.count {
             fieldLengths[field].append(field < documentLengths.count ? documentLengths[field] : 0)
         }
-        storedBytes.appendVarint(stored.count)
-        for field in stored {
-            storedBytes.appendVarint(field.name.utf8.count)
-            storedBytes.append(contentsOf: field.name.utf8)
-            storedBytes.appendVarint(field.value.utf8.count)
-            storedBytes.append(contentsOf: field.value.utf8)
+        storedScratch.removeAll(keepingCapacity: true)
+        storedScratch.appendVarint(fields.count)
+        for field in fields {
+            storedScratch.appendVarint(field.name.utf8.count)
+            storedScratch.append(contentsOf: field.name.utf8)
+            storedScratch.appendVarint(field.value.utf8.count)
+            storedScratch.append(contentsOf: field.value.utf8)
         }
-        storedDocumentEnds.append(storedBytes.count)
+        try stored.add(storedDocument: storedScratch)
+        let id = fields.first?.value.utf8
+        idBytes.appendVarint(id?.count ?? 0)
+        if let id { idBytes.append(contentsOf: id) }
     }
 
     /// LEB128 (as `appendVarint`) into `bytes` at `offset`; returns the offset after it.
@@ -330,8 +343,6 @@ struct SegmentBuffer {
         return try finishDocument(stored: document.stored, fieldLengths: document.fieldLengths)
     }
 
-    /// Documents added so far.
-    var documentCount: Int { storedDocumentEnds.count }
 
     /// Heap bytes held, by array capacity: term table, streams (plus each stream's heap block header
     /// and the malloc overhead around it), per-term arrays, field lengths, stored bytes and the
@@ -341,7 +352,7 @@ struct SegmentBuffer {
         let streamHeaders = Self.heapBlockOverhead * termStreams.count
         let lengths = fieldLengths.reduce(0) { $0 + 4 * $1.capacity + Self.heapBlockOverhead }
         return terms.memoryBytes + postingArrayBytes + streamHeaders + perTermArrays + lengths
-            + storedBytes.capacity + 8 * storedDocumentEnds.capacity + 8 * scratch.capacity + sorter.memoryBytes
+            + stored.memoryBytes + idBytes.capacity + storedScratch.capacity + 8 * scratch.capacity + sorter.memoryBytes
             + groupBytes.capacity + spilledBytes
     }
 

@@ -2,7 +2,10 @@
 /// one writer per component, emitted in section order, then the section table and footer.
 enum SegmentWriter {
     /// The complete file and the facts the manifest records about it.
-    static func serialize(_ segmentBuilder: SegmentBuilder, id: SegmentID) throws -> (bytes: [UInt8], checksum: UInt32) {
+    /// The file comes as parts to be written back to back (so the sections are never copied into one
+    /// array: that doubled the memory a flush needs).
+    static func serialize(_ segmentBuilder: SegmentBuilder, id: SegmentID) throws -> (parts: [[UInt8]], checksum: UInt32) {
+        try segmentBuilder.sealStored()
         let builder = segmentBuilder.buffer
         let fieldCount = builder.fieldNames.count
         var termCounts = [UInt64](repeating: 0, count: fieldCount)
@@ -25,12 +28,22 @@ enum SegmentWriter {
             termCounts[field] += 1
         }
         let terms = dictionary.finish()
-        let stored = try StoredFieldsWriter.write(stored: builder.storedBytes, documentEnds: builder.storedDocumentEnds)
+        let stored = try builder.stored.sections()
         var idWriter = StoredIDsWriter()
-        var documentStart = 0
-        for end in builder.storedDocumentEnds {
-            idWriter.add(StoredIDsWriter.firstValue(ofStoredDocument: builder.storedBytes[documentStart..<end]))
-            documentStart = end
+        var position = 0
+        for _ in 0..<builder.documentCount {
+            // Our own `lbytes` (SegmentBuffer.idBytes), so well formed.
+            var length = 0
+            var shift = 0
+            while true {
+                let byte = builder.idBytes[position]
+                length |= Int(byte & 0x7F) << shift
+                position += 1
+                if byte < 0x80 { break }
+                shift += 7
+            }
+            idWriter.add(builder.idBytes[position..<(position + length)])
+            position += length
         }
         let ids = idWriter.finish()
 
@@ -55,21 +68,26 @@ enum SegmentWriter {
             info.appendVarint(termCounts[field])
         }
 
-        let sections: [[UInt8]] = [terms.blocks, terms.index, postingsWriter.postings, postingsWriter.positions,
-                                   fieldLengths, stored.blocks, stored.index, info, ids.blocks, ids.index]
-        var out: [UInt8] = []
-        out.reserveCapacity(sections.reduce(FileFormat.headerSize + SegmentSection.tableSize + FileFormat.footerSize) {
-            $0 + $1.count
-        })
-        FileFormat.appendHeader(kind: .segment, segmentID: id, to: &out)
+        let sections: [[[UInt8]]] = [[terms.blocks], [terms.index], [postingsWriter.postings], [postingsWriter.positions],
+                                     [fieldLengths], stored.blocks, [stored.index], [info], [ids.blocks], [ids.index]]
+        var header: [UInt8] = []
+        FileFormat.appendHeader(kind: .segment, segmentID: id, to: &header)
         var table: [Range<Int>] = []
+        var offset = header.count
+        var crc = CRC32.checksum(header)
         for section in sections {
-            table.append(out.count..<(out.count + section.count))
-            out.append(contentsOf: section)
+            let length = section.reduce(0) { $0 + $1.count }
+            table.append(offset..<(offset + length))
+            offset += length
+            for part in section { crc = CRC32.update(crc, part[...]) }
         }
-        let tableBytes = SegmentSection.encodeTable(table, header: out[0..<FileFormat.headerSize]) { out[table[$0.rawValue]] }
-        out.append(contentsOf: tableBytes)
-        let checksum = FileFormat.appendFooter(to: &out)
-        return (out, checksum)
+        // Every eagerly verified section is a single part.
+        let tableBytes = SegmentSection.encodeTable(table, header: header[...]) { sections[$0.rawValue][0][...] }
+        var trailer = tableBytes
+        trailer.append(contentsOf: FileFormat.footerMagic)
+        trailer.appendUInt32(FileFormat.checksumAlgorithmCRC32)
+        let checksum = CRC32.update(crc, trailer[...])
+        trailer.appendUInt32(checksum)
+        return ([header] + sections.joined() + [trailer], checksum)
     }
 }
