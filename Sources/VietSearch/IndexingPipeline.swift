@@ -37,6 +37,11 @@ final class IndexingPipeline {
     private var batchFieldNames: Set<String> = []
     private var jobs: [SegmentBuildJob] = []
     private var jobTextBytes: [Int] = []
+    /// One encoder per job that can run at once, handed out in turn: at most `threads` jobs run and they
+    /// are collected in order, so job `k` and job `k + threads` never run together. Reusing them keeps
+    /// their syllable key caches warm (a fresh cache per batch cost the slow analysis path again).
+    private lazy var encoders = (0..<plan.threads).map { _ in DocumentEncoder() }
+    private var dispatchedJobs = 0
     /// The segment being assembled from finished jobs' builders.
     private var assembled: SegmentBuilder?
     /// The stored-field dictionary decision of the first job that made one, given to later jobs so
@@ -109,6 +114,8 @@ final class IndexingPipeline {
         jobTextBytes = []
         assembled = nil
         storedDictionary = nil
+        // Dropped jobs may still be running with the old encoders.
+        encoders = (0..<plan.threads).map { _ in DocumentEncoder() }
         producedOrdinal = nextOrdinal
     }
 
@@ -152,7 +159,8 @@ final class IndexingPipeline {
         var produced: [Produced] = []
         while jobs.count >= plan.threads { produced += try collectOldestJob() }
         let job = SegmentBuildJob(documents: batch, textBytes: batchTextBytes, flushBytes: plan.flushBytes,
-                                  storedDictionary: storedDictionary)
+                                  storedDictionary: storedDictionary, encoder: encoders[dispatchedJobs % plan.threads])
+        dispatchedJobs += 1
         jobs.append(job)
         jobTextBytes.append(batchTextBytes)
         batch = []

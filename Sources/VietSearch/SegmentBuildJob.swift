@@ -22,14 +22,19 @@ final class SegmentBuildJob: @unchecked Sendable {
     private var documents: [Document]
     private let flushBytes: Int
     private let storedDictionary: StoredDictionaryChoice?
+    private let encoder: DocumentEncoder
     private let finished = DispatchSemaphore(value: 0)
 
     /// `storedDictionary`: the choice every builder of the output segment shares (nil: train one).
-    init(documents: [Document], textBytes: Int, flushBytes: Int, storedDictionary: StoredDictionaryChoice?) {
+    /// `encoder`: used by no other running job (its syllable key cache, warm from earlier batches, is
+    /// not thread-safe).
+    init(documents: [Document], textBytes: Int, flushBytes: Int, storedDictionary: StoredDictionaryChoice?,
+         encoder: DocumentEncoder) {
         self.documents = documents
         self.textBytes = textBytes
         self.flushBytes = flushBytes
         self.storedDictionary = storedDictionary
+        self.encoder = encoder
     }
 
     /// Runs the job on a worker thread, or, `inline`, on the caller's thread before returning.
@@ -64,7 +69,6 @@ final class SegmentBuildJob: @unchecked Sendable {
     }
 
     private func run() {
-        let encoder = DocumentEncoder()
         var builder = SegmentBuilder(storedDictionary: storedDictionary)
         var outputBytes = 0
         let batch = documents
