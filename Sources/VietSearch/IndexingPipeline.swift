@@ -129,7 +129,7 @@ final class IndexingPipeline {
     /// Serialises `segmentBuilder`, which holds the documents from `producedOrdinal` on.
     private func produce(_ segmentBuilder: SegmentBuilder) throws -> Produced {
         let builderBytes = segmentBuilder.estimatedMemoryBytes
-        let segment = try IndexStore.serializeSegment(segmentBuilder)
+        let segment = try IndexStore.serializeSegment(segmentBuilder, threads: plan.threads)
         peakTrackedBytes = max(peakTrackedBytes, (plan.threads == 1 ? builderIDBytes : trackedParallelBytes)
                                    + builderBytes + segment.memoryBytes)
         let ordinals = producedOrdinal..<producedOrdinal + segmentBuilder.documentCount

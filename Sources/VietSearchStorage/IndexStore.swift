@@ -91,20 +91,19 @@ package final class IndexStore: @unchecked Sendable {
 
     /// The bytes of a new segment holding `builder`'s documents: pure, so parallel indexing threads
     /// serialise their own segments and the writer only writes them (`writeSegment(_:)`), in order.
-    package static func serializeSegment(_ builder: SegmentBuilder) throws -> SerializedSegment {
+    /// `threads`: how many threads may encode its postings (the bytes are the same for any number).
+    package static func serializeSegment(_ builder: SegmentBuilder, threads: Int = 1) throws -> SerializedSegment {
         let id = SegmentID.random()
-        let (parts, checksum) = try SegmentWriter.serialize(builder, id: id)
-        let stored = builder.buffer.stored
-        let borrowed = stored.frames.capacity + stored.dictionaries.reduce(0) { $0 + ($1.bytes?.capacity ?? 0) }
+        let (parts, checksum, memory) = try SegmentWriter.serialize(builder, id: id, threads: threads)
         return SerializedSegment(id: id, parts: parts, checksum: checksum, documentCount: UInt32(builder.documentCount),
-                                 borrowedBytes: borrowed)
+                                 memoryBytes: memory)
     }
 
     /// Writes a serialised segment file and fsyncs it; not yet visible to readers (see above).
     package func writeSegment(_ segment: SerializedSegment) throws -> SegmentMeta {
         let name = Manifest.segmentFileName(segment.id)
         if CommitBreakage.active == .publishBeforeSegmentFsync {
-            try backend.writeUnsynced(name, segment.parts.flatMap { $0 })
+            try backend.writeUnsynced(name, Array(segment.parts.joined()))
         } else {
             try backend.writeDurably(name, parts: segment.parts)
         }
@@ -263,14 +262,11 @@ package final class IndexStore: @unchecked Sendable {
 package struct SerializedSegment: Sendable {
     let id: SegmentID
     /// The file's bytes in pieces written back to back (the builder's sections, not copied together).
-    let parts: [[UInt8]]
+    let parts: [ArraySlice<UInt8>]
     let checksum: UInt32
     let documentCount: UInt32
-    /// Bytes of `parts` that are the builder's own arrays (its compressed stored blocks), not copies.
-    let borrowedBytes: Int
+    /// Heap bytes held beyond the builder's (its compressed stored blocks are among the parts).
+    package let memoryBytes: Int
 
     var fileSize: Int { parts.reduce(0) { $0 + $1.count } }
-
-    /// Heap bytes held beyond the builder's.
-    package var memoryBytes: Int { parts.reduce(0) { $0 + $1.capacity } - borrowedBytes }
 }

@@ -25,8 +25,8 @@ final class MemoryBackend: StoreBackend, @unchecked Sendable {
         mutex.withLock { files[name] = file }
     }
 
-    func writeDurably(_ name: String, parts: [[UInt8]]) throws {
-        try writeDurably(name, parts.flatMap { $0 })
+    func writeDurably(_ name: String, parts: [ArraySlice<UInt8>]) throws {
+        try writeDurably(name, Array(parts.joined()))
     }
 
     func renameDurably(_ from: String, to: String) throws {

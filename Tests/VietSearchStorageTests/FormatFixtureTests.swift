@@ -37,7 +37,7 @@ final class FormatFixtureTests: XCTestCase {
 
     func testTinyFixtureIsReadableAndWrittenByteForByte() throws {
         let id = try XCTUnwrap(Self.segmentID)
-        let (parts, checksum) = try SegmentWriter.serialize(try Self.tinyBuilder(), id: id)
+        let (parts, checksum, _) = try SegmentWriter.serialize(try Self.tinyBuilder(), id: id)
         let segmentBytes = parts.flatMap { $0 }
         let meta = SegmentMeta(id: id, documentCount: 2, fileName: Manifest.segmentFileName(id),
                                fileSize: UInt64(segmentBytes.count), checksum: checksum)
