@@ -63,10 +63,10 @@ struct ParallelPostingsEncoder {
         var bounds = [0]
         if parts > 1 {
             var total = 0
-            for term in terms { total += builder.termStreams[term].count }
+            for term in terms { total += builder.termStreams.byteCount(term) }
             var sum = 0
             for (index, term) in terms.enumerated() where bounds.count < parts {
-                sum += builder.termStreams[term].count
+                sum += builder.termStreams.byteCount(term)
                 if sum * parts >= total * bounds.count { bounds.append(index + 1) }
             }
         }
@@ -87,7 +87,7 @@ struct ParallelPostingsEncoder {
             var buffer = TermPostingsBuffer()
             do {
                 for term in terms[splitPoints[run]..<splitPoints[run + 1]] {
-                    buffer.decode(stream: builder.termStreams[term])
+                    buffer.decode(stream: builder.termStreams.bytes(term))
                     let field = builder.terms.field(of: term)
                     output.locations.append(try writer.append(buffer, field: field,
                                                               fieldLengths: builder.fieldLengths[Int(field)]))

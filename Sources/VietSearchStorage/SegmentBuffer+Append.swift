@@ -31,8 +31,8 @@ extension SegmentBuffer {
             }
         }
         let base = UInt32(documentCount)
-        for term in 0..<other.terms.count where !other.termStreams[term].isEmpty {
-            let source = other.termStreams[term]
+        for term in 0..<other.terms.count where !other.termStreams.isEmpty(term) {
+            let source = other.termStreams.bytes(term)
             let field = fieldMap[Int(other.terms.field(of: term))]
             let id = other.terms.bytes(of: term).withUnsafeBufferPointer { intern(field: field, bytes: $0) }
             var firstDoc: UInt32 = 0
@@ -45,17 +45,17 @@ extension SegmentBuffer {
                 if byte < 0x80 { break }
                 shift += 7
             }
-            var stream: [UInt8] = []
-            swap(&stream, &termStreams[id])
-            let before = stream.capacity
-            // Exactly what is needed: doubling left the joined segment a fifth larger than one built
-            // whole, and the copy a later append makes costs less than the memory.
-            stream.reserveCapacity(stream.count + 5 + source.count - offset)
             let doc = firstDoc + base
-            stream.appendVarint(stream.isEmpty ? doc : doc - termLastDocs[id])
-            stream.append(contentsOf: source[offset...])
-            postingArrayBytes += stream.capacity - before
-            swap(&stream, &termStreams[id])
+            var head: [UInt8] = []
+            head.appendVarint(termStreams.isEmpty(id) ? doc : doc - termLastDocs[id])
+            // Exactly what is needed: doubling left the joined segment a fifth larger than one built
+            // whole, and the copy a later join makes costs less than the memory.
+            let target = termStreams.reserve(id, extra: head.count + source.count - offset, exactly: true)
+            for (index, byte) in head.enumerated() { target[index] = byte }
+            if let rest = source.baseAddress, source.count > offset {
+                (target + head.count).update(from: rest + offset, count: source.count - offset)
+            }
+            termStreams.commit(id, written: head.count + source.count - offset)
             termLastDocs[id] = other.termLastDocs[term] + base
         }
         idBytes.append(contentsOf: other.idBytes)

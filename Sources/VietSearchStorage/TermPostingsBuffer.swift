@@ -8,14 +8,14 @@ struct TermPostingsBuffer {
     /// Refills from a builder stream (see `SegmentBuffer.termStreams`), keeping capacity. The stream is
     /// our own (well formed); it is read through a pointer (bounds checks per byte were a third of the
     /// decoding) into arrays reserved for its worst case (every value takes at least one byte).
-    mutating func decode(stream: [UInt8]) {
+    mutating func decode(stream bytes: UnsafeBufferPointer<UInt8>) {
         docs.removeAll(keepingCapacity: true)
         frequencies.removeAll(keepingCapacity: true)
         positions.removeAll(keepingCapacity: true)
-        docs.reserveCapacity(stream.count / 3 + 1)
-        frequencies.reserveCapacity(stream.count / 3 + 1)
-        positions.reserveCapacity(stream.count)
-        stream.withUnsafeBufferPointer { bytes in
+        docs.reserveCapacity(bytes.count / 3 + 1)
+        frequencies.reserveCapacity(bytes.count / 3 + 1)
+        positions.reserveCapacity(bytes.count)
+        do {
             guard let base = bytes.baseAddress else { return }
             let end = bytes.count
             var index = 0
