@@ -1,20 +1,26 @@
 /// How the writer splits its memory budget (README "Performance", memory while indexing).
 ///
-/// Writing a segment holds, besides the in-memory builder, the segment's sections and then the whole
-/// file they are concatenated into, so one thread flushes its builder at
-/// `budget / (1 + serializationOverhead)`, not at the budget. With `threads` workers, memory holds up
-/// to `threads` jobs (a batch of raw documents, the builder it becomes, its serialisation) plus the
-/// batch being filled, so a batch is cut at `budget / (threads · jobFactor + 1)` bytes of text. The
-/// builder's size per text byte depends on the corpus (distinct terms cost more than repeated ones): the
-/// first batch is built alone to measure it, and later jobs keep it up to date (`observe`).
+/// Writing a segment holds, besides the in-memory builder, the sections serialised from it (written to
+/// the file one after the other, never copied together), so one thread flushes its builder at
+/// `budget / (1 + serializationOverhead)`. With `threads` workers, a share `parallelShare` of the budget
+/// holds up to `threads` jobs (a batch of raw documents and the builder it becomes) plus the batch being
+/// filled, so a batch is cut at `parallelShare · budget / (threads · jobFactor + 1)` bytes of text; the
+/// rest holds the segment assembled from finished jobs' builders and its serialisation
+/// (`segmentBytes`). The builder's size per text byte depends on the corpus (distinct terms cost more
+/// than repeated ones): the first batch is built alone to measure it, and later jobs keep it up to date
+/// (`observe`).
 struct IndexingMemoryPlan: Equatable {
-    /// Bytes of segment data in memory while a builder is serialised, per builder byte (the sections,
-    /// then the file). Measured on the generated corpus: a 64 MiB builder gives a 32 MB file, and the
-    /// sections' arrays grow by doubling.
-    static let serializationOverhead = 1.25
-    /// Builder bytes per byte of document text before any job has reported: 2.5 measured on the
-    /// generated news corpus (stored text, postings, term table).
-    static let initialBuilderBytesPerTextByte = 2.5
+    /// Bytes of segment data in memory while a builder is serialised, per builder byte (its sections
+    /// but the stored blocks, which the builder already holds compressed). Measured on the 10k-document
+    /// synthetic corpus: 43 MB of sections (by capacity) for a 59-65 MB builder.
+    static let serializationOverhead = 0.75
+    /// Builder bytes per byte of document text before any job has reported: 1.4-1.55 measured on the
+    /// 10k-document synthetic corpus (postings, term table, stored text compressed).
+    static let initialBuilderBytesPerTextByte = 1.6
+    /// Share of the budget for the parallel jobs and the batch being filled (the rest: the segment
+    /// they are assembled into). Smaller batches leave more room for one large segment; they cost an
+    /// append each (cheap) and keep both threads busy as well.
+    static let parallelShare = 0.2
     /// Bookkeeping per buffered document (its id in the writer's id table), beyond the id's bytes.
     static let perDocumentBytes = 96
 
@@ -33,13 +39,17 @@ struct IndexingMemoryPlan: Equatable {
     /// underestimated ratio before the first jobs report.
     static let builderHeadroom = 1.25
 
-    /// Memory of one parallel job per byte of its batch's text: the text, its builder (with headroom),
-    /// the serialisation.
-    var jobFactor: Double { 1 + Self.builderHeadroom * builderBytesPerTextByte * (1 + Self.serializationOverhead) }
+    /// Memory of one parallel job per byte of its batch's text: the text and its builder (with headroom).
+    var jobFactor: Double { 1 + Self.builderHeadroom * builderBytesPerTextByte }
 
     /// A batch is handed to a worker when its documents' text reaches this (parallel mode only).
     var batchBytes: Int {
-        Swift.max(1, Int(Double(budget) / (Double(threads) * jobFactor + 1)))
+        Swift.max(1, Int(Self.parallelShare * Double(budget) / (Double(threads) * jobFactor + 1)))
+    }
+
+    /// The segment assembled from parallel jobs' builders is serialised before it would pass this.
+    var segmentBytes: Int {
+        Swift.max(1, Int((1 - Self.parallelShare) * Double(budget) / (1 + Self.serializationOverhead)))
     }
 
     /// A builder is flushed when its estimated bytes reach this. In parallel mode a batch normally

@@ -2,9 +2,11 @@ import VietSearchStorage
 
 /// Turns the documents the writer adds into serialised segments, in input order, within the memory
 /// plan. With one thread it encodes each document into one builder on the caller's thread; with more,
-/// it cuts the input into contiguous batches that worker threads build and serialise
-/// (`SegmentBuildJob`), at most `threads` at a time. Documents are numbered by ordinal in the order
-/// added; each produced segment says which ordinals it holds (its local doc ids in the same order).
+/// it cuts the input into contiguous batches that worker threads build (`SegmentBuildJob`), at most
+/// `threads` at a time, and appends their builders in order to one segment being assembled
+/// (`SegmentBuilder.append`: cheap, unlike a merge of written segments), serialised when it reaches
+/// the plan's segment size. Documents are numbered by ordinal in the order added; each produced
+/// segment says which ordinals it holds (its local doc ids in the same order).
 final class IndexingPipeline {
     /// A segment ready to be written, holding the documents numbered `ordinals`.
     struct Produced {
@@ -35,6 +37,16 @@ final class IndexingPipeline {
     private var batchFieldNames: Set<String> = []
     private var jobs: [SegmentBuildJob] = []
     private var jobTextBytes: [Int] = []
+    /// One encoder per job that can run at once, handed out in turn: at most `threads` jobs run and they
+    /// are collected in order, so job `k` and job `k + threads` never run together. Reusing them keeps
+    /// their syllable key caches warm (a fresh cache per batch cost the slow analysis path again).
+    private lazy var encoders = (0..<plan.threads).map { _ in DocumentEncoder() }
+    private var dispatchedJobs = 0
+    /// The segment being assembled from finished jobs' builders.
+    private var assembled: SegmentBuilder?
+    /// The stored-field dictionary decision of the first job that made one, given to later jobs so
+    /// that the assembled segment has one dictionary.
+    private var storedDictionary: StoredDictionaryChoice?
 
     /// Largest memory the pipeline accounted for at once (builders, batches, serialised output).
     private(set) var peakTrackedBytes = 0
@@ -84,6 +96,10 @@ final class IndexingPipeline {
         if plan.threads == 1 { return builder.documentCount > 0 ? [try produceBuilder()] : [] }
         var produced = batch.isEmpty ? [] : try dispatchBatch()
         while !jobs.isEmpty { produced += try collectOldestJob() }
+        if let assembled {
+            self.assembled = nil
+            produced.append(try produce(assembled))
+        }
         return produced
     }
 
@@ -96,23 +112,55 @@ final class IndexingPipeline {
         batchFieldNames = []
         jobs = []
         jobTextBytes = []
+        assembled = nil
+        storedDictionary = nil
+        // Dropped jobs may still be running with the old encoders.
+        encoders = (0..<plan.threads).map { _ in DocumentEncoder() }
         producedOrdinal = nextOrdinal
     }
 
     private func produceBuilder() throws -> Produced {
-        let segment = try IndexStore.serializeSegment(builder)
-        let ordinals = producedOrdinal..<producedOrdinal + builder.documentCount
+        let produced = try produce(builder)
         builder = SegmentBuilder()
         builderIDBytes = 0
+        return produced
+    }
+
+    /// Serialises `segmentBuilder`, which holds the documents from `producedOrdinal` on.
+    private func produce(_ segmentBuilder: SegmentBuilder) throws -> Produced {
+        let builderBytes = segmentBuilder.estimatedMemoryBytes
+        let segment = try IndexStore.serializeSegment(segmentBuilder, threads: plan.threads)
+        peakTrackedBytes = max(peakTrackedBytes, (plan.threads == 1 ? builderIDBytes : trackedParallelBytes)
+                                   + builderBytes + segment.memoryBytes)
+        let ordinals = producedOrdinal..<producedOrdinal + segmentBuilder.documentCount
         producedOrdinal = ordinals.upperBound
         return Produced(segment: segment, ordinals: ordinals)
+    }
+
+    /// Appends a finished job's builder to the segment being assembled, first producing that segment
+    /// if the two would pass the plan's segment size (or 255 fields together).
+    private func assemble(_ next: SegmentBuilder) throws -> [Produced] {
+        guard let current = assembled else {
+            assembled = next
+            return []
+        }
+        let fields = Set(current.fieldNames).union(next.fieldNames).count
+        if current.estimatedMemoryBytes + next.estimatedMemoryBytes > plan.segmentBytes
+            || fields > SegmentBuilder.maximumFieldCount {
+            assembled = next
+            return [try produce(current)]
+        }
+        try current.append(next)
+        return []
     }
 
     /// Starts a job for the current batch, first collecting the oldest jobs while `threads` are running.
     private func dispatchBatch() throws -> [Produced] {
         var produced: [Produced] = []
         while jobs.count >= plan.threads { produced += try collectOldestJob() }
-        let job = SegmentBuildJob(documents: batch, textBytes: batchTextBytes, flushBytes: plan.flushBytes)
+        let job = SegmentBuildJob(documents: batch, textBytes: batchTextBytes, flushBytes: plan.flushBytes,
+                                  storedDictionary: storedDictionary, encoder: encoders[dispatchedJobs % plan.threads])
+        dispatchedJobs += 1
         jobs.append(job)
         jobTextBytes.append(batchTextBytes)
         batch = []
@@ -136,18 +184,19 @@ final class IndexingPipeline {
                 source: "document", line: 0, message: "document \(failure.documentID): \(failure.error)"))
         }
         var produced: [Produced] = []
-        for (segment, count) in job.output {
-            produced.append(Produced(segment: segment, ordinals: producedOrdinal..<producedOrdinal + count))
-            producedOrdinal += count
+        for builder in job.output {
+            if storedDictionary == nil { storedDictionary = builder.storedDictionary }
+            produced += try assemble(builder)
         }
         return produced
     }
 
-    /// Accounted bytes outside running jobs' builders: the batch being filled and each job's text
-    /// (a job's builder is at most `jobFactor − 1` times its text, see `IndexingMemoryPlan`).
+    /// Accounted bytes outside running jobs' builders: the batch being filled, each job's text (a job's
+    /// builder is at most `jobFactor − 1` times its text, see `IndexingMemoryPlan`) and the segment
+    /// being assembled.
     private var trackedParallelBytes: Int {
         batchTextBytes + batch.count * IndexingMemoryPlan.perDocumentBytes
-            + Int(Double(jobTextBytes.reduce(0, +)) * plan.jobFactor)
+            + Int(Double(jobTextBytes.reduce(0, +)) * plan.jobFactor) + (assembled?.estimatedMemoryBytes ?? 0)
     }
 
     /// What a worker could reject, checked here so that the error names the document being added:
@@ -160,7 +209,9 @@ final class IndexingPipeline {
         if batchFieldNames.count + newNames + 1 > SegmentBuilder.maximumFieldCount {
             throw VietSearchError.limitExceeded("more than \(SegmentBuilder.maximumFieldCount) fields (adding document \(document.id))")
         }
-        if document.fields.contains(where: { Self.longestRun(in: $0.value) >= SegmentBuilder.maximumTermLength / 4 }) {
+        let suspicious = SegmentBuilder.maximumTermLength / 4
+        // Only a field at least that long can hold such a run (scanning every byte cost 5% of a run).
+        if document.fields.contains(where: { $0.value.utf8.count >= suspicious && Self.longestRun(in: $0.value) >= suspicious }) {
             _ = try encoder.encode(document, into: SegmentBuilder())
         }
         for field in document.fields { batchFieldNames.insert(field.name) }

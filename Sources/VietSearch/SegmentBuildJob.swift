@@ -2,16 +2,17 @@ import Dispatch
 import Foundation
 import VietSearchStorage
 
-/// A contiguous run of documents turned into serialised segments on a worker thread (parallel
-/// indexing). The writer creates it, `start()`s it and later `wait()`s for it in creation order, so
-/// segments come out in input order whatever the thread count. Nothing is shared with the writer while
-/// it runs: the job owns its documents, builder and output, and the writer reads them only after `wait()`.
+/// A contiguous run of documents turned into segment builders on a worker thread (parallel indexing).
+/// The writer creates it, `start()`s it and later `wait()`s for it in creation order, and appends the
+/// builders to the segment it is assembling, so documents keep input order whatever the thread count.
+/// Nothing is shared with the writer while it runs: the job owns its documents, builders and output
+/// (the stored-field dictionary it is given is immutable), and the writer reads them only after `wait()`.
 final class SegmentBuildJob: @unchecked Sendable {
-    /// Serialised segments, each with the number of documents it holds (in order).
-    private(set) var output: [(segment: SerializedSegment, documents: Int)] = []
+    /// Builders in document order (more than one only when the batch indexed larger than planned).
+    private(set) var output: [SegmentBuilder] = []
     /// The error that stopped the job, with the id of the document it happened on.
     private(set) var failure: (error: any Error, documentID: String)?
-    /// Peak of (batch text + builder estimate + serialised output) while the job ran, for accounting tests.
+    /// Peak of (batch text + builder estimates) while the job ran, for accounting tests.
     private(set) var peakTrackedBytes = 0
     /// Largest builder estimate reached (to calibrate `IndexingMemoryPlan`).
     private(set) var peakBuilderBytes = 0
@@ -20,12 +21,20 @@ final class SegmentBuildJob: @unchecked Sendable {
 
     private var documents: [Document]
     private let flushBytes: Int
+    private let storedDictionary: StoredDictionaryChoice?
+    private let encoder: DocumentEncoder
     private let finished = DispatchSemaphore(value: 0)
 
-    init(documents: [Document], textBytes: Int, flushBytes: Int) {
+    /// `storedDictionary`: the choice every builder of the output segment shares (nil: train one).
+    /// `encoder`: used by no other running job (its syllable key cache, warm from earlier batches, is
+    /// not thread-safe).
+    init(documents: [Document], textBytes: Int, flushBytes: Int, storedDictionary: StoredDictionaryChoice?,
+         encoder: DocumentEncoder) {
         self.documents = documents
         self.textBytes = textBytes
         self.flushBytes = flushBytes
+        self.storedDictionary = storedDictionary
+        self.encoder = encoder
     }
 
     /// Runs the job on a worker thread, or, `inline`, on the caller's thread before returning.
@@ -60,8 +69,7 @@ final class SegmentBuildJob: @unchecked Sendable {
     }
 
     private func run() {
-        let encoder = DocumentEncoder()
-        var builder = SegmentBuilder()
+        var builder = SegmentBuilder(storedDictionary: storedDictionary)
         var outputBytes = 0
         let batch = documents
         documents = []  // the job's copy is `batch`, released when `run` returns
@@ -71,8 +79,9 @@ final class SegmentBuildJob: @unchecked Sendable {
                 peakBuilderBytes = max(peakBuilderBytes, builder.estimatedMemoryBytes)
                 peakTrackedBytes = max(peakTrackedBytes, textBytes + builder.estimatedMemoryBytes + outputBytes)
                 if builder.estimatedMemoryBytes >= flushBytes {
-                    outputBytes += try emit(builder)
-                    builder = SegmentBuilder()
+                    outputBytes += builder.estimatedMemoryBytes
+                    output.append(builder)
+                    builder = SegmentBuilder(storedDictionary: storedDictionary ?? builder.storedDictionary)
                 }
             } catch {
                 failure = (error, document.id)
@@ -80,17 +89,6 @@ final class SegmentBuildJob: @unchecked Sendable {
                 return
             }
         }
-        do {
-            if builder.documentCount > 0 { outputBytes += try emit(builder) }
-        } catch {
-            failure = (error, batch.last?.id ?? "")
-            output = []
-        }
-    }
-
-    private func emit(_ builder: SegmentBuilder) throws -> Int {
-        let segment = try IndexStore.serializeSegment(builder)
-        output.append((segment, builder.documentCount))
-        return segment.memoryBytes
+        if builder.documentCount > 0 { output.append(builder) }
     }
 }

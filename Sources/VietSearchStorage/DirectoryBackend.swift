@@ -51,36 +51,42 @@ struct DirectoryBackend: StoreBackend {
     }
 
     func writeDurably(_ name: String, _ bytes: [UInt8]) throws {
-        try writeFile(name, bytes, sync: true)
+        try writeFile(name, [bytes[...]], sync: true)
+    }
+
+    func writeDurably(_ name: String, parts: [ArraySlice<UInt8>]) throws {
+        try writeFile(name, parts, sync: true)
     }
 
     func writeUnsynced(_ name: String, _ bytes: [UInt8]) throws {
-        try writeFile(name, bytes, sync: false)
+        try writeFile(name, [bytes[...]], sync: false)
     }
 
     /// The test-only power-loss journal of this directory, if one is recording.
     private var journal: FileSystemJournal? { FileSystemJournal.active(for: directory) }
 
-    private func writeFile(_ name: String, _ bytes: [UInt8], sync: Bool) throws {
+    private func writeFile(_ name: String, _ parts: [ArraySlice<UInt8>], sync: Bool) throws {
         let target = full(name)
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError.io(path: target, operation: "open for writing", errno: errno) }
         defer { close(fd) }
         let journal = self.journal
         journal?.record(.create(name))
-        var written = 0
-        try bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                guard let base = buffer.baseAddress else { return }
-                let result = write(fd, base + written, buffer.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    throw StorageError.io(path: target, operation: "write", errno: errno)
+        for bytes in parts {
+            var written = 0
+            try bytes.withUnsafeBytes { buffer in
+                while written < buffer.count {
+                    guard let base = buffer.baseAddress else { return }
+                    let result = write(fd, base + written, buffer.count - written)
+                    if result < 0 {
+                        if errno == EINTR { continue }
+                        throw StorageError.io(path: target, operation: "write", errno: errno)
+                    }
+                    written += result
                 }
-                written += result
             }
         }
-        journal?.record(.write(name, bytes))
+        if let journal { journal.record(.write(name, Array(parts.joined()))) }
         guard sync else { return }
         guard fsync(fd) == 0 else { throw StorageError.io(path: target, operation: "fsync", errno: errno) }
         journal?.record(.fsync(name))

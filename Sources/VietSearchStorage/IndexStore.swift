@@ -91,23 +91,25 @@ package final class IndexStore: @unchecked Sendable {
 
     /// The bytes of a new segment holding `builder`'s documents: pure, so parallel indexing threads
     /// serialise their own segments and the writer only writes them (`writeSegment(_:)`), in order.
-    package static func serializeSegment(_ builder: SegmentBuilder) throws -> SerializedSegment {
+    /// `threads`: how many threads may encode its postings (the bytes are the same for any number).
+    package static func serializeSegment(_ builder: SegmentBuilder, threads: Int = 1) throws -> SerializedSegment {
         let id = SegmentID.random()
-        let (bytes, checksum) = try SegmentWriter.serialize(builder, id: id)
-        return SerializedSegment(id: id, bytes: bytes, checksum: checksum, documentCount: UInt32(builder.documentCount))
+        let (parts, checksum, memory) = try SegmentWriter.serialize(builder, id: id, threads: threads)
+        return SerializedSegment(id: id, parts: parts, checksum: checksum, documentCount: UInt32(builder.documentCount),
+                                 memoryBytes: memory)
     }
 
     /// Writes a serialised segment file and fsyncs it; not yet visible to readers (see above).
     package func writeSegment(_ segment: SerializedSegment) throws -> SegmentMeta {
         let name = Manifest.segmentFileName(segment.id)
         if CommitBreakage.active == .publishBeforeSegmentFsync {
-            try backend.writeUnsynced(name, segment.bytes)
+            try backend.writeUnsynced(name, Array(segment.parts.joined()))
         } else {
-            try backend.writeDurably(name, segment.bytes)
+            try backend.writeDurably(name, parts: segment.parts)
         }
         CrashPoint.reach(.segmentWritten)
         return SegmentMeta(id: segment.id, documentCount: segment.documentCount, fileName: name,
-                           fileSize: UInt64(segment.bytes.count), checksum: segment.checksum)
+                           fileSize: UInt64(segment.fileSize), checksum: segment.checksum)
     }
 
     /// Streams `segments` (skipping their deleted documents) into one new segment file, fsynced but
@@ -259,10 +261,12 @@ package final class IndexStore: @unchecked Sendable {
 /// A segment file's bytes before they are written (`IndexStore.serializeSegment`).
 package struct SerializedSegment: Sendable {
     let id: SegmentID
-    let bytes: [UInt8]
+    /// The file's bytes in pieces written back to back (the builder's sections, not copied together).
+    let parts: [ArraySlice<UInt8>]
     let checksum: UInt32
     let documentCount: UInt32
+    /// Heap bytes held beyond the builder's (its compressed stored blocks are among the parts).
+    package let memoryBytes: Int
 
-    /// Heap bytes held.
-    package var memoryBytes: Int { bytes.capacity }
+    var fileSize: Int { parts.reduce(0) { $0 + $1.count } }
 }

@@ -25,6 +25,10 @@ final class MemoryBackend: StoreBackend, @unchecked Sendable {
         mutex.withLock { files[name] = file }
     }
 
+    func writeDurably(_ name: String, parts: [ArraySlice<UInt8>]) throws {
+        try writeDurably(name, Array(parts.joined()))
+    }
+
     func renameDurably(_ from: String, to: String) throws {
         try mutex.withLock {
             guard let file = files.removeValue(forKey: from) else {

@@ -6,36 +6,38 @@
 /// (`addOccurrence`, or `addOccurrencePair` for two keys at one position), then `finishDocument` with
 /// its stored fields and lengths. Occurrences go to a per-document scratch list that is sorted and
 /// appended to the term streams at the end, so nothing of a document reaches the postings until it is
-/// finished, and `abandonDocument` forgets it.
+/// finished, and `abandonDocument` forgets it. (Members that `append(_:)`, in its own file, updates are
+/// internal rather than private.)
 struct SegmentBuffer {
     /// Field names in field-number order.
     private(set) var fieldNames: [String] = []
-    private var fieldNumbers: [String: UInt8] = [:]
+    var fieldNumbers: [String: UInt8] = [:]
 
     private(set) var terms = TermTable()
     /// Per term, one byte stream of varints `docDelta, tf, position, positionGap × (tf − 1), …`
     /// (the first doc is absolute): one heap buffer per term means one cache miss per (term, document)
     /// while indexing, and varints keep the buffer about a quarter of the size of 32-bit arrays.
-    private(set) var termStreams: [[UInt8]] = []
+    var termStreams = TermStreams()
     /// The last doc added to each term, for the next doc delta.
-    private var termLastDocs: [UInt32] = []
+    var termLastDocs: [UInt32] = []
     /// For a term used as the first key of `addOccurrencePair`, the id of the second key it came with
     /// last time (−1: none yet): the second key (a folded key) is nearly always the same, so it is
     /// checked by one byte comparison instead of a second hash lookup.
     private var pairedTerms: [Int32] = []
     /// `fieldLengths[field][doc]`.
-    private(set) var fieldLengths: [[UInt32]] = []
-    /// Stored fields of every document back to back, each a FORMAT.md `StoredDoc` without its length prefix.
-    private(set) var storedBytes: [UInt8] = []
-    /// End offset in `storedBytes` of each document.
-    private(set) var storedDocumentEnds: [Int] = []
+    var fieldLengths: [[UInt32]] = []
+    /// Stored fields, compressed in blocks as documents finish.
+    var stored: StoredFieldsWriter
+    /// Each document's id (its first stored value) as `lbytes`, back to back: the id column's input.
+    var idBytes: [UInt8] = []
+    /// The StoredDoc body of the document being finished (reused).
+    private var storedScratch: [UInt8] = []
+    var documentCount = 0
 
     /// The document being added: one `term id << 32 | position` per occurrence, so sorting groups
     /// terms and orders positions. Reused between documents.
     private var scratch: [UInt64] = []
     private var sorter = OccurrenceSort()
-    /// One (term, doc) group's varints before they are appended to the term's stream.
-    private var groupBytes: [UInt8] = []
     /// A huge document's occurrences moved out of `scratch` (see `checkpoint`), per term: its positions
     /// already in stream form (first absolute, then gaps), about 1.5 bytes per occurrence instead of 8.
     private var spilled: [Int: SpilledPositions] = [:]
@@ -55,9 +57,11 @@ struct SegmentBuffer {
 
     /// `scratch` entries beyond which `checkpoint` spills them (default 1 Mi entries, 8 MiB).
     var spillThreshold = 1 << 20
-    private var inDocument = false
-    /// Heap bytes held by the term streams, tracked by capacity as they grow.
-    private var postingArrayBytes = 0
+
+    init(storedDictionary: StoredDictionaryChoice? = nil) {
+        stored = StoredFieldsWriter(choice: storedDictionary)
+    }
+    var inDocument = false
 
     /// The number for `name`, registering it if new. Throws `.limitExceeded` past 255 fields.
     mutating func fieldNumber(for name: String) throws -> UInt8 {
@@ -135,15 +139,12 @@ struct SegmentBuffer {
         spillScratch()
         for term in spilled.keys.sorted() {
             guard let list = spilled[term] else { continue }
-            var stream: [UInt8] = []
-            swap(&stream, &termStreams[term])
-            let before = stream.capacity
-            stream.appendVarint(stream.isEmpty ? doc : doc - termLastDocs[term])
+            var group: [UInt8] = []
+            group.appendVarint(termStreams.isEmpty(term) ? doc : doc - termLastDocs[term])
             termLastDocs[term] = doc
-            stream.appendVarint(list.frequency)
-            stream.append(contentsOf: list.bytes)
-            postingArrayBytes += stream.capacity - before
-            swap(&stream, &termStreams[term])
+            group.appendVarint(list.frequency)
+            group.append(contentsOf: list.bytes)
+            group.withUnsafeBufferPointer { termStreams.append(term, $0) }
         }
         spilled = [:]
         spilledBytes = 0
@@ -203,10 +204,10 @@ struct SegmentBuffer {
     }
 
     @inline(__always)
-    private mutating func intern(field: UInt8, bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    mutating func intern(field: UInt8, bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let (term, isNew) = terms.intern(field: field, bytes: bytes)
         if isNew {
-            termStreams.append([])
+            termStreams.appendEmpty()
             termLastDocs.append(0)
             pairedTerms.append(-1)
         }
@@ -228,19 +229,18 @@ struct SegmentBuffer {
             appendScratch(doc: doc)
         }
         scratch.removeAll(keepingCapacity: true)
-        finishStored(stored: stored, fieldLengths: documentLengths)
+        try finishStored(stored: stored, fieldLengths: documentLengths)
+        documentCount += 1
         return doc
     }
 
     /// Appends the document's occurrences (in `scratch`) to the term streams.
     private mutating func appendScratch(doc: UInt32) {
         if positionsAscend { sorter.sortByTerm(&scratch) } else { sorter.sort(&scratch) }
-        // Each (term, doc) group is encoded into `groupBytes` first and appended to the term's stream
-        // at once: appending varint bytes one by one to the stream cost a uniqueness check per byte.
-        if groupBytes.count < 5 * (scratch.count + 2) { groupBytes = [UInt8](repeating: 0, count: 5 * (scratch.count + 2)) }
+        // Each (term, doc) group's varints are written straight into the term's stream, after reserving
+        // room for the worst case (5 bytes per value).
+        let streams = termStreams
         scratch.withUnsafeBufferPointer { entries in
-            groupBytes.withUnsafeMutableBufferPointer { encodedBuffer in
-                guard let encoded = encodedBuffer.baseAddress else { return }
                 var index = 0
                 while index < entries.count {
                     let term = Int(entries[index] >> 32)
@@ -252,11 +252,9 @@ struct SegmentBuffer {
                         previous = entries[index]
                         index += 1
                     }
-                    // The stream is taken out of the array while it grows: element-wise access to
-                    // `termStreams[term]` costs a retain and release per call.
-                    var stream: [UInt8] = []
-                    swap(&stream, &termStreams[term])
-                    var length = Self.writeVarint(stream.isEmpty ? doc : doc - termLastDocs[term], to: encoded, at: 0)
+                    let isFirst = streams.isEmpty(term)
+                    let encoded = streams.reserve(term, extra: 5 * (index - groupStart + 2))
+                    var length = Self.writeVarint(isFirst ? doc : doc - termLastDocs[term], to: encoded, at: 0)
                     termLastDocs[term] = doc
                     length = Self.writeVarint(frequency, to: encoded, at: length)
                     var last = UInt32(truncatingIfNeeded: entries[groupStart])
@@ -270,27 +268,27 @@ struct SegmentBuffer {
                         }
                         entry += 1
                     }
-                    let before = stream.capacity
-                    stream.append(contentsOf: UnsafeBufferPointer(start: encoded, count: length))
-                    postingArrayBytes += stream.capacity - before
-                    swap(&stream, &termStreams[term])
+                    streams.commit(term, written: length)
                 }
-            }
         }
     }
 
-    private mutating func finishStored(stored: [StoredField], fieldLengths documentLengths: [UInt32]) {
+    private mutating func finishStored(stored fields: [StoredField], fieldLengths documentLengths: [UInt32]) throws {
         for field in 0..<fieldLengths.count {
             fieldLengths[field].append(field < documentLengths.count ? documentLengths[field] : 0)
         }
-        storedBytes.appendVarint(stored.count)
-        for field in stored {
-            storedBytes.appendVarint(field.name.utf8.count)
-            storedBytes.append(contentsOf: field.name.utf8)
-            storedBytes.appendVarint(field.value.utf8.count)
-            storedBytes.append(contentsOf: field.value.utf8)
+        storedScratch.removeAll(keepingCapacity: true)
+        storedScratch.appendVarint(fields.count)
+        for field in fields {
+            storedScratch.appendVarint(field.name.utf8.count)
+            storedScratch.append(contentsOf: field.name.utf8)
+            storedScratch.appendVarint(field.value.utf8.count)
+            storedScratch.append(contentsOf: field.value.utf8)
         }
-        storedDocumentEnds.append(storedBytes.count)
+        try stored.add(storedDocument: storedScratch)
+        let id = fields.first?.value.utf8
+        idBytes.appendVarint(id?.count ?? 0)
+        if let id { idBytes.append(contentsOf: id) }
     }
 
     /// LEB128 (as `appendVarint`) into `bytes` at `offset`; returns the offset after it.
@@ -330,19 +328,18 @@ struct SegmentBuffer {
         return try finishDocument(stored: document.stored, fieldLengths: document.fieldLengths)
     }
 
-    /// Documents added so far.
-    var documentCount: Int { storedDocumentEnds.count }
 
     /// Heap bytes held, by array capacity: term table, streams (plus each stream's heap block header
     /// and the malloc overhead around it), per-term arrays, field lengths, stored bytes and the
     /// current document's scratch. `MemoryAccountingTests` checks it against the allocator's count.
     var estimatedMemoryBytes: Int {
-        let perTermArrays = 8 * termStreams.capacity + 4 * termLastDocs.capacity + 4 * pairedTerms.capacity
-        let streamHeaders = Self.heapBlockOverhead * termStreams.count
+        let perTermArrays = 4 * termLastDocs.capacity + 4 * pairedTerms.capacity
+        // A stream's allocator block has a 16-byte header (the table of streams is in `heapBytes`).
+        let streamHeaders = 16 * termStreams.count
         let lengths = fieldLengths.reduce(0) { $0 + 4 * $1.capacity + Self.heapBlockOverhead }
-        return terms.memoryBytes + postingArrayBytes + streamHeaders + perTermArrays + lengths
-            + storedBytes.capacity + 8 * storedDocumentEnds.capacity + 8 * scratch.capacity + sorter.memoryBytes
-            + groupBytes.capacity + spilledBytes
+        return terms.memoryBytes + termStreams.heapBytes + streamHeaders + perTermArrays + lengths
+            + stored.memoryBytes + idBytes.capacity + storedScratch.capacity + 8 * scratch.capacity + sorter.memoryBytes
+            + spilledBytes
     }
 
     /// A Swift array's heap header (32 bytes) plus malloc's chunk header and rounding (about 16).
@@ -350,7 +347,7 @@ struct SegmentBuffer {
 
     /// Ids of the terms with postings, in dictionary order (field, then bytes).
     func sortedTermIndices() -> [Int] {
-        terms.sorted((0..<terms.count).filter { !termStreams[$0].isEmpty })
+        terms.sorted((0..<terms.count).filter { !termStreams.isEmpty($0) })
     }
 
     /// Term keys by id, for serialisation.

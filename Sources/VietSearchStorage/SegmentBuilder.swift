@@ -39,9 +39,28 @@ package final class SegmentBuilder {
 
     /// Unchecked: a builder is used by one thread at a time, and the per-occurrence calls below would
     /// otherwise each pay a dynamic exclusivity check.
-    @exclusivity(unchecked) private(set) var buffer = SegmentBuffer()
+    @exclusivity(unchecked) private(set) var buffer: SegmentBuffer
 
-    package init() {}
+    /// A builder whose stored fields use `storedDictionary` (shared with other builders, so their
+    /// segments can be joined with one dictionary), or, when nil, train their own on the first documents.
+    package init(storedDictionary: StoredDictionaryChoice? = nil) {
+        buffer = SegmentBuffer(storedDictionary: storedDictionary)
+    }
+
+    /// The stored-field dictionary decision, once made (nil before the first ~1 MiB of stored text).
+    package var storedDictionary: StoredDictionaryChoice? { buffer.stored.choice }
+
+    /// Moves every document of `other` after this builder's (same result as adding them here, in
+    /// order); `other` is left empty. Throws `.limitExceeded`, changing neither, past 255 fields in all.
+    package func append(_ other: SegmentBuilder) throws {
+        try buffer.append(other.buffer)
+        other.buffer = SegmentBuffer()
+    }
+
+    /// Compresses the stored fields' last block: `IndexStore.serializeSegment` does it first.
+    func sealStored() throws {
+        try buffer.sealStored()
+    }
 
     /// Field names in field-number order.
     package var fieldNames: [String] { buffer.fieldNames }

@@ -2,35 +2,45 @@
 /// one writer per component, emitted in section order, then the section table and footer.
 enum SegmentWriter {
     /// The complete file and the facts the manifest records about it.
-    static func serialize(_ segmentBuilder: SegmentBuilder, id: SegmentID) throws -> (bytes: [UInt8], checksum: UInt32) {
+    /// The file comes as parts to be written back to back (so the sections are never copied into one
+    /// array: that doubled the memory a flush needs).
+    /// Postings are encoded by `threads` threads (`ParallelPostingsEncoder`; the bytes do not depend on it).
+    static func serialize(_ segmentBuilder: SegmentBuilder, id: SegmentID, threads: Int = 1)
+        throws -> (parts: [ArraySlice<UInt8>], checksum: UInt32, memoryBytes: Int) {
+        try segmentBuilder.sealStored()
         let builder = segmentBuilder.buffer
         let fieldCount = builder.fieldNames.count
         var termCounts = [UInt64](repeating: 0, count: fieldCount)
-        var postingsWriter = PostingsWriter()
+        let sortedTerms = builder.sortedTermIndices()
+        let encoded = try ParallelPostingsEncoder.encode(builder, terms: sortedTerms, parts: threads)
         var dictionary = TermDictionaryWriter()
         var key: [UInt8] = []
-        var buffer = TermPostingsBuffer()
-        for term in builder.sortedTermIndices() {
+        for (index, term) in sortedTerms.enumerated() {
             let termKey = builder.termKeys[term]
-            buffer.decode(stream: builder.termStreams[term])
-            let field = Int(termKey.field)
-            let location = try postingsWriter.append(buffer, field: termKey.field, fieldLengths: builder.fieldLengths[field])
-            var total: UInt64 = 0
-            for frequency in buffer.frequencies { total += UInt64(frequency) }
             key.removeAll(keepingCapacity: true)
             key.append(termKey.field)
             key.append(contentsOf: termKey.bytes)
-            dictionary.add(key: key, documentFrequency: UInt32(buffer.docs.count), totalTermFrequency: total,
-                           location: location)
-            termCounts[field] += 1
+            dictionary.add(key: key, documentFrequency: encoded.documentFrequencies[index],
+                           totalTermFrequency: encoded.totalTermFrequencies[index], location: encoded.locations[index])
+            termCounts[Int(termKey.field)] += 1
         }
         let terms = dictionary.finish()
-        let stored = try StoredFieldsWriter.write(stored: builder.storedBytes, documentEnds: builder.storedDocumentEnds)
+        let stored = try builder.stored.sections()
         var idWriter = StoredIDsWriter()
-        var documentStart = 0
-        for end in builder.storedDocumentEnds {
-            idWriter.add(StoredIDsWriter.firstValue(ofStoredDocument: builder.storedBytes[documentStart..<end]))
-            documentStart = end
+        var position = 0
+        for _ in 0..<builder.documentCount {
+            // Our own `lbytes` (SegmentBuffer.idBytes), so well formed.
+            var length = 0
+            var shift = 0
+            while true {
+                let byte = builder.idBytes[position]
+                length |= Int(byte & 0x7F) << shift
+                position += 1
+                if byte < 0x80 { break }
+                shift += 7
+            }
+            idWriter.add(builder.idBytes[position..<(position + length)])
+            position += length
         }
         let ids = idWriter.finish()
 
@@ -55,21 +65,30 @@ enum SegmentWriter {
             info.appendVarint(termCounts[field])
         }
 
-        let sections: [[UInt8]] = [terms.blocks, terms.index, postingsWriter.postings, postingsWriter.positions,
-                                   fieldLengths, stored.blocks, stored.index, info, ids.blocks, ids.index]
-        var out: [UInt8] = []
-        out.reserveCapacity(sections.reduce(FileFormat.headerSize + SegmentSection.tableSize + FileFormat.footerSize) {
-            $0 + $1.count
-        })
-        FileFormat.appendHeader(kind: .segment, segmentID: id, to: &out)
+        let sections: [[ArraySlice<UInt8>]] = [[terms.blocks[...]], [terms.index[...]], encoded.postings, encoded.positions,
+                                               [fieldLengths[...]], stored.blocks.map { $0[...] }, [stored.index[...]],
+                                               [info[...]], [ids.blocks[...]], [ids.index[...]]]
+        var header: [UInt8] = []
+        FileFormat.appendHeader(kind: .segment, segmentID: id, to: &header)
         var table: [Range<Int>] = []
+        var offset = header.count
+        var crc = CRC32.checksum(header)
         for section in sections {
-            table.append(out.count..<(out.count + section.count))
-            out.append(contentsOf: section)
+            let length = section.reduce(0) { $0 + $1.count }
+            table.append(offset..<(offset + length))
+            offset += length
+            for part in section { crc = CRC32.update(crc, part) }
         }
-        let tableBytes = SegmentSection.encodeTable(table, header: out[0..<FileFormat.headerSize]) { out[table[$0.rawValue]] }
-        out.append(contentsOf: tableBytes)
-        let checksum = FileFormat.appendFooter(to: &out)
-        return (out, checksum)
+        // Every eagerly verified section is a single part.
+        let tableBytes = SegmentSection.encodeTable(table, header: header[...]) { sections[$0.rawValue][0] }
+        var trailer = tableBytes
+        trailer.append(contentsOf: FileFormat.footerMagic)
+        trailer.appendUInt32(FileFormat.checksumAlgorithmCRC32)
+        let checksum = CRC32.update(crc, trailer[...])
+        trailer.appendUInt32(checksum)
+        // The stored blocks are the builder's own arrays; everything else was made here.
+        let memory = encoded.memoryBytes + terms.blocks.capacity + terms.index.capacity + fieldLengths.capacity
+            + stored.index.capacity + info.capacity + ids.blocks.capacity + ids.index.capacity
+        return ([header[...]] + Array(sections.joined()) + [trailer[...]], checksum, memory)
     }
 }

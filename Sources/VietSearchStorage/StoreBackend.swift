@@ -9,6 +9,8 @@ protocol StoreBackend: Sendable {
     func read(_ name: String) throws -> FileBytes
     /// Creates or replaces `name` with `bytes` and makes it durable (fsync) before returning.
     func writeDurably(_ name: String, _ bytes: [UInt8]) throws
+    /// `writeDurably` of the concatenation of `parts`, without building it.
+    func writeDurably(_ name: String, parts: [ArraySlice<UInt8>]) throws
     /// Atomically renames, then makes the directory entry durable.
     func renameDurably(_ from: String, to: String) throws
     /// fsync of the directory: every create, rename and unlink so far becomes durable. POSIX orders

@@ -1,5 +1,23 @@
-/// Packs serialised documents into ~4 KiB zstd blocks, compressed against a dictionary trained on the
-/// segment's own documents, with a block index (FORMAT.md, "Stored fields").
+import CZstd
+
+/// Whether the stored fields of a run of documents are compressed with a dictionary, and which:
+/// decided once on the first documents and shared, read-only, by every builder that is given it (the
+/// parallel jobs of one output segment), so their blocks can end in one segment with one dictionary.
+package final class StoredDictionaryChoice: Sendable {
+    /// The zstd dictionary, or nil when none pays.
+    let bytes: [UInt8]?
+    let checksum: UInt32
+
+    init(bytes: [UInt8]?) {
+        self.bytes = bytes
+        checksum = bytes.map { CRC32.checksum($0) } ?? 0
+    }
+}
+
+/// Compresses documents' stored fields into ~4 KiB zstd blocks as the documents arrive (FORMAT.md,
+/// "Stored fields"), so a segment being built holds its stored text compressed (about a quarter of
+/// the raw bytes) instead of raw. The dictionary is trained on the first `trainingSampleBytes` of
+/// documents (kept raw until then), or given by the caller.
 struct StoredFieldsWriter {
     /// Raw bytes per block before compression. Every hit shown costs one block decompression, and zstd's
     /// per-frame cost (entropy tables) dominated search: measured on the 10k-doc synthetic news corpus,
@@ -12,105 +30,207 @@ struct StoredFieldsWriter {
     static let dictionaryCapacity = 110 * 1024
     /// Below this many raw bytes a segment gets no dictionary: the dictionary would cost more than it saves.
     static let minimumBytesForDictionary = 128 * 1024
-    /// Bytes of documents the dictionary is trained on, sampled evenly across the segment (1 MiB trains
-    /// in ~15 ms and compresses within 2% of training on everything).
+    /// Raw bytes of the first documents the dictionary is trained on (1 MiB trains in ~15 ms and
+    /// compresses within 2% of training on everything); they stay uncompressed until then.
     static let trainingSampleBytes = 1 << 20
     /// A huge document is sampled by its start (fastCover needs ~9 bytes of memory per sample byte).
     static let maximumSampleBytes = 16 * 1024
-
     /// Blocks whose savings are measured with and without the dictionary before it is kept.
     static let trialBlocks = 32
+    /// Raw blocks are compressed in runs of about this many bytes: one 4 KiB block at a time, between
+    /// documents' analysis, found the dictionary's match tables out of cache and took 3 times as long.
+    static let compressionRunBytes = 256 * 1024
 
-    /// Returns (blocks section, index section) for documents serialised back to back in `stored`.
-    static func write(stored: [UInt8], documentEnds: [Int]) throws -> (blocks: [UInt8], index: [UInt8]) {
-        // Blocks as document ranges: a new block starts once the raw block reaches the target size.
-        var blockRanges: [Range<Int>] = []
-        var blockStart = 0
-        var rawCount = 0
-        for (doc, end) in documentEnds.enumerated() {
-            let start = doc == 0 ? 0 : documentEnds[doc - 1]
-            rawCount += varintSize(end - start) + end - start
-            if rawCount >= targetBlockSize {
-                blockRanges.append(blockStart..<(doc + 1))
-                blockStart = doc + 1
-                rawCount = 0
-            }
-        }
-        if blockStart < documentEnds.count { blockRanges.append(blockStart..<documentEnds.count) }
-        var raw: [UInt8] = []
-        func fill(_ docs: Range<Int>) {
-            raw.removeAll(keepingCapacity: true)
-            for doc in docs {
-                let start = doc == 0 ? 0 : documentEnds[doc - 1]
-                raw.appendVarint(documentEnds[doc] - start)
-                raw.append(contentsOf: stored[start..<documentEnds[doc]])
-            }
-        }
+    /// One compressed frame: where it lies in `frames`, what it holds.
+    struct Block {
+        var firstDoc: UInt32
+        var frameStart: Int
+        var compressedSize: Int
+        var rawSize: Int
+        var checksum: UInt32
+        /// Index in `dictionaries`, or -1 for none.
+        var dictionary: Int
+    }
 
-        var dictionary = trainDictionary(stored: stored, documentEnds: documentEnds)
-        let plain = try Zstd.Compressor()
-        var compressor = plain
-        if let trained = dictionary {
-            compressor = try Zstd.Compressor(dictionary: trained)
+    /// The dictionary decision, once made (given, or trained on the first documents).
+    private(set) var choice: StoredDictionaryChoice?
+    private var compressor: Zstd.Compressor?
+    /// Index of `choice` in `dictionaries` (-1: no dictionary), set when the compressor starts.
+    private var choiceIndex = -1
+    /// Dictionaries the blocks use (more than one only after `append`ing writers that chose differently).
+    private(set) var dictionaries: [StoredDictionaryChoice] = []
+    /// Compressed frames back to back, and their entries.
+    private(set) var frames: [UInt8] = []
+    private(set) var blocks: [Block] = []
+    /// Closed raw blocks not compressed yet (each a RawBlock) and their first docs; before the
+    /// decision, each document's StoredDoc range in `pending`, for training.
+    private var pending: [UInt8] = []
+    private var pendingBlocks: [(firstDoc: UInt32, range: Range<Int>)] = []
+    private var pendingDocuments: [Range<Int>] = []
+    /// The block being filled (a RawBlock) and its first doc.
+    private var current: [UInt8] = []
+    private var currentFirstDoc: UInt32 = 0
+    private(set) var documentCount = 0
+
+    init(choice: StoredDictionaryChoice? = nil) {
+        self.choice = choice
+    }
+
+    /// Appends the next document, given as a StoredDoc body (field count, name/value pairs).
+    mutating func add(storedDocument body: [UInt8]) throws {
+        if current.isEmpty { currentFirstDoc = UInt32(documentCount) }
+        let start = current.count
+        current.appendVarint(body.count)
+        current.append(contentsOf: body)
+        if choice == nil { pendingDocuments.append((pending.count + start)..<(pending.count + current.count)) }
+        documentCount += 1
+        if current.count >= Self.targetBlockSize { try closeBlock() }
+    }
+
+    /// Queues the block being filled for compression (kept raw while the dictionary is undecided).
+    private mutating func closeBlock() throws {
+        guard !current.isEmpty else { return }
+        pendingBlocks.append((currentFirstDoc, pending.count..<(pending.count + current.count)))
+        pending.append(contentsOf: current)
+        current.removeAll(keepingCapacity: true)
+        if choice == nil {
+            if pending.count >= Self.trainingSampleBytes { try decide() }
+        } else if pending.count >= Self.compressionRunBytes {
+            try compressPending()
+        }
+    }
+
+    private mutating func compressPending() throws {
+        for block in pendingBlocks { try compress(pending[block.range], firstDoc: block.firstDoc) }
+        pending.removeAll(keepingCapacity: true)
+        pendingBlocks.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func compress(_ raw: ArraySlice<UInt8>, firstDoc: UInt32) throws {
+        if compressor == nil { try startCompressor() }
+        guard let compressor else { return }
+        let compressed = try compressor.compress(Array(raw))
+        blocks.append(Block(firstDoc: firstDoc, frameStart: frames.count, compressedSize: compressed.count,
+                            rawSize: raw.count, checksum: CRC32.checksum(compressed),
+                            dictionary: choiceIndex))
+        frames.append(contentsOf: compressed)
+    }
+
+    private mutating func startCompressor() throws {
+        compressor = try Zstd.Compressor(dictionary: choice?.bytes)
+        guard let choice, choice.bytes != nil else { return }
+        if let existing = dictionaries.firstIndex(where: { $0 === choice }) {
+            choiceIndex = existing
+        } else {
+            choiceIndex = dictionaries.count
+            dictionaries.append(choice)
+        }
+    }
+
+    /// Trains a dictionary on the raw documents so far, keeps it if a trial shows it pays over them,
+    /// and compresses the raw blocks.
+    private mutating func decide() throws {
+        var trained: [UInt8]?
+        if pending.count >= Self.minimumBytesForDictionary {
+            trained = Self.trainDictionary(raw: pending, documents: pendingDocuments)
+        }
+        if let dictionary = trained {
             // Keep the dictionary only if a sample of blocks shows it saves clearly more than it costs
             // (text without shared phrasing gains little beyond zstd's per-frame tables).
-            let step = Swift.max(1, blockRanges.count / trialBlocks)
+            let plain = try Zstd.Compressor()
+            let withDictionary = try Zstd.Compressor(dictionary: dictionary)
+            let step = Swift.max(1, pendingBlocks.count / Self.trialBlocks)
             var sampledRaw = 0
             var saved = 0
-            for block in Swift.stride(from: 0, to: blockRanges.count, by: step) {
-                fill(blockRanges[block])
+            for block in Swift.stride(from: 0, to: pendingBlocks.count, by: step) {
+                let raw = Array(pending[pendingBlocks[block].range])
                 sampledRaw += raw.count
-                saved += try plain.compress(raw).count - compressor.compress(raw).count
+                saved += try plain.compress(raw).count - withDictionary.compress(raw).count
             }
-            let projected = sampledRaw == 0 ? 0 : Double(saved) * Double(stored.count) / Double(sampledRaw)
-            if projected < 1.25 * Double(trained.count) {
-                dictionary = nil
-                compressor = plain
-            }
+            let projected = sampledRaw == 0 ? 0 : Double(saved) * Double(pending.count) / Double(sampledRaw)
+            if projected < 1.25 * Double(dictionary.count) { trained = nil }
         }
-
-        var blocks: [UInt8] = []
-        var index = StoredIndexBuilder()
-        var dictionaryNumber: UInt32 = 0
-        if let dictionary {
-            dictionaryNumber = try index.addDictionary(length: dictionary.count, checksum: CRC32.checksum(dictionary))
-            blocks.append(contentsOf: dictionary)
-        }
-        for docs in blockRanges {
-            fill(docs)
-            let compressed = try compressor.compress(raw)
-            try index.addBlock(firstDoc: UInt32(docs.lowerBound), compressedSize: compressed.count, rawSize: raw.count,
-                               checksum: CRC32.checksum(compressed), dictionary: dictionaryNumber)
-            blocks.append(contentsOf: compressed)
-        }
-        return (blocks, index.finish())
+        choice = StoredDictionaryChoice(bytes: trained)
+        try compressPending()
+        pending = []
+        pendingDocuments = []
     }
 
-    private static func varintSize(_ value: Int) -> Int {
-        var size = 1
-        var rest = value >> 7
-        while rest > 0 { size += 1; rest >>= 7 }
-        return size
-    }
-
-    /// A dictionary trained on every k-th document (as a RawBlock's StoredDoc, length prefix included),
-    /// or nil for a segment too small to profit (or one zstd cannot train on).
-    static func trainDictionary(stored: [UInt8], documentEnds: [Int]) -> [UInt8]? {
-        guard stored.count >= minimumBytesForDictionary, !documentEnds.isEmpty else { return nil }
-        let stride = Swift.max(1, stored.count / trainingSampleBytes)
+    /// A dictionary trained on each raw document (a StoredDoc, length prefix included, cut at
+    /// `maximumSampleBytes`), or nil when zstd cannot train on them.
+    static func trainDictionary(raw: [UInt8], documents: [Range<Int>]) -> [UInt8]? {
         var samples: [UInt8] = []
         var sizes: [Int] = []
-        samples.reserveCapacity(Swift.min(stored.count, 2 * trainingSampleBytes))
-        var doc = 0
-        while doc < documentEnds.count {
-            let start = doc == 0 ? 0 : documentEnds[doc - 1]
-            let before = samples.count
-            samples.appendVarint(documentEnds[doc] - start)
-            samples.append(contentsOf: stored[start..<Swift.min(documentEnds[doc], start + maximumSampleBytes)])
-            sizes.append(samples.count - before)
-            doc += stride
+        samples.reserveCapacity(raw.count)
+        for document in documents {
+            let cut = document.lowerBound..<Swift.min(document.upperBound, document.lowerBound + maximumSampleBytes)
+            samples.append(contentsOf: raw[cut])
+            sizes.append(cut.count)
         }
-        return Zstd.trainDictionary(samples: samples, sizes: sizes,
-                                    capacity: Swift.min(dictionaryCapacity, stored.count / 16))
+        return Zstd.trainDictionary(samples: samples, sizes: sizes, capacity: Swift.min(dictionaryCapacity, raw.count / 16))
+    }
+
+    /// Closes the block being filled and makes the dictionary decision if it is still open, so every
+    /// document is in a compressed block. Adding more documents afterwards starts a new block.
+    mutating func seal() throws {
+        try closeBlock()
+        if choice == nil {
+            try decide()
+        } else {
+            try compressPending()
+        }
+    }
+
+    /// Appends every document of `other` after this writer's (both are sealed first): its frames are
+    /// taken as they are, with its dictionary (shared ones, the same object, appear once).
+    mutating func append(_ other: StoredFieldsWriter) throws {
+        try seal()
+        var other = other
+        try other.seal()
+        var renumbered: [Int] = []
+        for dictionary in other.dictionaries {
+            if let existing = dictionaries.firstIndex(where: { $0 === dictionary }) {
+                renumbered.append(existing)
+            } else {
+                renumbered.append(dictionaries.count)
+                dictionaries.append(dictionary)
+            }
+        }
+        let frameBase = frames.count
+        let docBase = UInt32(documentCount)
+        for var block in other.blocks {
+            block.firstDoc += docBase
+            block.frameStart += frameBase
+            block.dictionary = block.dictionary < 0 ? -1 : renumbered[block.dictionary]
+            blocks.append(block)
+        }
+        frames.append(contentsOf: other.frames)
+        documentCount += other.documentCount
+    }
+
+    /// The StoredBlocks section as parts written back to back (dictionaries, then frames), and the
+    /// StoredIndex section. Seal first.
+    func sections() throws -> (blocks: [[UInt8]], index: [UInt8]) {
+        var index = StoredIndexBuilder()
+        var parts: [[UInt8]] = []
+        for dictionary in dictionaries {
+            guard let bytes = dictionary.bytes else { continue }
+            _ = try index.addDictionary(length: bytes.count, checksum: dictionary.checksum)
+            parts.append(bytes)
+        }
+        for block in blocks {
+            try index.addBlock(firstDoc: block.firstDoc, compressedSize: block.compressedSize, rawSize: block.rawSize,
+                               checksum: block.checksum, dictionary: UInt32(block.dictionary + 1))
+        }
+        parts.append(frames)
+        return (parts, index.finish())
+    }
+
+    /// Heap bytes held: frames, entries, raw bytes awaiting the decision, the block being filled and
+    /// the zstd compression context (with its digested dictionary).
+    var memoryBytes: Int {
+        frames.capacity + MemoryLayout<Block>.stride * blocks.capacity + pending.capacity
+            + 24 * pendingBlocks.capacity + 16 * pendingDocuments.capacity + current.capacity
+            + (compressor?.memoryBytes ?? 0)
     }
 }

@@ -38,6 +38,9 @@ enum Zstd {
             ZSTD_freeCDict(dictionary)
         }
 
+        /// Heap bytes of the context and the digested dictionary (for memory accounting).
+        var memoryBytes: Int { ZSTD_sizeof_CCtx(context) + ZSTD_sizeof_CDict(dictionary) }
+
         func compress(_ input: [UInt8]) throws -> [UInt8] {
             let bound = ZSTD_compressBound(input.count)
             var output = [UInt8](repeating: 0, count: bound)

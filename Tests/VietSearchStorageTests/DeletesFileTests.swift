@@ -13,7 +13,8 @@ final class DeletesFileTests: XCTestCase {
     func testWorkedExampleIsWrittenByteForByteAndGivesLiveStatistics() throws {
         let store = IndexStore.inMemory()
         let id = try XCTUnwrap(FormatFixtureTests.segmentID)
-        let (bytes, checksum) = try SegmentWriter.serialize(try FormatFixtureTests.tinyBuilder(), id: id)
+        let (parts, checksum, _) = try SegmentWriter.serialize(try FormatFixtureTests.tinyBuilder(), id: id)
+        let bytes = parts.flatMap { $0 }
         try store.overwriteFile(Manifest.segmentFileName(id), with: bytes)
         let meta = SegmentMeta(id: id, documentCount: 2, fileName: Manifest.segmentFileName(id),
                                fileSize: UInt64(bytes.count), checksum: checksum)

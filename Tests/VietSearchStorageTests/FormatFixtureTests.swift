@@ -37,7 +37,8 @@ final class FormatFixtureTests: XCTestCase {
 
     func testTinyFixtureIsReadableAndWrittenByteForByte() throws {
         let id = try XCTUnwrap(Self.segmentID)
-        let (segmentBytes, checksum) = try SegmentWriter.serialize(try Self.tinyBuilder(), id: id)
+        let (parts, checksum, _) = try SegmentWriter.serialize(try Self.tinyBuilder(), id: id)
+        let segmentBytes = parts.flatMap { $0 }
         let meta = SegmentMeta(id: id, documentCount: 2, fileName: Manifest.segmentFileName(id),
                                fileSize: UInt64(segmentBytes.count), checksum: checksum)
         let manifestBytes = Manifest(generation: 1, segments: [meta]).encoded()

@@ -65,7 +65,9 @@ final class SegmentRoundTripTests: XCTestCase {
         let id = SegmentID.random()
         let fromShuffled = try SegmentWriter.serialize(shuffled, id: id)
         let fromOrdered = try SegmentWriter.serialize(ordered, id: id)
-        XCTAssertEqual(fromShuffled.bytes.count, fromOrdered.bytes.count)
-        XCTAssertTrue(fromShuffled.bytes == fromOrdered.bytes, "the segments differ")
+        let shuffledBytes = fromShuffled.parts.flatMap { $0 }
+        let orderedBytes = fromOrdered.parts.flatMap { $0 }
+        XCTAssertEqual(shuffledBytes.count, orderedBytes.count)
+        XCTAssertTrue(shuffledBytes == orderedBytes, "the segments differ")
     }
 }

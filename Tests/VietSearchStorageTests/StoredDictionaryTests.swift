@@ -42,8 +42,21 @@ final class StoredDictionaryTests: XCTestCase {
             expected.append([StoredField(name: "hex", value: value)])
             try builder.add(DocumentPostings(stored: expected[expected.count - 1], fieldLengths: [], occurrences: []))
         }
-        XCTAssertNotNil(StoredFieldsWriter.trainDictionary(stored: builder.buffer.storedBytes,
-                                                           documentEnds: builder.buffer.storedDocumentEnds),
+        var raw: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for fields in expected {
+            var body: [UInt8] = []
+            body.appendVarint(fields.count)
+            for field in fields {
+                body.appendLengthPrefixed(Array(field.name.utf8))
+                body.appendLengthPrefixed(Array(field.value.utf8))
+            }
+            let start = raw.count
+            raw.appendVarint(body.count)
+            raw.append(contentsOf: body)
+            ranges.append(start..<raw.count)
+        }
+        XCTAssertNotNil(StoredFieldsWriter.trainDictionary(raw: raw, documents: ranges),
                         "zstd can train on it (so the trial is what drops it)")
         let store = IndexStore.inMemory()
         let reader = try store.openSegment(try store.writeSegment(builder))

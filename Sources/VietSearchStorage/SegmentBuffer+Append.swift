@@ -1,0 +1,64 @@
+extension SegmentBuffer {
+    /// Closes the stored fields' last block (and makes their dictionary decision): before serialising.
+    mutating func sealStored() throws {
+        try stored.seal()
+    }
+
+    /// Appends every document of `other` after this buffer's, as if they had been added here: field
+    /// numbers are matched by name, each term's stream continues with `other`'s (only its first doc
+    /// delta changes: it is absolute in `other`), stored blocks are taken compressed. Costs a hash
+    /// lookup per distinct term of `other` and a copy of its streams, far less than a segment merge.
+    /// Throws `.limitExceeded` (and changes nothing) if the two together have more than 255 fields.
+    mutating func append(_ other: SegmentBuffer) throws {
+        guard !inDocument, !other.inDocument else { throw StorageError.limitExceeded("append during a document") }
+        let newNames = other.fieldNames.filter { fieldNumbers[$0] == nil }.count
+        guard fieldNames.count + newNames <= SegmentBuilder.maximumFieldCount else {
+            throw StorageError.limitExceeded("more than \(SegmentBuilder.maximumFieldCount) fields (joining two segments being built)")
+        }
+        guard documentCount + other.documentCount <= SegmentBuilder.maximumDocumentCount else {
+            throw StorageError.limitExceeded("more than \(SegmentBuilder.maximumDocumentCount) documents in one segment")
+        }
+        try stored.append(other.stored)
+        var fieldMap: [UInt8] = []
+        for name in other.fieldNames { fieldMap.append(try fieldNumber(for: name)) }
+        var sourceField = [Int](repeating: -1, count: fieldNames.count)
+        for (index, number) in fieldMap.enumerated() { sourceField[Int(number)] = index }
+        for field in 0..<fieldLengths.count {
+            if sourceField[field] >= 0 {
+                fieldLengths[field].append(contentsOf: other.fieldLengths[sourceField[field]])
+            } else {
+                fieldLengths[field].append(contentsOf: repeatElement(0, count: other.documentCount))
+            }
+        }
+        let base = UInt32(documentCount)
+        for term in 0..<other.terms.count where !other.termStreams.isEmpty(term) {
+            let source = other.termStreams.bytes(term)
+            let field = fieldMap[Int(other.terms.field(of: term))]
+            let id = other.terms.bytes(of: term).withUnsafeBufferPointer { intern(field: field, bytes: $0) }
+            var firstDoc: UInt32 = 0
+            var shift: UInt32 = 0
+            var offset = 0
+            while true {
+                let byte = source[offset]
+                firstDoc |= UInt32(byte & 0x7F) << shift
+                offset += 1
+                if byte < 0x80 { break }
+                shift += 7
+            }
+            let doc = firstDoc + base
+            var head: [UInt8] = []
+            head.appendVarint(termStreams.isEmpty(id) ? doc : doc - termLastDocs[id])
+            // Exactly what is needed: doubling left the joined segment a fifth larger than one built
+            // whole, and the copy a later join makes costs less than the memory.
+            let target = termStreams.reserve(id, extra: head.count + source.count - offset, exactly: true)
+            for (index, byte) in head.enumerated() { target[index] = byte }
+            if let rest = source.baseAddress, source.count > offset {
+                (target + head.count).update(from: rest + offset, count: source.count - offset)
+            }
+            termStreams.commit(id, written: head.count + source.count - offset)
+            termLastDocs[id] = other.termLastDocs[term] + base
+        }
+        idBytes.append(contentsOf: other.idBytes)
+        documentCount += other.documentCount
+    }
+}
