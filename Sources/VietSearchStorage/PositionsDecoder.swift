@@ -2,11 +2,11 @@
 /// position, then each later position's gap − 1) in blocks of 128 bit-packed with exceptions, the last
 /// `ttf mod 128` as varints. A document's positions are found by value index (Σ tf of the term's earlier
 /// documents); a skip entry gives the byte offset of the block holding its postings block's first value,
-/// so reading a candidate document walks block headers from there and unpacks only the blocks it needs.
+/// so reading a candidate document steps over block headers from there and extracts only its own values
+/// from the packed bits (one unaligned load each): phrase matching reads a few positions of scattered
+/// documents, where unpacking whole blocks cost more than the varints it replaced.
 ///
-/// The decoded block is kept: phrase matching reads documents of a postings block in order, often several
-/// from one position block. Holds no reference to the bytes (the cursor passes them), so copying the
-/// cursor costs no retain for it.
+/// Holds no reference to the bytes (the cursor passes them), so copying the cursor costs no retain for it.
 struct PositionsDecoder {
     /// Values per bit-packed block.
     static let blockSize = 128
@@ -22,12 +22,23 @@ struct PositionsDecoder {
     /// A block whose start is known: the current postings block's anchor (from its skip entry).
     private var anchorBlock = 0
     private var anchorOffset = 0
-    /// The block last walked to, its start, and whether `values` holds its decoded values.
+    /// The block last walked to and its start.
     private var block = -1
     private var blockOffset = 0
-    private var decoded = false
-    /// The decoded block's 128 values, then room for its exceptions' high bits; allocated on first use.
-    private var values: [UInt32] = []
+    /// The layout of `block` when it was entered for reading (`enteredBlock == block`), else stale.
+    private var enteredBlock = -1
+    private var width = 0
+    private var exceptionCount = 0
+    private var exceptionWidth = 0
+    /// Absolute offsets of the block's packed low bits, exception slots and packed high bits.
+    private var lowBits = 0
+    private var exceptionSlots = 0
+    private var highBits = 0
+    private var lowMask: UInt64 = 0
+    private var highMask: UInt64 = 0
+    /// Where the last run of the entered block began and its first exception at or after that slot.
+    private var exceptionCursorSlot = 0
+    private var exceptionCursor = 0
     /// Within the tail: the value index whose varint starts at `tailOffset` (-1: not known).
     private var tailIndex = -1
     private var tailOffset = 0
@@ -60,38 +71,70 @@ struct PositionsDecoder {
         guard outputStart >= 0, outputStart + count <= output.count, let out = output.baseAddress else {
             throw StorageError.limitExceeded("\(count) positions do not fit their buffer")
         }
-        guard index >= 0, index + count <= valueCount else {
+        guard index >= 0, index + count <= valueCount, let base = bytes.base, end <= bytes.count else {
             throw StorageError.corrupt(file: bytes.name, offset: start,
                                        reason: "positions \(index)..<\(index + count) of doc \(doc) exceed the term's \(valueCount)")
         }
-        var position: UInt64 = 0
+        // Positions are running sums of value + 1 from −1 (wrapping), so the first one is its value.
+        var position = UInt64.max
         var done = 0
         var next = index
         while done < count {
-            let target = next / Self.blockSize
+            let target = next >> 7
             let n: Int
             if target < fullBlocks {
-                try decode(block: target, bytes: bytes)
-                let from = next - target * Self.blockSize
+                if enteredBlock != target || block != target { try enter(block: target, bytes: bytes) }
+                let from = next & (Self.blockSize - 1)
                 n = Swift.min(count - done, Self.blockSize - from)
-                values.withUnsafeBufferPointer { decodedValues in
-                    for slot in 0..<n {
-                        let value = UInt64(decodedValues[from + slot])
-                        position = done + slot == 0 ? value : position + value + 1
-                        out[outputStart + done + slot] = UInt32(truncatingIfNeeded: position)
-                    }
-                }
+                decodeRun(base, from: from, count: n, position: &position, into: out + outputStart + done)
             } else {
                 n = count - done
-                try readTail(n, at: next, bytes: bytes, position: &position, first: done == 0,
-                             into: out + outputStart + done)
+                try readTail(n, at: next, bytes: bytes, position: &position, into: out + outputStart + done)
             }
-            // Every value is below 2^32 and 128 of them cannot overflow 64 bits: one check per run.
+            // A value is below 2^32 and 128 of them cannot overflow 64 bits: one check per run.
             guard position <= UInt64(UInt32.max) else {
                 throw StorageError.corrupt(file: bytes.name, offset: start, reason: "a position of doc \(doc) overflows 32 bits")
             }
             done += n
             next += n
+        }
+    }
+
+    /// Decodes slots `from ..< from + count` of the entered block: one unaligned word load per value
+    /// (`enter` checked that 8 bytes can be loaded at every value's first byte), exceptions patched.
+    @inline(__always)
+    private mutating func decodeRun(_ base: UnsafeRawPointer, from: Int, count: Int, position: inout UInt64,
+                                    into output: UnsafeMutablePointer<UInt32>) {
+        let width = width, mask = lowMask
+        let low = base + lowBits
+        // The first exception at or after `from` (exception slots ascend; runs of a block usually do too).
+        if from < exceptionCursorSlot { exceptionCursor = 0 }
+        var exception = exceptionCursor
+        while exception < exceptionCount && Int(base.load(fromByteOffset: exceptionSlots &+ exception, as: UInt8.self)) < from {
+            exception &+= 1
+        }
+        exceptionCursor = exception
+        exceptionCursorSlot = from
+        var nextException = exception < exceptionCount ? Int(base.load(fromByteOffset: exceptionSlots &+ exception, as: UInt8.self)) : Self.blockSize
+        var bit = from &* width
+        var slot = from
+        let last = from &+ count
+        var written = output
+        while slot < last {
+            var value = (UInt64(littleEndian: low.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)) >> UInt64(bit & 7)) & mask
+            if slot == nextException {
+                let highBit = exception &* exceptionWidth
+                let high = (UInt64(littleEndian: (base + highBits).loadUnaligned(fromByteOffset: highBit >> 3, as: UInt64.self))
+                            >> UInt64(highBit & 7)) & highMask
+                value |= high << UInt64(width)
+                exception &+= 1
+                nextException = exception < exceptionCount ? Int(base.load(fromByteOffset: exceptionSlots &+ exception, as: UInt8.self)) : Self.blockSize
+            }
+            position = position &+ value &+ 1
+            written.pointee = UInt32(truncatingIfNeeded: position)
+            written += 1
+            bit &+= width
+            slot &+= 1
         }
     }
 
@@ -111,37 +154,36 @@ struct PositionsDecoder {
         return try Self.skipVarints(valueCount - fullBlocks * Self.blockSize, in: bytes, from: blockOffset, to: end) - start
     }
 
-    /// Unpacks block `target` into `values` (unless it is there already).
-    private mutating func decode(block target: Int, bytes: FileBytes) throws {
-        if block == target && decoded { return }
+    /// Walks to packed block `target` and reads its layout, checking its exception slots ascend below 128.
+    private mutating func enter(block target: Int, bytes: FileBytes) throws {
         try walk(to: target, bytes: bytes)
-        if values.isEmpty { values = [UInt32](repeating: 0, count: 2 * Self.blockSize) }
-        guard let base = bytes.base else { throw truncated(bytes, at: blockOffset) }
         let header = try blockHeader(at: blockOffset, bytes: bytes)
-        let lowBits = blockOffset + (header.exceptions > 0 ? 3 : 2)
-        let available = UnsafeRawBufferPointer(start: base + lowBits, count: end - lowBits)
-        let unpacked = values.withUnsafeMutableBufferPointer { destination -> Bool in
-            guard let out = destination.baseAddress,
-                  BitPacking.unpack(available, count: Self.blockSize, width: header.width, into: out) else { return false }
-            guard header.exceptions > 0 else { return true }
-            // Exceptions: their indices (ascending bytes), then their high bits packed.
-            let indices = lowBits + BitPacking.byteCount(count: Self.blockSize, width: header.width)
-            let highs = UnsafeRawBufferPointer(start: base + indices + header.exceptions, count: end - indices - header.exceptions)
-            guard BitPacking.unpack(highs, count: header.exceptions, width: header.exceptionWidth,
-                                    into: out + Self.blockSize) else { return false }
+        width = header.width
+        exceptionCount = header.exceptions
+        exceptionWidth = header.exceptionWidth
+        lowBits = blockOffset + (header.exceptions > 0 ? 3 : 2)
+        exceptionSlots = lowBits + BitPacking.byteCount(count: Self.blockSize, width: header.width)
+        highBits = exceptionSlots + header.exceptions
+        lowMask = (1 << UInt64(header.width)) - 1
+        highMask = (1 << UInt64(header.exceptionWidth)) - 1
+        exceptionCursorSlot = 0
+        exceptionCursor = 0
+        // Word loads start at most at the last byte of the block: 8 bytes from there must be mapped.
+        guard blockOffset + header.size + 7 <= bytes.count else {
+            throw StorageError.corrupt(file: bytes.name, offset: blockOffset, reason: "positions block too close to the end of the file")
+        }
+        if let base = bytes.base {
             var previous = -1
             for exception in 0..<header.exceptions {
-                let slot = Int(base.load(fromByteOffset: indices + exception, as: UInt8.self))
-                guard slot > previous, slot < Self.blockSize else { return false }
+                let slot = Int(base.load(fromByteOffset: exceptionSlots + exception, as: UInt8.self))
+                guard slot > previous, slot < Self.blockSize else {
+                    throw StorageError.corrupt(file: bytes.name, offset: blockOffset,
+                                               reason: "positions block \(target)'s exception slots do not ascend below 128")
+                }
                 previous = slot
-                out[slot] |= out[Self.blockSize + exception] << UInt32(header.width)
             }
-            return true
         }
-        guard unpacked else {
-            throw StorageError.corrupt(file: bytes.name, offset: blockOffset, reason: "positions block \(target) does not decode")
-        }
-        decoded = true
+        enteredBlock = target
     }
 
     /// Moves `block`/`blockOffset` to block `target` (≤ `fullBlocks`, the tail) by stepping over block
@@ -155,7 +197,6 @@ struct PositionsDecoder {
             block = anchorBlock
             blockOffset = anchorOffset
         }
-        decoded = false
         while block < target {
             blockOffset += try blockHeader(at: blockOffset, bytes: bytes).size
             block += 1
@@ -189,29 +230,48 @@ struct PositionsDecoder {
         StorageError.corrupt(file: bytes.name, offset: offset, reason: "positions block runs past the term's positions (truncated?)")
     }
 
-    /// Decodes `count` tail varints from value `index` on, continuing `position`.
-    private mutating func readTail(_ count: Int, at index: Int, bytes: FileBytes, position: inout UInt64, first: Bool,
+    /// Decodes `count` tail varints from value `index` on, continuing `position` (the caller checks it). One- and two-byte
+    /// varints are decoded inline; longer ones and errors take `ByteReader`'s path (same error offsets).
+    private mutating func readTail(_ count: Int, at index: Int, bytes: FileBytes, position: inout UInt64,
                                    into out: UnsafeMutablePointer<UInt32>) throws {
         if tailIndex < 0 || tailIndex > index {
-            let saved = (block, blockOffset, decoded)
+            let saved = (block, blockOffset)
             try walk(to: fullBlocks, bytes: bytes)
             tailIndex = fullBlocks * Self.blockSize
             tailOffset = blockOffset
-            // Keep the decoded block: a later document may still need it.
-            (block, blockOffset, decoded) = saved.0 >= 0 && saved.2 ? saved : (block, blockOffset, false)
+            // Keep the entered block: a later document may still need it.
+            if enteredBlock >= 0 && saved.0 == enteredBlock { (block, blockOffset) = saved }
         }
         if tailIndex < index {
             tailOffset = try Self.skipVarints(index - tailIndex, in: bytes, from: tailOffset, to: end)
             tailIndex = index
         }
         var reader = ByteReader(bytes, from: tailOffset, to: end)
+        let inlineLimit = end - 2
+        var next = tailOffset
         for slot in 0..<count {
-            let value = UInt64(try reader.readVarint32())
-            position = first && slot == 0 ? value : position + value + 1
-            guard position <= UInt64(UInt32.max) else { throw reader.corrupt("position overflows 32 bits") }
+            var value: UInt64
+            if next <= inlineLimit, let base = bytes.base {
+                value = UInt64(base.load(fromByteOffset: next, as: UInt8.self))
+                if value < 0x80 {
+                    next += 1
+                } else if case let high = UInt64(base.load(fromByteOffset: next + 1, as: UInt8.self)), high < 0x80 {
+                    value = (value & 0x7f) | high << 7
+                    next += 2
+                } else {
+                    reader.offset = next
+                    value = UInt64(try reader.readVarint32())
+                    next = reader.offset
+                }
+            } else {
+                reader.offset = next
+                value = UInt64(try reader.readVarint32())
+                next = reader.offset
+            }
+            position = position &+ value &+ 1
             out[slot] = UInt32(truncatingIfNeeded: position)
         }
-        tailOffset = reader.offset
+        tailOffset = next
         tailIndex = index + count
     }
 

@@ -8,6 +8,10 @@ final class PositionBlockTests: XCTestCase {
     /// FORMAT.md's worked position block: values `slot mod 4`, except slot 5 = 1000 and slot 70 = 300.
     static let workedValues: [UInt32] = (0..<128).map { $0 == 5 ? 1000 : $0 == 70 ? 300 : UInt32($0 % 4) }
 
+    /// In a segment, other sections and the footer follow the positions: the decoder's word loads may
+    /// read up to 7 bytes past a block (never past the file).
+    static let followingBytes = [UInt8](repeating: 0xff, count: 8)
+
     func testWorkedBlockIsWrittenByteForByte() throws {
         var encoder = PositionsEncoder()
         var out: [UInt8] = [], starts: [Int] = []
@@ -21,7 +25,7 @@ final class PositionBlockTests: XCTestCase {
         XCTAssertEqual(starts, [0, 39])
 
         var decoder = PositionsDecoder(range: 0..<out.count, valueCount: 129)
-        let bytes = FileBytes(name: "worked", copying: out)
+        let bytes = FileBytes(name: "worked", copying: out + Self.followingBytes)
         // Doc A: values 0, 1, 2 → positions 0, 2, 5; doc B: values 0, 1000, 2 (slots 4–6) → 0, 1001, 1004;
         // the last doc straddles the block and the tail: slot 127 (3) then 7 → 3, 11.
         XCTAssertEqual(try read(&decoder, bytes, 3, at: 0), [0, 2, 5])
@@ -61,7 +65,7 @@ final class PositionBlockTests: XCTestCase {
             var out: [UInt8] = [], starts: [Int] = []
             encoder.append(values, to: &out, blockStarts: &starts)
             XCTAssertEqual(starts.count, values.count / 128 + 1)
-            let bytes = FileBytes(name: "trial \(trial)", copying: out)
+            let bytes = FileBytes(name: "trial \(trial)", copying: out + Self.followingBytes)
             var decoder = PositionsDecoder(range: 0..<out.count, valueCount: UInt64(values.count))
             for block in stride(from: 0, to: documents.count, by: 128) {
                 let anchor = firstValue[block]
@@ -91,7 +95,7 @@ final class PositionBlockTests: XCTestCase {
             var bytes = valid
             damage(&bytes)
             var decoder = PositionsDecoder(range: 0..<bytes.count, valueCount: 256)
-            let file = FileBytes(name: "damaged", copying: bytes)
+            let file = FileBytes(name: "damaged", copying: bytes + Self.followingBytes)
             XCTAssertEqual(try read(&decoder, file, 2, at: 0), [0, 2], "\(name): the first block is intact")
             XCTAssertThrowsError(try read(&decoder, file, 2, at: 130), name) { error in
                 guard case let StorageError.corrupt(file, reported, reason) = error else { return XCTFail("\(name): \(error)") }
@@ -99,13 +103,18 @@ final class PositionBlockTests: XCTestCase {
                 XCTAssertEqual(reported, offset, "\(name): \(reason)")
             }
         }
+        // Word loads never read past the file: a block ending within 7 bytes of it is reported, not read.
+        var atEnd = PositionsDecoder(range: 0..<valid.count, valueCount: 256)
+        XCTAssertThrowsError(try read(&atEnd, FileBytes(name: "end", copying: valid), 2, at: 130)) { error in
+            guard case StorageError.corrupt(_, 39, _) = error else { return XCTFail("\(error)") }
+        }
         // A position past 2^32 − 1: first position near the top, then a gap that overflows.
         var overflowing: [UInt8] = []
         encoder.append([UInt32.max - 1, 5], to: &overflowing, blockStarts: &starts)
         var decoder = PositionsDecoder(range: 0..<overflowing.count, valueCount: 2)
-        XCTAssertThrowsError(try read(&decoder, FileBytes(name: "overflow", copying: overflowing), 2, at: 0))
+        XCTAssertThrowsError(try read(&decoder, FileBytes(name: "overflow", copying: overflowing + Self.followingBytes), 2, at: 0))
         var reading = PositionsDecoder(range: 0..<valid.count, valueCount: 256)
-        XCTAssertThrowsError(try read(&reading, FileBytes(name: "short", copying: valid), 3, at: 254), "past the term's values")
+        XCTAssertThrowsError(try read(&reading, FileBytes(name: "short", copying: valid + Self.followingBytes), 3, at: 254), "past the term's values")
     }
 
     private func read(_ decoder: inout PositionsDecoder, _ bytes: FileBytes, _ count: Int, at index: Int) throws -> [UInt32] {
