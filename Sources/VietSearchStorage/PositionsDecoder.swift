@@ -63,6 +63,15 @@ struct PositionsDecoder {
         anchorOffset = start + Int(offset)
     }
 
+    /// Decodes values `index ..< index + count` (one document's) as positions into `buffer[outputStart...]`
+    /// (which must have room). Takes the cursor's stored `bytes` as an argument (borrowed, no retain).
+    mutating func read(_ count: Int, at index: Int, bytes: FileBytes, doc: UInt32,
+                       into buffer: inout [UInt32], at outputStart: Int) throws {
+        try buffer.withUnsafeMutableBufferPointer { output in
+            try read(count, at: index, bytes: bytes, doc: doc, into: output, at: outputStart)
+        }
+    }
+
     /// Decodes values `index ..< index + count` (one document's) as positions into `output[outputStart...]`
     /// (which must have room). `doc` names the document in errors.
     mutating func read(_ count: Int, at index: Int, bytes: FileBytes, doc: UInt32,

@@ -6,6 +6,8 @@ struct PositionsEncoder {
     private var lowBits = [UInt32](repeating: 0, count: PositionsDecoder.blockSize)
     private var highBits: [UInt32] = []
     private var exceptionSlots: [UInt8] = []
+    /// Per bit width 0...32, how many values of the block have it.
+    private var countOfWidth = [Int](repeating: 0, count: 33)
 
     /// Appends `values` (a term's: per document its first position, then each gap − 1) to `out`; sets
     /// `blockStarts[b]` to the offset in `out` where block `b` starts, the varint tail being the last block.
@@ -26,7 +28,7 @@ struct PositionsEncoder {
     /// One block of 128 values: width, exception count, (with exceptions) the high bits' width, the low
     /// bits, then (with exceptions) the exceptions' slots and their high bits.
     private mutating func appendBlock(_ block: UnsafeBufferPointer<UInt32>, to out: inout [UInt8]) {
-        var countOfWidth = [Int](repeating: 0, count: 33)
+        for width in 0...32 { countOfWidth[width] = 0 }
         for value in block { countOfWidth[BitPacking.width(of: value)] += 1 }
         var maxWidth = 32
         while maxWidth > 0 && countOfWidth[maxWidth] == 0 { maxWidth -= 1 }

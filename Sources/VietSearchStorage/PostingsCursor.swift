@@ -245,10 +245,7 @@ package struct PostingsCursor {
         let count = Int(frequencies[indexInBlock])
         if buffer.count < start + count { buffer.append(contentsOf: repeatElement(0, count: start + count - buffer.count)) }
         decodedPositionsIndex = positionsIndex
-        let first = positionsIndex, bytes = bytes, doc = doc
-        try buffer.withUnsafeMutableBufferPointer { output in
-            try positionsDecoder.read(count, at: first, bytes: bytes, doc: doc, into: output, at: start)
-        }
+        try positionsDecoder.read(count, at: positionsIndex, bytes: bytes, doc: doc, into: &buffer, at: start)
         positionsIndex += count
         positionsDocIndex = indexInBlock + 1
         return count
