@@ -4,8 +4,8 @@
 /// `count mod 128` values as varints. Scratch buffers are reused across terms.
 struct PositionsEncoder {
     private var lowBits = [UInt32](repeating: 0, count: PositionsDecoder.blockSize)
-    private var highBits: [UInt32] = []
-    private var exceptionSlots: [UInt8] = []
+    private var highBits = [UInt32](repeating: 0, count: PositionsDecoder.blockSize)
+    private var exceptionSlots = [UInt8](repeating: 0, count: PositionsDecoder.blockSize)
     /// Per bit width 0...32, how many values of the block have it.
     private var countOfWidth = [Int](repeating: 0, count: 33)
 
@@ -20,50 +20,62 @@ struct PositionsEncoder {
                 blockStarts.append(out.count)
                 appendBlock(UnsafeBufferPointer(rebasing: all[(block * size)..<((block + 1) * size)]), to: &out)
             }
+            blockStarts.append(out.count)
+            for index in (fullBlocks * size)..<all.count { out.appendVarint(all[index]) }
         }
-        blockStarts.append(out.count)
-        for value in values[(fullBlocks * size)...] { out.appendVarint(value) }
     }
 
     /// One block of 128 values: width, exception count, (with exceptions) the high bits' width, the low
     /// bits, then (with exceptions) the exceptions' slots and their high bits.
     private mutating func appendBlock(_ block: UnsafeBufferPointer<UInt32>, to out: inout [UInt8]) {
-        for width in 0...32 { countOfWidth[width] = 0 }
-        for value in block { countOfWidth[BitPacking.width(of: value)] += 1 }
-        var maxWidth = 32
-        while maxWidth > 0 && countOfWidth[maxWidth] == 0 { maxWidth -= 1 }
-        var bestWidth = maxWidth
-        var bestSize = BitPacking.byteCount(count: block.count, width: maxWidth)
-        var wider = 0
-        var width = maxWidth - 1
-        // Narrower widths turn more values into exceptions; ties keep the wider width (fewer exceptions).
-        while width >= 0 {
-            wider += countOfWidth[width + 1]
-            let size = BitPacking.byteCount(count: block.count, width: width)
-                + 1 + wider + BitPacking.byteCount(count: wider, width: maxWidth - width)
-            if size < bestSize {
-                bestSize = size
-                bestWidth = width
+        let (maxWidth, bestWidth) = countOfWidth.withUnsafeMutableBufferPointer { counts in
+            for width in 0...32 { counts[width] = 0 }
+            for value in block { counts[BitPacking.width(of: value)] &+= 1 }
+            var maxWidth = 32
+            while maxWidth > 0 && counts[maxWidth] == 0 { maxWidth -= 1 }
+            var bestWidth = maxWidth
+            var bestSize = BitPacking.byteCount(count: block.count, width: maxWidth)
+            var wider = 0
+            var width = maxWidth - 1
+            // Narrower widths turn more values into exceptions; ties keep the wider width (fewer exceptions).
+            while width >= 0 {
+                wider += counts[width + 1]
+                let size = BitPacking.byteCount(count: block.count, width: width)
+                    + 1 + wider + BitPacking.byteCount(count: wider, width: maxWidth - width)
+                if size < bestSize {
+                    bestSize = size
+                    bestWidth = width
+                }
+                width -= 1
             }
-            width -= 1
+            return (maxWidth, bestWidth)
         }
         let mask: UInt32 = bestWidth >= 32 ? .max : (1 << UInt32(bestWidth)) - 1
-        highBits.removeAll(keepingCapacity: true)
-        exceptionSlots.removeAll(keepingCapacity: true)
-        for (slot, value) in block.enumerated() {
-            lowBits[slot] = value & mask
-            if BitPacking.width(of: value) > bestWidth {
-                exceptionSlots.append(UInt8(slot))
-                highBits.append(value >> UInt32(bestWidth))
+        var exceptions = 0
+        lowBits.withUnsafeMutableBufferPointer { low in
+            highBits.withUnsafeMutableBufferPointer { high in
+                exceptionSlots.withUnsafeMutableBufferPointer { slots in
+                    for slot in 0..<block.count {
+                        let value = block[slot]
+                        low[slot] = value & mask
+                        if value > mask {
+                            slots[exceptions] = UInt8(truncatingIfNeeded: slot)
+                            high[exceptions] = value >> UInt32(bestWidth)
+                            exceptions += 1
+                        }
+                    }
+                }
             }
         }
         out.append(UInt8(bestWidth))
-        out.append(UInt8(exceptionSlots.count))
-        if !exceptionSlots.isEmpty { out.append(UInt8(maxWidth - bestWidth)) }
+        out.append(UInt8(exceptions))
+        if exceptions > 0 { out.append(UInt8(maxWidth - bestWidth)) }
         BitPacking.pack(lowBits, width: bestWidth, into: &out)
-        if !exceptionSlots.isEmpty {
-            out.append(contentsOf: exceptionSlots)
-            BitPacking.pack(highBits, width: maxWidth - bestWidth, into: &out)
+        if exceptions > 0 {
+            out.append(contentsOf: exceptionSlots[0..<exceptions])
+            highBits.withUnsafeBufferPointer { high in
+                BitPacking.pack(UnsafeBufferPointer(rebasing: high[0..<exceptions]), width: maxWidth - bestWidth, into: &out)
+            }
         }
     }
 }
