@@ -71,4 +71,30 @@ final class FormatFixtureTests: XCTestCase {
         XCTAssertEqual(try cursor.positions(), [0])
         XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs)
     }
+
+    /// FORMAT.md's annotated hex dump of the tiny segment is the fixture's bytes: every line with an offset
+    /// starts where the previous bytes end, and the dump holds every byte of the file.
+    func testFormatDocumentHexDumpIsTheFixture() throws {
+        let root = Self.fixtureDirectory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let document = try String(contentsOf: root.appendingPathComponent("FORMAT.md"), encoding: .utf8)
+        let fileName = Manifest.segmentFileName(try XCTUnwrap(Self.segmentID))
+        let title = try XCTUnwrap(document.range(of: "`\(fileName)`, "), "FORMAT.md names the fixture segment")
+        let fence = try XCTUnwrap(document.range(of: "```\n", range: title.upperBound..<document.endIndex))
+        let end = try XCTUnwrap(document.range(of: "```", range: fence.upperBound..<document.endIndex))
+        var dumped: [UInt8] = []
+        for line in document[fence.upperBound..<end.lowerBound].split(separator: "\n") where !line.hasPrefix("#") {
+            // "oooo  hh hh …  comment" or a continuation "      hh hh …"; the bytes end at a double space.
+            let offset = line.prefix(4)
+            let isContinuation = offset.allSatisfy { $0 == " " }
+            if !isContinuation {
+                XCTAssertEqual(Int(offset, radix: 16), dumped.count, "line \(line)")
+            }
+            let bytesPart = line.dropFirst(6).components(separatedBy: "  ").first ?? ""
+            for pair in bytesPart.split(separator: " ") {
+                dumped.append(try XCTUnwrap(UInt8(pair, radix: 16), "\(pair) in \(line)"))
+            }
+        }
+        let fixture = [UInt8](try Data(contentsOf: Self.fixtureDirectory.appendingPathComponent(fileName)))
+        XCTAssertEqual(dumped, fixture)
+    }
 }
