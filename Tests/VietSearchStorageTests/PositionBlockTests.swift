@@ -117,6 +117,44 @@ final class PositionBlockTests: XCTestCase {
         XCTAssertThrowsError(try read(&reading, FileBytes(name: "short", copying: valid + Self.followingBytes), 3, at: 254), "past the term's values")
     }
 
+    /// `check` compares every skip entry's positions pair with the term's blocks: a wrong value index (or
+    /// block offset) with every checksum recomputed would read another document's positions silently.
+    func testCheckFindsASkipEntryNamingTheWrongPositions() throws {
+        let builder = SegmentBuilder()
+        let body = try builder.fieldNumber(for: "body")
+        for doc in 0..<300 {
+            // Term "a" at 0 and doc + 1: 600 values, so block 1's first doc starts at value 256 (block 2).
+            let occurrences = [TermOccurrence(field: body, term: Array("a".utf8), position: 0),
+                               TermOccurrence(field: body, term: Array("a".utf8), position: UInt32(doc + 1))]
+            try builder.add(DocumentPostings(stored: [StoredField(name: "id", value: "\(doc)")], fieldLengths: [UInt32(doc + 2)],
+                                             occurrences: occurrences))
+        }
+        let store = IndexStore.inMemory()
+        let meta = try store.writeSegment(builder)
+        let intact = try store.openSegment(meta)
+        try intact.verify()
+        let info = try XCTUnwrap(try intact.termInfo(field: body, term: Array("a".utf8)))
+        var cursor = try intact.postings(info)
+        XCTAssertEqual(try cursor.advance(to: 200), 200)
+        XCTAssertEqual(try cursor.positions(), [0, 201], "read from block 1's skip entry")
+
+        // Skip entry 1: positionsBlock at +16, positionsIndex at +20.
+        let entry = intact.layout.range(.postings).lowerBound + Int(info.postingsOffset) + PostingsWriter.skipEntrySize + 20
+        var damaged = try store.fileBytes(meta.fileName)
+        XCTAssertEqual(damaged[entry], 0x00)
+        XCTAssertEqual(damaged[entry + 1], 0x01, "value index 256")
+        damaged[entry] = 0x02  // 258: the next document's values
+        damaged = SegmentResealer.reseal(damaged)
+        try store.overwriteFile(meta.fileName, with: damaged)
+        var resealed = meta
+        resealed.checksum = FileFormat.storedChecksum(of: damaged)
+        XCTAssertThrowsError(try store.openSegment(resealed).verify()) { error in
+            guard case let StorageError.corrupt(_, offset, reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(offset, entry - 4)
+            XCTAssertTrue(reason.contains("skip entry's positions"), reason)
+        }
+    }
+
     private func read(_ decoder: inout PositionsDecoder, _ bytes: FileBytes, _ count: Int, at index: Int) throws -> [UInt32] {
         var buffer = [UInt32](repeating: 0, count: count + 2)
         try buffer.withUnsafeMutableBufferPointer { output in
