@@ -37,11 +37,13 @@ package struct PostingsCursor {
     private var packedFrequencies = -1
     private var packedFrequencyWidth = 0
     private var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
-    /// Where positions of document `positionsDocIndex` of the current block begin.
-    private var positionsOffset = 0
+    /// The term's positions (FORMAT.md, "Positions"), read by value index.
+    private var positionsDecoder: PositionsDecoder
+    /// Index of the first position value of document `positionsDocIndex` of the current block.
+    private var positionsIndex = 0
     private var positionsDocIndex = 0
-    /// Where the positions of the last decoded document (`positionsDocIndex - 1`) begin.
-    private var decodedPositionsStart = 0
+    /// Index of the first position value of the last decoded document (`positionsDocIndex - 1`).
+    private var decodedPositionsIndex = 0
 
     /// An exhausted cursor (for a term absent from a segment).
     package static func empty() -> PostingsCursor {
@@ -65,6 +67,7 @@ package struct PostingsCursor {
         deletions = nil
         positionsCheck = nil
         positionsChecksum = 0
+        positionsDecoder = PositionsDecoder(range: 0..<0, valueCount: 0)
         docs = []
         frequencies = []
     }
@@ -101,6 +104,7 @@ package struct PostingsCursor {
         skipTable = postings.lowerBound
         blocksStart = skipTable + skipTableSize
         positionsStart = positions.lowerBound
+        positionsDecoder = PositionsDecoder(range: positions, valueCount: info.totalTermFrequency)
         docs = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
         frequencies = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
     }
@@ -230,23 +234,19 @@ package struct PostingsCursor {
         }
         if positionsDocIndex > indexInBlock {
             // Asked again for the document decoded last: start over from its first position.
-            positionsOffset = decodedPositionsStart
+            positionsIndex = decodedPositionsIndex
             positionsDocIndex = indexInBlock
         }
         if packedFrequencies >= 0 { unpackFrequencies() }
         if positionsDocIndex < indexInBlock {
-            var skipped = 0
-            for index in positionsDocIndex..<indexInBlock { skipped += Int(frequencies[index]) }
-            positionsOffset = try PositionsDecoder.skip(skipped, in: bytes, from: positionsOffset, to: positionsEnd)
+            for index in positionsDocIndex..<indexInBlock { positionsIndex += Int(frequencies[index]) }
             positionsDocIndex = indexInBlock
         }
         let count = Int(frequencies[indexInBlock])
         if buffer.count < start + count { buffer.append(contentsOf: repeatElement(0, count: start + count - buffer.count)) }
-        decodedPositionsStart = positionsOffset
-        positionsOffset = try buffer.withUnsafeMutableBufferPointer { output in
-            try PositionsDecoder.decode(count, in: bytes, from: positionsOffset, to: positionsEnd, doc: doc,
-                                        into: output, at: start)
-        }
+        decodedPositionsIndex = positionsIndex
+        try positionsDecoder.read(count, at: positionsIndex, bytes: bytes, doc: doc, into: &buffer, at: start)
+        positionsIndex += count
         positionsDocIndex = indexInBlock + 1
         return count
     }
@@ -348,18 +348,19 @@ package struct PostingsCursor {
             bounds.maxFrequency = try entry.readUInt32()
             bounds.minFieldLength = try entry.readUInt32()
             let blockOffset = Int(try entry.readUInt32())
-            let positionsRelative = try entry.readUInt64()
-            guard blockOffset <= postingsEnd - blocksStart,
-                  positionsRelative <= UInt64(positionsEnd - positionsStart) else {
+            let positionsBlockOffset = try entry.readUInt32()
+            let positionsValueIndex = try entry.readUInt32()
+            guard blockOffset <= postingsEnd - blocksStart else {
                 throw StorageError.corrupt(file: bytes.name, offset: entryOffset, reason: "skip entry \(index) points outside its section")
             }
             reader = ByteReader(bytes, from: blocksStart + blockOffset, to: postingsEnd)
-            positionsOffset = positionsStart + Int(positionsRelative)
+            try positionsDecoder.anchor(offset: positionsBlockOffset, index: positionsValueIndex, bytes: bytes, entryOffset: entryOffset)
+            positionsIndex = Int(positionsValueIndex)
         } else {
             reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
             bounds.maxFrequency = try reader.readVarint32()
             bounds.minFieldLength = try reader.readVarint32()
-            positionsOffset = positionsStart
+            positionsIndex = 0
         }
         let previous: Int64 = index == 0 ? -1 : Int64(try lastDoc(ofBlock: index - 1))
         let length = index == blockCount - 1 ? documentFrequency - index * PostingsWriter.blockSize : PostingsWriter.blockSize

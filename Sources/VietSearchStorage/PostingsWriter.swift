@@ -15,7 +15,8 @@ struct TermDataLocation {
 struct PostingsWriter {
     /// Documents per bit-packed block; the last `count % 128` documents form a varint tail.
     static let blockSize = 128
-    /// lastDoc u32, maxTF u32, minFieldLength u32, blockOffset u32, positionsOffset u64: 24 bytes.
+    /// lastDoc u32, maxTF u32, minFieldLength u32, blockOffset u32, positionsBlockOffset u32,
+    /// positionsIndex u32: 24 bytes.
     static let skipEntrySize = 24
 
     /// The postings section being built.
@@ -45,6 +46,13 @@ struct PostingsWriter {
     }
 
     private var blockBody: [UInt8] = []
+    /// The term's position values (per doc its first position, then gaps − 1) and where each position
+    /// block starts in `positions`.
+    private var positionValues: [UInt32] = []
+    private var positionBlockStarts: [Int] = []
+    /// Per postings block, the index of its first doc's first position value.
+    private var skipPositionIndices: [Int] = []
+    private var positionsEncoder = PositionsEncoder()
     private var deltas = [UInt32](repeating: 0, count: blockSize)
     private var frequencyValues = [UInt32](repeating: 0, count: blockSize)
 
@@ -66,6 +74,8 @@ struct PostingsWriter {
         let hasSkipTable = count >= Self.blockSize
         var previousDoc: Int64 = -1
         var positionIndex = 0
+        positionValues.removeAll(keepingCapacity: true)
+        skipPositionIndices.removeAll(keepingCapacity: true)
         for block in 0..<blockCount {
             let start = block * Self.blockSize
             let end = Swift.min(count, start + Self.blockSize)
@@ -84,7 +94,9 @@ struct PostingsWriter {
                 postings.appendUInt32(maxFrequency)
                 postings.appendUInt32(minFieldLength)
                 postings.appendUInt32(UInt32(blockBody.count))
-                postings.appendUInt64(UInt64(positions.count - positionsStart))
+                // The positions pair is known once the term's positions are encoded (patched below).
+                skipPositionIndices.append(positionValues.count)
+                postings.appendUInt64(0)
             } else {
                 blockBody.appendVarint(maxFrequency)
                 blockBody.appendVarint(minFieldLength)
@@ -120,10 +132,28 @@ struct PostingsWriter {
                 var previousPosition: UInt32 = 0
                 for offset in 0..<Int(buffer.frequencies[index]) {
                     let position = buffer.positions[positionIndex + offset]
-                    positions.appendVarint(offset == 0 ? position : position - previousPosition)
+                    positionValues.append(offset == 0 ? position : position - previousPosition - 1)
                     previousPosition = position
                 }
                 positionIndex += Int(buffer.frequencies[index])
+            }
+        }
+        guard positionValues.count <= Int(UInt32.max) else {
+            throw StorageError.limitExceeded("positions of one term exceed 2^32 values")
+        }
+        positionsEncoder.append(positionValues, to: &positions, blockStarts: &positionBlockStarts)
+        guard positions.count - positionsStart <= Int(UInt32.max) else {
+            throw StorageError.limitExceeded("positions of one term exceed 4 GiB")
+        }
+        if hasSkipTable {
+            // Each skip entry's positions: the start of the position block holding its first doc's first
+            // value (relative to the term's positions), and that value's index.
+            for block in 0..<blockCount {
+                let field = postingsStart + block * Self.skipEntrySize + 16
+                let index = skipPositionIndices[block]
+                let blockStart = positionBlockStarts[index / PositionsDecoder.blockSize] - positionsStart
+                postings.setUInt32(UInt32(blockStart), at: field)
+                postings.setUInt32(UInt32(index), at: field + 4)
             }
         }
         postings.append(contentsOf: blockBody)

@@ -82,7 +82,9 @@ extension SegmentReader {
         var cursor = try rawPostings(info)
         var documents: UInt32 = 0
         var total: UInt64 = 0
+        var positions = PositionsChecker(self, info)
         while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
+            try positions.atDocument(Int(documents), valuesBefore: total, entryOffset: entryOffset)
             documents += 1
             let frequency = cursor.termFrequency
             total += UInt64(frequency)
@@ -99,6 +101,46 @@ extension SegmentReader {
         guard documents == info.documentFrequency, total == info.totalTermFrequency else {
             throw StorageError.corrupt(file: bytes.name, offset: entryOffset,
                                        reason: "postings hold \(documents) docs / \(total) occurrences, the dictionary says \(info.documentFrequency) / \(info.totalTermFrequency)")
+        }
+        try positions.finish(entryOffset: entryOffset)
+    }
+
+    /// Checks what reading positions by skip entry takes on trust (FORMAT.md, "Positions"): each skip
+    /// entry names the block holding its first doc's first value and that value's index, and the blocks and
+    /// tail fill the term's positions bytes exactly.
+    private struct PositionsChecker {
+        let segment: SegmentReader
+        let info: TermInfo
+        var decoder: PositionsDecoder
+        let skipTable: Int
+
+        init(_ segment: SegmentReader, _ info: TermInfo) {
+            self.segment = segment
+            self.info = info
+            let positions = segment.layout.range(.positions).lowerBound + Int(clamping: info.positionsOffset)
+            decoder = PositionsDecoder(range: positions..<(positions + Int(clamping: info.positionsLength)), valueCount: info.totalTermFrequency)
+            skipTable = segment.layout.range(.postings).lowerBound + Int(clamping: info.postingsOffset)
+        }
+
+        mutating func atDocument(_ index: Int, valuesBefore: UInt64, entryOffset: Int) throws {
+            guard info.encodedDocumentFrequency >= UInt32(PostingsWriter.blockSize), index % PostingsWriter.blockSize == 0 else { return }
+            let entry = skipTable + index / PostingsWriter.blockSize * PostingsWriter.skipEntrySize + 16
+            var reader = ByteReader(segment.bytes, from: entry, to: entry + 8)
+            let blockStart = try reader.readUInt32()
+            let valueIndex = try reader.readUInt32()
+            let expectedStart = try decoder.blockStart(Int(valuesBefore) / PositionsDecoder.blockSize, bytes: segment.bytes)
+            guard UInt64(valueIndex) == valuesBefore, Int(blockStart) == expectedStart else {
+                throw StorageError.corrupt(file: segment.bytes.name, offset: entry,
+                                           reason: "skip entry's positions (block at \(blockStart), value \(valueIndex)) differ from the term's (\(expectedStart), \(valuesBefore))")
+            }
+        }
+
+        mutating func finish(entryOffset: Int) throws {
+            let length = try decoder.encodedLength(bytes: segment.bytes)
+            guard UInt64(length) == info.positionsLength else {
+                throw StorageError.corrupt(file: segment.bytes.name, offset: entryOffset,
+                                           reason: "positions take \(length) of the term's \(info.positionsLength) bytes")
+            }
         }
     }
 

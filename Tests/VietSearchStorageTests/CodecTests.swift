@@ -66,6 +66,10 @@ final class CodecTests: XCTestCase {
                 var packed: [UInt8] = [0xAA]  // a leading byte proves packing appends
                 BitPacking.pack(values, width: width, into: &packed)
                 XCTAssertEqual(packed.count, 1 + BitPacking.byteCount(count: count, width: width))
+                // Arrays take the word-at-a-time path; any other collection the byte-at-a-time one.
+                var bytewise: [UInt8] = [0xAA]
+                BitPacking.pack(values[...], width: width, into: &bytewise)
+                XCTAssertEqual(packed, bytewise, "width \(width) count \(count)")
                 XCTAssertEqual(values.map { BitPacking.width(of: $0) }.max() ?? 0, count == 0 ? 0 : width)
 
                 var decoded = [UInt32](repeating: 0xdead_beef, count: count + 1)

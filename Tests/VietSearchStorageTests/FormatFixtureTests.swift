@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import VietSearchStorage
 
-/// The tiny version-3 index in Fixtures/storage/v3-tiny (the worked example of FORMAT.md) must stay
+/// The tiny version-4 index in Fixtures/storage/v4-tiny (the worked example of FORMAT.md) must stay
 /// readable, and the current writer must still produce it byte for byte: a format change without a
 /// new version, fixture and FORMAT.md update fails here.
 /// Set VIETSEARCH_UPDATE_FIXTURES=1 to rewrite the fixture after a deliberate, documented change.
@@ -15,7 +15,7 @@ final class FormatFixtureTests: XCTestCase {
         while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
             url.deleteLastPathComponent()
         }
-        return url.appendingPathComponent("Fixtures/storage/v3-tiny")
+        return url.appendingPathComponent("Fixtures/storage/v4-tiny")
     }
 
     /// Two documents: "a" with body "xin chao", "b" with body "chao ban".
@@ -50,8 +50,8 @@ final class FormatFixtureTests: XCTestCase {
             try Data(segmentBytes).write(to: segmentURL)
             try Data(manifestBytes).write(to: manifestURL)
         }
-        XCTAssertEqual(Array(try Data(contentsOf: segmentURL)), segmentBytes, "writer output differs from the v3 fixture")
-        XCTAssertEqual(Array(try Data(contentsOf: manifestURL)), manifestBytes, "manifest differs from the v3 fixture")
+        XCTAssertEqual(Array(try Data(contentsOf: segmentURL)), segmentBytes, "writer output differs from the v4 fixture")
+        XCTAssertEqual(Array(try Data(contentsOf: manifestURL)), manifestBytes, "manifest differs from the v4 fixture")
 
         let store = try IndexStore.openDirectory(at: directory.path, createIfMissing: false)
         let manifest = try store.readManifest()
@@ -71,5 +71,31 @@ final class FormatFixtureTests: XCTestCase {
         XCTAssertEqual(try cursor.nextDoc(), 1)
         XCTAssertEqual(try cursor.positions(), [0])
         XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs)
+    }
+
+    /// FORMAT.md's annotated hex dump of the tiny segment is the fixture's bytes: every line with an offset
+    /// starts where the previous bytes end, and the dump holds every byte of the file.
+    func testFormatDocumentHexDumpIsTheFixture() throws {
+        let root = Self.fixtureDirectory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let document = try String(contentsOf: root.appendingPathComponent("FORMAT.md"), encoding: .utf8)
+        let fileName = Manifest.segmentFileName(try XCTUnwrap(Self.segmentID))
+        let title = try XCTUnwrap(document.range(of: "`\(fileName)`, "), "FORMAT.md names the fixture segment")
+        let fence = try XCTUnwrap(document.range(of: "```\n", range: title.upperBound..<document.endIndex))
+        let end = try XCTUnwrap(document.range(of: "```", range: fence.upperBound..<document.endIndex))
+        var dumped: [UInt8] = []
+        for line in document[fence.upperBound..<end.lowerBound].split(separator: "\n") where !line.hasPrefix("#") {
+            // "oooo  hh hh …  comment" or a continuation "      hh hh …"; the bytes end at a double space.
+            let offset = line.prefix(4)
+            let isContinuation = offset.allSatisfy { $0 == " " }
+            if !isContinuation {
+                XCTAssertEqual(Int(offset, radix: 16), dumped.count, "line \(line)")
+            }
+            let bytesPart = line.dropFirst(6).components(separatedBy: "  ").first ?? ""
+            for pair in bytesPart.split(separator: " ") {
+                dumped.append(try XCTUnwrap(UInt8(pair, radix: 16), "\(pair) in \(line)"))
+            }
+        }
+        let fixture = [UInt8](try Data(contentsOf: Self.fixtureDirectory.appendingPathComponent(fileName)))
+        XCTAssertEqual(dumped, fixture)
     }
 }

@@ -101,7 +101,7 @@ final class IndexStoreTests: XCTestCase {
             let original = try store.fileBytes(meta.fileName)
             let manifestName = Manifest.fileName(generation: 1)
             let originalManifest = try store.fileBytes(manifestName)
-            for (version, tooOld) in [(UInt32(0), true), (UInt32(1), true), (UInt32(2), true), (UInt32(4), false), (UInt32.max, false)] {
+            for (version, tooOld) in [(UInt32(0), true), (UInt32(1), true), (UInt32(2), true), (UInt32(3), true), (UInt32(5), false), (UInt32.max, false)] {
                 for (name, bytes) in [(meta.fileName, original), (manifestName, originalManifest)] {
                     var patched = bytes
                     patched.setUInt32(version, at: 4)
@@ -112,10 +112,10 @@ final class IndexStoreTests: XCTestCase {
                         switch error {
                         case let StorageError.versionTooOld(_, found, oldest) where tooOld:
                             XCTAssertEqual(found, version)
-                            XCTAssertEqual(oldest, 3)
+                            XCTAssertEqual(oldest, 4)
                         case let StorageError.versionTooNew(_, found, newest) where !tooOld:
                             XCTAssertEqual(found, version)
-                            XCTAssertEqual(newest, 3)
+                            XCTAssertEqual(newest, 4)
                         default: XCTFail("version \(version): \(error)")
                         }
                     }

@@ -1,0 +1,81 @@
+/// Writes one term's positions (FORMAT.md, "Positions"): its values in blocks of 128, each bit-packed at
+/// the width that minimises its size with the values that do not fit stored as exceptions (patched
+/// frame of reference: a few far-apart occurrences no longer widen a whole block), the last
+/// `count mod 128` values as varints. Scratch buffers are reused across terms.
+struct PositionsEncoder {
+    private var lowBits = [UInt32](repeating: 0, count: PositionsDecoder.blockSize)
+    private var highBits = [UInt32](repeating: 0, count: PositionsDecoder.blockSize)
+    private var exceptionSlots = [UInt8](repeating: 0, count: PositionsDecoder.blockSize)
+    /// Per bit width 0...32, how many values of the block have it.
+    private var countOfWidth = [Int](repeating: 0, count: 33)
+
+    /// Appends `values` (a term's: per document its first position, then each gap − 1) to `out`; sets
+    /// `blockStarts[b]` to the offset in `out` where block `b` starts, the varint tail being the last block.
+    mutating func append(_ values: [UInt32], to out: inout [UInt8], blockStarts: inout [Int]) {
+        blockStarts.removeAll(keepingCapacity: true)
+        let size = PositionsDecoder.blockSize
+        let fullBlocks = values.count / size
+        values.withUnsafeBufferPointer { all in
+            for block in 0..<fullBlocks {
+                blockStarts.append(out.count)
+                appendBlock(UnsafeBufferPointer(rebasing: all[(block * size)..<((block + 1) * size)]), to: &out)
+            }
+            blockStarts.append(out.count)
+            for index in (fullBlocks * size)..<all.count { out.appendVarint(all[index]) }
+        }
+    }
+
+    /// One block of 128 values: width, exception count, (with exceptions) the high bits' width, the low
+    /// bits, then (with exceptions) the exceptions' slots and their high bits.
+    private mutating func appendBlock(_ block: UnsafeBufferPointer<UInt32>, to out: inout [UInt8]) {
+        let (maxWidth, bestWidth) = countOfWidth.withUnsafeMutableBufferPointer { counts in
+            for width in 0...32 { counts[width] = 0 }
+            for value in block { counts[BitPacking.width(of: value)] &+= 1 }
+            var maxWidth = 32
+            while maxWidth > 0 && counts[maxWidth] == 0 { maxWidth -= 1 }
+            var bestWidth = maxWidth
+            var bestSize = BitPacking.byteCount(count: block.count, width: maxWidth)
+            var wider = 0
+            var width = maxWidth - 1
+            // Narrower widths turn more values into exceptions; ties keep the wider width (fewer exceptions).
+            while width >= 0 {
+                wider += counts[width + 1]
+                let size = BitPacking.byteCount(count: block.count, width: width)
+                    + 1 + wider + BitPacking.byteCount(count: wider, width: maxWidth - width)
+                if size < bestSize {
+                    bestSize = size
+                    bestWidth = width
+                }
+                width -= 1
+            }
+            return (maxWidth, bestWidth)
+        }
+        let mask: UInt32 = bestWidth >= 32 ? .max : (1 << UInt32(bestWidth)) - 1
+        var exceptions = 0
+        lowBits.withUnsafeMutableBufferPointer { low in
+            highBits.withUnsafeMutableBufferPointer { high in
+                exceptionSlots.withUnsafeMutableBufferPointer { slots in
+                    for slot in 0..<block.count {
+                        let value = block[slot]
+                        low[slot] = value & mask
+                        if value > mask {
+                            slots[exceptions] = UInt8(truncatingIfNeeded: slot)
+                            high[exceptions] = value >> UInt32(bestWidth)
+                            exceptions += 1
+                        }
+                    }
+                }
+            }
+        }
+        out.append(UInt8(bestWidth))
+        out.append(UInt8(exceptions))
+        if exceptions > 0 { out.append(UInt8(maxWidth - bestWidth)) }
+        BitPacking.pack(lowBits, width: bestWidth, into: &out)
+        if exceptions > 0 {
+            out.append(contentsOf: exceptionSlots[0..<exceptions])
+            highBits.withUnsafeBufferPointer { high in
+                BitPacking.pack(UnsafeBufferPointer(rebasing: high[0..<exceptions]), width: maxWidth - bestWidth, into: &out)
+            }
+        }
+    }
+}
