@@ -12,7 +12,7 @@ import VietSearchStorage
 ///    rarest first), `DisjunctionScorer`/`WideDisjunctionScorer` (SHOULD, fields, prefix keys) and
 ///    `BooleanScorer` (MUST_NOT, optional SHOULD) above them; document at a time.
 ///    With a limit, two shapes are pruned instead of scored exhaustively (same top k, bit-identical
-///    scores): pure disjunctions by `MaxScoreDisjunction`, queries with MUST clauses by `ConjunctivePruner`
+///    scores): disjunctions of keys alone by `TermDisjunction`, other pure disjunctions by `MaxScoreDisjunction`, queries with MUST clauses by `ConjunctivePruner`
 ///    (MaxScore over the MUST clauses' leaves); both read adjacency phrases' positions only for documents that can still compete,
 ///    and count matches exactly up to `QueryOptions.totalHitsThreshold`.
 /// 5. `TopKCollector` keeps the best hits; the returned ones are explained on request.
@@ -76,6 +76,13 @@ package struct QueryEngine: Sendable {
         var exact = true
         for index in segments.indices {
             if options.limit > 0 && !options.exhaustive {
+                // Keys alone (every `.bm25` OR of terms): counted up front, pruned from the first document.
+                if let (leaves, tree) = try weight.termLeaves(segment: index) {
+                    guard !leaves.isEmpty else { continue }
+                    let pruner = try TermDisjunction(leaves: leaves, tree: tree, documentCount: segments[index].documentCount)
+                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                    continue
+                }
                 // Pruning skips nothing until `countUpTo` matches are counted, and its per-document
                 // bookkeeping costs more than the plain scorer tree: a disjunction expected to have no more
                 // matches in the segment than are left to count takes the plain path (exact either way).

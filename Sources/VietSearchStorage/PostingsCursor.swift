@@ -9,34 +9,34 @@ package struct PostingsCursor {
     /// The current document, or `noMoreDocs`; undefined before the first move.
     package private(set) var doc: UInt32 = 0
 
-    private let bytes: FileBytes
-    private let postingsEnd: Int
+    let bytes: FileBytes
+    let postingsEnd: Int
     private let positionsStart: Int
     private let positionsEnd: Int
     private let documentCount: UInt32
-    private let documentFrequency: Int
-    private let blockCount: Int
+    let documentFrequency: Int
+    let blockCount: Int
     /// Lists of 128 documents or more start with one skip entry per block; shorter ones with none.
-    private let hasSkipTable: Bool
-    private let skipTable: Int
-    private let blocksStart: Int
+    let hasSkipTable: Bool
+    let skipTable: Int
+    let blocksStart: Int
     /// Documents to skip (the snapshot's deletes); nil when none.
-    private let deletions: DeletedDocs?
+    let deletions: DeletedDocs?
     /// Verifies the term's positions bytes before the first read of them (most queries never read
     /// positions, so they are not checksummed when the cursor opens); nil once verified or unchecked.
     private var positionsCheck: RangeChecksums?
     private let positionsChecksum: UInt32
 
-    private var block = -1
-    private var blockLength = 0
+    private(set) var block = -1
+    private(set) var blockLength = 0
     private var indexInBlock = -1
-    private var docs: [UInt32]
+    private(set) var docs: [UInt32]
     private var frequencies: [UInt32]
     /// Where the current block's bit-packed frequencies start while `frequencies` does not hold them yet
     /// (unpacked on first use), else -1; and their bit width.
     private var packedFrequencies = -1
     private var packedFrequencyWidth = 0
-    private var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
+    private(set) var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
     /// Where positions of document `positionsDocIndex` of the current block begin.
     private var positionsOffset = 0
     private var positionsDocIndex = 0
@@ -251,94 +251,15 @@ package struct PostingsCursor {
         return count
     }
 
-    /// The largest doc id of the current 128-doc block and the block's best (tf, field length) pair,
-    /// for block-max pruning (issue 4). Valid after a move.
-    package var blockMaxImpact: (lastDoc: UInt32, termFrequency: UInt32, fieldLength: UInt32) {
-        (skipEntry.lastDoc, skipEntry.maxFrequency, skipEntry.minFieldLength)
-    }
-
-    /// Number of documents in the postings list.
-    package var count: Int { documentFrequency }
-
-    /// Calls `body` with every block's (max term frequency, min field length), which bound the BM25 of
-    /// any document of the block; for a whole-list score bound (MaxScore). Reads only the skip table
-    /// (or the single block's header), never the postings.
-    package func forEachBlockBound(_ body: (_ maxFrequency: UInt32, _ minFieldLength: UInt32) -> Void) throws {
-        guard blockCount > 0 else { return }
-        if hasSkipTable {
-            for index in 0..<blockCount {
-                var entry = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize + 4, to: blocksStart)
-                let maxFrequency = try entry.readUInt32()
-                body(maxFrequency, try entry.readUInt32())
-            }
-        } else {
-            var reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
-            let maxFrequency = try reader.readVarint32()
-            body(maxFrequency, try reader.readVarint32())
-        }
-    }
-
-    /// Number of 128-doc blocks (see `blockBounds`).
-    package var blockTotal: Int { blockCount }
-
-    /// Block `index`'s last doc id and best (tf, field length) pair, which bound the BM25 of its documents,
-    /// read from the skip table alone (block-max pruning, issue 4). A list without a skip table is one
-    /// block whose header holds the pair; its last doc is not known without decoding: `noMoreDocs - 1`.
-    package func blockBounds(_ index: Int) throws -> (lastDoc: UInt32, maxFrequency: UInt32, minFieldLength: UInt32) {
-        if hasSkipTable {
-            var entry = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize, to: blocksStart)
-            let lastDoc = try entry.readUInt32()
-            let maxFrequency = try entry.readUInt32()
-            return (lastDoc, maxFrequency, try entry.readUInt32())
-        }
-        var reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
-        let maxFrequency = try reader.readVarint32()
-        return (Self.noMoreDocs - 1, maxFrequency, try reader.readVarint32())
-    }
-
-    /// Sets bit `doc` of `bits` (64 docs per word) for every remaining live document of the list, block by
-    /// block without per-document calls (exact hit counts when scoring skips documents). Call it on a
-    /// fresh cursor; it leaves the cursor exhausted.
-    package mutating func markRemainingDocs(in bits: inout [UInt64]) throws {
-        while block + 1 < blockCount {
-            // Frequencies are not unpacked (the cursor ends exhausted, so nothing reads them).
-            try load(block: block + 1, frequencies: false)
-            let wordCount = bits.count
-            try bits.withUnsafeMutableBufferPointer { words in
-                try docs.withUnsafeBufferPointer { ids in
-                    for slot in 0..<blockLength {
-                        let doc = Int(ids[slot])
-                        if let deletions, deletions.contains(ids[slot]) { continue }
-                        guard doc >> 6 < wordCount else {
-                            throw StorageError.limitExceeded("doc \(doc) is outside the \(wordCount * 64)-document bitset")
-                        }
-                        words[doc >> 6] |= 1 << UInt64(doc & 63)
-                    }
-                }
-            }
-        }
-        _ = finish()
-    }
-
-    private mutating func finish() -> UInt32 {
+    mutating func finish() -> UInt32 {
         block = Swift.max(block, 0)
         indexInBlock = blockLength
         doc = Self.noMoreDocs
         return doc
     }
 
-    private func lastDoc(ofBlock index: Int) throws -> UInt32 {
-        let offset = skipTable + index * PostingsWriter.skipEntrySize
-        // Skipping reads many entries: a direct load, without a reader (and its retain) per entry.
-        if let base = bytes.base, offset >= 0, offset + 4 <= blocksStart, blocksStart <= bytes.count {
-            return UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-        }
-        var reader = ByteReader(bytes, from: offset, to: blocksStart)
-        return try reader.readUInt32()
-    }
-
     /// Decodes block `index` into `docs`/`frequencies` and checks it against its skip entry.
-    private mutating func load(block index: Int, frequencies wantsFrequencies: Bool = true) throws {
+    mutating func load(block index: Int, frequencies wantsFrequencies: Bool = true) throws {
         var bounds = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
         var reader: ByteReader
         if hasSkipTable {

@@ -1,0 +1,172 @@
+import VietSearchStorage
+
+/// Top-k over a disjunction of keys alone (a bare term in its fields, `a OR b OR c` with `.bm25`, prefix
+/// expansions): `MaxScoreDisjunction`'s algorithm (MaxScore over the leaves' whole-list bounds, block-max
+/// skips over the skip entries' bounds, exact scores summed in the scorer tree's order) on `TermLeaf`
+/// values held side by side and stepped in place. With keys only, two things get simpler:
+/// - matches are counted before scoring, exactly and cheaply: a lone key's document frequency, the largest
+///   list when it alone reaches the threshold (a lower bound, as pruning would give), else a bitset of the
+///   lists (which then hold fewer than leaves × threshold documents), so pruning starts at once;
+/// - no leaf needs confirming (no phrase), so every candidate matches.
+/// Hence every segment of such a query takes this path, whatever the threshold: the plain scorer tree it
+/// replaces for short lists cost ~3× more per document (existentials, classes, reference counting).
+final class TermDisjunction {
+    /// Relative slack on bound comparisons: bounds and scores are summed in different orders.
+    private static let slack = 1e-9
+
+    @exclusivity(unchecked) private var leaves: [TermLeaf]
+    private let tree: ScoreSumTree
+    /// Leaf count when the tree adds leaves 0, 1, … in order in one node (a bare key): summed directly.
+    private let flatCount: Int?
+    private let bounds: [Double]
+    /// Leaf indices by ascending bound.
+    private let byBound: [Int]
+    /// `prefixBounds[i]` = the summed bounds of `byBound[0..<i]`.
+    private let prefixBounds: [Double]
+    private let documentCount: UInt32
+
+    /// `leaves` (on their first documents) and `tree` as `QueryWeight.termLeaves` returns them.
+    init(leaves: [TermLeaf], tree: ScoreSumTree, documentCount: UInt32) throws {
+        self.leaves = leaves
+        self.tree = tree
+        self.documentCount = documentCount
+        flatCount = tree.flatLeafCount == leaves.count ? leaves.count : nil
+        let bounds = try leaves.map { try $0.maxScore() }
+        self.bounds = bounds
+        byBound = leaves.indices.sorted { bounds[$0] < bounds[$1] }
+        var sums = [0.0]
+        for index in byBound { sums.append((sums.last ?? 0) + bounds[index]) }
+        prefixBounds = sums
+    }
+
+    /// Counts the matches, then offers every competitive document to `collector`. Returns false when the
+    /// count it added is only a lower bound.
+    func collect(into collector: inout TopKCollector, segment: Int, totalHitsThreshold: Int) throws -> Bool {
+        let exact = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
+        let count = leaves.count
+        guard count > 0 else { return exact }
+        var scores = [Double](repeating: 0, count: count)
+        var matched = [Bool](repeating: false, count: count)
+        try leaves.withUnsafeMutableBufferPointer { leaf in
+            try scores.withUnsafeMutableBufferPointer { scores in
+                try matched.withUnsafeMutableBufferPointer { matched in
+                    try byBound.withUnsafeBufferPointer { byBound in
+                        try bounds.withUnsafeBufferPointer { bounds in
+                            try prefixBounds.withUnsafeBufferPointer { prefixBounds in
+                                try run(leaf, scores: scores, matched: matched, byBound: byBound, bounds: bounds,
+                                        prefixBounds: prefixBounds, collector: &collector, segment: segment)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return exact
+    }
+
+    /// The MaxScore loop (see `MaxScoreDisjunction.collect`, of which this is the keys-only case).
+    private func run(_ leaf: UnsafeMutableBufferPointer<TermLeaf>, scores: UnsafeMutableBufferPointer<Double>,
+                     matched: UnsafeMutableBufferPointer<Bool>, byBound: UnsafeBufferPointer<Int>,
+                     bounds: UnsafeBufferPointer<Double>, prefixBounds: UnsafeBufferPointer<Double>,
+                     collector: inout TopKCollector, segment: Int) throws {
+        let count = leaf.count
+        let noMoreDocs = PostingsCursor.noMoreDocs
+        var essentialStart = 0
+        var threshold = collector.threshold ?? -Double.infinity
+        while true {
+            var candidate = noMoreDocs
+            for rank in essentialStart..<count { candidate = Swift.min(candidate, leaf[byBound[rank]].doc) }
+            guard candidate != noMoreDocs else { return }
+            if threshold > -Double.infinity {
+                // Block-max: when the leaves' bounds over the blocks holding the candidate cannot beat θ,
+                // skip to the end of the nearest block without decoding anything in between.
+                var blockUpper = 0.0
+                var windowEnd = noMoreDocs - 1
+                for index in 0..<count {
+                    // A leaf already past the candidate has nothing before its current document.
+                    let current = leaf[index].doc
+                    if current > candidate {
+                        windowEnd = Swift.min(windowEnd, current - 1)
+                        continue
+                    }
+                    let part = try leaf[index].blockMax(at: candidate)
+                    blockUpper += part.bound
+                    windowEnd = Swift.min(windowEnd, part.lastDoc)
+                }
+                if blockUpper * (1 + Self.slack) < threshold {
+                    guard windowEnd < noMoreDocs - 1 else { return }
+                    for rank in essentialStart..<count where leaf[byBound[rank]].doc <= windowEnd {
+                        _ = try leaf[byBound[rank]].advance(to: windowEnd + 1)
+                    }
+                    continue
+                }
+            }
+            // Essential leaves on the candidate are scored now; the others only while it can still compete.
+            var upper = prefixBounds[essentialStart]
+            for rank in essentialStart..<count {
+                let index = byBound[rank]
+                guard leaf[index].doc == candidate else { continue }
+                let score = try leaf[index].score()
+                scores[index] = score
+                matched[index] = true
+                upper += score
+            }
+            var competitive = upper * (1 + Self.slack) >= threshold
+            var rank = essentialStart - 1
+            while competitive && rank >= 0 {
+                let index = byBound[rank]
+                upper -= bounds[index]
+                if try leaf[index].advance(to: candidate) == candidate {
+                    let score = try leaf[index].score()
+                    scores[index] = score
+                    matched[index] = true
+                    upper += score
+                }
+                competitive = upper * (1 + Self.slack) >= threshold
+                rank -= 1
+            }
+            if competitive {
+                collector.offer(score: exactScore(matched: matched, scores: scores), segment: segment, doc: candidate)
+                if let current = collector.threshold, current > threshold {
+                    threshold = current
+                    while essentialStart < count && prefixBounds[essentialStart + 1] * (1 + Self.slack) < threshold {
+                        essentialStart += 1
+                    }
+                }
+            }
+            for index in 0..<count { matched[index] = false }
+            for rank in essentialStart..<count where leaf[byBound[rank]].doc == candidate {
+                _ = try leaf[byBound[rank]].nextDoc()
+            }
+        }
+    }
+
+    /// The score as the scorer tree sums it.
+    @inline(__always)
+    private func exactScore(matched: UnsafeMutableBufferPointer<Bool>, scores: UnsafeMutableBufferPointer<Double>) -> Double {
+        guard let flatCount else {
+            return tree.sum(matched: UnsafeBufferPointer(matched), scores: UnsafeBufferPointer(scores))
+        }
+        var total = 0.0
+        for index in 0..<flatCount where matched[index] { total += scores[index] }
+        return total
+    }
+
+    /// Adds the matches to `collector` before any is scored (see the type's note); false when the count
+    /// added is a lower bound.
+    private func countUpFront(into collector: inout TopKCollector, totalHitsThreshold: Int) throws -> Bool {
+        if leaves.count == 1 {
+            collector.addToTotal(Int(leaves[0].cost))
+            return true
+        }
+        let largest = Int(leaves.map(\.cost).max() ?? 0)
+        if totalHitsThreshold != Int.max && collector.totalHits + largest >= totalHitsThreshold {
+            collector.addToTotal(largest)
+            return false
+        }
+        var bits = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
+        for leaf in leaves { try leaf.markAllDocs(in: &bits) }
+        collector.addToTotal(bits.reduce(0) { $0 + $1.nonzeroBitCount })
+        return true
+    }
+}
