@@ -77,9 +77,7 @@ package struct QueryEngine: Sendable {
         for index in segments.indices {
             if options.limit > 0 && !options.exhaustive {
                 // Keys alone (every `.bm25` OR of terms): counted up front, pruned from the first document.
-                if let (leaves, tree) = try weight.termLeaves(segment: index) {
-                    guard !leaves.isEmpty else { continue }
-                    let pruner = try TermDisjunction(leaves: leaves, tree: tree, documentCount: segments[index].documentCount)
+                if let pruner = try TermDisjunction(weight, segment: index) {
                     exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
                     continue
                 }

@@ -5,8 +5,9 @@ import VietSearchStorage
 /// skips over the skip entries' bounds, exact scores summed in the scorer tree's order) on `TermLeaf`
 /// values held side by side and stepped in place. With keys only, two things get simpler:
 /// - matches are counted before scoring, exactly and cheaply: a lone key's document frequency, the largest
-///   list when it alone reaches the threshold (a lower bound, as pruning would give), else a bitset of the
-///   lists (which then hold fewer than leaves × threshold documents), so pruning starts at once;
+///   list when it alone reaches the threshold (a lower bound, as pruning would give), else that list's
+///   frequency plus the other lists' documents it lacks (the lists then hold fewer than leaves ×
+///   threshold documents), so pruning starts at once;
 /// - no leaf needs confirming (no phrase), so every candidate matches.
 /// Hence every segment of such a query takes this path, whatever the threshold: the plain scorer tree it
 /// replaces for short lists cost ~3× more per document (existentials, classes, reference counting).
@@ -25,11 +26,13 @@ final class TermDisjunction {
     private let prefixBounds: [Double]
     private let documentCount: UInt32
 
-    /// `leaves` (on their first documents) and `tree` as `QueryWeight.termLeaves` returns them.
-    init(leaves: [TermLeaf], tree: ScoreSumTree, documentCount: UInt32) throws {
+    /// The pruner of segment `index` for `weight`'s query, nil when the query is not a disjunction of keys
+    /// alone (`QueryWeight.termLeaves`); it has no leaves when nothing matches in the segment.
+    init?(_ weight: QueryWeight, segment index: Int) throws {
+        guard let (leaves, tree) = try weight.termLeaves(segment: index) else { return nil }
         self.leaves = leaves
         self.tree = tree
-        self.documentCount = documentCount
+        documentCount = weight.segments[index].documentCount
         flatCount = tree.flatLeafCount == leaves.count ? leaves.count : nil
         let bounds = try leaves.map { try $0.maxScore() }
         self.bounds = bounds
@@ -39,10 +42,14 @@ final class TermDisjunction {
         prefixBounds = sums
     }
 
-    /// Counts the matches, then offers every competitive document to `collector`. Returns false when the
-    /// count it added is only a lower bound.
+    /// Counts the matches, then offers every competitive document to `collector`; call it once (the leaves
+    /// are used up). Returns false when the count it added is only a lower bound.
     func collect(into collector: inout TopKCollector, segment: Int, totalHitsThreshold: Int) throws -> Bool {
         let exact = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
+        // Taken out of the property so this is the only reference: a second one (the caller's array, a
+        // copy) would make every cursor copy its block buffers on its first decode.
+        var leaves: [TermLeaf] = []
+        swap(&leaves, &self.leaves)
         let count = leaves.count
         guard count > 0 else { return exact }
         var scores = [Double](repeating: 0, count: count)
@@ -134,7 +141,7 @@ final class TermDisjunction {
                     }
                 }
             }
-            for index in 0..<count { matched[index] = false }
+            for rank in 0..<count { matched[byBound[rank]] = false }
             for rank in essentialStart..<count where leaf[byBound[rank]].doc == candidate {
                 _ = try leaf[byBound[rank]].nextDoc()
             }
@@ -155,18 +162,32 @@ final class TermDisjunction {
     /// Adds the matches to `collector` before any is scored (see the type's note); false when the count
     /// added is a lower bound.
     private func countUpFront(into collector: inout TopKCollector, totalHitsThreshold: Int) throws -> Bool {
+        guard let largest = leaves.indices.max(by: { leaves[$0].cost < leaves[$1].cost }) else { return true }
+        let largestCount = Int(leaves[largest].cost)
         if leaves.count == 1 {
-            collector.addToTotal(Int(leaves[0].cost))
+            collector.addToTotal(largestCount)
             return true
         }
-        let largest = Int(leaves.map(\.cost).max() ?? 0)
-        if totalHitsThreshold != Int.max && collector.totalHits + largest >= totalHitsThreshold {
-            collector.addToTotal(largest)
+        if totalHitsThreshold != Int.max && collector.totalHits + largestCount >= totalHitsThreshold {
+            collector.addToTotal(largestCount)
             return false
         }
+        // The union is the largest list (its live document frequency) plus the other lists' documents it
+        // lacks: those are marked on a bitset and looked up in the largest list with `advance`, which
+        // decodes only its blocks that may hold one (a bare key: its title list against its body list).
         var bits = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
-        for leaf in leaves { try leaf.markAllDocs(in: &bits) }
-        collector.addToTotal(bits.reduce(0) { $0 + $1.nonzeroBitCount })
+        for index in leaves.indices where index != largest { try leaves[index].markAllDocs(in: &bits) }
+        var lookup = try leaves[largest].reader.postings(leaves[largest].info)
+        var total = largestCount
+        for (word, value) in bits.enumerated() {
+            var remaining = value
+            while remaining != 0 {
+                let doc = UInt32(word << 6 | remaining.trailingZeroBitCount)
+                remaining &= remaining - 1
+                if try lookup.advance(to: doc) != doc { total += 1 }
+            }
+        }
+        collector.addToTotal(total)
         return true
     }
 }

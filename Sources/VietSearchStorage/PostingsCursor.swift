@@ -292,7 +292,7 @@ package struct PostingsCursor {
             guard deltaWidth <= 32, frequencyWidth <= 32 else {
                 throw reader.corrupt("bit width \(deltaWidth)/\(frequencyWidth) exceeds 32", at: start)
             }
-            try unpack(&reader, width: deltaWidth, into: &docs)
+            try Self.unpack(&reader, width: deltaWidth, into: &docs)
             let frequencyStart = reader.offset
             try reader.withBytes(BitPacking.byteCount(count: PostingsWriter.blockSize, width: frequencyWidth),
                                  "bit-packed block") { _ in }
@@ -310,7 +310,7 @@ package struct PostingsCursor {
             if wantsFrequencies && frequencyWidth == 32 {
                 // Only a 32-bit frequency can overflow when incremented: check it now rather than on use.
                 var frequencyReader = ByteReader(bytes, from: frequencyStart, to: postingsEnd)
-                try unpack(&frequencyReader, width: frequencyWidth, into: &frequencies)
+                try Self.unpack(&frequencyReader, width: frequencyWidth, into: &frequencies)
                 if frequencies.contains(UInt32.max) { throw reader.corrupt("term frequency overflows", at: start) }
                 for slot in 0..<length { frequencies[slot] &+= 1 }
                 packedFrequencies = -1
@@ -353,12 +353,14 @@ package struct PostingsCursor {
     }
 
     /// Unpacks 128 values at the reader's offset and moves past them. The decoder may read (and discard)
-    /// bytes after them up to the term's postings end, which lets it use whole-word loads to the last value.
-    private func unpack(_ reader: inout ByteReader, width: Int, into values: inout [UInt32]) throws {
+    /// bytes after them up to the reader's end (the term's postings end), which lets it use whole-word
+    /// loads to the last value. Static: a method would borrow the cursor while `values` (one of its
+    /// buffers) is modified, and that copy made every block decode reallocate the buffer (callgrind).
+    private static func unpack(_ reader: inout ByteReader, width: Int, into values: inout [UInt32]) throws {
         let size = BitPacking.byteCount(count: PostingsWriter.blockSize, width: width)
         let start = reader.offset
+        let source = reader.remainingBytes
         try reader.withBytes(size, "bit-packed block") { _ in }
-        let source = rawBytes(start, count: Swift.min(postingsEnd, bytes.count) - start)
         let unpacked = values.withUnsafeMutableBufferPointer { destination in
             guard let base = destination.baseAddress else { return false }
             return BitPacking.unpack(source, count: PostingsWriter.blockSize, width: width, into: base)
