@@ -46,6 +46,7 @@ final class TermDisjunction {
     /// are used up). Returns false when the count it added is only a lower bound.
     func collect(into collector: inout TopKCollector, segment: Int, totalHitsThreshold: Int) throws -> Bool {
         let exact = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
+        let seededThreshold = try initialThreshold(limit: collector.limit)
         // Taken out of the property so this is the only reference: a second one (the caller's array, a
         // copy) would make every cursor copy its block buffers on its first decode.
         var leaves: [TermLeaf] = []
@@ -61,7 +62,8 @@ final class TermDisjunction {
                         try bounds.withUnsafeBufferPointer { bounds in
                             try prefixBounds.withUnsafeBufferPointer { prefixBounds in
                                 try run(leaf, scores: scores, matched: matched, byBound: byBound, bounds: bounds,
-                                        prefixBounds: prefixBounds, collector: &collector, segment: segment)
+                                        prefixBounds: prefixBounds, seededThreshold: seededThreshold, collector: &collector,
+                                        segment: segment)
                             }
                         }
                     }
@@ -75,11 +77,15 @@ final class TermDisjunction {
     private func run(_ leaf: UnsafeMutableBufferPointer<TermLeaf>, scores: UnsafeMutableBufferPointer<Double>,
                      matched: UnsafeMutableBufferPointer<Bool>, byBound: UnsafeBufferPointer<Int>,
                      bounds: UnsafeBufferPointer<Double>, prefixBounds: UnsafeBufferPointer<Double>,
-                     collector: inout TopKCollector, segment: Int) throws {
+                     seededThreshold: Double, collector: inout TopKCollector, segment: Int) throws {
         let count = leaf.count
         let noMoreDocs = PostingsCursor.noMoreDocs
         var essentialStart = 0
-        var threshold = collector.threshold ?? -Double.infinity
+        var threshold = Swift.max(collector.threshold ?? -Double.infinity, seededThreshold)
+        // θ may already be set (earlier segments, `initialThreshold`): the weakest leaves start non-essential.
+        while essentialStart < count && prefixBounds[essentialStart + 1] * (1 + Self.slack) < threshold {
+            essentialStart += 1
+        }
         while true {
             var candidate = noMoreDocs
             for rank in essentialStart..<count { candidate = Swift.min(candidate, leaf[byBound[rank]].doc) }
@@ -146,6 +152,32 @@ final class TermDisjunction {
                 _ = try leaf[byBound[rank]].nextDoc()
             }
         }
+    }
+
+    /// A leaf seeds θ when its list is at most this fraction of the longest one (a key's title list beside
+    /// its body list).
+    private static let seedFraction: UInt64 = 8
+
+    /// A lower bound of the k-th best score in the segment, to start the MaxScore loop with: the k-th best
+    /// score of one sparse leaf on its own (leaf scores are ≥ 0, so a document's score is at least its
+    /// score in one leaf), the sparse leaf with the highest bound. That is a title list: a short field with
+    /// the highest bounds, so this θ usually leaves the body lists non-essential from the first document;
+    /// in doc order θ rose slowly and the dense lists stayed essential for much of their length. −∞ when
+    /// no sparse leaf has k documents. (Seeding from every sparse leaf cost more than it saved on 3–4 term
+    /// queries, callgrind.)
+    private func initialThreshold(limit: Int) throws -> Double {
+        let longest = leaves.map(\.cost).max() ?? 0
+        let seeds = leaves.indices.filter {
+            leaves[$0].cost >= UInt64(limit) && leaves[$0].cost * Self.seedFraction <= longest
+        }
+        guard limit > 0, let seed = seeds.max(by: { bounds[$0] < bounds[$1] }) else { return -Double.infinity }
+        var leaf = try leaves[seed].restarted()
+        var top = TopKCollector(limit: limit)
+        while leaf.doc != PostingsCursor.noMoreDocs {
+            top.collect(score: try leaf.score(), segment: 0, doc: leaf.doc)
+            _ = try leaf.nextDoc()
+        }
+        return top.threshold ?? -Double.infinity
     }
 
     /// The score as the scorer tree sums it.

@@ -33,6 +33,17 @@ struct TermLeaf {
         doc = try cursor.nextDoc()
     }
 
+    /// A leaf over the same list back on its first document, with a cursor of its own.
+    func restarted() throws -> TermLeaf {
+        var copy = self
+        copy.cursor = try reader.postings(info)
+        copy.doc = try copy.cursor.nextDoc()
+        copy.shallowBlock = -1
+        copy.shallowLastDoc = 0
+        copy.shallowBound = 0
+        return copy
+    }
+
     @inline(__always)
     mutating func nextDoc() throws -> UInt32 {
         if doc != PostingsCursor.noMoreDocs { doc = try cursor.nextDoc() }

@@ -156,9 +156,11 @@ struct StoredIDsReader {
             throw StorageError.corrupt(file: bytes.name, offset: range.lowerBound, reason: "id of doc \(doc) lies outside the file")
         }
         let raw = UnsafeBufferPointer(start: (base + range.lowerBound).assumingMemoryBound(to: UInt8.self), count: range.count)
-        // Decoding repairs invalid UTF-8 (with U+FFFD); the bytes are valid exactly when nothing was repaired.
-        let id = String(decoding: raw, as: UTF8.self)
-        guard id.utf8.elementsEqual(raw) else {
+        // ASCII (the usual id) is valid UTF-8 as it stands; other bytes go through the validating initialiser.
+        var high: UInt8 = 0
+        for byte in raw { high |= byte }
+        if high < 0x80 { return String(decoding: raw, as: UTF8.self) }
+        guard let id = String(validating: raw, as: UTF8.self) else {
             throw StorageError.corrupt(file: bytes.name, offset: range.lowerBound, reason: "id of doc \(doc) is not valid UTF-8")
         }
         return id
