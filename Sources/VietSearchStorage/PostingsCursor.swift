@@ -155,9 +155,14 @@ package struct PostingsCursor {
         if indexInBlock < 0 { indexInBlock = 0 }
         let from = indexInBlock, length = blockLength
         indexInBlock = docs.withUnsafeBufferPointer { ids in
-            var slot = from
-            while slot < length && ids[slot] < target { slot += 1 }
-            return slot
+            // The first slot holding a doc ≥ target: binary search (a sparse list's advances land anywhere
+            // in a dense list's block; the linear scan cost ~3 instructions per doc stepped over).
+            var low = from, high = length
+            while low < high {
+                let middle = (low + high) >> 1
+                if ids[middle] < target { low = middle + 1 } else { high = middle }
+            }
+            return low
         }
         guard indexInBlock < blockLength else { return finish() }
         doc = docs[indexInBlock]
