@@ -51,6 +51,9 @@ package struct QueryEngine: Sendable {
 
     /// The query with its marks restored from this snapshot's statistics (`DiacriticRestorer`), or nil.
     package func suggestion(for query: String, options: QueryOptions) throws -> String? {
+        // The restorer's own first test, before its vocabulary and closure are built: a query typed with all
+        // its marks (most queries) costs one scan of its scalars.
+        guard DiacriticRestorer.mayHaveBareWord(query) else { return nil }
         var counting = options
         counting.limit = 0
         counting.explain = false
