@@ -45,8 +45,16 @@ final class TermDisjunction {
     /// Counts the matches, then offers every competitive document to `collector`; call it once (the leaves
     /// are used up). Returns false when the count it added is only a lower bound.
     func collect(into collector: inout TopKCollector, segment: Int, totalHitsThreshold: Int) throws -> Bool {
-        let exact = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
-        let seededThreshold = try initialThreshold(limit: collector.limit)
+        let exact: Bool
+        var seededThreshold = -Double.infinity
+        var offered: [UInt64] = []
+        if let (sparse, dense) = sparsePair(), !reaches(totalHitsThreshold, collector, with: leaves[dense].cost) {
+            (exact, offered) = try scorePair(sparse: sparse, dense: dense, into: &collector, segment: segment,
+                                             totalHitsThreshold: totalHitsThreshold)
+        } else {
+            exact = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
+            seededThreshold = try initialThreshold(limit: collector.limit)
+        }
         // Taken out of the property so this is the only reference: a second one (the caller's array, a
         // copy) would make every cursor copy its block buffers on its first decode.
         var leaves: [TermLeaf] = []
@@ -61,9 +69,11 @@ final class TermDisjunction {
                     try byBound.withUnsafeBufferPointer { byBound in
                         try bounds.withUnsafeBufferPointer { bounds in
                             try prefixBounds.withUnsafeBufferPointer { prefixBounds in
-                                try run(leaf, scores: scores, matched: matched, byBound: byBound, bounds: bounds,
-                                        prefixBounds: prefixBounds, seededThreshold: seededThreshold, collector: &collector,
-                                        segment: segment)
+                                try offered.withUnsafeBufferPointer { offered in
+                                    try run(leaf, scores: scores, matched: matched, byBound: byBound, bounds: bounds,
+                                            prefixBounds: prefixBounds, seededThreshold: seededThreshold,
+                                            offered: offered, collector: &collector, segment: segment)
+                                }
                             }
                         }
                     }
@@ -77,7 +87,8 @@ final class TermDisjunction {
     private func run(_ leaf: UnsafeMutableBufferPointer<TermLeaf>, scores: UnsafeMutableBufferPointer<Double>,
                      matched: UnsafeMutableBufferPointer<Bool>, byBound: UnsafeBufferPointer<Int>,
                      bounds: UnsafeBufferPointer<Double>, prefixBounds: UnsafeBufferPointer<Double>,
-                     seededThreshold: Double, collector: inout TopKCollector, segment: Int) throws {
+                     seededThreshold: Double, offered: UnsafeBufferPointer<UInt64>, collector: inout TopKCollector,
+                     segment: Int) throws {
         let count = leaf.count
         let noMoreDocs = PostingsCursor.noMoreDocs
         var essentialStart = 0
@@ -90,6 +101,13 @@ final class TermDisjunction {
             var candidate = noMoreDocs
             for rank in essentialStart..<count { candidate = Swift.min(candidate, leaf[byBound[rank]].doc) }
             guard candidate != noMoreDocs else { return }
+            if !offered.isEmpty && offered[Int(candidate >> 6)] & (1 << UInt64(candidate & 63)) != 0 {
+                // Already offered with its exact score by `scorePair`.
+                for rank in essentialStart..<count where leaf[byBound[rank]].doc == candidate {
+                    _ = try leaf[byBound[rank]].nextDoc()
+                }
+                continue
+            }
             if threshold > -Double.infinity {
                 // Block-max: when the leaves' bounds over the blocks holding the candidate cannot beat θ,
                 // skip to the end of the nearest block without decoding anything in between.
@@ -178,6 +196,56 @@ final class TermDisjunction {
             _ = try leaf.nextDoc()
         }
         return top.threshold ?? -Double.infinity
+    }
+
+    /// Whether a list of `count` documents alone takes the collector's count to the threshold (then no
+    /// union is counted: the list's frequency is the lower bound reported).
+    private func reaches(_ totalHitsThreshold: Int, _ collector: TopKCollector, with count: UInt64) -> Bool {
+        totalHitsThreshold != Int.max && collector.totalHits + Int(count) >= totalHitsThreshold
+    }
+
+    /// For two leaves one of which is sparse (a bare key: its title list beside its body list), their
+    /// indices; nil for other shapes.
+    private func sparsePair() -> (sparse: Int, dense: Int)? {
+        guard leaves.count == 2 else { return nil }
+        let (sparse, dense) = leaves[0].cost <= leaves[1].cost ? (0, 1) : (1, 0)
+        return leaves[sparse].cost * Self.seedFraction <= leaves[dense].cost ? (sparse, dense) : nil
+    }
+
+    /// The bare-key case of `countUpFront` and `initialThreshold` in one pass, when the union must be
+    /// counted: every document of the sparse leaf is scored exactly (the dense list advanced to it,
+    /// decoding only the blocks holding one, as counting does anyway) and offered, which both counts the
+    /// documents the dense list lacks and fills the top k with the likeliest hits; the loop then skips
+    /// them (returned bitset). Before, the count and the loop each decoded those dense blocks. When no
+    /// count is needed, `initialThreshold` is cheaper: with θ from the title scores alone most title
+    /// documents never advance the body list. Returns whether the count added is exact.
+    private func scorePair(sparse: Int, dense: Int, into collector: inout TopKCollector, segment: Int,
+                           totalHitsThreshold: Int) throws -> (exact: Bool, offered: [UInt64]) {
+        let denseCount = Int(leaves[dense].cost)
+        let reachesThreshold = reaches(totalHitsThreshold, collector, with: leaves[dense].cost)
+        var offered = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
+        var pair = [try leaves[0].restarted(), try leaves[1].restarted()]
+        var scores = [0.0, 0.0]
+        var matched = [true, true]
+        var union = denseCount
+        try pair.withUnsafeMutableBufferPointer { leaf in
+            try scores.withUnsafeMutableBufferPointer { scores in
+                try matched.withUnsafeMutableBufferPointer { matched in
+                    while leaf[sparse].doc != PostingsCursor.noMoreDocs {
+                        let doc = leaf[sparse].doc
+                        scores[sparse] = try leaf[sparse].score()
+                        matched[dense] = try leaf[dense].advance(to: doc) == doc
+                        if matched[dense] { scores[dense] = try leaf[dense].score() } else { union += 1 }
+                        collector.offer(score: exactScore(matched: matched, scores: scores), segment: segment, doc: doc)
+                        offered[Int(doc >> 6)] |= 1 << UInt64(doc & 63)
+                        _ = try leaf[sparse].nextDoc()
+                    }
+                }
+            }
+        }
+        // Past the threshold the dense list's frequency is the lower bound `countUpFront` gives.
+        collector.addToTotal(reachesThreshold ? denseCount : union)
+        return (!reachesThreshold, offered)
     }
 
     /// The score as the scorer tree sums it.
