@@ -11,10 +11,11 @@ import VietSearchStorage
 /// 4. Per segment, `DocScorer`s: `TermScorer`, `PhraseScorer` at the leaves; `ConjunctionScorer` (MUST,
 ///    rarest first), `DisjunctionScorer`/`WideDisjunctionScorer` (SHOULD, fields, prefix keys) and
 ///    `BooleanScorer` (MUST_NOT, optional SHOULD) above them; document at a time.
-///    With a limit, three shapes are pruned instead of scored exhaustively (same top k, bit-identical
-///    scores): phrase-only queries by `PhrasePruner`, other pure disjunctions by `MaxScoreDisjunction`,
-///    queries with MUST clauses by `ConjunctivePruner` (MaxScore over the MUST clauses' leaves); they read
-///    phrases' positions only for documents that can still compete (or must be counted),
+///    With a limit, four shapes are pruned instead of scored exhaustively (same top k, bit-identical
+///    scores): disjunctions of keys alone by `TermDisjunction`, phrase-only queries by `PhrasePruner`,
+///    other pure disjunctions by `MaxScoreDisjunction`, queries with MUST clauses by `ConjunctivePruner`
+///    (MaxScore over the MUST clauses' leaves); they read phrases' positions only for documents that can
+///    still compete (or must be counted),
 ///    and count matches exactly up to `QueryOptions.totalHitsThreshold`.
 /// 5. `TopKCollector` keeps the best hits; the returned ones are explained on request.
 ///
@@ -52,6 +53,9 @@ package struct QueryEngine: Sendable {
 
     /// The query with its marks restored from this snapshot's statistics (`DiacriticRestorer`), or nil.
     package func suggestion(for query: String, options: QueryOptions) throws -> String? {
+        // The restorer's own first test, before its vocabulary and closure are built: a query typed with all
+        // its marks (most queries) costs one scan of its scalars.
+        guard DiacriticRestorer.mayHaveBareWord(query) else { return nil }
         var counting = options
         counting.limit = 0
         counting.explain = false
@@ -77,6 +81,11 @@ package struct QueryEngine: Sendable {
         var exact = true
         for index in segments.indices {
             if options.limit > 0 && !options.exhaustive {
+                // Keys alone (every `.bm25` OR of terms): counted up front, pruned from the first document.
+                if let pruner = try TermDisjunction(weight, segment: index) {
+                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                    continue
+                }
                 // Pruning skips nothing until `countUpTo` matches are counted, and its per-document
                 // bookkeeping costs more than the plain scorer tree: a disjunction expected to have no more
                 // matches in the segment than are left to count takes the plain path (exact either way).

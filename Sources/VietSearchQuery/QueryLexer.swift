@@ -78,15 +78,22 @@ struct QueryLexer {
     }
 
     private mutating func skipWhitespace() {
-        while index < scalars.count, scalars[index].properties.isWhitespace { index += 1 }
+        while index < scalars.count, Self.isWhitespace(scalars[index]) { index += 1 }
+    }
+
+    /// Unicode White_Space, answered without the property tables for ASCII (tab to carriage return,
+    /// space): the table lookup per scalar was most of lexing a one-word query.
+    @inline(__always)
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80 ? scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
     }
 
     private static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isWhitespace
+        isWhitespace(scalar)
     }
 
     private static func endsWord(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isWhitespace || scalar == "(" || scalar == ")" || scalar == "\""
+        isWhitespace(scalar) || scalar == "(" || scalar == ")" || scalar == "\""
     }
 
     private static let smartOpen: Unicode.Scalar = "\u{201C}"

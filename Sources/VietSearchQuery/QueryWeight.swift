@@ -4,7 +4,7 @@ import VietSearchStorage
 /// its index-wide document frequency and idf, every field its avgdl. It makes per-segment scorers.
 /// Statistics are always summed over all segments, so a multi-segment index scores like one segment.
 package final class QueryWeight {
-    private let segments: [SegmentReader]
+    let segments: [SegmentReader]
     private let options: QueryOptions
     private let documentCount: UInt64
     private var fieldCache: [String: BoundField] = [:]
@@ -62,7 +62,7 @@ package final class QueryWeight {
     }
 
     /// The shapes the disjunctive path takes: a bare key or phrase group, or a boolean with SHOULD clauses only.
-    private var isPureDisjunction: Bool {
+    var isPureDisjunction: Bool {
         switch root {
         case .keys, .phrases: return true
         case .boolean(let must, _, let mustNot): return must.isEmpty && mustNot.isEmpty
@@ -188,7 +188,7 @@ package final class QueryWeight {
 
     /// Keys and SHOULD-only groups of them: every leaf `flatten` makes for it is a confirmed match (no
     /// two-phase phrase), so a document matches the clause exactly when one of the leaves is on it.
-    private static func isKeyDisjunction(_ clause: BoundQuery) -> Bool {
+    static func isKeyDisjunction(_ clause: BoundQuery) -> Bool {
         switch clause {
         case .keys: return true
         case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
@@ -385,7 +385,7 @@ package final class QueryWeight {
         return scorers
     }
 
-    private func fieldNumber(_ name: String, _ segment: Int) -> UInt8? {
+    func fieldNumber(_ name: String, _ segment: Int) -> UInt8? {
         fieldCache[name]?.numbers[segment]
     }
 

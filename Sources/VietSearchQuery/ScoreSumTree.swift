@@ -35,12 +35,27 @@ struct ScoreSumTree {
         root = node
     }
 
+    /// The number of leaves when the root is the only node and adds leaves 0, 1, … in order (a bare key
+    /// in several fields), else nil: such a sum is a plain loop.
+    var flatLeafCount: Int? {
+        guard starts.count == 1, root == 0 else { return nil }
+        for (position, child) in children.enumerated() where child != position { return nil }
+        return children.count
+    }
+
     /// The root's sum over the matched leaves.
     func sum(matched: [Bool], scores: [Double]) -> Double {
+        matched.withUnsafeBufferPointer { matched in
+            scores.withUnsafeBufferPointer { scores in sum(matched: matched, scores: scores) }
+        }
+    }
+
+    /// The root's sum over the matched leaves, from buffers (pruning loops hold theirs as such).
+    func sum(matched: UnsafeBufferPointer<Bool>, scores: UnsafeBufferPointer<Double>) -> Double {
         sum(node: root, matched: matched, scores: scores).total
     }
 
-    private func sum(node: Int, matched: [Bool], scores: [Double]) -> (total: Double, any: Bool) {
+    private func sum(node: Int, matched: UnsafeBufferPointer<Bool>, scores: UnsafeBufferPointer<Double>) -> (total: Double, any: Bool) {
         var total = 0.0
         var any = false
         for slot in starts[node]..<ends[node] {

@@ -62,9 +62,33 @@ package struct TopKCollector {
         totalHits += 1
     }
 
-    /// The kept hits, best first.
+    /// The kept hits, best first: popped off a copy of the heap, worst first, into the back of the result
+    /// (k log k comparisons without the general sort's buffers; entries are totally ordered).
     package func sortedHits() -> [Entry] {
-        heap.sorted { Self.isWorse($1, $0) }
+        var remaining = TopKCollector(copying: heap, limit: limit)
+        var result = heap
+        var slot = result.count
+        while let worst = remaining.popWorst() {
+            slot -= 1
+            result[slot] = worst
+        }
+        return result
+    }
+
+    private init(copying heap: [Entry], limit: Int) {
+        self.limit = limit
+        self.heap = heap
+    }
+
+    /// Removes and returns the worst kept hit (the root).
+    private mutating func popWorst() -> Entry? {
+        guard let worst = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(0)
+        }
+        return worst
     }
 
     private mutating func siftUp(_ start: Int) {

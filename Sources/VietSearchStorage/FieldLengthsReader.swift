@@ -39,3 +39,62 @@ struct FieldLengthsReader {
         return value
     }
 }
+
+extension FieldLengthsReader {
+    /// Direct access to one field's lengths for per-document scoring loops.
+    func column(field: UInt8) -> FieldLengthColumn {
+        guard Int(field) < regions.count else { return FieldLengthColumn(bytes, region: 0..<0, width: 0, documentCount: documentCount) }
+        let region = regions[Int(field)]
+        return FieldLengthColumn(bytes, region: region.bytes, width: region.width, documentCount: documentCount)
+    }
+}
+
+/// One field's exact document lengths (a slice of the "Field lengths" section), read with one unaligned
+/// 8-byte load per document where the section has room for it: scoring reads a length per scored
+/// document, and the general reader's byte loop, range checks and class hops were a tenth of a term query.
+/// Holds its file, so the mapping outlives the pointer.
+package struct FieldLengthColumn {
+    private let bytes: FileBytes
+    /// The packed values, nil when the field is absent (every length 0) or the region leaves the file.
+    private let base: UnsafeRawPointer?
+    private let byteCount: Int
+    private let width: Int
+    private let mask: UInt64
+    private let documentCount: Int
+    private let regionStart: Int
+
+    init(_ bytes: FileBytes, region: Range<Int>, width: Int, documentCount: Int) {
+        self.bytes = bytes
+        regionStart = region.lowerBound
+        self.width = width
+        self.documentCount = documentCount
+        mask = width >= 64 ? UInt64.max : (1 << UInt64(width)) - 1
+        if let start = bytes.base, width > 0, region.lowerBound >= 0, region.upperBound <= bytes.count {
+            base = start + region.lowerBound
+            byteCount = region.count
+        } else {
+            base = nil
+            byteCount = 0
+        }
+    }
+
+    /// The length of the field in `doc` (0 when the segment lacks the field). Throws for a doc id outside
+    /// the segment or values past the section (a damaged file).
+    @inline(__always)
+    package func length(_ doc: UInt32) throws -> UInt32 {
+        guard Int(doc) < documentCount else {
+            throw StorageError.limitExceeded("doc \(doc) is outside \(bytes.name) (\(documentCount) documents)")
+        }
+        guard let base else { return 0 }
+        let bitPosition = Int(doc) &* width
+        let byteOffset = bitPosition >> 3
+        if byteOffset &+ 8 <= byteCount {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byteOffset, as: UInt64.self))
+            return UInt32(truncatingIfNeeded: (word >> UInt64(bitPosition & 7)) & mask)
+        }
+        guard let value = BitPacking.value(at: Int(doc), width: width, in: UnsafeRawBufferPointer(start: base, count: byteCount)) else {
+            throw StorageError.corrupt(file: bytes.name, offset: regionStart, reason: "field length of doc \(doc) out of bounds")
+        }
+        return value
+    }
+}

@@ -9,34 +9,34 @@ package struct PostingsCursor {
     /// The current document, or `noMoreDocs`; undefined before the first move.
     package private(set) var doc: UInt32 = 0
 
-    private let bytes: FileBytes
-    private let postingsEnd: Int
+    let bytes: FileBytes
+    let postingsEnd: Int
     private let positionsStart: Int
     private let positionsEnd: Int
     private let documentCount: UInt32
-    private let documentFrequency: Int
-    private let blockCount: Int
+    let documentFrequency: Int
+    let blockCount: Int
     /// Lists of 128 documents or more start with one skip entry per block; shorter ones with none.
-    private let hasSkipTable: Bool
-    private let skipTable: Int
-    private let blocksStart: Int
+    let hasSkipTable: Bool
+    let skipTable: Int
+    let blocksStart: Int
     /// Documents to skip (the snapshot's deletes); nil when none.
-    private let deletions: DeletedDocs?
+    let deletions: DeletedDocs?
     /// Verifies the term's positions bytes before the first read of them (most queries never read
     /// positions, so they are not checksummed when the cursor opens); nil once verified or unchecked.
     private var positionsCheck: RangeChecksums?
     private let positionsChecksum: UInt32
 
-    private var block = -1
-    private var blockLength = 0
+    private(set) var block = -1
+    private(set) var blockLength = 0
     private var indexInBlock = -1
-    private var docs: [UInt32]
+    private(set) var docs: [UInt32]
     private var frequencies: [UInt32]
     /// Where the current block's bit-packed frequencies start while `frequencies` does not hold them yet
     /// (unpacked on first use), else -1; and their bit width.
     private var packedFrequencies = -1
     private var packedFrequencyWidth = 0
-    private var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
+    private(set) var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
     /// The term's positions (FORMAT.md, "Positions"), read by value index.
     private var positionsDecoder: PositionsDecoder
     /// Index of the first position value of document `positionsDocIndex` of the current block.
@@ -159,9 +159,14 @@ package struct PostingsCursor {
         if indexInBlock < 0 { indexInBlock = 0 }
         let from = indexInBlock, length = blockLength
         indexInBlock = docs.withUnsafeBufferPointer { ids in
-            var slot = from
-            while slot < length && ids[slot] < target { slot += 1 }
-            return slot
+            // The first slot holding a doc ≥ target: binary search (a sparse list's advances land anywhere
+            // in a dense list's block; the linear scan cost ~3 instructions per doc stepped over).
+            var low = from, high = length
+            while low < high {
+                let middle = (low + high) >> 1
+                if ids[middle] < target { low = middle + 1 } else { high = middle }
+            }
+            return low
         }
         guard indexInBlock < blockLength else { return finish() }
         doc = docs[indexInBlock]
@@ -251,94 +256,15 @@ package struct PostingsCursor {
         return count
     }
 
-    /// The largest doc id of the current 128-doc block and the block's best (tf, field length) pair,
-    /// for block-max pruning (issue 4). Valid after a move.
-    package var blockMaxImpact: (lastDoc: UInt32, termFrequency: UInt32, fieldLength: UInt32) {
-        (skipEntry.lastDoc, skipEntry.maxFrequency, skipEntry.minFieldLength)
-    }
-
-    /// Number of documents in the postings list.
-    package var count: Int { documentFrequency }
-
-    /// Calls `body` with every block's (max term frequency, min field length), which bound the BM25 of
-    /// any document of the block; for a whole-list score bound (MaxScore). Reads only the skip table
-    /// (or the single block's header), never the postings.
-    package func forEachBlockBound(_ body: (_ maxFrequency: UInt32, _ minFieldLength: UInt32) -> Void) throws {
-        guard blockCount > 0 else { return }
-        if hasSkipTable {
-            for index in 0..<blockCount {
-                var entry = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize + 4, to: blocksStart)
-                let maxFrequency = try entry.readUInt32()
-                body(maxFrequency, try entry.readUInt32())
-            }
-        } else {
-            var reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
-            let maxFrequency = try reader.readVarint32()
-            body(maxFrequency, try reader.readVarint32())
-        }
-    }
-
-    /// Number of 128-doc blocks (see `blockBounds`).
-    package var blockTotal: Int { blockCount }
-
-    /// Block `index`'s last doc id and best (tf, field length) pair, which bound the BM25 of its documents,
-    /// read from the skip table alone (block-max pruning, issue 4). A list without a skip table is one
-    /// block whose header holds the pair; its last doc is not known without decoding: `noMoreDocs - 1`.
-    package func blockBounds(_ index: Int) throws -> (lastDoc: UInt32, maxFrequency: UInt32, minFieldLength: UInt32) {
-        if hasSkipTable {
-            var entry = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize, to: blocksStart)
-            let lastDoc = try entry.readUInt32()
-            let maxFrequency = try entry.readUInt32()
-            return (lastDoc, maxFrequency, try entry.readUInt32())
-        }
-        var reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
-        let maxFrequency = try reader.readVarint32()
-        return (Self.noMoreDocs - 1, maxFrequency, try reader.readVarint32())
-    }
-
-    /// Sets bit `doc` of `bits` (64 docs per word) for every remaining live document of the list, block by
-    /// block without per-document calls (exact hit counts when scoring skips documents). Call it on a
-    /// fresh cursor; it leaves the cursor exhausted.
-    package mutating func markRemainingDocs(in bits: inout [UInt64]) throws {
-        while block + 1 < blockCount {
-            // Frequencies are not unpacked (the cursor ends exhausted, so nothing reads them).
-            try load(block: block + 1, frequencies: false)
-            let wordCount = bits.count
-            try bits.withUnsafeMutableBufferPointer { words in
-                try docs.withUnsafeBufferPointer { ids in
-                    for slot in 0..<blockLength {
-                        let doc = Int(ids[slot])
-                        if let deletions, deletions.contains(ids[slot]) { continue }
-                        guard doc >> 6 < wordCount else {
-                            throw StorageError.limitExceeded("doc \(doc) is outside the \(wordCount * 64)-document bitset")
-                        }
-                        words[doc >> 6] |= 1 << UInt64(doc & 63)
-                    }
-                }
-            }
-        }
-        _ = finish()
-    }
-
-    private mutating func finish() -> UInt32 {
+    mutating func finish() -> UInt32 {
         block = Swift.max(block, 0)
         indexInBlock = blockLength
         doc = Self.noMoreDocs
         return doc
     }
 
-    private func lastDoc(ofBlock index: Int) throws -> UInt32 {
-        let offset = skipTable + index * PostingsWriter.skipEntrySize
-        // Skipping reads many entries: a direct load, without a reader (and its retain) per entry.
-        if let base = bytes.base, offset >= 0, offset + 4 <= blocksStart, blocksStart <= bytes.count {
-            return UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-        }
-        var reader = ByteReader(bytes, from: offset, to: blocksStart)
-        return try reader.readUInt32()
-    }
-
     /// Decodes block `index` into `docs`/`frequencies` and checks it against its skip entry.
-    private mutating func load(block index: Int, frequencies wantsFrequencies: Bool = true) throws {
+    mutating func load(block index: Int, frequencies wantsFrequencies: Bool = true) throws {
         var bounds = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
         var reader: ByteReader
         if hasSkipTable {
@@ -372,7 +298,7 @@ package struct PostingsCursor {
             guard deltaWidth <= 32, frequencyWidth <= 32 else {
                 throw reader.corrupt("bit width \(deltaWidth)/\(frequencyWidth) exceeds 32", at: start)
             }
-            try unpack(&reader, width: deltaWidth, into: &docs)
+            try Self.unpack(&reader, width: deltaWidth, into: &docs)
             let frequencyStart = reader.offset
             try reader.withBytes(BitPacking.byteCount(count: PostingsWriter.blockSize, width: frequencyWidth),
                                  "bit-packed block") { _ in }
@@ -390,7 +316,7 @@ package struct PostingsCursor {
             if wantsFrequencies && frequencyWidth == 32 {
                 // Only a 32-bit frequency can overflow when incremented: check it now rather than on use.
                 var frequencyReader = ByteReader(bytes, from: frequencyStart, to: postingsEnd)
-                try unpack(&frequencyReader, width: frequencyWidth, into: &frequencies)
+                try Self.unpack(&frequencyReader, width: frequencyWidth, into: &frequencies)
                 if frequencies.contains(UInt32.max) { throw reader.corrupt("term frequency overflows", at: start) }
                 for slot in 0..<length { frequencies[slot] &+= 1 }
                 packedFrequencies = -1
@@ -433,12 +359,14 @@ package struct PostingsCursor {
     }
 
     /// Unpacks 128 values at the reader's offset and moves past them. The decoder may read (and discard)
-    /// bytes after them up to the term's postings end, which lets it use whole-word loads to the last value.
-    private func unpack(_ reader: inout ByteReader, width: Int, into values: inout [UInt32]) throws {
+    /// bytes after them up to the reader's end (the term's postings end), which lets it use whole-word
+    /// loads to the last value. Static: a method would borrow the cursor while `values` (one of its
+    /// buffers) is modified, and that copy made every block decode reallocate the buffer (callgrind).
+    private static func unpack(_ reader: inout ByteReader, width: Int, into values: inout [UInt32]) throws {
         let size = BitPacking.byteCount(count: PostingsWriter.blockSize, width: width)
         let start = reader.offset
+        let source = reader.remainingBytes
         try reader.withBytes(size, "bit-packed block") { _ in }
-        let source = rawBytes(start, count: Swift.min(postingsEnd, bytes.count) - start)
         let unpacked = values.withUnsafeMutableBufferPointer { destination in
             guard let base = destination.baseAddress else { return false }
             return BitPacking.unpack(source, count: PostingsWriter.blockSize, width: width, into: base)

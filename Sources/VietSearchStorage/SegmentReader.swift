@@ -116,6 +116,11 @@ package final class SegmentReader: @unchecked Sendable {
         return total - Swift.min(total, deleted)
     }
 
+    /// `field`'s lengths for a scoring loop (`fieldLength(field:doc:)` without the per-call hops).
+    package func fieldLengthColumn(field: UInt8) -> FieldLengthColumn {
+        lengths.column(field: field)
+    }
+
     /// Number of distinct terms of the field.
     package func termCount(field: UInt8) -> UInt64 {
         Int(field) < layout.fields.count ? layout.fields[Int(field)].termCount : 0

@@ -114,6 +114,13 @@ struct StoredIDsReader {
 
     /// The id bytes of `doc`.
     func idBytes(_ doc: UInt32) throws -> [UInt8] {
+        let range = try idRange(doc)
+        var reader = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
+        return try reader.readBytes(range.count)
+    }
+
+    /// Where `doc`'s id bytes lie in the file (inside its verified block).
+    private func idRange(_ doc: UInt32) throws -> Range<Int> {
         guard doc < documentCount else {
             throw StorageError.limitExceeded("doc \(doc) is outside \(bytes.name) (\(documentCount) documents)")
         }
@@ -137,14 +144,24 @@ struct StoredIDsReader {
             throw reader.corrupt("id lengths run past the block", at: range.lowerBound)
         }
         reader.offset = range.lowerBound + position
-        return try reader.readBytes(try reader.readCount(limit: reader.remaining, "id length"))
+        let length = try reader.readCount(limit: reader.remaining, "id length")
+        return reader.offset..<(reader.offset + length)
     }
 
-    /// The id of `doc` as a string.
+    /// The id of `doc` as a string, made straight from the mapped bytes (no intermediate array; a search
+    /// returning ids reads one per hit).
     func id(_ doc: UInt32) throws -> String {
-        let start = index.lowerBound
-        guard let id = String(validating: try idBytes(doc), as: UTF8.self) else {
-            throw StorageError.corrupt(file: bytes.name, offset: start, reason: "id of doc \(doc) is not valid UTF-8")
+        let range = try idRange(doc)
+        guard let base = bytes.base, range.lowerBound >= 0, range.upperBound <= bytes.count else {
+            throw StorageError.corrupt(file: bytes.name, offset: range.lowerBound, reason: "id of doc \(doc) lies outside the file")
+        }
+        let raw = UnsafeBufferPointer(start: (base + range.lowerBound).assumingMemoryBound(to: UInt8.self), count: range.count)
+        // ASCII (the usual id) is valid UTF-8 as it stands; other bytes go through the validating initialiser.
+        var high: UInt8 = 0
+        for byte in raw { high |= byte }
+        if high < 0x80 { return String(decoding: raw, as: UTF8.self) }
+        guard let id = String(validating: raw, as: UTF8.self) else {
+            throw StorageError.corrupt(file: bytes.name, offset: range.lowerBound, reason: "id of doc \(doc) is not valid UTF-8")
         }
         return id
     }

@@ -139,6 +139,16 @@ final class PostingsTests: XCTestCase {
             }
             XCTAssertEqual(bounds.map(\.0), expected.map(\.0), name)
             XCTAssertEqual(bounds.map(\.1), expected.map(\.1), name)
+            // Block by block from the skip table (block-max pruning): the same pairs and each block's last doc;
+            // a list without a skip table is one block whose last doc is unknown before decoding.
+            XCTAssertEqual(cursor.blockTotal, expected.count, name)
+            for block in 0..<cursor.blockTotal {
+                let entry = try cursor.blockBounds(block)
+                let lastDoc = list.count < 128 ? PostingsCursor.noMoreDocs - 1 : list[Swift.min(list.count, block * 128 + 128) - 1].doc
+                XCTAssertEqual(entry.lastDoc, lastDoc, "\(name) block \(block)")
+                XCTAssertEqual(entry.maxFrequency, expected[block].0, "\(name) block \(block)")
+                XCTAssertEqual(entry.minFieldLength, expected[block].1, "\(name) block \(block)")
+            }
 
             var bits = [UInt64](repeating: 0, count: (Self.documentCount + 63) / 64)
             try cursor.markRemainingDocs(in: &bits)

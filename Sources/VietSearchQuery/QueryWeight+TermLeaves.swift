@@ -1,0 +1,42 @@
+import VietSearchStorage
+
+extension QueryWeight {
+    /// For a disjunction of keys alone (a bare term in its fields, terms under OR, prefix expansions,
+    /// nested SHOULD-only groups of them: `isKeyDisjunction`), the `TermLeaf`s of segment `index` and how
+    /// the scorer tree sums them, exactly as `disjunctiveLeaves` would lay them out (same leaves, order and
+    /// tree). Nil for any other shape or past `MaxScoreDisjunction.maximumLeaves`; no leaves when nothing
+    /// matches in the segment.
+    func termLeaves(segment index: Int) throws -> (leaves: [TermLeaf], tree: ScoreSumTree)? {
+        guard Self.isKeyDisjunction(root) else { return nil }
+        var leaves: [TermLeaf] = []
+        var tree = ScoreSumTree()
+        guard let node = try addTermLeaves(root, segment: index, into: &leaves, tree: &tree) else { return nil }
+        tree.setRoot(node)
+        return (leaves, tree)
+    }
+
+    /// `flatten`'s walk for keys-only clauses; nil past `maximumLeaves`.
+    private func addTermLeaves(_ clause: BoundQuery, segment index: Int, into leaves: inout [TermLeaf],
+                               tree: inout ScoreSumTree) throws -> Int? {
+        var children: [ScoreSumTree.Child] = []
+        switch clause {
+        case .keys(let keys):
+            for key in keys {
+                guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else { continue }
+                guard leaves.count < MaxScoreDisjunction.maximumLeaves else { return nil }
+                var scoring = key.scoring
+                scoring.fieldNumber = number
+                children.append(.leaf(leaves.count))
+                leaves.append(try TermLeaf(reader: segments[index], info: info, scoring: scoring))
+            }
+        case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            for inner in should {
+                guard let node = try addTermLeaves(inner, segment: index, into: &leaves, tree: &tree) else { return nil }
+                children.append(.node(node))
+            }
+        default:
+            return nil
+        }
+        return tree.addNode(children)
+    }
+}

@@ -1,0 +1,293 @@
+import VietSearchStorage
+
+/// Top-k over a disjunction of keys alone (a bare term in its fields, `a OR b OR c` with `.bm25`, prefix
+/// expansions): `MaxScoreDisjunction`'s algorithm (MaxScore over the leaves' whole-list bounds, block-max
+/// skips over the skip entries' bounds, exact scores summed in the scorer tree's order) on `TermLeaf`
+/// values held side by side and stepped in place. With keys only, two things get simpler:
+/// - matches are counted before scoring, exactly and cheaply: a lone key's document frequency, the largest
+///   list when it alone reaches the threshold (a lower bound, as pruning would give), else that list's
+///   frequency plus the other lists' documents it lacks (the lists then hold fewer than leaves ×
+///   threshold documents), so pruning starts at once;
+/// - no leaf needs confirming (no phrase), so every candidate matches.
+/// Hence every segment of such a query takes this path, whatever the threshold: the plain scorer tree it
+/// replaces for short lists cost ~3× more per document (existentials, classes, reference counting).
+final class TermDisjunction {
+    /// Relative slack on bound comparisons: bounds and scores are summed in different orders.
+    private static let slack = 1e-9
+
+    @exclusivity(unchecked) private var leaves: [TermLeaf]
+    private let tree: ScoreSumTree
+    /// Leaf count when the tree adds leaves 0, 1, … in order in one node (a bare key): summed directly.
+    private let flatCount: Int?
+    private let bounds: [Double]
+    /// Leaf indices by ascending bound.
+    private let byBound: [Int]
+    /// `prefixBounds[i]` = the summed bounds of `byBound[0..<i]`.
+    private let prefixBounds: [Double]
+    private let documentCount: UInt32
+
+    /// The pruner of segment `index` for `weight`'s query, nil when the query is not a disjunction of keys
+    /// alone (`QueryWeight.termLeaves`); it has no leaves when nothing matches in the segment.
+    init?(_ weight: QueryWeight, segment index: Int) throws {
+        guard let (leaves, tree) = try weight.termLeaves(segment: index) else { return nil }
+        self.leaves = leaves
+        self.tree = tree
+        documentCount = weight.segments[index].documentCount
+        flatCount = tree.flatLeafCount == leaves.count ? leaves.count : nil
+        let bounds = try leaves.map { try $0.maxScore() }
+        self.bounds = bounds
+        byBound = leaves.indices.sorted { bounds[$0] < bounds[$1] }
+        var sums = [0.0]
+        for index in byBound { sums.append((sums.last ?? 0) + bounds[index]) }
+        prefixBounds = sums
+    }
+
+    /// Counts the matches, then offers every competitive document to `collector`; call it once (the leaves
+    /// are used up). Returns false when the count it added is only a lower bound.
+    func collect(into collector: inout TopKCollector, segment: Int, totalHitsThreshold: Int) throws -> Bool {
+        let exact: Bool
+        var seededThreshold = -Double.infinity
+        var offered: [UInt64] = []
+        if let (sparse, dense) = sparsePair(), !reaches(totalHitsThreshold, collector, with: leaves[dense].cost) {
+            (exact, offered) = try scorePair(sparse: sparse, dense: dense, into: &collector, segment: segment,
+                                             totalHitsThreshold: totalHitsThreshold)
+        } else {
+            exact = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
+            seededThreshold = try initialThreshold(limit: collector.limit)
+        }
+        // Taken out of the property so this is the only reference: a second one (the caller's array, a
+        // copy) would make every cursor copy its block buffers on its first decode.
+        var leaves: [TermLeaf] = []
+        swap(&leaves, &self.leaves)
+        let count = leaves.count
+        guard count > 0 else { return exact }
+        var scores = [Double](repeating: 0, count: count)
+        var matched = [Bool](repeating: false, count: count)
+        try leaves.withUnsafeMutableBufferPointer { leaf in
+            try scores.withUnsafeMutableBufferPointer { scores in
+                try matched.withUnsafeMutableBufferPointer { matched in
+                    try byBound.withUnsafeBufferPointer { byBound in
+                        try bounds.withUnsafeBufferPointer { bounds in
+                            try prefixBounds.withUnsafeBufferPointer { prefixBounds in
+                                try offered.withUnsafeBufferPointer { offered in
+                                    try run(leaf, scores: scores, matched: matched, byBound: byBound, bounds: bounds,
+                                            prefixBounds: prefixBounds, seededThreshold: seededThreshold,
+                                            offered: offered, collector: &collector, segment: segment)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return exact
+    }
+
+    /// The MaxScore loop (see `MaxScoreDisjunction.collect`, of which this is the keys-only case).
+    private func run(_ leaf: UnsafeMutableBufferPointer<TermLeaf>, scores: UnsafeMutableBufferPointer<Double>,
+                     matched: UnsafeMutableBufferPointer<Bool>, byBound: UnsafeBufferPointer<Int>,
+                     bounds: UnsafeBufferPointer<Double>, prefixBounds: UnsafeBufferPointer<Double>,
+                     seededThreshold: Double, offered: UnsafeBufferPointer<UInt64>, collector: inout TopKCollector,
+                     segment: Int) throws {
+        let count = leaf.count
+        let noMoreDocs = PostingsCursor.noMoreDocs
+        var essentialStart = 0
+        var threshold = Swift.max(collector.threshold ?? -Double.infinity, seededThreshold)
+        // θ may already be set (earlier segments, `initialThreshold`): the weakest leaves start non-essential.
+        while essentialStart < count && prefixBounds[essentialStart + 1] * (1 + Self.slack) < threshold {
+            essentialStart += 1
+        }
+        while true {
+            var candidate = noMoreDocs
+            for rank in essentialStart..<count { candidate = Swift.min(candidate, leaf[byBound[rank]].doc) }
+            guard candidate != noMoreDocs else { return }
+            if !offered.isEmpty && offered[Int(candidate >> 6)] & (1 << UInt64(candidate & 63)) != 0 {
+                // Already offered with its exact score by `scorePair`.
+                for rank in essentialStart..<count where leaf[byBound[rank]].doc == candidate {
+                    _ = try leaf[byBound[rank]].nextDoc()
+                }
+                continue
+            }
+            if threshold > -Double.infinity {
+                // Block-max: when the leaves' bounds over the blocks holding the candidate cannot beat θ,
+                // skip to the end of the nearest block without decoding anything in between.
+                var blockUpper = 0.0
+                var windowEnd = noMoreDocs - 1
+                for index in 0..<count {
+                    // A leaf already past the candidate has nothing before its current document.
+                    let current = leaf[index].doc
+                    if current > candidate {
+                        windowEnd = Swift.min(windowEnd, current - 1)
+                        continue
+                    }
+                    let part = try leaf[index].blockMax(at: candidate)
+                    blockUpper += part.bound
+                    windowEnd = Swift.min(windowEnd, part.lastDoc)
+                }
+                if blockUpper * (1 + Self.slack) < threshold {
+                    guard windowEnd < noMoreDocs - 1 else { return }
+                    for rank in essentialStart..<count where leaf[byBound[rank]].doc <= windowEnd {
+                        _ = try leaf[byBound[rank]].advance(to: windowEnd + 1)
+                    }
+                    continue
+                }
+            }
+            // Essential leaves on the candidate are scored now; the others only while it can still compete.
+            var upper = prefixBounds[essentialStart]
+            for rank in essentialStart..<count {
+                let index = byBound[rank]
+                guard leaf[index].doc == candidate else { continue }
+                let score = try leaf[index].score()
+                scores[index] = score
+                matched[index] = true
+                upper += score
+            }
+            var competitive = upper * (1 + Self.slack) >= threshold
+            var rank = essentialStart - 1
+            while competitive && rank >= 0 {
+                let index = byBound[rank]
+                upper -= bounds[index]
+                if try leaf[index].advance(to: candidate) == candidate {
+                    let score = try leaf[index].score()
+                    scores[index] = score
+                    matched[index] = true
+                    upper += score
+                }
+                competitive = upper * (1 + Self.slack) >= threshold
+                rank -= 1
+            }
+            if competitive {
+                collector.offer(score: exactScore(matched: matched, scores: scores), segment: segment, doc: candidate)
+                if let current = collector.threshold, current > threshold {
+                    threshold = current
+                    while essentialStart < count && prefixBounds[essentialStart + 1] * (1 + Self.slack) < threshold {
+                        essentialStart += 1
+                    }
+                }
+            }
+            for rank in 0..<count { matched[byBound[rank]] = false }
+            for rank in essentialStart..<count where leaf[byBound[rank]].doc == candidate {
+                _ = try leaf[byBound[rank]].nextDoc()
+            }
+        }
+    }
+
+    /// A leaf seeds θ when its list is at most this fraction of the longest one (a key's title list beside
+    /// its body list).
+    private static let seedFraction: UInt64 = 8
+
+    /// A lower bound of the k-th best score in the segment, to start the MaxScore loop with: the k-th best
+    /// score of one sparse leaf on its own (leaf scores are ≥ 0, so a document's score is at least its
+    /// score in one leaf), the sparse leaf with the highest bound. That is a title list: a short field with
+    /// the highest bounds, so this θ usually leaves the body lists non-essential from the first document;
+    /// in doc order θ rose slowly and the dense lists stayed essential for much of their length. −∞ when
+    /// no sparse leaf has k documents. (Seeding from every sparse leaf cost more than it saved on 3–4 term
+    /// queries, callgrind.)
+    private func initialThreshold(limit: Int) throws -> Double {
+        let longest = leaves.map(\.cost).max() ?? 0
+        let seeds = leaves.indices.filter {
+            leaves[$0].cost >= UInt64(limit) && leaves[$0].cost * Self.seedFraction <= longest
+        }
+        guard limit > 0, let seed = seeds.max(by: { bounds[$0] < bounds[$1] }) else { return -Double.infinity }
+        var leaf = try leaves[seed].restarted()
+        var top = TopKCollector(limit: limit)
+        while leaf.doc != PostingsCursor.noMoreDocs {
+            top.collect(score: try leaf.score(), segment: 0, doc: leaf.doc)
+            _ = try leaf.nextDoc()
+        }
+        return top.threshold ?? -Double.infinity
+    }
+
+    /// Whether a list of `count` documents alone takes the collector's count to the threshold (then no
+    /// union is counted: the list's frequency is the lower bound reported).
+    private func reaches(_ totalHitsThreshold: Int, _ collector: TopKCollector, with count: UInt64) -> Bool {
+        totalHitsThreshold != Int.max && collector.totalHits + Int(count) >= totalHitsThreshold
+    }
+
+    /// For two leaves one of which is sparse (a bare key: its title list beside its body list), their
+    /// indices; nil for other shapes.
+    private func sparsePair() -> (sparse: Int, dense: Int)? {
+        guard leaves.count == 2 else { return nil }
+        let (sparse, dense) = leaves[0].cost <= leaves[1].cost ? (0, 1) : (1, 0)
+        return leaves[sparse].cost * Self.seedFraction <= leaves[dense].cost ? (sparse, dense) : nil
+    }
+
+    /// The bare-key case of `countUpFront` and `initialThreshold` in one pass, when the union must be
+    /// counted: every document of the sparse leaf is scored exactly (the dense list advanced to it,
+    /// decoding only the blocks holding one, as counting does anyway) and offered, which both counts the
+    /// documents the dense list lacks and fills the top k with the likeliest hits; the loop then skips
+    /// them (returned bitset). Before, the count and the loop each decoded those dense blocks. When no
+    /// count is needed, `initialThreshold` is cheaper: with θ from the title scores alone most title
+    /// documents never advance the body list. Returns whether the count added is exact.
+    private func scorePair(sparse: Int, dense: Int, into collector: inout TopKCollector, segment: Int,
+                           totalHitsThreshold: Int) throws -> (exact: Bool, offered: [UInt64]) {
+        let denseCount = Int(leaves[dense].cost)
+        let reachesThreshold = reaches(totalHitsThreshold, collector, with: leaves[dense].cost)
+        var offered = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
+        var pair = [try leaves[0].restarted(), try leaves[1].restarted()]
+        var scores = [0.0, 0.0]
+        var matched = [true, true]
+        var union = denseCount
+        try pair.withUnsafeMutableBufferPointer { leaf in
+            try scores.withUnsafeMutableBufferPointer { scores in
+                try matched.withUnsafeMutableBufferPointer { matched in
+                    while leaf[sparse].doc != PostingsCursor.noMoreDocs {
+                        let doc = leaf[sparse].doc
+                        scores[sparse] = try leaf[sparse].score()
+                        matched[dense] = try leaf[dense].advance(to: doc) == doc
+                        if matched[dense] { scores[dense] = try leaf[dense].score() } else { union += 1 }
+                        collector.offer(score: exactScore(matched: matched, scores: scores), segment: segment, doc: doc)
+                        offered[Int(doc >> 6)] |= 1 << UInt64(doc & 63)
+                        _ = try leaf[sparse].nextDoc()
+                    }
+                }
+            }
+        }
+        // Past the threshold the dense list's frequency is the lower bound `countUpFront` gives.
+        collector.addToTotal(reachesThreshold ? denseCount : union)
+        return (!reachesThreshold, offered)
+    }
+
+    /// The score as the scorer tree sums it.
+    @inline(__always)
+    private func exactScore(matched: UnsafeMutableBufferPointer<Bool>, scores: UnsafeMutableBufferPointer<Double>) -> Double {
+        guard let flatCount else {
+            return tree.sum(matched: UnsafeBufferPointer(matched), scores: UnsafeBufferPointer(scores))
+        }
+        var total = 0.0
+        for index in 0..<flatCount where matched[index] { total += scores[index] }
+        return total
+    }
+
+    /// Adds the matches to `collector` before any is scored (see the type's note); false when the count
+    /// added is a lower bound.
+    private func countUpFront(into collector: inout TopKCollector, totalHitsThreshold: Int) throws -> Bool {
+        guard let largest = leaves.indices.max(by: { leaves[$0].cost < leaves[$1].cost }) else { return true }
+        let largestCount = Int(leaves[largest].cost)
+        if leaves.count == 1 {
+            collector.addToTotal(largestCount)
+            return true
+        }
+        if totalHitsThreshold != Int.max && collector.totalHits + largestCount >= totalHitsThreshold {
+            collector.addToTotal(largestCount)
+            return false
+        }
+        // The union is the largest list (its live document frequency) plus the other lists' documents it
+        // lacks: those are marked on a bitset and looked up in the largest list with `advance`, which
+        // decodes only its blocks that may hold one (a bare key: its title list against its body list).
+        var bits = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
+        for index in leaves.indices where index != largest { try leaves[index].markAllDocs(in: &bits) }
+        var lookup = try leaves[largest].reader.postings(leaves[largest].info)
+        var total = largestCount
+        for (word, value) in bits.enumerated() {
+            var remaining = value
+            while remaining != 0 {
+                let doc = UInt32(word << 6 | remaining.trailingZeroBitCount)
+                remaining &= remaining - 1
+                if try lookup.advance(to: doc) != doc { total += 1 }
+            }
+        }
+        collector.addToTotal(total)
+        return true
+    }
+}

@@ -1,0 +1,115 @@
+import VietSearchStorage
+
+/// The per-document state of one key in one field of one segment: its postings cursor, its field's
+/// lengths and the BM25 numbers, as a value. `TermScorer` wraps one for the scorer tree; `TermDisjunction`
+/// keeps them side by side in one buffer and steps them in place, with no class, existential or reference
+/// counting per document (those were most of a term query's instructions, callgrind, session 4).
+struct TermLeaf {
+    private(set) var cursor: PostingsCursor
+    /// The current document, or `PostingsCursor.noMoreDocs`.
+    private(set) var doc: UInt32
+    let reader: SegmentReader
+    let info: TermInfo
+    private let lengths: FieldLengthColumn
+    let boost: Double, idf: Double, avgdl: Double, bm25: BM25
+    /// Documents in the list (deleted ones included).
+    var cost: UInt64 { UInt64(info.documentFrequency) }
+
+    /// Block-max cache: the skip block holding the last target, its last doc and BM25 bound.
+    private var shallowBlock = -1
+    private var shallowLastDoc: UInt32 = 0
+    private var shallowBound = 0.0
+
+    /// A leaf on its first document.
+    init(reader: SegmentReader, info: TermInfo, scoring: FieldScoring) throws {
+        self.reader = reader
+        self.info = info
+        boost = scoring.boost
+        idf = scoring.idf
+        avgdl = scoring.avgdl
+        bm25 = scoring.bm25
+        lengths = reader.fieldLengthColumn(field: scoring.fieldNumber)
+        cursor = try reader.postings(info)
+        doc = try cursor.nextDoc()
+    }
+
+    /// A leaf over the same list back on its first document, with a cursor of its own.
+    func restarted() throws -> TermLeaf {
+        var copy = self
+        copy.cursor = try reader.postings(info)
+        copy.doc = try copy.cursor.nextDoc()
+        copy.shallowBlock = -1
+        copy.shallowLastDoc = 0
+        copy.shallowBound = 0
+        return copy
+    }
+
+    @inline(__always)
+    mutating func nextDoc() throws -> UInt32 {
+        if doc != PostingsCursor.noMoreDocs { doc = try cursor.nextDoc() }
+        return doc
+    }
+
+    @inline(__always)
+    mutating func advance(to target: UInt32) throws -> UInt32 {
+        if target > doc { doc = try cursor.advance(to: target) }
+        return doc
+    }
+
+    /// BM25 of the current document (the same expression as `FieldScoring.contribution`, so bit-identical).
+    @inline(__always)
+    mutating func score() throws -> Double {
+        let dl = try lengths.length(doc)
+        return bm25.score(boost: boost, idf: idf, tf: Double(cursor.currentFrequency()), dl: Double(dl), avgdl: avgdl)
+    }
+
+    /// The current document's length in the field and term frequency (explanations).
+    mutating func lengthAndFrequency() throws -> (dl: UInt32, tf: UInt32) {
+        (try lengths.length(doc), cursor.currentFrequency())
+    }
+
+    /// An upper bound of `score()` over the whole list: the best of the per-block bounds (max tf, min field
+    /// length), which stay valid for any k1 and b since BM25 grows with tf and shrinks with dl.
+    func maxScore() throws -> Double {
+        var best = 0.0
+        try cursor.forEachBlockBound { maxFrequency, minFieldLength in
+            best = Swift.max(best, bm25.score(boost: boost, idf: idf, tf: Double(maxFrequency),
+                                              dl: Double(minFieldLength), avgdl: avgdl))
+        }
+        return best
+    }
+
+    /// The block holding `target` in the skip table, its last doc and BM25 bound (cached per block).
+    @inline(__always)
+    mutating func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
+        if target <= shallowLastDoc && shallowBlock >= 0 { return (shallowLastDoc, shallowBound) }
+        return try moveShallow(to: target)
+    }
+
+    private mutating func moveShallow(to target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
+        let blocks = cursor.blockTotal
+        var index = Swift.max(shallowBlock, 0)
+        while index < blocks {
+            let entry = try cursor.blockBounds(index)
+            if entry.lastDoc >= target {
+                shallowBlock = index
+                shallowLastDoc = entry.lastDoc
+                shallowBound = bm25.score(boost: boost, idf: idf, tf: Double(entry.maxFrequency),
+                                          dl: Double(entry.minFieldLength), avgdl: avgdl)
+                return (shallowLastDoc, shallowBound)
+            }
+            index += 1
+        }
+        // Past the last block: nothing more to score.
+        shallowBlock = blocks
+        shallowLastDoc = PostingsCursor.noMoreDocs - 1
+        shallowBound = 0
+        return (shallowLastDoc, 0)
+    }
+
+    /// Sets the bit of every document of the term's list (from a fresh cursor; this leaf does not move).
+    func markAllDocs(in bits: inout [UInt64]) throws {
+        var all = try reader.postings(info)
+        try all.markRemainingDocs(in: &bits)
+    }
+}

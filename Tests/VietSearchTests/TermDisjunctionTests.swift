@@ -1,0 +1,75 @@
+import XCTest
+@testable import VietSearch
+import VietSearchQuery
+
+/// `TermDisjunction` (disjunctions of keys alone: every `.bm25` OR of terms) against exhaustive scoring, on
+/// a corpus shaped like news: each word in few titles and many bodies, so the title lists seed θ
+/// (`initialThreshold`) and the body lists go non-essential. Same hits, bit-identical scores, same counts.
+final class TermDisjunctionTests: FacadeTestCase {
+    private static let words = ["đảng", "viên", "xây", "dựng", "công", "tác", "giáo", "dục", "người", "dân"]
+
+    private func corpus(documents: Int) -> [Document] {
+        var state: UInt64 = 0x9e37_79b9
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        return (0..<documents).map { number in
+            // A title word from the list one time in six, else filler; bodies of 20–200 words, mostly listed.
+            let title = (0..<(2 + next(5))).map { _ in next(6) == 0 ? Self.words[next(Self.words.count)] : "tin\(next(50))" }
+            let body = (0..<(20 + next(180))).map { _ in next(4) == 0 ? "chữ\(next(300))" : Self.words[next(Self.words.count)] }
+            return Document(id: "doc\(number)", title: title.joined(separator: " "), body: body.joined(separator: " "))
+        }
+    }
+
+    private func engine() throws -> QueryEngine {
+        var configuration = IndexConfiguration(memoryBudget: 512 << 10)
+        configuration.mergePolicy = nil  // several segments: θ carries from one to the next
+        let index = Index.inMemory(configuration: configuration)
+        try self.index(corpus(documents: 2_500), into: index)
+        let writer = try index.writer()
+        for number in stride(from: 3, to: 2_500, by: 11) { XCTAssertTrue(try writer.delete(id: "doc\(number)")) }
+        try writer.commit()
+        writer.close()
+        let manifest = try index.store.readManifest()
+        return QueryEngine(segments: try manifest.segments.map { try index.store.openSegment($0) })
+    }
+
+    func testPrunedKeysEqualExhaustiveScoring() throws {
+        let engine = try engine()
+        XCTAssertGreaterThan(engine.segments.count, 1, "the test wants several segments")
+        // The shape that seeds θ: a title list with at least k documents and 8× shorter than the body list.
+        var counting = QueryOptions(limit: 0)
+        counting.scoring = .bm25
+        counting.totalHitsThreshold = Int.max
+        let titles = try engine.search("title:đảng", options: counting).totalHits
+        let bodies = try engine.search("body:đảng", options: counting).totalHits
+        XCTAssertGreaterThanOrEqual(titles, 100)
+        XCTAssertLessThanOrEqual(titles * 8, bodies)
+
+        var compared = 0
+        for query in ["đảng", "đảng OR viên", "xây OR dựng OR công", "title:đảng OR body:viên", "người OR absent", "dục"] {
+            for (limit, threshold) in [(1, 0), (10, 10), (10, 1_000), (100, 100), (100, Int.max)] {
+                var options = QueryOptions(limit: limit)
+                options.scoring = .bm25
+                options.totalHitsThreshold = threshold
+                let pruned = try engine.search(query, options: options)
+                options.exhaustive = true
+                let exhaustive = try engine.search(query, options: options)
+                let label = "\(query) top-\(limit) threshold \(threshold)"
+                if pruned.totalHitsIsExact {
+                    XCTAssertEqual(pruned.totalHits, exhaustive.totalHits, "\(label): total hits")
+                } else {
+                    XCTAssertGreaterThanOrEqual(pruned.totalHits, max(threshold, limit), label)
+                    XCTAssertLessThanOrEqual(pruned.totalHits, exhaustive.totalHits, label)
+                }
+                XCTAssertEqual(pruned.hits.map(\.segment), exhaustive.hits.map(\.segment), label)
+                XCTAssertEqual(pruned.hits.map(\.doc), exhaustive.hits.map(\.doc), label)
+                XCTAssertEqual(pruned.hits.map(\.score.bitPattern), exhaustive.hits.map(\.score.bitPattern),
+                               "\(label): scores must be bit-identical")
+                compared += exhaustive.hits.count
+            }
+        }
+        XCTAssertGreaterThan(compared, 1_000)
+    }
+}
