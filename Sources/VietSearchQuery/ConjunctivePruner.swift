@@ -58,10 +58,7 @@ final class ConjunctivePruner {
         terms = leaves.map { $0 as? TermScorer }
         twoPhase = leaves.map { ($0 as? PhraseScorer).flatMap { $0.isTwoPhase ? $0 : nil } }
         let bounds = try leaves.map { try $0.maxScore() }
-        byBound = leaves.indices.sorted { bounds[$0] < bounds[$1] }
-        var sums = [0.0]
-        for leaf in byBound { sums.append((sums.last ?? 0) + bounds[leaf]) }
-        prefixBounds = sums
+        (byBound, prefixBounds) = SummedBounds.ascendingOrder(of: bounds)
         optionalBound = bounds[requiredCount...].reduce(0, +)
         self.bounds = bounds
         optionalByBound = (requiredCount..<leaves.count).sorted { bounds[$0] > bounds[$1] }

@@ -45,10 +45,7 @@ final class MaxScoreDisjunction {
         self.documentCount = documentCount
         let bounds = try leaves.map { try $0.maxScore() }
         self.bounds = bounds
-        byBound = leaves.indices.sorted { bounds[$0] < bounds[$1] }
-        var sums = [0.0]
-        for index in byBound { sums.append((sums.last ?? 0) + bounds[index]) }
-        prefixBounds = sums
+        (byBound, prefixBounds) = SummedBounds.ascendingOrder(of: bounds)
         terms = leaves.map { $0 as? TermScorer }
         twoPhase = leaves.map { ($0 as? PhraseScorer).flatMap { $0.isTwoPhase ? $0 : nil } }
         scores = Array(repeating: 0, count: leaves.count)

@@ -47,10 +47,7 @@ final class PhrasePruner {
         self.tree = tree
         let bounds = try phrases.map { try $0.maxScore() }
         self.bounds = bounds
-        byBound = phrases.indices.sorted { bounds[$0] < bounds[$1] }
-        var sums = [0.0]
-        for leaf in byBound { sums.append((sums.last ?? 0) + bounds[leaf]) }
-        prefixBounds = sums
+        (byBound, prefixBounds) = SummedBounds.ascendingOrder(of: bounds)
         scores = Array(repeating: 0, count: phrases.count)
         matched = Array(repeating: false, count: phrases.count)
         documentBounds = bounds

@@ -13,6 +13,17 @@ struct SummedBounds {
         return total
     }
 
+    /// MaxScore's ordering of leaves with whole-list bounds `bounds`: leaf indices by ascending bound, and
+    /// `prefixBounds[i]` = the bounds of `byBound[0..<i]` summed (so `prefixBounds[r]` bounds what the leaves
+    /// ranked below `r`, the non-essential ones, can add to a document's score).
+    static func ascendingOrder(of bounds: [Double]) -> (byBound: [Int], prefixBounds: [Double]) {
+        let byBound = bounds.indices.sorted { bounds[$0] < bounds[$1] }
+        var sums = [0.0]
+        sums.reserveCapacity(bounds.count + 1)
+        for leaf in byBound { sums.append((sums.last ?? 0) + bounds[leaf]) }
+        return (byBound, sums)
+    }
+
     /// The subs' block bounds at `target` summed, valid up to the nearest block end.
     mutating func blockMax(of subs: [any DocScorer], at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
         if let cached = cachedBlock, target <= cached.lastDoc { return cached }

@@ -36,10 +36,7 @@ final class TermDisjunction {
         flatCount = tree.flatLeafCount == leaves.count ? leaves.count : nil
         let bounds = try leaves.map { try $0.maxScore() }
         self.bounds = bounds
-        byBound = leaves.indices.sorted { bounds[$0] < bounds[$1] }
-        var sums = [0.0]
-        for index in byBound { sums.append((sums.last ?? 0) + bounds[index]) }
-        prefixBounds = sums
+        (byBound, prefixBounds) = SummedBounds.ascendingOrder(of: bounds)
     }
 
     /// Counts the matches, then offers every competitive document to `collector`; call it once (the leaves
