@@ -189,6 +189,9 @@ final class IndexingPipeline {
             if storedDictionary == nil { storedDictionary = builder.storedDictionary }
             produced += try assemble(builder)
         }
+        job.releaseOutput()
+        // The job's builders, allocated on its thread, were freed here: see `FreedMemory`.
+        FreedMemory.returnToSystem()
         return produced
     }
 

@@ -55,6 +55,11 @@ final class SegmentBuildJob: @unchecked Sendable {
 
     private var isDone = false
 
+    /// Drops the output once the writer has taken it (the job may outlive it in the writer's list).
+    func releaseOutput() {
+        output = []
+    }
+
     /// Blocks until the job is done.
     func wait() {
         guard !isDone else { return }
