@@ -116,6 +116,8 @@ struct ParallelPostingsEncoder {
             output.postings = Self.exactCopy(writer.postings)
             output.positions = Self.exactCopy(writer.positions)
             slots.base[run] = output
+            // The run's streams were freed among long-lived blocks, where glibc keeps them resident.
+            if releasingStreams { FreedMemory.returnToSystem() }
         }
         let workers = Swift.min(threads, runCount)
         if workers == 1 {
