@@ -55,7 +55,8 @@ final class SegmentBuildJob: @unchecked Sendable {
 
     private var isDone = false
 
-    /// Drops the output once the writer has taken it (the job may outlive it in the writer's list).
+    /// Drops the output once the writer has taken it, so that its builders are freed before the writer
+    /// trims the heap rather than when the job itself goes.
     func releaseOutput() {
         output = []
     }
