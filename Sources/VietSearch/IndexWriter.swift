@@ -220,6 +220,7 @@ public final class IndexWriter {
         }
         let stillBuffered = produced[produced.count - 1].ordinals.upperBound
         bufferedIDs = bufferedIDs.filter { $0.value >= stillBuffered }
+        if pipeline.plan.threads > 1 { FreedMemory.returnToSystem() }
     }
 
     /// Peak bytes the indexing pipeline accounted for (builders, batches, serialised segments).

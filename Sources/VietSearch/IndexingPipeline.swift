@@ -129,7 +129,8 @@ final class IndexingPipeline {
     /// Serialises `segmentBuilder`, which holds the documents from `producedOrdinal` on.
     private func produce(_ segmentBuilder: SegmentBuilder) throws -> Produced {
         let builderBytes = segmentBuilder.estimatedMemoryBytes
-        let segment = try IndexStore.serializeSegment(segmentBuilder, threads: plan.threads)
+        // The builder is dropped after this: its streams are freed as they are encoded.
+        let segment = try IndexStore.serializeSegment(segmentBuilder, threads: plan.threads, consuming: true)
         peakTrackedBytes = max(peakTrackedBytes, (plan.threads == 1 ? builderIDBytes : trackedParallelBytes)
                                    + builderBytes + segment.memoryBytes)
         let ordinals = producedOrdinal..<producedOrdinal + segmentBuilder.documentCount
@@ -188,6 +189,9 @@ final class IndexingPipeline {
             if storedDictionary == nil { storedDictionary = builder.storedDictionary }
             produced += try assemble(builder)
         }
+        job.releaseOutput()
+        // The job's builders, allocated on its thread, were freed here: see `FreedMemory`.
+        FreedMemory.returnToSystem()
         return produced
     }
 

@@ -55,6 +55,12 @@ final class SegmentBuildJob: @unchecked Sendable {
 
     private var isDone = false
 
+    /// Drops the output once the writer has taken it, so that its builders are freed before the writer
+    /// trims the heap rather than when the job itself goes.
+    func releaseOutput() {
+        output = []
+    }
+
     /// Blocks until the job is done.
     func wait() {
         guard !isDone else { return }

@@ -92,9 +92,13 @@ package final class IndexStore: @unchecked Sendable {
     /// The bytes of a new segment holding `builder`'s documents: pure, so parallel indexing threads
     /// serialise their own segments and the writer only writes them (`writeSegment(_:)`), in order.
     /// `threads`: how many threads may encode its postings (the bytes are the same for any number).
-    package static func serializeSegment(_ builder: SegmentBuilder, threads: Int = 1) throws -> SerializedSegment {
+    /// `consuming`: frees the builder's postings streams while encoding them (lower peak memory); the
+    /// builder must then be discarded.
+    package static func serializeSegment(_ builder: SegmentBuilder, threads: Int = 1,
+                                         consuming: Bool = false) throws -> SerializedSegment {
         let id = SegmentID.random()
-        let (parts, checksum, memory) = try SegmentWriter.serialize(builder, id: id, threads: threads)
+        let (parts, checksum, memory) = try SegmentWriter.serialize(builder, id: id, threads: threads,
+                                                                    consuming: consuming)
         return SerializedSegment(id: id, parts: parts, checksum: checksum, documentCount: UInt32(builder.documentCount),
                                  memoryBytes: memory)
     }

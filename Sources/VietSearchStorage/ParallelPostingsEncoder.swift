@@ -58,12 +58,24 @@ struct ParallelPostingsEncoder {
         let buffer: SegmentBuffer
     }
 
-    static func encode(_ builder: SegmentBuffer, terms: [Int], parts requested: Int) throws -> Output {
-        let parts = Swift.max(1, Swift.min(requested, terms.count / 1_024 + 1))
+    /// Stream bytes per run when the builder is large: small runs keep each run's buffers (which grow
+    /// by doubling, and are copied when they do) a few MiB, instead of one run's arrays growing to the
+    /// whole segment's postings with a transient copy at each doubling.
+    static let runStreamBytes = 4 << 20
+
+    /// Encodes `terms` (sorted) of `builder` on `parts` threads. `releasingStreams`: frees each term's
+    /// builder stream once decoded (the builder is being consumed), so that the encoded sections take
+    /// the place of the streams in memory rather than coming on top of them.
+    /// `runBytes`: stream bytes per run (tests make it small to exercise many runs).
+    static func encode(_ builder: SegmentBuffer, terms: [Int], parts requested: Int,
+                       releasingStreams: Bool = false, runBytes: Int = Self.runStreamBytes) throws -> Output {
+        let threads = Swift.max(1, requested)
+        var total = 0
+        for term in terms { total += builder.termStreams.byteCount(term) }
+        let wanted = Swift.max(threads, total / Swift.max(1, runBytes))
+        let parts = Swift.max(1, Swift.min(wanted, terms.count / 1_024 + 1))
         var bounds = [0]
         if parts > 1 {
-            var total = 0
-            for term in terms { total += builder.termStreams.byteCount(term) }
             var sum = 0
             for (index, term) in terms.enumerated() where bounds.count < parts {
                 sum += builder.termStreams.byteCount(term)
@@ -88,6 +100,7 @@ struct ParallelPostingsEncoder {
             do {
                 for term in terms[splitPoints[run]..<splitPoints[run + 1]] {
                     buffer.decode(stream: builder.termStreams.bytes(term))
+                    if releasingStreams { builder.termStreams.release(term) }
                     let field = builder.terms.field(of: term)
                     output.locations.append(try writer.append(buffer, field: field,
                                                               fieldLengths: builder.fieldLengths[Int(field)]))
@@ -99,18 +112,43 @@ struct ParallelPostingsEncoder {
             } catch {
                 output.error = error
             }
-            output.postings = writer.postings
-            output.positions = writer.positions
+            // Exact capacity: a grown array may be up to twice its bytes, kept until the file is written.
+            output.postings = Self.exactCopy(writer.postings)
+            output.positions = Self.exactCopy(writer.positions)
             slots.base[run] = output
+            // The run's streams were freed among long-lived blocks, where glibc keeps them resident.
+            if releasingStreams { FreedMemory.returnToSystem() }
         }
-        if runCount == 1 {
-            encodeRun(0)
+        let workers = Swift.min(threads, runCount)
+        if workers == 1 {
+            for run in 0..<runCount { encodeRun(run) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: runCount, execute: encodeRun)
+            // Worker `w` takes runs w, w + workers, ...: `threads` threads at most, runs of equal bytes.
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var run = worker
+                while run < runCount {
+                    encodeRun(run)
+                    run += workers
+                }
+            }
         }
+        if releasingStreams { builder.termStreams.recountHeapBytes() }
         let runs = Array(UnsafeBufferPointer(start: slots.base, count: runCount))
         for run in runs { if let error = run.error { throw error } }
         return join(runs, fields: terms.map { builder.terms.field(of: $0) })
+    }
+
+    /// `bytes` in an array of exactly their size (or `bytes` itself when little would be saved).
+    private static func exactCopy(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.capacity - bytes.count > bytes.count / 8 + 4_096 else { return bytes }
+        return [UInt8](unsafeUninitializedCapacity: bytes.count) { target, initialized in
+            bytes.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress, let targetBase = target.baseAddress, !source.isEmpty {
+                    targetBase.update(from: base, count: source.count)
+                }
+            }
+            initialized = bytes.count
+        }
     }
 
     /// Lays the runs end to end, moving offsets and sharing data equal to an earlier run's.

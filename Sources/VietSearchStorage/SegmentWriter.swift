@@ -5,14 +5,17 @@ enum SegmentWriter {
     /// The file comes as parts to be written back to back (so the sections are never copied into one
     /// array: that doubled the memory a flush needs).
     /// Postings are encoded by `threads` threads (`ParallelPostingsEncoder`; the bytes do not depend on it).
-    static func serialize(_ segmentBuilder: SegmentBuilder, id: SegmentID, threads: Int = 1)
+    /// `consuming`: the builder's term streams are freed as their postings are encoded (the builder
+    /// must not be serialised again or read after that: only its stored fields and ids remain).
+    static func serialize(_ segmentBuilder: SegmentBuilder, id: SegmentID, threads: Int = 1, consuming: Bool = false)
         throws -> (parts: [ArraySlice<UInt8>], checksum: UInt32, memoryBytes: Int) {
         try segmentBuilder.sealStored()
         let builder = segmentBuilder.buffer
         let fieldCount = builder.fieldNames.count
         var termCounts = [UInt64](repeating: 0, count: fieldCount)
         let sortedTerms = builder.sortedTermIndices()
-        let encoded = try ParallelPostingsEncoder.encode(builder, terms: sortedTerms, parts: threads)
+        let encoded = try ParallelPostingsEncoder.encode(builder, terms: sortedTerms, parts: threads,
+                                                     releasingStreams: consuming)
         var dictionary = TermDictionaryWriter()
         var key: [UInt8] = []
         for (index, term) in sortedTerms.enumerated() {

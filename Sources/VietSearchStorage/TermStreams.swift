@@ -80,6 +80,23 @@ final class TermStreams {
         return UnsafeBufferPointer(start: entry.base, count: entry.count)
     }
 
+    /// Frees `term`'s stream, leaving it empty: serialisation consumes a builder's streams term by
+    /// term so that the encoded postings replace them instead of adding to them (the peak of a flush).
+    /// Several threads may release distinct terms at once; `heapBytes` is brought up to date by
+    /// `recountHeapBytes()` afterwards.
+    func release(_ term: Int) {
+        guard let table else { return }
+        free(table[term].base)
+        table[term] = Entry(base: nil, count: 0, capacity: 0)
+    }
+
+    /// Recomputes `heapBytes` after `release` calls.
+    func recountHeapBytes() {
+        var bytes = tableCapacity * MemoryLayout<Entry>.stride
+        for term in 0..<count { bytes += table?[term].capacity ?? 0 }
+        heapBytes = bytes
+    }
+
     /// Out of memory: nothing sensible can continue (as when a Swift array cannot grow).
     private func fatalAllocationFailure() -> Never {
         let message = "VietSearch: out of memory while building a segment\n"

@@ -43,6 +43,7 @@ struct IndexCommand: ParsableCommand {
     }
 
     func run() throws {
+        AllocatorTuning.applyForIndexing(threads: threads)
         let clock = ContinuousClock()
         let start = clock.now
         let sources = try InputSource.resolve(inputs)
