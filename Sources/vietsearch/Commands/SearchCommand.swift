@@ -37,6 +37,11 @@ struct SearchCommand: ParsableCommand {
             .filter { !$0.isEmpty && $0 != "id" && seen.insert($0).inserted }
     }
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Reading queries from stdin, poll up to N µs for the next line before sleeping in read (0: never poll).",
+        valueName: "µs"))
+    var stdinSpinUs: Int = QueryLineReader.defaultSpinMicroseconds
+
     @OptionGroup var scoring: ScoringOptions
 
     @OptionGroup var snippetOptions: SnippetOptions
@@ -46,6 +51,10 @@ struct SearchCommand: ParsableCommand {
         if fields.split(separator: ",", omittingEmptySubsequences: false)
             .contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("--fields must be a comma-separated list of field names (got \"\(fields)\").")
+        }
+        if stdinSpinUs < 0 || stdinSpinUs > QueryLineReader.maximumSpinMicroseconds {
+            throw ValidationError(
+                "--stdin-spin-us must be in 0...\(QueryLineReader.maximumSpinMicroseconds) (got \(stdinSpinUs)).")
         }
         if totalHitsThreshold < 0 {
             throw ValidationError("--total-hits-threshold must be ≥ 0 (got \(totalHitsThreshold)).")
@@ -66,8 +75,8 @@ struct SearchCommand: ParsableCommand {
             StandardStream.output.write(printer.format(try Self.timedSearch(query, in: searcher, options: options)))
             return
         }
-        while var line = readLine(strippingNewline: true) {
-            if line.hasSuffix("\r") { line.removeLast() }
+        let lines = QueryLineReader(spinMicroseconds: stdinSpinUs)
+        while let line = lines.next() {
             do {
                 StandardStream.output.write(printer.format(try Self.timedSearch(line, in: searcher, options: options)))
             } catch let error as VietSearchError {
