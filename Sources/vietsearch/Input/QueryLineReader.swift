@@ -16,8 +16,9 @@ private let systemPoll = Darwin.poll
 /// CPU that never went idle (README "Query speed (session 4: disjunctions of terms)"). The spin is
 /// bounded: an idle session costs at most that much CPU per answer, then sleeps in `read`.
 final class QueryLineReader {
-    /// Measured in README "Query speed (session 4: disjunctions of terms)".
-    static let defaultSpinMicroseconds = 1_000
+    /// Off by default: polling trades CPU for latency, a choice for the caller (`--stdin-spin-us 1000` is
+    /// what paid with a lock-step driver; README "Query speed (session 4: disjunctions of terms)").
+    static let defaultSpinMicroseconds = 0
     /// A cap so that no setting turns the wait into a busy loop.
     static let maximumSpinMicroseconds = 10_000
     private static let chunkSize = 64 << 10
