@@ -8,24 +8,8 @@ import VietSearchTestSupport
 final class ConsumingSerializationTests: XCTestCase {
     /// 300 documents whose exact keys "e…" have folded keys "f…", most with one spelling (shared data).
     private func makeBuilder() throws -> SegmentBuilder {
-        let builder = SegmentBuilder()
-        let body = try builder.fieldNumber(for: "body")
-        var random = SeededGenerator(seed: 29)
-        for number in 0..<300 {
-            try builder.beginDocument()
-            for position in 0..<UInt32(50) {
-                let word = random.next(below: 2_500)
-                let exact = Array("e\(word)x".utf8)
-                let folded = Array("f\(word % 2_100)".utf8)
-                try exact.withUnsafeBufferPointer { first in
-                    try folded.withUnsafeBufferPointer { second in
-                        try builder.addOccurrencePair(field: body, first: first, second: second, position: position)
-                    }
-                }
-            }
-            try builder.finishDocument(stored: [StoredField(name: "n", value: "doc \(number)")], fieldLengths: [50])
-        }
-        return builder
+        try PairedKeyCorpus.builder(documents: 300, tokensPerDocument: 50, words: 2_500, foldedWords: 2_100,
+                                    seed: 29, storedValue: { "doc \($0)" })
     }
 
     func testConsumingSerialisationGivesTheSameBytesAndFreesTheStreams() throws {

@@ -107,25 +107,9 @@ final class SegmentAppendTests: XCTestCase {
 /// shared term data included (a folded key whose only spelling lies in another thread's run of terms).
 final class ParallelPostingsEncoderTests: XCTestCase {
     func testSegmentBytesAreTheSameForAnyThreadCount() throws {
-        let builder = SegmentBuilder()
-        let body = try builder.fieldNumber(for: "body")
-        var random = SeededGenerator(seed: 17)
-        for number in 0..<400 {
-            try builder.beginDocument()
-            for position in 0..<UInt32(60) {
-                // Exact keys "e…" and folded keys "f…": most folded keys have one spelling (shared data),
-                // some two; the folded ones sort after every exact one, so runs split them apart.
-                let word = random.next(below: 3_000)
-                let exact = Array("e\(word)x".utf8)
-                let folded = Array("f\(word % 2_600)".utf8)
-                try exact.withUnsafeBufferPointer { first in
-                    try folded.withUnsafeBufferPointer { second in
-                        try builder.addOccurrencePair(field: body, first: first, second: second, position: position)
-                    }
-                }
-            }
-            try builder.finishDocument(stored: [StoredField(name: "n", value: "\(number)")], fieldLengths: [60])
-        }
+        // Most folded keys have one spelling (shared data), some two; runs split them from their spellings.
+        let builder = try PairedKeyCorpus.builder(documents: 400, tokensPerDocument: 60, words: 3_000,
+                                                  foldedWords: 2_600, seed: 17, storedValue: { "\($0)" })
         let id = SegmentID.random()
         let single = try SegmentWriter.serialize(builder, id: id, threads: 1)
         let singleBytes = Array(single.parts.joined())
