@@ -3,20 +3,7 @@ import XCTest
 
 /// `vietsearch index` end to end: summaries, every kind of bad input (nothing committed, exit 1,
 /// file and line named), stdin input, memory budget.
-final class IndexCommandTests: XCTestCase {
-    private var paths: [String] = []
-
-    override func tearDown() {
-        for path in paths { try? FileManager.default.removeItem(atPath: path) }
-        super.tearDown()
-    }
-
-    private func newIndexPath() -> String {
-        let path = CLIRunner.temporaryPath()
-        paths.append(path)
-        return path
-    }
-
+final class IndexCommandTests: TemporaryPathsTestCase {
     func testIndexSeedsPrintsOneJSONSummaryLine() throws {
         let index = newIndexPath()
         let output = try CLIRunner.run(["index", index, CLIRunner.seeds, "--json"])

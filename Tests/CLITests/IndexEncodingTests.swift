@@ -3,20 +3,7 @@ import XCTest
 
 /// `vietsearch index --encoding`: legacy files are decoded before parsing, `auto` reports its choice per
 /// file, the decoded text is what gets indexed and stored, and undecodable bytes name file and offset.
-final class IndexEncodingTests: XCTestCase {
-    private var paths: [String] = []
-
-    override func tearDown() {
-        for path in paths { try? FileManager.default.removeItem(atPath: path) }
-        super.tearDown()
-    }
-
-    private func newPath(_ label: String = "index") -> String {
-        let path = CLIRunner.temporaryPath(label)
-        paths.append(path)
-        return path
-    }
-
+final class IndexEncodingTests: TemporaryPathsTestCase {
     private func fixture(_ name: String) -> String {
         CLIRunner.packageRoot.appendingPathComponent("Fixtures/encodings").appendingPathComponent(name).path
     }
@@ -29,7 +16,7 @@ final class IndexEncodingTests: XCTestCase {
     }
 
     func testAutoDecodesTCVN3AndVNIAndReportsTheChoice() throws {
-        let index = newPath()
+        let index = newIndexPath()
         let output = try CLIRunner.run(["index", index, fixture("docs.tcvn3.jsonl"), fixture("news.vni.txt"),
                                         "--encoding", "auto", "--json"])
         XCTAssertEqual(output.status, 0, output.stderr)
@@ -48,7 +35,7 @@ final class IndexEncodingTests: XCTestCase {
     }
 
     func testExplicitEncodingAndStoredTextIsDecoded() throws {
-        let index = newPath()
+        let index = newIndexPath()
         let output = try CLIRunner.run(["index", index, fixture("news.vni.txt"), "--encoding", "vni"])
         XCTAssertEqual(output.status, 0, output.stderr)
         let search = try CLIRunner.run(["search", index, "hướng dẫn", "--json"])
@@ -56,32 +43,31 @@ final class IndexEncodingTests: XCTestCase {
     }
 
     func testWithoutEncodingLegacyBytesAreRejectedAsBefore() throws {
-        let output = try CLIRunner.run(["index", newPath(), fixture("docs.tcvn3.jsonl")])
+        let output = try CLIRunner.run(["index", newIndexPath(), fixture("docs.tcvn3.jsonl")])
         XCTAssertNotEqual(output.status, 0)
         XCTAssertTrue(output.stderr.contains("invalid UTF-8"), output.stderr)
     }
 
     func testInvalidBytesNameFileLineAndOffsetUnlessReplaced() throws {
-        let input = newPath("bad") + ".jsonl"
-        paths.append(input)
+        let input = newIndexPath("bad", suffix: ".jsonl")
         var bytes = Array("{\"id\": \"a\", \"body\": \"Vie".utf8)
         bytes += [0xE4, 0x74, 0x20, 0x6E, 0xF9]  // VNI: ù (sắc) after the consonant n
         bytes += Array("\"}\n".utf8)
         try Data(bytes).write(to: URL(fileURLWithPath: input))
 
-        let failed = try CLIRunner.run(["index", newPath(), input, "--encoding", "vni"])
+        let failed = try CLIRunner.run(["index", newIndexPath(), input, "--encoding", "vni"])
         XCTAssertNotEqual(failed.status, 0)
         XCTAssertTrue(failed.stderr.contains(input), failed.stderr)
         XCTAssertTrue(failed.stderr.contains("byte offset 28"), failed.stderr)
 
-        let index = newPath()
+        let index = newIndexPath()
         let replaced = try CLIRunner.run(["index", index, input, "--encoding", "vni", "--replace-invalid", "--json"])
         XCTAssertEqual(replaced.status, 0, replaced.stderr)
         XCTAssertEqual(try searchIDs(index, "việt"), ["a"])
     }
 
     func testStandardInputIsDecodedAsAWhole() throws {
-        let index = newPath()
+        let index = newIndexPath()
         // VNI-Windows JSONL: {"id": "s", "body": "Vieät Nam ñaûng vieân"}
         let body: [UInt8] = Array("Vie".utf8) + [0xE4] + Array("t Nam ".utf8) + [0xF1, 0x61, 0xFB] + Array("ng vie".utf8)
             + [0xE2] + Array("n".utf8)
@@ -94,7 +80,7 @@ final class IndexEncodingTests: XCTestCase {
     }
 
     func testReplaceInvalidNeedsEncoding() throws {
-        let output = try CLIRunner.run(["index", newPath(), fixture("news.vni.txt"), "--replace-invalid"])
+        let output = try CLIRunner.run(["index", newIndexPath(), fixture("news.vni.txt"), "--replace-invalid"])
         XCTAssertNotEqual(output.status, 0)
         XCTAssertTrue(output.stderr.contains("--replace-invalid needs --encoding"), output.stderr)
     }

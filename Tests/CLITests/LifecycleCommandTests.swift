@@ -2,20 +2,7 @@ import Foundation
 import XCTest
 
 /// `vietsearch delete`, `merge`, and what `stats` shows of segments, deletes and generations.
-final class LifecycleCommandTests: XCTestCase {
-    private var paths: [String] = []
-
-    override func tearDown() {
-        for path in paths { try? FileManager.default.removeItem(atPath: path) }
-        super.tearDown()
-    }
-
-    private func newIndexPath() -> String {
-        let path = CLIRunner.temporaryPath()
-        paths.append(path)
-        return path
-    }
-
+final class LifecycleCommandTests: TemporaryPathsTestCase {
     private func stats(_ index: String) throws -> [String: Any] {
         let output = try CLIRunner.run(["stats", index, "--json"])
         XCTAssertEqual(output.status, 0, output.stderr)

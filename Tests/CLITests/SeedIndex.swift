@@ -1,10 +1,12 @@
 import Foundation
 
-/// One index of seeds/ shared by the read-only tests (indexing once keeps the suite fast).
+/// One index of seeds/ shared by the read-only tests (indexing once keeps the suite fast), removed when the test
+/// process exits (no test owns it, so no tearDown can).
 enum SeedIndex {
     static let path: String = {
         let path = CLIRunner.temporaryPath("seeds")
         _ = try? CLIRunner.run(["index", path, CLIRunner.seeds])
+        atexit { try? FileManager.default.removeItem(atPath: SeedIndex.path) }
         return path
     }()
 
