@@ -50,6 +50,8 @@ final class PhraseScorer: DocScorer {
         cursors.deallocate()
         byRarity.deinitialize(count: keyCount)
         byRarity.deallocate()
+        starts.deallocate()
+        scratch.deallocate()
     }
 
     func nextDoc() throws -> UInt32 {
@@ -227,22 +229,39 @@ final class PhraseScorer: DocScorer {
         guard keyCount > 0 else { return 0 }
         var lead = 0
         var leadFrequency = cursors[0].currentFrequency()
+        var largestFrequency = leadFrequency
         for index in 1..<keyCount {
             let frequency = cursors[index].currentFrequency()
             if frequency < leadFrequency { (lead, leadFrequency) = (index, frequency) }
+            largestFrequency = Swift.max(largestFrequency, frequency)
         }
-        let read = try cursors[lead].readPositions(into: &starts)
-        var count = starts.withUnsafeMutableBufferPointer { Self.startsOf(lead: lead, positions: $0, count: read) }
+        Self.reserve(&starts, capacity: &startsCapacity, Int(leadFrequency))
+        Self.reserve(&scratch, capacity: &scratchCapacity, Int(largestFrequency))
+        let read = try cursors[lead].readPositions(into: starts, capacity: startsCapacity)
+        var count = Self.startsOf(lead: lead, positions: UnsafeMutableBufferPointer(start: starts, count: read), count: read)
         for key in 0..<keyCount where key != lead {
             guard count > 0 else { return 0 }
-            let available = try cursors[key].readPositions(into: &scratch)
-            count = Self.keepStarts(&starts, count: count, offset: UInt32(key), in: &scratch, available: available)
+            let available = try cursors[key].readPositions(into: scratch, capacity: scratchCapacity)
+            count = Self.keepStarts(UnsafeMutableBufferPointer(start: starts, count: count), count: count, offset: UInt32(key),
+                                    in: UnsafeBufferPointer(start: scratch, count: available), available: available)
         }
         return count
     }
-    /// Reused buffers of `exactPhraseFrequency`: the surviving starts, another key's positions.
-    @exclusivity(unchecked) private var starts: [UInt32] = []
-    @exclusivity(unchecked) private var scratch: [UInt32] = []
+    /// Reused buffers of `exactPhraseFrequency` (raw memory the scorer owns, grown as needed, freed in
+    /// `deinit`): the surviving starts, another key's positions.
+    @exclusivity(unchecked) private var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+    @exclusivity(unchecked) private var startsCapacity = 64
+    @exclusivity(unchecked) private var scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+    @exclusivity(unchecked) private var scratchCapacity = 64
+
+    /// Makes `buffer` hold at least `needed` values (its contents are not kept).
+    @inline(__always)
+    private static func reserve(_ buffer: inout UnsafeMutablePointer<UInt32>, capacity: inout Int, _ needed: Int) {
+        guard needed > capacity else { return }
+        buffer.deallocate()
+        capacity = Swift.max(needed, capacity * 2)
+        buffer = .allocate(capacity: capacity)
+    }
 
     /// Turns the lead key's positions `p` into phrase starts `p - lead` in place (dropping those before 0).
     private static func startsOf(lead: Int, positions: UnsafeMutableBufferPointer<UInt32>, count: Int) -> Int {
@@ -257,17 +276,6 @@ final class PhraseScorer: DocScorer {
 
     /// Compacts the first `count` starts (ascending) to those `s` with `s + offset` among the first
     /// `available` of `wanted` (ascending), in one merge pass; returns how many are kept at the front.
-    /// Both buffers are taken `inout` (the scorer's own properties): borrowing one for a closure cost a
-    /// retain and a release per candidate.
-    private static func keepStarts(_ starts: inout [UInt32], count: Int, offset: UInt32,
-                                   in positions: inout [UInt32], available: Int) -> Int {
-        positions.withUnsafeBufferPointer { wanted in
-            starts.withUnsafeMutableBufferPointer { candidates in
-                keepStarts(candidates, count: count, offset: offset, in: wanted, available: available)
-            }
-        }
-    }
-
     private static func keepStarts(_ candidates: UnsafeMutableBufferPointer<UInt32>, count: Int, offset: UInt32,
                                    in wanted: UnsafeBufferPointer<UInt32>, available: Int) -> Int {
         var kept = 0

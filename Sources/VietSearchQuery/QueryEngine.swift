@@ -107,6 +107,11 @@ package struct QueryEngine: Sendable {
                     }
                 } else if let parts = try weight.conjunctiveParts(segment: index) {
                     guard let parts else { continue }
+                    // Key groups alone (every `.bm25` `a AND b`): leaves stepped in place, counted on bitsets.
+                    if let pruner = try KeyConjunction(parts, documentCount: segments[index].documentCount) {
+                        exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                        continue
+                    }
                     // Always pruned: the plain tree reads every adjacency phrase's positions, which cost
                     // more than the pruner's bookkeeping even on short lists (callgrind, round 3).
                     let pruner = try ConjunctivePruner(parts)

@@ -237,7 +237,31 @@ package struct PostingsCursor {
     /// is too short, never shrinking it) and returns how many there are: the buffer is reused as is, with
     /// no per-document clearing or appending (phrase matching reads positions for every candidate).
     package mutating func readPositions(into buffer: inout [UInt32], at start: Int = 0) throws -> Int {
-        guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return 0 }
+        guard let index = try currentPositionsIndex() else { return 0 }
+        let count = Int(frequencies[indexInBlock])
+        if buffer.count < start + count { buffer.append(contentsOf: repeatElement(0, count: start + count - buffer.count)) }
+        try positionsDecoder.read(count, at: index, bytes: bytes, doc: doc, into: &buffer, at: start)
+        return count
+    }
+
+    /// `readPositions` into memory the caller owns, with room for `capacity` values (at least
+    /// `currentFrequency()`, else it throws): phrase matching keeps its buffers as raw memory, where an
+    /// array argument cost a uniqueness check and a closure per candidate document.
+    @inline(__always)
+    package mutating func readPositions(into output: UnsafeMutablePointer<UInt32>, capacity: Int) throws -> Int {
+        guard let index = try currentPositionsIndex() else { return 0 }
+        let count = Int(frequencies[indexInBlock])
+        try positionsDecoder.read(count, at: index, bytes: bytes, doc: doc,
+                                  into: UnsafeMutableBufferPointer(start: output, count: capacity), at: 0)
+        return count
+    }
+
+    /// The value index of the current document's first position (nil when there is no current document),
+    /// the term's positions verified on first use and its frequencies unpacked; marks the document as the
+    /// last one read (a later document steps over its values, a repeated read starts over from them).
+    @inline(__always)
+    private mutating func currentPositionsIndex() throws -> Int? {
+        guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return nil }
         if let check = positionsCheck {
             try check.verify(positionsStart..<positionsEnd, checksum: positionsChecksum, what: "positions")
             positionsCheck = nil
@@ -252,13 +276,11 @@ package struct PostingsCursor {
             for index in positionsDocIndex..<indexInBlock { positionsIndex += Int(frequencies[index]) }
             positionsDocIndex = indexInBlock
         }
-        let count = Int(frequencies[indexInBlock])
-        if buffer.count < start + count { buffer.append(contentsOf: repeatElement(0, count: start + count - buffer.count)) }
-        decodedPositionsIndex = positionsIndex
-        try positionsDecoder.read(count, at: positionsIndex, bytes: bytes, doc: doc, into: &buffer, at: start)
-        positionsIndex += count
+        let index = positionsIndex
+        decodedPositionsIndex = index
+        positionsIndex += Int(frequencies[indexInBlock])
         positionsDocIndex = indexInBlock + 1
-        return count
+        return index
     }
 
     mutating func finish() -> UInt32 {

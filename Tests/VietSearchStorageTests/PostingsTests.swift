@@ -206,6 +206,53 @@ final class PostingsTests: XCTestCase {
         XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs)
     }
 
+    /// `readPositions(into:capacity:)` (memory the caller owns, phrase matching) reads what the array
+    /// variant reads, interleaved with it and with skipped documents, and a buffer too small for the
+    /// document's positions is an error, not a write past it.
+    func testPositionReadingIntoCallerMemoryMatchesModel() throws {
+        var generator = SeededGenerator(seed: 22)
+        let builder = SegmentBuilder()
+        let body = try builder.fieldNumber(for: "body")
+        var model: [(doc: UInt32, positions: [UInt32])] = []
+        for doc in 0..<UInt32(900) {
+            var occurrences: [TermOccurrence] = []
+            if Int.random(in: 0..<4, using: &generator) > 0 {
+                var positions = Set<UInt32>()
+                let frequency = Int.random(in: 1...(Bool.random(using: &generator) ? 4 : 60), using: &generator)
+                while positions.count < frequency { positions.insert(UInt32.random(in: 0...2_000, using: &generator)) }
+                model.append((doc, positions.sorted()))
+                occurrences = positions.sorted().map { TermOccurrence(field: body, term: Array("gần".utf8), position: $0) }
+            }
+            try builder.add(DocumentPostings(stored: [], fieldLengths: [10], occurrences: occurrences))
+        }
+        let store = IndexStore.inMemory()
+        let reader = try store.openSegment(try store.writeSegment(builder))
+        var cursor = try reader.postings(try XCTUnwrap(try reader.termInfo(field: 0, term: Array("gần".utf8))))
+        let capacity = 64
+        let memory = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity + 1)
+        defer { memory.deallocate() }
+        memory[capacity] = 0xdead
+        var array: [UInt32] = []
+        var tooSmall = 0
+        for (index, entry) in model.enumerated() {
+            XCTAssertEqual(try cursor.nextDoc(), entry.doc)
+            guard index % 7 != 3 else { continue }  // skipped documents' positions are stepped over
+            if index % 5 == 0 {
+                let count = try cursor.readPositions(into: &array)
+                XCTAssertEqual(Array(array[0..<count]), entry.positions, "array, doc \(entry.doc)")
+            }
+            if entry.positions.count < 4 {
+                XCTAssertThrowsError(try cursor.readPositions(into: memory, capacity: entry.positions.count - 1))
+                tooSmall += 1
+            }
+            let count = try cursor.readPositions(into: memory, capacity: capacity)
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: memory, count: count)), entry.positions, "doc \(entry.doc)")
+            XCTAssertEqual(memory[capacity], 0xdead, "nothing written past the capacity")
+        }
+        XCTAssertGreaterThan(tooSmall, 10)
+        XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs)
+    }
+
     func testEmptyCursorIsExhausted() throws {
         var cursor = PostingsCursor.empty()
         XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs)
