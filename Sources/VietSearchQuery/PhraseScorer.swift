@@ -90,7 +90,8 @@ final class PhraseScorer: DocScorer {
     }
 
     /// A bound over `target...lastDoc` from one key's block: the phrase frequency is at most that key's tf
-    /// (the first key's with slop, any key's without: the rarest is used), so the key's block impacts bound it.
+    /// (the first key's with slop, any key's without: the rarest is used) and the field length at least
+    /// the block's smallest.
     func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
         if target <= shallowLastDoc && shallowBlock >= 0 { return (shallowLastDoc, shallowBound) }
         let key = slop == 0 ? byRarity[0] : 0
@@ -101,9 +102,8 @@ final class PhraseScorer: DocScorer {
             if entry.lastDoc >= target {
                 shallowBlock = index
                 shallowLastDoc = entry.lastDoc
-                shallowBound = entry.impacts.bound { tf, dl in
-                    scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(tf), dl: Double(dl), avgdl: scoring.avgdl)
-                }
+                shallowBound = scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(entry.maxFrequency),
+                                                  dl: Double(entry.minFieldLength), avgdl: scoring.avgdl)
                 return (shallowLastDoc, shallowBound)
             }
             index += 1
@@ -135,17 +135,14 @@ final class PhraseScorer: DocScorer {
             let cursor = cursors[index]
             var maxFrequency: UInt32 = 0
             var minLength = UInt32.max
-            try cursor.forEachBlockBound { impacts in
-                for impact in [impacts.first, impacts.second] where impact.termFrequency > 0 {
-                    maxFrequency = Swift.max(maxFrequency, impact.termFrequency)
-                    minLength = Swift.min(minLength, impact.fieldLength)
-                }
+            try cursor.forEachBlockBound { frequency, length in
+                maxFrequency = Swift.max(maxFrequency, frequency)
+                minLength = Swift.min(minLength, length)
             }
             if index == 0 || slop == 0 { frequencyBound = Swift.min(frequencyBound, maxFrequency) }
             if minLength != UInt32.max { lengthBound = Swift.max(lengthBound, minLength) }
         }
-        // A saturated impact reads as tf UInt32.max: still a bound (BM25 tends to boost · idf).
-        let bound = frequencyBound == 0 || keyCount == 0 ? 0
+        let bound = frequencyBound == 0 || frequencyBound == UInt32.max ? 0
             : scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(frequencyBound),
                                  dl: Double(lengthBound), avgdl: scoring.avgdl)
         cachedBound = bound

@@ -68,18 +68,15 @@ struct TermLeaf {
         (try lengths.length(doc), cursor.currentFrequency())
     }
 
-    /// An upper bound of `score()` over the whole list: the best of the per-block bounds (each block's
-    /// impacts), which stay valid for any k1 and b since BM25 grows with tf and shrinks with dl.
+    /// An upper bound of `score()` over the whole list: the best of the per-block bounds (max tf, min field
+    /// length), which stay valid for any k1 and b since BM25 grows with tf and shrinks with dl.
     func maxScore() throws -> Double {
         var best = 0.0
-        try cursor.forEachBlockBound { impacts in best = Swift.max(best, bound(of: impacts)) }
+        try cursor.forEachBlockBound { maxFrequency, minFieldLength in
+            best = Swift.max(best, bm25.score(boost: boost, idf: idf, tf: Double(maxFrequency),
+                                              dl: Double(minFieldLength), avgdl: avgdl))
+        }
         return best
-    }
-
-    /// BM25 bound of a block of this list from its impacts.
-    @inline(__always)
-    func bound(of impacts: BlockImpacts) -> Double {
-        impacts.bound { tf, dl in bm25.score(boost: boost, idf: idf, tf: Double(tf), dl: Double(dl), avgdl: avgdl) }
     }
 
     /// The block holding `target` in the skip table, its last doc and BM25 bound (cached per block).
@@ -97,7 +94,8 @@ struct TermLeaf {
             if entry.lastDoc >= target {
                 shallowBlock = index
                 shallowLastDoc = entry.lastDoc
-                shallowBound = bound(of: entry.impacts)
+                shallowBound = bm25.score(boost: boost, idf: idf, tf: Double(entry.maxFrequency),
+                                          dl: Double(entry.minFieldLength), avgdl: avgdl)
                 return (shallowLastDoc, shallowBound)
             }
             index += 1

@@ -5,11 +5,11 @@ enum FileFormat {
     /// "VSFT": first four bytes of every footer.
     static let footerMagic: [UInt8] = [0x56, 0x53, 0x46, 0x54]
     /// The only format version this build writes.
-    static let currentVersion: UInt32 = 5
+    static let currentVersion: UInt32 = 4
     /// Oldest version this build reads: version 1 segments have no checksums a search can verify,
-    /// version 2 stored fields have no dictionaries, version 3 positions are varints and version 4 block
-    /// bounds are not impacts (FORMAT.md, "Version policy"): rebuild such an index.
-    static let oldestReadableVersion: UInt32 = 5
+    /// version 2 stored fields have no dictionaries and version 3 positions are varints (FORMAT.md,
+    /// "Version policy"): rebuild such an index.
+    static let oldestReadableVersion: UInt32 = 4
     /// Footer checksum algorithm 1 = CRC-32 (zlib / ISO-HDLC polynomial).
     static let checksumAlgorithmCRC32: UInt32 = 1
 

@@ -1,46 +1,56 @@
 /// The skip table side of `PostingsCursor`: per-block bounds for dynamic pruning and whole-list scans
 /// that need no per-document calls. Layout: FORMAT.md, "Postings".
 extension PostingsCursor {
-    /// The largest doc id of the current 128-doc block and the block's impacts, for block-max pruning
-    /// (issue 4). Valid after a move.
-    package var blockMaxImpact: (lastDoc: UInt32, impacts: BlockImpacts) { skipEntry }
+    /// The largest doc id of the current 128-doc block and the block's best (tf, field length) pair,
+    /// for block-max pruning (issue 4). Valid after a move.
+    package var blockMaxImpact: (lastDoc: UInt32, termFrequency: UInt32, fieldLength: UInt32) {
+        (skipEntry.lastDoc, skipEntry.maxFrequency, skipEntry.minFieldLength)
+    }
 
     /// Number of documents in the postings list.
     package var count: Int { documentFrequency }
 
-    /// Calls `body` with every block's impacts, which bound the BM25 of any document of the block; for a
-    /// whole-list score bound (MaxScore). Reads only the skip table (or the single block's head), never
-    /// the postings.
-    package func forEachBlockBound(_ body: (BlockImpacts) -> Void) throws {
+    /// Calls `body` with every block's (max term frequency, min field length), which bound the BM25 of
+    /// any document of the block; for a whole-list score bound (MaxScore). Reads only the skip table
+    /// (or the single block's header), never the postings.
+    package func forEachBlockBound(_ body: (_ maxFrequency: UInt32, _ minFieldLength: UInt32) -> Void) throws {
         guard blockCount > 0 else { return }
         if hasSkipTable {
-            for index in 0..<blockCount { body(try blockBounds(index).impacts) }
+            for index in 0..<blockCount {
+                var entry = ByteReader(bytes, from: skipTable + index * PostingsWriter.skipEntrySize + 4, to: blocksStart)
+                let maxFrequency = try entry.readUInt32()
+                body(maxFrequency, try entry.readUInt32())
+            }
         } else {
             var reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
-            body(try BlockImpacts.readShortListHead(&reader))
+            let maxFrequency = try reader.readVarint32()
+            body(maxFrequency, try reader.readVarint32())
         }
     }
 
     /// Number of 128-doc blocks (see `blockBounds`).
     package var blockTotal: Int { blockCount }
 
-    /// Block `index`'s last doc id and impacts, which bound the BM25 of its documents, read from the skip
-    /// table alone (block-max pruning, issue 4). A list without a skip table is one block whose head holds
-    /// the impacts; its last doc is not known without decoding: `noMoreDocs - 1`.
-    package func blockBounds(_ index: Int) throws -> (lastDoc: UInt32, impacts: BlockImpacts) {
+    /// Block `index`'s last doc id and best (tf, field length) pair, which bound the BM25 of its documents,
+    /// read from the skip table alone (block-max pruning, issue 4). A list without a skip table is one
+    /// block whose header holds the pair; its last doc is not known without decoding: `noMoreDocs - 1`.
+    package func blockBounds(_ index: Int) throws -> (lastDoc: UInt32, maxFrequency: UInt32, minFieldLength: UInt32) {
         if hasSkipTable {
             let offset = skipTable + index * PostingsWriter.skipEntrySize
             // Block-max pruning reads an entry per block it crosses: direct loads, no reader (and retain).
             if let base = bytes.base, offset >= 0, offset + 12 <= blocksStart, blocksStart <= bytes.count {
                 return (UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)),
-                        BlockImpacts.loadSaturated(from: UnsafeRawBufferPointer(start: base + offset + 4, count: 8)))
+                        UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)),
+                        UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)))
             }
             var entry = ByteReader(bytes, from: offset, to: blocksStart)
             let lastDoc = try entry.readUInt32()
-            return (lastDoc, try entry.withBytes(8, "skip entry impacts") { BlockImpacts.loadSaturated(from: $0) })
+            let maxFrequency = try entry.readUInt32()
+            return (lastDoc, maxFrequency, try entry.readUInt32())
         }
         var reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
-        return (Self.noMoreDocs - 1, try BlockImpacts.readShortListHead(&reader))
+        let maxFrequency = try reader.readVarint32()
+        return (Self.noMoreDocs - 1, maxFrequency, try reader.readVarint32())
     }
 
     /// Sets bit `doc` of `bits` (64 docs per word) for every remaining live document of the list, block by

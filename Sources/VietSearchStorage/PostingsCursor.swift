@@ -36,7 +36,7 @@ package struct PostingsCursor {
     /// (unpacked on first use), else -1; and their bit width.
     private var packedFrequencies = -1
     private var packedFrequencyWidth = 0
-    private(set) var skipEntry = (lastDoc: UInt32(0), impacts: BlockImpacts(first: (0, 0)))
+    private(set) var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
     /// The term's positions (FORMAT.md, "Positions"), read by value index.
     private var positionsDecoder: PositionsDecoder
     /// Index of the first position value of document `positionsDocIndex` of the current block.
@@ -270,13 +270,14 @@ package struct PostingsCursor {
 
     /// Decodes block `index` into `docs`/`frequencies` and checks it against its skip entry.
     mutating func load(block index: Int, frequencies wantsFrequencies: Bool = true) throws {
-        var bounds = (lastDoc: UInt32(0), impacts: BlockImpacts(first: (0, 0)))
+        var bounds = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
         var reader: ByteReader
         if hasSkipTable {
             let entryOffset = skipTable + index * PostingsWriter.skipEntrySize
             var entry = ByteReader(bytes, from: entryOffset, to: blocksStart)
             bounds.lastDoc = try entry.readUInt32()
-            bounds.impacts = try entry.withBytes(8, "skip entry impacts") { BlockImpacts.loadSaturated(from: $0) }
+            bounds.maxFrequency = try entry.readUInt32()
+            bounds.minFieldLength = try entry.readUInt32()
             let blockOffset = Int(try entry.readUInt32())
             let positionsBlockOffset = try entry.readUInt32()
             let positionsValueIndex = try entry.readUInt32()
@@ -288,7 +289,8 @@ package struct PostingsCursor {
             positionsIndex = Int(positionsValueIndex)
         } else {
             reader = ByteReader(bytes, from: blocksStart, to: postingsEnd)
-            bounds.impacts = try BlockImpacts.readShortListHead(&reader)
+            bounds.maxFrequency = try reader.readVarint32()
+            bounds.minFieldLength = try reader.readVarint32()
             positionsIndex = 0
         }
         let previous: Int64 = index == 0 ? -1 : Int64(try lastDoc(ofBlock: index - 1))

@@ -15,7 +15,7 @@ struct TermDataLocation {
 struct PostingsWriter {
     /// Documents per bit-packed block; the last `count % 128` documents form a varint tail.
     static let blockSize = 128
-    /// lastDoc u32, two impacts {tf u16, length u16}, blockOffset u32, positionsBlockOffset u32,
+    /// lastDoc u32, maxTF u32, minFieldLength u32, blockOffset u32, positionsBlockOffset u32,
     /// positionsIndex u32: 24 bytes.
     static let skipEntrySize = 24
 
@@ -32,10 +32,6 @@ struct PostingsWriter {
     /// term data"): a folded key with a single exact spelling has the same postings and positions.
     private var written: [TermDataContent: TermDataLocation] = [:]
     private var currentField: UInt8?
-    /// The current field's average length (only to choose how a long impact frontier is coarsened).
-    private var averageLength = 0.0
-    private var blockLengths = [UInt32](repeating: 0, count: blockSize)
-    private var frontier: [(UInt32, UInt32)] = []
     /// Smaller data is cheaper to repeat than to reference (two absolute offsets in the term entry).
     static let minimumSharedBytes: UInt64 = 16
 
@@ -67,9 +63,6 @@ struct PostingsWriter {
         if field != currentField {
             written.removeAll(keepingCapacity: true)
             currentField = field
-            var sum: UInt64 = 0
-            for length in fieldLengths { sum &+= UInt64(length) }
-            averageLength = fieldLengths.isEmpty ? 0 : Double(sum) / Double(fieldLengths.count)
         }
         let postingsStart = postings.count
         let positionsStart = positions.count
@@ -86,29 +79,27 @@ struct PostingsWriter {
         for block in 0..<blockCount {
             let start = block * Self.blockSize
             let end = Swift.min(count, start + Self.blockSize)
+            var maxFrequency: UInt32 = 0
+            var minFieldLength = UInt32.max
             for index in start..<end {
+                maxFrequency = Swift.max(maxFrequency, buffer.frequencies[index])
                 let doc = Int(buffer.docs[index])
-                blockLengths[index - start] = doc < fieldLengths.count ? fieldLengths[doc] : 0
-            }
-            let impacts = buffer.frequencies.withUnsafeBufferPointer { frequencies in
-                blockLengths.withUnsafeBufferPointer { lengths in
-                    BlockImpacts.of(frequencies: UnsafeBufferPointer(rebasing: frequencies[start..<end]),
-                                    lengths: UnsafeBufferPointer(rebasing: lengths[0..<(end - start)]),
-                                    averageLength: averageLength, frontier: &frontier)
-                }
+                minFieldLength = Swift.min(minFieldLength, doc < fieldLengths.count ? fieldLengths[doc] : 0)
             }
             guard blockBody.count <= Int(UInt32.max) else {
                 throw StorageError.limitExceeded("postings of one term exceed 4 GiB")
             }
             if hasSkipTable {
                 postings.appendUInt32(buffer.docs[end - 1])
-                impacts.appendSaturated(to: &postings)
+                postings.appendUInt32(maxFrequency)
+                postings.appendUInt32(minFieldLength)
                 postings.appendUInt32(UInt32(blockBody.count))
                 // The positions pair is known once the term's positions are encoded (patched below).
                 skipPositionIndices.append(positionValues.count)
                 postings.appendUInt64(0)
             } else {
-                impacts.appendShortListHead(to: &blockBody)
+                blockBody.appendVarint(maxFrequency)
+                blockBody.appendVarint(minFieldLength)
             }
 
             if end - start == Self.blockSize {

@@ -83,14 +83,17 @@ extension SegmentReader {
         var documents: UInt32 = 0
         var total: UInt64 = 0
         var positions = PositionsChecker(self, info)
-        var impacts = ImpactsChecker()
         while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
             try positions.atDocument(Int(documents), valuesBefore: total, entryOffset: entryOffset)
             documents += 1
             let frequency = cursor.termFrequency
             total += UInt64(frequency)
+            let impact = cursor.blockMaxImpact
             let length = try fieldLength(field: field, doc: cursor.doc)
-            try impacts.atDocument(cursor, frequency: frequency, length: length, file: bytes.name, entryOffset: entryOffset)
+            guard frequency <= impact.termFrequency, length >= impact.fieldLength else {
+                throw StorageError.corrupt(file: bytes.name, offset: entryOffset,
+                                           reason: "doc \(cursor.doc) (tf \(frequency), length \(length)) beats its block's bound (\(impact.termFrequency), \(impact.fieldLength))")
+            }
             guard try cursor.positions().count == Int(frequency) else {
                 throw StorageError.corrupt(file: bytes.name, offset: entryOffset, reason: "positions count differs from tf for doc \(cursor.doc)")
             }
@@ -100,47 +103,6 @@ extension SegmentReader {
                                        reason: "postings hold \(documents) docs / \(total) occurrences, the dictionary says \(info.documentFrequency) / \(info.totalTermFrequency)")
         }
         try positions.finish(entryOffset: entryOffset)
-        try impacts.finishBlock(file: bytes.name, entryOffset: entryOffset)
-    }
-
-    /// Checks a block's stored impacts (FORMAT.md, "Postings"): every document is covered by one, and each
-    /// impact's tf and length are those of documents of the block (saturated in a skip entry), so the
-    /// bound is safe and no looser than the writer's corners.
-    private struct ImpactsChecker {
-        private var block = -1
-        private var impacts = BlockImpacts(first: (0, 0))
-        private var frequencies: Set<UInt32> = []
-        private var lengths: Set<UInt32> = []
-
-        mutating func atDocument(_ cursor: PostingsCursor, frequency: UInt32, length: UInt32, file: String, entryOffset: Int) throws {
-            if cursor.block != block {
-                try finishBlock(file: file, entryOffset: entryOffset)
-                block = cursor.block
-                impacts = cursor.blockMaxImpact.impacts
-            }
-            guard impacts.covers(termFrequency: frequency, fieldLength: length) else {
-                throw StorageError.corrupt(file: file, offset: entryOffset,
-                                           reason: "doc \(cursor.doc) (tf \(frequency), length \(length)) beats its block's impacts \(impacts)")
-            }
-            // Skip entries hold 16-bit impacts; a ShortList's are exact.
-            let stored = cursor.hasSkipTable ? BlockImpacts(first: (frequency, length)).saturated.first : (termFrequency: frequency, fieldLength: length)
-            frequencies.insert(stored.termFrequency)
-            lengths.insert(stored.fieldLength)
-        }
-
-        mutating func finishBlock(file: String, entryOffset: Int) throws {
-            defer {
-                frequencies.removeAll(keepingCapacity: true)
-                lengths.removeAll(keepingCapacity: true)
-            }
-            guard block >= 0 else { return }
-            for impact in [impacts.first, impacts.second] where impact.termFrequency > 0 {
-                guard frequencies.contains(impact.termFrequency), lengths.contains(impact.fieldLength) else {
-                    throw StorageError.corrupt(file: file, offset: entryOffset,
-                                               reason: "block \(block)'s impact (tf \(impact.termFrequency), length \(impact.fieldLength)) is not made of its documents' values")
-                }
-            }
-        }
     }
 
     /// Checks what reading positions by skip entry takes on trust (FORMAT.md, "Positions"): each skip

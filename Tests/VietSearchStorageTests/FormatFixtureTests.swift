@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import VietSearchStorage
 
-/// The tiny version-5 index in Fixtures/storage/v5-tiny (the worked example of FORMAT.md) must stay
+/// The tiny version-4 index in Fixtures/storage/v4-tiny (the worked example of FORMAT.md) must stay
 /// readable, and the current writer must still produce it byte for byte: a format change without a
 /// new version, fixture and FORMAT.md update fails here.
 /// Set VIETSEARCH_UPDATE_FIXTURES=1 to rewrite the fixture after a deliberate, documented change.
@@ -15,7 +15,7 @@ final class FormatFixtureTests: XCTestCase {
         while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
             url.deleteLastPathComponent()
         }
-        return url.appendingPathComponent("Fixtures/storage/v5-tiny")
+        return url.appendingPathComponent("Fixtures/storage/v4-tiny")
     }
 
     /// Two documents: "a" with body "xin chao", "b" with body "chao ban".
@@ -50,8 +50,8 @@ final class FormatFixtureTests: XCTestCase {
             try Data(segmentBytes).write(to: segmentURL)
             try Data(manifestBytes).write(to: manifestURL)
         }
-        XCTAssertEqual(Array(try Data(contentsOf: segmentURL)), segmentBytes, "writer output differs from the v5 fixture")
-        XCTAssertEqual(Array(try Data(contentsOf: manifestURL)), manifestBytes, "manifest differs from the v5 fixture")
+        XCTAssertEqual(Array(try Data(contentsOf: segmentURL)), segmentBytes, "writer output differs from the v4 fixture")
+        XCTAssertEqual(Array(try Data(contentsOf: manifestURL)), manifestBytes, "manifest differs from the v4 fixture")
 
         let store = try IndexStore.openDirectory(at: directory.path, createIfMissing: false)
         let manifest = try store.readManifest()

@@ -74,7 +74,8 @@ final class PostingsTests: XCTestCase {
                 let block = index / 128
                 let blockDocs = list[(block * 128)..<Swift.min(list.count, block * 128 + 128)]
                 XCTAssertEqual(impact.lastDoc, blockDocs.last?.doc)
-                BlockImpactsModel.assertBounds(impact.impacts, blockDocs.map { (UInt32($0.positions.count), fixture.bodyLengths[Int($0.doc)]) }, name)
+                XCTAssertEqual(Int(impact.termFrequency), blockDocs.map { $0.positions.count }.max())
+                XCTAssertEqual(impact.fieldLength, blockDocs.map { fixture.bodyLengths[Int($0.doc)] }.min())
                 index += 1
             }
             XCTAssertEqual(index, list.count, name)
@@ -122,20 +123,22 @@ final class PostingsTests: XCTestCase {
         }
     }
 
-    /// The whole-list accessors used by MaxScore: one impacts pair per 128-doc block, and
+    /// The whole-list accessors used by MaxScore: one (max tf, min length) pair per 128-doc block, and
     /// every doc marked in a bitset, for every list length around the block boundaries.
     func testBlockBoundsAndDocMarkingMatchModel() throws {
         let fixture = try makeFixture(seed: 7)
         for (name, list) in fixture.lists {
             guard let info = try fixture.reader.termInfo(field: 0, term: Array(name.utf8)) else { continue }
             var cursor = try fixture.reader.postings(info)
-            var bounds: [BlockImpacts] = []
-            try cursor.forEachBlockBound { bounds.append($0) }
+            var bounds: [(UInt32, UInt32)] = []
+            try cursor.forEachBlockBound { bounds.append(($0, $1)) }
             let expected = stride(from: 0, to: list.count, by: 128).map { start in
-                list[start..<Swift.min(list.count, start + 128)].map { (UInt32($0.positions.count), fixture.bodyLengths[Int($0.doc)]) }
+                let block = list[start..<Swift.min(list.count, start + 128)]
+                return (UInt32(block.map { $0.positions.count }.max() ?? 0),
+                        block.map { fixture.bodyLengths[Int($0.doc)] }.min() ?? 0)
             }
-            XCTAssertEqual(bounds.count, expected.count, name)
-            for (impacts, block) in zip(bounds, expected) { BlockImpactsModel.assertBounds(impacts, block, name) }
+            XCTAssertEqual(bounds.map(\.0), expected.map(\.0), name)
+            XCTAssertEqual(bounds.map(\.1), expected.map(\.1), name)
             // Block by block from the skip table (block-max pruning): the same pairs and each block's last doc;
             // a list without a skip table is one block whose last doc is unknown before decoding.
             XCTAssertEqual(cursor.blockTotal, expected.count, name)
@@ -143,7 +146,8 @@ final class PostingsTests: XCTestCase {
                 let entry = try cursor.blockBounds(block)
                 let lastDoc = list.count < 128 ? PostingsCursor.noMoreDocs - 1 : list[Swift.min(list.count, block * 128 + 128) - 1].doc
                 XCTAssertEqual(entry.lastDoc, lastDoc, "\(name) block \(block)")
-                XCTAssertEqual(entry.impacts, bounds[block], "\(name) block \(block)")
+                XCTAssertEqual(entry.maxFrequency, expected[block].0, "\(name) block \(block)")
+                XCTAssertEqual(entry.minFieldLength, expected[block].1, "\(name) block \(block)")
             }
 
             var bits = [UInt64](repeating: 0, count: (Self.documentCount + 63) / 64)

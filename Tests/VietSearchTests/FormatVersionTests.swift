@@ -3,11 +3,11 @@ import XCTest
 @testable import VietSearch
 
 /// Indexes written by an older or a future format version (Fixtures/storage/v0-too-old, v1-tiny, v2-tiny,
-/// v3-tiny, v4-tiny, v6-too-new)
+/// v3-tiny, v5-too-new)
 /// must give "too old" / "too new" naming the file, never "corrupt" and never a crash, from every entry point.
 /// Version 1 is too old since format 2 (its segments carry no checksums a search can verify: rebuild),
 /// version 2 since format 3 (stored fields without dictionaries: rebuild), version 3 since format 4
-/// (varint positions: rebuild), version 4 since format 5 (block bounds that are not impacts: rebuild).
+/// (varint positions: rebuild).
 final class FormatVersionTests: FacadeTestCase {
     private static let storageFixtures: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -29,9 +29,9 @@ final class FormatVersionTests: FacadeTestCase {
     private let manifest = "manifest-0000000000000001.vsm"
 
     func testOlderFormatIsTooOld() throws {
-        for (fixture, version) in [("v0-too-old", 0), ("v1-tiny", 1), ("v2-tiny", 2), ("v3-tiny", 3), ("v4-tiny", 4)] {
+        for (fixture, version) in [("v0-too-old", 0), ("v1-tiny", 1), ("v2-tiny", 2), ("v3-tiny", 3)] {
             let index = try Index.open(at: try copy(fixture), createIfMissing: false)
-            let expected = VietSearchError.formatTooOld(file: manifest, version: version, oldestSupported: 5)
+            let expected = VietSearchError.formatTooOld(file: manifest, version: version, oldestSupported: 4)
             assertThrows(try index.searcher(), expected)
             assertThrows(try index.check(), expected)
             assertThrows(try index.writer(), expected)
@@ -39,8 +39,8 @@ final class FormatVersionTests: FacadeTestCase {
     }
 
     func testFutureFormatIsTooNew() throws {
-        let index = try Index.open(at: try copy("v6-too-new"), createIfMissing: false)
-        let expected = VietSearchError.formatTooNew(file: manifest, version: 6, newestSupported: 5)
+        let index = try Index.open(at: try copy("v5-too-new"), createIfMissing: false)
+        let expected = VietSearchError.formatTooNew(file: manifest, version: 5, newestSupported: 4)
         assertThrows(try index.searcher(), expected)
         assertThrows(try index.check(), expected)
         assertThrows(try index.writer(), expected)
@@ -50,13 +50,12 @@ final class FormatVersionTests: FacadeTestCase {
     func testOtherVersionSegmentUnderCurrentManifest() throws {
         let segment = "seg-00112233445566778899aabbccddeeff.vss"
         for (fixture, expected) in [
-            ("v6-too-new", VietSearchError.formatTooNew(file: segment, version: 6, newestSupported: 5)),
-            ("v1-tiny", VietSearchError.formatTooOld(file: segment, version: 1, oldestSupported: 5)),
-            ("v2-tiny", VietSearchError.formatTooOld(file: segment, version: 2, oldestSupported: 5)),
-            ("v3-tiny", VietSearchError.formatTooOld(file: segment, version: 3, oldestSupported: 5)),
-            ("v4-tiny", VietSearchError.formatTooOld(file: segment, version: 4, oldestSupported: 5)),
+            ("v5-too-new", VietSearchError.formatTooNew(file: segment, version: 5, newestSupported: 4)),
+            ("v1-tiny", VietSearchError.formatTooOld(file: segment, version: 1, oldestSupported: 4)),
+            ("v2-tiny", VietSearchError.formatTooOld(file: segment, version: 2, oldestSupported: 4)),
+            ("v3-tiny", VietSearchError.formatTooOld(file: segment, version: 3, oldestSupported: 4)),
         ] {
-            let path = try copy("v5-tiny")
+            let path = try copy("v4-tiny")
             let other = try copy(fixture)
             try FileManager.default.removeItem(atPath: path + "/" + segment)
             try FileManager.default.copyItem(atPath: other + "/" + segment, toPath: path + "/" + segment)
@@ -67,7 +66,7 @@ final class FormatVersionTests: FacadeTestCase {
     }
 
     func testCurrentFixtureStillOpens() throws {
-        let report = try Index.open(at: try copy("v5-tiny"), createIfMissing: false).check()
+        let report = try Index.open(at: try copy("v4-tiny"), createIfMissing: false).check()
         XCTAssertEqual(report.documents, 2)
     }
 }
