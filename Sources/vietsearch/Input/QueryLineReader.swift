@@ -14,7 +14,8 @@ private let systemPoll = Darwin.poll
 /// blocks in `read`. A driver that sends the next query as soon as it has read an answer (the shared
 /// harness) usually sends it within the poll, so the query starts on a CPU that never went idle (README
 /// "Query speed (session 5: lock-step wake-up)"). `AdaptiveSpinPolicy` decides when to poll and for how
-/// long: only while lines have been arriving within the limit, so an idle session sleeps in `read`.
+/// long: only while lines have been arriving within the limit, so an idle session sleeps in `read`; and
+/// only while the machine has a CPU to spare (`SpareCPUProbe`).
 final class QueryLineReader {
     /// The poll limit of `vietsearch search` (adaptive, see `AdaptiveSpinPolicy`): longer than the ~0.35–0.6
     /// ms a Python driver takes to read an answer and send the next line, short enough that an idle
@@ -29,6 +30,7 @@ final class QueryLineReader {
 
     private let fileDescriptor: Int32
     private var spinPolicy: AdaptiveSpinPolicy
+    private let spareCPU = SpareCPUProbe()
     private var buffer: [UInt8] = []
     /// Start of the unconsumed bytes in `buffer`.
     private var cursor = 0
@@ -78,7 +80,10 @@ final class QueryLineReader {
             cursor = 0
         }
         let waitStart = Self.nowMicroseconds()
-        poll(forMicroseconds: spinPolicy.nextPollMicroseconds)
+        let pollBudget = spinPolicy.nextPollMicroseconds
+        if pollBudget > 0, spareCPU.hasSpareCPU(nowMicroseconds: waitStart) {
+            poll(forMicroseconds: pollBudget)
+        }
         var readCount = -1
         repeat {
             readCount = systemRead(fileDescriptor, chunk.baseAddress, chunk.count)
