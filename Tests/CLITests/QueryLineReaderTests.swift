@@ -23,7 +23,7 @@ final class QueryLineReaderTests: XCTestCase {
 
     func testSplitsLinesDropsCarriageReturnsAndKeepsLastUnterminatedLine() throws {
         let input = Array("cấp ủy\r\n\nđảng viên\ncuối".utf8)
-        for spin in [0, 50] {
+        for spin in [0, 50, QueryLineReader.defaultSpinMicroseconds] {
             XCTAssertEqual(lines(of: input, spinMicroseconds: spin), ["cấp ủy", "", "đảng viên", "cuối"])
         }
     }
@@ -54,5 +54,25 @@ final class QueryLineReaderTests: XCTestCase {
         thread.start()
         XCTAssertEqual(reader.next(), "muộn")
         XCTAssertNil(reader.next())
+    }
+
+    func testLinesBothQuickAndLateAreReadWithTheAdaptivePoll() throws {
+        let pipe = Pipe()
+        let reader = QueryLineReader(fileDescriptor: pipe.fileHandleForReading.fileDescriptor,
+                                     spinMicroseconds: QueryLineReader.defaultSpinMicroseconds)
+        let writer = pipe.fileHandleForWriting
+        let thread = Thread {
+            writer.write(Data("một\nhai\n".utf8))
+            // Longer than the poll limit: the reader gives up polling and sleeps in read.
+            Thread.sleep(forTimeInterval: 0.05)
+            writer.write(Data("ba\n".utf8))
+            Thread.sleep(forTimeInterval: 0.05)
+            writer.write(Data("bốn\n".utf8))
+            try? writer.close()
+        }
+        thread.start()
+        var result: [String] = []
+        while let line = reader.next() { result.append(line) }
+        XCTAssertEqual(result, ["một", "hai", "ba", "bốn"])
     }
 }

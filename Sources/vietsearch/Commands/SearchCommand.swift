@@ -38,7 +38,7 @@ struct SearchCommand: ParsableCommand {
     }
 
     @Option(name: .long, help: ArgumentHelp(
-        "Reading queries from stdin, poll up to N µs for the next line before sleeping in read (0: never poll).",
+        "Reading queries from stdin, poll up to N µs for the next line before sleeping in read, while lines have been coming within N µs (0: never poll).",
         valueName: "µs"))
     var stdinSpinUs: Int = QueryLineReader.defaultSpinMicroseconds
 
