@@ -95,6 +95,20 @@ final class SegmentBuildJob: @unchecked Sendable {
                 return
             }
         }
-        if builder.documentCount > 0 { output.append(builder) }
+        guard builder.documentCount > 0 else { return }
+        if storedDictionary == nil {
+            // Decide the stored-field dictionary now (on this batch) rather than when the builder is
+            // joined: the first batch is a quarter size, under the 1 MiB the decision waits for, and
+            // the jobs started before it was joined each trained their own (2 threads: 3 trainings of
+            // ~120 M instructions per run, and 2-3 dictionaries in one segment).
+            do {
+                try builder.decideStoredDictionaryIfTrainable()
+            } catch {
+                failure = (error, batch.last?.id ?? "")
+                output = []
+                return
+            }
+        }
+        output.append(builder)
     }
 }

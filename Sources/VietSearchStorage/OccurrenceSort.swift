@@ -9,20 +9,67 @@ struct OccurrenceSort {
     /// Below this many keys a comparison sort is cheaper than clearing the digit counts.
     private static let radixThreshold = 128
 
-    var memoryBytes: Int { 8 * spare.capacity }
+    /// Per term id, its group number + 1 in the document being grouped (0: not in it); reset after use.
+    private var termGroups: [UInt32] = []
+    /// Per group of the document, its size, then its next free slot; per key, its group.
+    private var groupEnds: [Int] = []
+    private var keyGroups: [UInt32] = []
 
-    /// Sorts `keys` whose positions already ascend within each term (the order an analyser emits
-    /// them in): a stable sort on the term bits alone gives the full order, with a pass or two fewer.
-    mutating func sortByTerm(_ keys: inout [UInt64]) {
-        guard keys.count >= Self.radixThreshold else {
-            keys.sort()
-            return
+    var memoryBytes: Int { 8 * spare.capacity + 4 * termGroups.capacity + 8 * groupEnds.capacity + 4 * keyGroups.capacity }
+
+    /// Groups `keys` by term, terms in order of first occurrence, each term's keys in their order (a
+    /// stable counting sort on a per-document group number): for keys whose positions already ascend
+    /// within each term, all that appending a document's occurrences to the term streams needs (each
+    /// term has its own stream, so the order of terms does not matter). Two linear passes instead of
+    /// a radix sort on the term bits (2-3 passes, 6.8% of indexing). `termCount`: an upper bound of the term ids.
+    mutating func groupByTerm(_ keys: inout [UInt64], termCount: Int) {
+        let count = keys.count
+        if termGroups.count < termCount { termGroups.append(contentsOf: repeatElement(0, count: termCount - termGroups.count)) }
+        if spare.count < count { spare = [UInt64](repeating: 0, count: count) }
+        if keyGroups.count < count { keyGroups = [UInt32](repeating: 0, count: count) }
+        if groupEnds.count < count { groupEnds = [Int](repeating: 0, count: count) }
+        // Raw buffers throughout: array appends and accesses in this loop cost twice the work itself.
+        keys.withUnsafeMutableBufferPointer { main in
+            termGroups.withUnsafeMutableBufferPointer { groupOfTerm in
+                keyGroups.withUnsafeMutableBufferPointer { groupOfKey in
+                    groupEnds.withUnsafeMutableBufferPointer { ends in
+                        spare.withUnsafeMutableBufferPointer { target in
+                            var groups = 0
+                            for index in 0..<count {
+                                let term = Int(truncatingIfNeeded: main[index] >> 32)
+                                var group = Int(groupOfTerm[term])
+                                if group == 0 {
+                                    ends[groups] = 0
+                                    groups += 1
+                                    group = groups
+                                    groupOfTerm[term] = UInt32(truncatingIfNeeded: group)
+                                }
+                                groupOfKey[index] = UInt32(truncatingIfNeeded: group - 1)
+                                ends[group - 1] += 1
+                            }
+                            var start = 0
+                            for group in 0..<groups {
+                                let size = ends[group]
+                                ends[group] = start
+                                start += size
+                            }
+                            for index in 0..<count {
+                                let group = Int(groupOfKey[index])
+                                target[ends[group]] = main[index]
+                                ends[group] += 1
+                            }
+                            for index in 0..<count {
+                                groupOfTerm[Int(truncatingIfNeeded: main[index] >> 32)] = 0
+                                main[index] = target[index]
+                            }
+                        }
+                    }
+                }
+            }
         }
-        var maxTerm: UInt64 = 0
-        for key in keys { maxTerm = Swift.max(maxTerm, key >> 32) }
-        radixSort(&keys, fromBit: 32, toBit: 32 + (64 - maxTerm.leadingZeroBitCount))
     }
 
+    /// Sorts `keys` by term, then position.
     mutating func sort(_ keys: inout [UInt64]) {
         guard keys.count >= Self.radixThreshold else {
             keys.sort()

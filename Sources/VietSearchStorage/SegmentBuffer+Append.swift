@@ -34,7 +34,8 @@ extension SegmentBuffer {
         for term in 0..<other.terms.count where !other.termStreams.isEmpty(term) {
             let source = other.termStreams.bytes(term)
             let field = fieldMap[Int(other.terms.field(of: term))]
-            let id = other.terms.bytes(of: term).withUnsafeBufferPointer { intern(field: field, bytes: $0) }
+            // In place: a copy of each key and of each head below cost two allocations per term.
+            let id = other.terms.withBytes(of: term) { intern(field: field, bytes: $0) }
             var firstDoc: UInt32 = 0
             var shift: UInt32 = 0
             var offset = 0
@@ -46,16 +47,20 @@ extension SegmentBuffer {
                 shift += 7
             }
             let doc = firstDoc + base
-            var head: [UInt8] = []
-            head.appendVarint(termStreams.isEmpty(id) ? doc : doc - termLastDocs[id])
+            var head = termStreams.isEmpty(id) ? doc : doc - termLastDocs[id]
+            var headCount = 1
+            while head >> (7 * headCount) != 0 && headCount < 5 { headCount += 1 }
             // Exactly what is needed: doubling left the joined segment a fifth larger than one built
             // whole, and the copy a later join makes costs less than the memory.
-            let target = termStreams.reserve(id, extra: head.count + source.count - offset, exactly: true)
-            for (index, byte) in head.enumerated() { target[index] = byte }
-            if let rest = source.baseAddress, source.count > offset {
-                (target + head.count).update(from: rest + offset, count: source.count - offset)
+            let target = termStreams.reserve(id, extra: headCount + source.count - offset, exactly: true)
+            for index in 0..<headCount {
+                target[index] = UInt8(truncatingIfNeeded: head) & 0x7F | (index < headCount - 1 ? 0x80 : 0)
+                head >>= 7
             }
-            termStreams.commit(id, written: head.count + source.count - offset)
+            if let rest = source.baseAddress, source.count > offset {
+                (target + headCount).update(from: rest + offset, count: source.count - offset)
+            }
+            termStreams.commit(id, written: headCount + source.count - offset)
             termLastDocs[id] = other.termLastDocs[term] + base
         }
         idBytes.append(contentsOf: other.idBytes)

@@ -236,7 +236,7 @@ struct SegmentBuffer {
 
     /// Appends the document's occurrences (in `scratch`) to the term streams.
     private mutating func appendScratch(doc: UInt32) {
-        if positionsAscend { sorter.sortByTerm(&scratch) } else { sorter.sort(&scratch) }
+        if positionsAscend { sorter.groupByTerm(&scratch, termCount: terms.count) } else { sorter.sort(&scratch) }
         // Each (term, doc) group's varints are written straight into the term's stream, after reserving
         // room for the worst case (5 bytes per value).
         let streams = termStreams

@@ -62,6 +62,12 @@ package final class SegmentBuilder {
         try buffer.sealStored()
     }
 
+    /// Makes the stored-field dictionary decision now if it is open and the documents so far are enough
+    /// to train one (`storedDictionary` is then set), so that other builders can be given it.
+    package func decideStoredDictionaryIfTrainable() throws {
+        try buffer.stored.decideIfTrainable()
+    }
+
     /// Field names in field-number order.
     package var fieldNames: [String] { buffer.fieldNames }
 

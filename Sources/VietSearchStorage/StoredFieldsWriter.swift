@@ -170,6 +170,13 @@ struct StoredFieldsWriter {
         return Zstd.trainDictionary(samples: samples, sizes: sizes, capacity: Swift.min(dictionaryCapacity, raw.count / 16))
     }
 
+    /// Seals now if the dictionary decision is open and at least `minimumBytesForDictionary` raw bytes
+    /// wait (fewer would decide "no dictionary" for every builder given the decision).
+    mutating func decideIfTrainable() throws {
+        guard choice == nil, pending.count + current.count >= Self.minimumBytesForDictionary else { return }
+        try seal()
+    }
+
     /// Closes the block being filled and makes the dictionary decision if it is still open, so every
     /// document is in a compressed block. Adding more documents afterwards starts a new block.
     mutating func seal() throws {

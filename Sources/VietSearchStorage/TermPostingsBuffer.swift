@@ -4,49 +4,94 @@ struct TermPostingsBuffer {
     var docs: [UInt32] = []
     var frequencies: [UInt32] = []
     var positions: [UInt32] = []
+    /// Raw buffers a stream is decoded into before being copied to the arrays in one piece each.
+    private let scratch = DecodeScratch()
 
     /// Refills from a builder stream (see `SegmentBuffer.termStreams`), keeping capacity. The stream is
     /// our own (well formed); it is read through a pointer (bounds checks per byte were a third of the
-    /// decoding) into arrays reserved for its worst case (every value takes at least one byte).
+    /// decoding) into raw buffers sized for its worst case (every value takes at least one byte), then
+    /// copied to the arrays: appending value by value to the arrays cost as much as the decoding.
     mutating func decode(stream bytes: UnsafeBufferPointer<UInt8>) {
         docs.removeAll(keepingCapacity: true)
         frequencies.removeAll(keepingCapacity: true)
         positions.removeAll(keepingCapacity: true)
-        docs.reserveCapacity(bytes.count / 3 + 1)
-        frequencies.reserveCapacity(bytes.count / 3 + 1)
-        positions.reserveCapacity(bytes.count)
-        do {
-            guard let base = bytes.baseAddress else { return }
-            let end = bytes.count
-            var index = 0
-            @inline(__always) func next() -> UInt32 {
-                var value: UInt32 = 0
-                var shift: UInt32 = 0
-                while true {
-                    let byte = base[index]
-                    index += 1
-                    value |= UInt32(byte & 0x7f) << shift
-                    if byte < 0x80 { return value }
-                    shift += 7
-                }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        // A (doc, tf, position) group takes at least 3 bytes; every value at least 1.
+        scratch.reserve(groups: bytes.count / 3 + 1, values: bytes.count)
+        let docOut = scratch.docs, frequencyOut = scratch.frequencies, positionOut = scratch.positions
+        let end = bytes.count
+        var index = 0
+        @inline(__always) func next() -> UInt32 {
+            var value: UInt32 = 0
+            var shift: UInt32 = 0
+            while true {
+                let byte = base[index]
+                index += 1
+                value |= UInt32(byte & 0x7f) << shift
+                if byte < 0x80 { return value }
+                shift += 7
             }
-            var doc: UInt32 = 0
-            var first = true
-            while index < end {
-                doc = first ? next() : doc + next()
-                first = false
-                let frequency = next()
-                docs.append(doc)
-                frequencies.append(frequency)
-                var position = next()
-                positions.append(position)
-                var remaining = Int(frequency) - 1
-                while remaining > 0 {
-                    position += next()
-                    positions.append(position)
-                    remaining -= 1
-                }
+        }
+        var groups = 0
+        var values = 0
+        var doc: UInt32 = 0
+        while index < end {
+            doc = groups == 0 ? next() : doc &+ next()
+            let frequency = next()
+            docOut[groups] = doc
+            frequencyOut[groups] = frequency
+            groups += 1
+            var position = next()
+            positionOut[values] = position
+            values += 1
+            var remaining = Int(frequency) - 1
+            while remaining > 0 {
+                position &+= next()
+                positionOut[values] = position
+                values += 1
+                remaining -= 1
             }
+        }
+        docs.append(contentsOf: UnsafeBufferPointer(start: docOut, count: groups))
+        frequencies.append(contentsOf: UnsafeBufferPointer(start: frequencyOut, count: groups))
+        positions.append(contentsOf: UnsafeBufferPointer(start: positionOut, count: values))
+    }
+}
+
+/// Growable raw buffers for `TermPostingsBuffer.decode` (a class so that they are freed with the last
+/// copy of the buffer; a buffer is used by one thread at a time).
+private final class DecodeScratch {
+    private(set) var docs: UnsafeMutablePointer<UInt32>
+    private(set) var frequencies: UnsafeMutablePointer<UInt32>
+    private(set) var positions: UnsafeMutablePointer<UInt32>
+    private var groupCapacity = 64
+    private var valueCapacity = 64
+
+    init() {
+        docs = .allocate(capacity: groupCapacity)
+        frequencies = .allocate(capacity: groupCapacity)
+        positions = .allocate(capacity: valueCapacity)
+    }
+
+    deinit {
+        docs.deallocate()
+        frequencies.deallocate()
+        positions.deallocate()
+    }
+
+    /// Room for at least `groups` docs and frequencies and `values` positions (contents not kept).
+    func reserve(groups: Int, values: Int) {
+        if groups > groupCapacity {
+            groupCapacity = Swift.max(groups, 2 * groupCapacity)
+            docs.deallocate()
+            frequencies.deallocate()
+            docs = .allocate(capacity: groupCapacity)
+            frequencies = .allocate(capacity: groupCapacity)
+        }
+        if values > valueCapacity {
+            valueCapacity = Swift.max(values, 2 * valueCapacity)
+            positions.deallocate()
+            positions = .allocate(capacity: valueCapacity)
         }
     }
 }

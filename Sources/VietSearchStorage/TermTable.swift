@@ -86,6 +86,16 @@ struct TermTable {
     /// The field number of key `id`.
     func field(of id: Int) -> UInt8 { arena[keyStarts[id]] }
 
+    /// Calls `body` with the bytes of key `id` (without the field byte), in place (no copy).
+    @inline(__always)
+    func withBytes<Result>(of id: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        let start = keyStarts[id] + 1
+        let end = keyStarts[id + 1]
+        return arena.withUnsafeBufferPointer { stored in
+            body(UnsafeBufferPointer(rebasing: stored[start..<end]))
+        }
+    }
+
     /// The bytes of key `id` (without the field byte), copied.
     func bytes(of id: Int) -> [UInt8] { Array(arena[keyStarts[id] + 1..<keyStarts[id + 1]]) }
 

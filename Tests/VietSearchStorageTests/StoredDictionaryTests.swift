@@ -89,6 +89,31 @@ final class StoredDictionaryTests: XCTestCase {
         for doc in [0, 1, 299, 599] { XCTAssertEqual(try reader.storedFields(doc: UInt32(doc)), expected[doc]) }
     }
 
+    /// A parallel job decides on its batch (below the 1 MiB a decision otherwise waits for) and the
+    /// builders given its decision join into a segment with that one dictionary.
+    func testEarlyDecisionIsSharedByTheBuildersGivenIt() throws {
+        let (few, _) = try newsLikeSegment(seed: 3, documents: 5)
+        try few.decideStoredDictionaryIfTrainable()
+        XCTAssertNil(few.storedDictionary, "too few bytes to train: left open")
+        let (first, expectedFirst) = try newsLikeSegment(seed: 4, documents: 150)
+        XCTAssertNil(first.storedDictionary, "under 1 MiB: not decided while adding")
+        try first.decideStoredDictionaryIfTrainable()
+        let choice = try XCTUnwrap(first.storedDictionary)
+        XCTAssertNotNil(choice.bytes, "news-like text: a dictionary that pays")
+        let second = SegmentBuilder(storedDictionary: choice)
+        _ = try second.fieldNumber(for: "body")
+        let stored = [StoredField(name: "id", value: "late"), StoredField(name: "body", value: "Hội nghị trung ương, cán bộ")]
+        try second.add(DocumentPostings(stored: stored, fieldLengths: [5], occurrences: []))
+        XCTAssertTrue(second.storedDictionary === choice)
+        try first.append(second)
+        let store = IndexStore.inMemory()
+        let reader = try store.openSegment(try store.writeSegment(first))
+        try reader.verify()
+        XCTAssertEqual(reader.stored.dictionaries.entries.count, 1)
+        XCTAssertEqual(try reader.storedFields(doc: 150), stored)
+        XCTAssertEqual(try reader.storedFields(doc: 7), expectedFirst[7])
+    }
+
     func testSmallSegmentHasNoDictionary() throws {
         let (builder, expected) = try newsLikeSegment(seed: 2, documents: 5)
         let store = IndexStore.inMemory()

@@ -67,7 +67,7 @@ final class LineReader {
         // longer than a chunk is scanned once, not once per chunk.
         var scanned = 0
         while true {
-            if let newline = buffer[(cursor + scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = Self.firstNewline(in: buffer, from: cursor + scanned) {
                 return take(upTo: newline, skipping: 1)
             }
             if reachedEnd {
@@ -75,6 +75,16 @@ final class LineReader {
             }
             scanned = buffer.count - cursor
             try fill()
+        }
+    }
+
+    /// Index of the first `\n` in `bytes[start...]`: `memchr` scans a word or more at a time, where
+    /// `firstIndex(of:)` went byte by byte (~4% of indexing a JSONL corpus).
+    private static func firstNewline(in bytes: [UInt8], from start: Int) -> Int? {
+        bytes.withUnsafeBufferPointer { storage in
+            guard let base = storage.baseAddress, start < storage.count,
+                  let found = memchr(base + start, Int32(UInt8(ascii: "\n")), storage.count - start) else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
         }
     }
 
