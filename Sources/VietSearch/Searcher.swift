@@ -37,18 +37,21 @@ public final class Searcher: Sendable {
         try VietSearchError.mapping {
             let result = try engine.search(query, options: try options.validated())
             let snippets = try SnippetGenerator(query: query, analyzed: result.query, options: options)
+            // Ids and scores only (`--fields id`, the shared harness): ids read from the id column, which has
+            // them uncompressed; told apart without building the sets below (a few thousand instructions).
+            if snippets == nil && !options.explain,
+               let only = options.fieldsToLoad, only.allSatisfy({ $0 == DocumentEncoder.idField }) {
+                return try SearchResults(result, hits: result.hits.map { hit in
+                    SearchHit(id: try engine.segments[hit.segment].storedID(doc: hit.doc), score: hit.score,
+                              fields: [], explanation: nil)
+                })
+            }
             // Snippet fields are decoded too; `SearchHit.fields` still lists only the fields asked for.
             let wanted = options.fieldsToLoad.map {
                 $0.union([DocumentEncoder.idField]).union(snippets?.fieldNames ?? [])
             }
             // Only the id wanted: the id column has it uncompressed (no zstd frame decompressed).
             let idOnly = wanted == [DocumentEncoder.idField]
-            if idOnly && snippets == nil && !options.explain {
-                return try SearchResults(result, hits: result.hits.map { hit in
-                    SearchHit(id: try engine.segments[hit.segment].storedID(doc: hit.doc), score: hit.score,
-                              fields: [], explanation: nil)
-                })
-            }
             let hits = try result.hits.map { hit -> SearchHit in
                 let segment = engine.segments[hit.segment]
                 let stored = idOnly

@@ -20,7 +20,7 @@ struct DiacriticRestorer {
     /// Interpolation weight of the unigrams in a pair's probability.
     static let kappa = 1.0
     /// Characters of the query syntax: queries with them are not rewritten.
-    private static let syntax: Set<Character> = ["\"", "“", "”", ":", "(", ")", "*", "~", "^", "+", "-"]
+    static let syntax: Set<Character> = ["\"", "“", "”", ":", "(", ")", "*", "~", "^", "+", "-"]
 
     var vocabulary: IndexVocabulary
     /// Documents where the exact keys occur adjacent, in that order.
@@ -35,9 +35,12 @@ struct DiacriticRestorer {
 
     /// The query with restored marks, or nil when nothing would change or the query uses syntax.
     mutating func restore(_ query: String) throws -> String? {
-        guard Self.mayHaveBareWord(query), !query.contains(where: { Self.syntax.contains($0) }) else { return nil }
-        let words = query.split(separator: " ")
-        guard !words.contains(where: { $0 == "AND" || $0 == "OR" || $0 == "NOT" }) else { return nil }
+        guard Self.mayHaveBareWord(query), !Self.usesSyntax(query) else { return nil }
+        // Only a query with an A, O or N byte can hold an operator word: the others skip splitting.
+        if query.utf8.contains(where: { $0 == 0x41 || $0 == 0x4F || $0 == 0x4E }) {
+            let words = query.split(separator: " ")
+            guard !words.contains(where: { $0 == "AND" || $0 == "OR" || $0 == "NOT" }) else { return nil }
+        }
         let tokens = VietnameseAnalyzer().analyze(query).tokens.filter { !$0.isJoinedForm }
         guard !tokens.isEmpty, tokens.count <= 12 else { return nil }
         var slots: [Slot] = []
@@ -56,6 +59,16 @@ struct DiacriticRestorer {
         }
         return changed ? String(decoding: output, as: UTF8.self) : nil
     }
+
+    /// True when a character of `query` is one of `syntax`. Every syntax character is one scalar, so a
+    /// query without any of those scalars (nearly all) is answered by a scalar scan; the others by the
+    /// character test (a syntax scalar followed by a combining mark is another character).
+    static func usesSyntax(_ query: String) -> Bool {
+        guard query.unicodeScalars.contains(where: { syntaxScalars.contains($0.value) }) else { return false }
+        return query.contains(where: { syntax.contains($0) })
+    }
+
+    private static let syntaxScalars: [UInt32] = syntax.flatMap { $0.unicodeScalars.map(\.value) }
 
     /// False when no token of `query` can be a word typed without marks, so restoring cannot change it
     /// (and the query is not analysed at all): every run of ASCII letters touches a marked Vietnamese

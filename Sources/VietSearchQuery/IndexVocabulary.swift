@@ -40,6 +40,14 @@ struct IndexVocabulary {
         return total
     }
 
+    /// The folded form of exact key text `exact` (`VietnameseQueryExpander.fold`), kept in the shared cache.
+    func folded(_ exact: String) -> String {
+        if let known = shared?.folded(of: exact) { return known }
+        let folded = VietnameseQueryExpander.fold(exact)
+        shared?.store(folded: folded, of: exact)
+        return folded
+    }
+
     /// The exact keys present in the index that fold to `folded` and keep every mark of `typed`
     /// (`typed` nil: every spelling), with their frequencies, most frequent first.
     ///

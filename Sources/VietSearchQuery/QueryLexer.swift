@@ -105,8 +105,7 @@ struct QueryLexer {
         let textStart = index
         while index < scalars.count, scalars[index] != closing { index += 1 }
         guard index < scalars.count else { throw error(at: open, "unbalanced quote: this phrase is never closed") }
-        var text = String.UnicodeScalarView()
-        text.append(contentsOf: scalars[textStart..<index])
+        let text = self.text(textStart..<index)
         index += 1
         var slop = 0
         if index < scalars.count, scalars[index] == "~" {
@@ -125,32 +124,50 @@ struct QueryLexer {
         if index < scalars.count, !Self.endsWord(scalars[index]) {
             throw error(at: index, "a phrase must be followed by a space, ')' or the end of the query")
         }
-        return .phrase(String(text), slop: slop)
+        return .phrase(text, slop: slop)
     }
 
     private mutating func readWord(allowField: Bool) throws -> QueryLexeme.Kind {
         let start = index
         while index < scalars.count, !Self.endsWord(scalars[index]) {
             if allowField, scalars[index] == ":", index > start, isFieldName(start..<index) {
-                var name = String.UnicodeScalarView()
-                name.append(contentsOf: scalars[start..<index])
+                let name = text(start..<index)
                 index += 1
                 guard index < scalars.count, !Self.isSeparator(scalars[index]) else {
-                    throw error(at: start, "field '\(String(name))' must be followed by a term, phrase or group")
+                    throw error(at: start, "field '\(name)' must be followed by a term, phrase or group")
                 }
                 afterField = true
-                return .field(String(name))
+                return .field(name)
             }
             index += 1
         }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[start..<index])
-        let word = String(view)
-        switch word {
-        case "AND": return .and
-        case "OR": return .or
-        case "NOT": return .not
-        default: return .word(word)
+        // Only a 2- or 3-letter word starting with A, O or N can be an operator: the other words skip the
+        // three string comparisons.
+        if (2...3).contains(index - start), scalars[start] == "A" || scalars[start] == "O" || scalars[start] == "N" {
+            switch text(start..<index) {
+            case "AND": return .and
+            case "OR": return .or
+            case "NOT": return .not
+            default: break
+            }
+        }
+        return .word(text(start..<index))
+    }
+
+    /// The scalars of `range` as a string, encoded straight into one UTF-8 buffer: appending them to a
+    /// `String.UnicodeScalarView` was most of lexing a one-word query (callgrind).
+    private func text(_ range: Range<Int>) -> String {
+        var length = 0
+        for i in range { length += UTF8.width(scalars[i]) }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var written = 0
+            for i in range {
+                UTF8.encode(scalars[i]) { unit in
+                    buffer[written] = unit
+                    written += 1
+                }
+            }
+            return written
         }
     }
 

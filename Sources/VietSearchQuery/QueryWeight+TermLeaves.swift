@@ -21,6 +21,8 @@ extension QueryWeight {
         var children: [ScoreSumTree.Child] = []
         switch clause {
         case .keys(let keys):
+            children.reserveCapacity(keys.count)
+            if leaves.isEmpty { leaves.reserveCapacity(keys.count) }
             for key in keys {
                 guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else { continue }
                 guard leaves.count < MaxScoreDisjunction.maximumLeaves else { return nil }

@@ -7,7 +7,9 @@ package final class QueryWeight {
     let segments: [SegmentReader]
     private let options: QueryOptions
     private let documentCount: UInt64
-    private var fieldCache: [String: BoundField] = [:]
+    /// The fields bound so far (a query names one to a few: a linear scan beats hashing the name, and an
+    /// empty array costs no allocation until the first field is bound).
+    private var boundFields: [BoundField] = []
     /// The bound query (read by the shape tests of other files, e.g. `isPhraseDisjunction`).
     private(set) var root: BoundQuery = .nothing
     /// (field, key) pairs the prefix clauses bound so far.
@@ -257,11 +259,13 @@ package final class QueryWeight {
     }
 
     private func field(_ name: String, boost: Double) -> BoundField {
-        if var cached = fieldCache[name] {
+        if let known = boundFields.firstIndex(where: { $0.name == name }) {
+            var cached = boundFields[known]
             cached.boost = boost
             return cached
         }
         var numbers: [UInt8?] = []
+        numbers.reserveCapacity(segments.count)
         var sumOfLengths: UInt64 = 0
         for segment in segments {
             let number = segment.fieldNumber(named: name)
@@ -270,7 +274,8 @@ package final class QueryWeight {
         }
         let bound = BoundField(name: name, boost: boost, avgdl: Double(sumOfLengths) / Double(documentCount),
                                numbers: numbers)
-        fieldCache[name] = bound
+        if boundFields.isEmpty { boundFields.reserveCapacity(options.fields.count) }
+        boundFields.append(bound)
         return bound
     }
 
@@ -386,7 +391,8 @@ package final class QueryWeight {
     }
 
     func fieldNumber(_ name: String, _ segment: Int) -> UInt8? {
-        fieldCache[name]?.numbers[segment]
+        for field in boundFields where field.name == name { return field.numbers[segment] }
+        return nil
     }
 
     private static func disjunction(_ scorers: [any DocScorer]) -> (any DocScorer)? {

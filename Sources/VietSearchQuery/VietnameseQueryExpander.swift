@@ -93,7 +93,7 @@ struct VietnameseQueryExpander {
     }
 
     private mutating func accented(_ exact: String) throws -> Alternatives {
-        let folded = Self.fold(exact)
+        let folded = vocabulary.folded(exact)
         var keys = [TermKeys.exact(exact)]
         for spelling in try vocabulary.spellings(folded: folded, compatibleWith: exact, fold: Self.fold)
         where spelling.key != exact {
@@ -152,7 +152,7 @@ struct VietnameseQueryExpander {
     /// The folded key of term bytes (already folded, exact → folded, anything else unchanged).
     private func foldedKey(_ key: [UInt8]) -> [UInt8] {
         let (text, kind) = TermKeys.describe(key)
-        return kind == "exact" ? TermKeys.folded(Self.fold(text)) : key
+        return kind == "exact" ? TermKeys.folded(vocabulary.folded(text)) : key
     }
 
     /// The folded key of an exact key, as analysis computes it.

@@ -36,6 +36,20 @@ final class QueryParserTests: XCTestCase {
         XCTAssertEqual(try parsed("(a OR b) AND c"), "+(a b) +c")
     }
 
+    /// Words are cut from the query's scalars and re-encoded: multi-byte letters, decomposed marks and
+    /// scalars outside the BMP must come back byte for byte, and only exact `AND`/`OR`/`NOT` are operators.
+    func testWordsKeepTheirExactTextAndOnlyWholeOperatorsAreOperators() throws {
+        let decomposed = "Vie\u{0323}\u{0302}t"
+        XCTAssertEqual(try QueryParser().parse(decomposed), .term(field: nil, text: decomposed))
+        XCTAssertEqual(try QueryParser().parse("  đảng😀 "), .term(field: nil, text: "đảng😀"))
+        XCTAssertEqual(try QueryParser().parse("tiêu_đề:Hà"), .term(field: nil, text: "tiêu_đề:Hà"))
+        XCTAssertEqual(try QueryParser().parse("title:Hà"), .term(field: "title", text: "Hà"))
+        XCTAssertEqual(try QueryParser().parse("\"Hà  Nội\"~2"), .phrase(field: nil, text: "Hà  Nội", slop: 2))
+        XCTAssertEqual(try parsed("ANDY OR NOTE"), "ANDY NOTE")
+        XCTAssertEqual(try parsed("AN ORB NO N"), "AN ORB NO N")
+        XCTAssertEqual(try parsed("a NOT b", .and), "+a -b")
+    }
+
     func testLowercaseKeywordsAreTerms() throws {
         XCTAssertEqual(try parsed("a and b or c not d"), "a and b or c not d")
         XCTAssertEqual(try parsed("And"), "And")

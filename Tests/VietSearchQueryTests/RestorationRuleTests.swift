@@ -36,4 +36,23 @@ final class RestorationRuleTests: XCTestCase {
         }
         XCTAssertGreaterThan(skipped, 1_000)
     }
+
+    /// The scalar pre-scan of the syntax test answers exactly as testing each character: a syntax scalar
+    /// followed by a combining mark is another character, so such a query is not syntax.
+    func testSyntaxScanAgreesWithTheCharacterTest() {
+        let pieces: [String] = ["a", "đ", " ", "\"", "“", "”", ":", "(", ")", "*", "~", "^", "+", "-", "\u{301}", "\u{323}", "x"]
+        var generator = SeededGenerator(seed: 5)
+        var syntaxCount = 0
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 1...6, using: &generator)
+            let query = (0..<length).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &generator)] }.joined()
+            let expected = query.contains(where: { DiacriticRestorer.syntax.contains($0) })
+            XCTAssertEqual(DiacriticRestorer.usesSyntax(query), expected, query)
+            if expected { syntaxCount += 1 }
+        }
+        XCTAssertGreaterThan(syntaxCount, 1_000)
+        XCTAssertFalse(DiacriticRestorer.usesSyntax("-\u{301}dang"))
+        XCTAssertTrue(DiacriticRestorer.usesSyntax("dang-vien"))
+        XCTAssertFalse(DiacriticRestorer.usesSyntax("dang vien"))
+    }
 }

@@ -1,6 +1,7 @@
 import XCTest
 @testable import VietSearch
 import VietSearchQuery
+import VietSearchAnalysis
 
 /// The snapshot-wide cache of spelling frequencies (`.vietnamese` expansion and restoration) must not
 /// change any answer, and repeated words must not be looked up again.
@@ -45,5 +46,31 @@ final class DocumentFrequencyCacheTests: FacadeTestCase {
             XCTAssertEqual(result.suggestion, fresh.suggestion)
         }
         XCTAssertEqual(fresh.suggestion, "đảng viên")
+    }
+
+    /// Expanding a marked word folds it (analysis) once per snapshot; the kept form must be the one
+    /// analysis gives and change no answer.
+    func testFoldedFormsAreKeptAndEqualAnalysis() throws {
+        let index = Index.inMemory()
+        try self.index([Document(id: "a", title: "đảng viên gương mẫu", body: "Đảng bộ"),
+                        Document(id: "b", title: "đang học", body: "dang dở")], into: index)
+        var options = QueryOptions(limit: 10)
+        options.scoring = .vietnamese(.measuredDefault)
+        let cached = try engine(index)
+        XCTAssertEqual(cached.frequencyCache.foldedFormCount, 0)
+        let first = try cached.search("đảng viên", options: options)
+        let forms = cached.frequencyCache.foldedFormCount
+        XCTAssertGreaterThan(forms, 0, "expansion folds each marked word")
+        XCTAssertEqual(cached.frequencyCache.folded(of: "đảng"), VietnameseAnalyzer().analyze("đảng").tokens.first?.folded)
+        XCTAssertEqual(cached.frequencyCache.folded(of: "đảng"), "dang")
+        let again = try cached.search("đảng viên", options: options)
+        XCTAssertEqual(cached.frequencyCache.foldedFormCount, forms, "a repeated word is not folded again")
+        let fresh = try engine(index).search("đảng viên", options: options)
+        for result in [first, again] {
+            XCTAssertFalse(result.hits.isEmpty)
+            XCTAssertEqual(result.hits.map(\.doc), fresh.hits.map(\.doc))
+            XCTAssertEqual(result.hits.map(\.score.bitPattern), fresh.hits.map(\.score.bitPattern))
+            XCTAssertEqual(result.totalHits, fresh.totalHits)
+        }
     }
 }
