@@ -40,22 +40,16 @@ extension IndexWriter {
     }
 
     /// The segments the commit being made publishes, in order: the committed ones, then this batch's
-    /// flushed ones, the small ones merged (each run of them without pending deletes, `segmentsPerTier`
-    /// at a time, so a batch of up to that many small flushes ends as one segment; unless the settings
+    /// flushed ones merged (each run of them without pending deletes, `segmentsPerTier` at a time,
+    /// so a batch of up to that many flushes ends as one segment; unless the settings
     /// say `mergesFlushedSegments: false`), then merged further as
     /// the merge policy asks, all before publishing, so that the commit publishes one generation and
     /// leaves no superseded segment of its own on disk (and searches see few segments). A merge drops
     /// the deletes its inputs were committed with, not this commit's pending ones, so segments with
     /// pending deletes are left to the merges after the commit (`runMergePolicy`).
-    /// A flushed segment already in the policy's tier 1 or above (at least `floorDocuments ·
-    /// segmentsPerTier` documents: a full buffer of the default budget is ~12k documents of the README's
-    /// corpus) is published as it is: merging such segments at every commit rewrote the whole batch
-    /// once more (a third of a 100k-document run), and the policy merges them when a tier fills.
     /// Without a merge policy (automatic merging off), the flushed segments are published as they are.
     func segmentsToPublish() throws -> [SegmentReader] {
         guard let settings = configuration.mergePolicy else { return committedSegments + flushed }
-        let policy = TieredMergePolicy(segmentsPerTier: settings.segmentsPerTier, floorDocuments: settings.floorDocuments,
-                                       maxDeletedFraction: settings.maxDeletedFraction)
         var segments = committedSegments
         var run: [SegmentReader] = []
         // At most `segmentsPerTier` inputs per merge, as the policy's own merges: a merge's resident
@@ -65,7 +59,7 @@ extension IndexWriter {
         for reader in flushed {
             if !settings.mergesFlushedSegments {
                 segments.append(reader)
-            } else if hasPendingDeletes(reader) || policy.tier(ofLiveDocuments: Int(reader.meta.liveDocumentCount)) > 0 {
+            } else if hasPendingDeletes(reader) {
                 segments += try mergedOrUnchanged(run)
                 segments.append(reader)
                 run = []
@@ -78,6 +72,8 @@ extension IndexWriter {
             }
         }
         segments += try mergedOrUnchanged(run)
+        let policy = TieredMergePolicy(segmentsPerTier: settings.segmentsPerTier, floorDocuments: settings.floorDocuments,
+                                       maxDeletedFraction: settings.maxDeletedFraction)
         // Each round lowers the segment count or the deleted count; the bound is a safety net.
         for _ in 0..<64 {
             let groups = policy.findMerges(segments.map(\.meta)).filter { $0.allSatisfy { !hasPendingDeletes(segments[$0]) } }

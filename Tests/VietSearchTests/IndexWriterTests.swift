@@ -241,41 +241,6 @@ final class IndexWriterTests: FacadeTestCase {
         }
     }
 
-    func testCommitPublishesFlushedSegmentsOfTierOneAsTheyAreAndMergesTheSmallOnes() throws {
-        var configuration = IndexConfiguration(memoryBudget: 200_000, threads: 1)
-        // Tier 1 from 10 documents.
-        configuration.mergePolicy = MergePolicySettings(segmentsPerTier: 10, floorDocuments: 1)
-        let index = try Index.open(at: temporaryIndexPath(), createIfMissing: true, configuration: configuration)
-        let writer = try index.writer()
-        defer { writer.close() }
-        // Short documents fill a buffer with many documents, long ones with one each.
-        let long = String(repeating: "bài báo dài về kinh tế Việt Nam năm nay ", count: 2_000)
-        for number in 0..<60 { try writer.add(Document(id: "s\(number)", title: "tin số \(number)", body: "")) }
-        for number in 0..<4 { try writer.add(Document(id: "l\(number)", title: "tin dài", body: long)) }
-        let flushedCounts = writer.flushed.map { Int($0.meta.documentCount) }
-        XCTAssertTrue(flushedCounts.contains { $0 >= 10 }, "a flushed segment of tier 1: \(flushedCounts)")
-        XCTAssertGreaterThanOrEqual(flushedCounts.filter { $0 < 10 }.count, 2, "small flushed segments: \(flushedCounts)")
-        // Expected: each tier-1 segment as flushed, each run of small ones (with the commit's last flush) merged.
-        var expected: [Int] = []
-        var run = 0
-        for count in flushedCounts + [64 - flushedCounts.reduce(0, +)] where count > 0 {
-            if count >= 10 {
-                if run > 0 { expected.append(run) }
-                expected.append(count)
-                run = 0
-            } else {
-                run += count
-            }
-        }
-        if run > 0 { expected.append(run) }
-        try writer.commit()
-        let statistics = try index.statistics()
-        XCTAssertEqual(statistics.segmentDetails.map(\.documents), expected)
-        XCTAssertEqual(statistics.generation, 1)
-        XCTAssertEqual(try self.ids("tin", in: index).count, 64)
-        XCTAssertEqual(try index.check().documents, 64)
-    }
-
     func testFlushedSegmentWithPendingDeletesIsMergedOnlyAfterTheCommit() throws {
         try forEachStore(configuration: IndexConfiguration(memoryBudget: 1, threads: 1)) { index, store in
             let writer = try index.writer()

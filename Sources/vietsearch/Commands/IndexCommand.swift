@@ -31,7 +31,7 @@ struct IndexCommand: ParsableCommand {
     var threads: Int = IndexConfiguration.defaultThreads
 
     @Flag(name: .long, inversion: .prefixedNo,
-          help: "Merge the small segments flushed during the run (below 10,000 documents with the default merge policy) before the final commit publishes them (fewer segments to search; costs a rewrite of them).")
+          help: "Merge the segments flushed during the run into one before the final commit publishes them (faster searches; costs a rewrite of the batch).")
     var mergeFlushed = true
 
     func validate() throws {
