@@ -121,29 +121,62 @@ struct StoredIDsReader {
 
     /// Where `doc`'s id bytes lie in the file (inside its verified block).
     private func idRange(_ doc: UInt32) throws -> Range<Int> {
+        let range = try blockRange(of: doc)
+        let position = try skipIDs(Int(doc) % StoredIDsWriter.blockSize, from: 0, in: range)
+        return try idRange(at: position, in: range)
+    }
+
+    /// The verified block holding `doc`.
+    private func blockRange(of doc: UInt32) throws -> Range<Int> {
         guard doc < documentCount else {
             throw StorageError.limitExceeded("doc \(doc) is outside \(bytes.name) (\(documentCount) documents)")
         }
-        let range = try blockRange(Int(doc) / StoredIDsWriter.blockSize)
-        var reader = ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
-        // The ids before `doc` are skipped on the raw block (a one-byte length is the common case).
-        let block = reader.remainingBytes
-        var position = 0
-        for _ in 0..<(Int(doc) % StoredIDsWriter.blockSize) {
-            guard position < block.count else { break }
-            var length = Int(block[position])
+        return try blockRange(Int(doc) / StoredIDsWriter.blockSize)
+    }
+
+    /// The block offset just past `count` length-prefixed ids starting at block offset `position`; the
+    /// ids are skipped on the raw block (a one-byte length is the common case).
+    private func skipIDs(_ count: Int, from position: Int, in range: Range<Int>) throws -> Int {
+        // The block's bytes straight from the mapping (as `ByteReader.remainingBytes` gives them); a
+        // reader is made only for a multi-byte length or an error.
+        let end = Swift.min(range.upperBound, bytes.count)
+        var block = UnsafeRawBufferPointer(start: nil, count: 0)
+        if let base = bytes.base, range.lowerBound >= 0, range.lowerBound < end {
+            block = UnsafeRawBufferPointer(start: base + range.lowerBound, count: end - range.lowerBound)
+        }
+        var position = position
+        var left = count
+        while left > 0, position < block.count {
+            let length = block[position]
             if length < 0x80 {
-                position += 1 + length
+                // Cannot overflow: position < block.count and stride ≤ 128. Ids of one width (the usual
+                // case) are skipped four at a time: four independent loads instead of a chain of four.
+                let stride = 1 &+ Int(length)
+                if left >= 4, position &+ 3 &* stride < block.count, block[position &+ stride] == length,
+                   block[position &+ 2 &* stride] == length, block[position &+ 3 &* stride] == length {
+                    position &+= 4 &* stride
+                    left &-= 4
+                } else {
+                    position &+= stride
+                    left &-= 1
+                }
                 continue
             }
-            reader.offset = range.lowerBound + position
-            length = try reader.readCount(limit: reader.remaining, "id length")
-            position = reader.offset - range.lowerBound + length
+            left &-= 1
+            var reader = ByteReader(bytes, from: range.lowerBound + position, to: range.upperBound)
+            let longLength = try reader.readCount(limit: reader.remaining, "id length")
+            position = reader.offset - range.lowerBound + longLength
         }
         guard position <= block.count else {
-            throw reader.corrupt("id lengths run past the block", at: range.lowerBound)
+            throw ByteReader(bytes, from: range.lowerBound, to: range.upperBound)
+                .corrupt("id lengths run past the block", at: range.lowerBound)
         }
-        reader.offset = range.lowerBound + position
+        return position
+    }
+
+    /// The id bytes whose length prefix starts at block offset `position`.
+    private func idRange(at position: Int, in range: Range<Int>) throws -> Range<Int> {
+        var reader = ByteReader(bytes, from: range.lowerBound + position, to: range.upperBound)
         let length = try reader.readCount(limit: reader.remaining, "id length")
         return reader.offset..<(reader.offset + length)
     }
@@ -151,7 +184,11 @@ struct StoredIDsReader {
     /// The id of `doc` as a string, made straight from the mapped bytes (no intermediate array; a search
     /// returning ids reads one per hit).
     func id(_ doc: UInt32) throws -> String {
-        let range = try idRange(doc)
+        try string(at: try idRange(doc), of: doc)
+    }
+
+    /// The id bytes at `range` as a string, checked to lie in the file and to be UTF-8.
+    private func string(at range: Range<Int>, of doc: UInt32) throws -> String {
         guard let base = bytes.base, range.lowerBound >= 0, range.upperBound <= bytes.count else {
             throw StorageError.corrupt(file: bytes.name, offset: range.lowerBound, reason: "id of doc \(doc) lies outside the file")
         }

@@ -1,0 +1,62 @@
+import XCTest
+import VietSearchTestSupport
+@testable import VietSearchStorage
+
+/// Reading an id skips the ids before it in its block, four at a time over runs of one width (the usual
+/// fixed-width ids) and one by one elsewhere; every id must read back the same either way.
+final class IdSkipTests: XCTestCase {
+    private func segment(ids: [String]) throws -> (IndexStore, SegmentMeta) {
+        let builder = SegmentBuilder()
+        let body = try builder.fieldNumber(for: "body")
+        for id in ids {
+            try builder.add(DocumentPostings(stored: [StoredField(name: "id", value: id)], fieldLengths: [1],
+                                             occurrences: [TermOccurrence(field: body, term: Array("w".utf8), position: 0)]))
+        }
+        let store = IndexStore.inMemory()
+        return (store, try store.writeSegment(builder))
+    }
+
+    /// Runs of 1 to 9 equal-width ids (widths 0 to 127 bytes, and 128+ with two-byte lengths) across
+    /// several blocks, each id read back in random order.
+    func testRunsOfEqualWidthIdsReadBackAtEveryPosition() throws {
+        var generator = SeededGenerator(seed: 0x1D5)
+        var ids: [String] = []
+        while ids.count < 900 {
+            let width = [0, 1, 7, 8, 8, 8, 63, 126, 127, 128, 200][generator.next(below: 11)]
+            for _ in 0..<(1 + generator.next(below: 9)) {
+                let number = String(ids.count)
+                ids.append(width >= number.count ? String(repeating: "x", count: width - number.count) + number : "")
+            }
+        }
+        let (store, meta) = try segment(ids: ids)
+        let reader = try store.openSegment(meta)
+        XCTAssertEqual(reader.ids.blockCount, (ids.count + 127) / 128)
+        var docs = Array(0..<ids.count)
+        docs.shuffle(using: &generator)
+        for doc in docs {
+            XCTAssertEqual(try reader.storedID(doc: UInt32(doc)), ids[doc], "doc \(doc)")
+        }
+    }
+
+    /// A damaged id block fails every read of its ids with an error at the block's offset (whichever way
+    /// its ids would be skipped), while the other blocks still answer.
+    func testDamagedIdBlockFailsEveryReadAtItsOffset() throws {
+        let ids = (0..<400).map { String(format: "d%07d", $0) }
+        let (store, meta) = try segment(ids: ids)
+        let intact = try store.openSegment(meta)
+        let range = try intact.ids.blockRange(1)
+        var bytes = try store.fileBytes(meta.fileName)
+        bytes[range.lowerBound + 9 * 50] ^= 0x01  // a length byte in the middle of the block
+        try store.overwriteFile(meta.fileName, with: bytes)
+        let reader = try store.openSegment(meta)
+        XCTAssertEqual(try reader.storedID(doc: 3), "d0000003")
+        XCTAssertEqual(try reader.storedID(doc: 300), "d0000300")
+        for doc: UInt32 in [128, 170, 255, 130] {
+            XCTAssertThrowsError(try reader.storedID(doc: doc)) { error in
+                guard case StorageError.corrupt(_, let offset, _) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(offset, range.lowerBound, "doc \(doc)")
+            }
+        }
+        XCTAssertThrowsError(try reader.storedID(doc: 400))
+    }
+}
