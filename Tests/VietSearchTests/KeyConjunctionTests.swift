@@ -57,24 +57,9 @@ final class KeyConjunctionTests: FacadeTestCase {
         var inexact = 0
         for query in Self.queries {
             for (limit, threshold) in [(1, 0), (10, 10), (10, 1_000), (100, 300), (10, Int.max)] {
-                var options = QueryOptions(limit: limit)
-                options.scoring = .bm25
-                options.totalHitsThreshold = threshold
-                let pruned = try engine.search(query, options: options)
-                options.exhaustive = true
-                let exhaustive = try engine.search(query, options: options)
-                let label = "\(query) top-\(limit) threshold \(threshold)"
-                if pruned.totalHitsIsExact {
-                    XCTAssertEqual(pruned.totalHits, exhaustive.totalHits, label)
-                } else {
-                    inexact += 1
-                    XCTAssertGreaterThanOrEqual(pruned.totalHits, max(threshold, limit), label)
-                    XCTAssertLessThanOrEqual(pruned.totalHits, exhaustive.totalHits, label)
-                }
-                XCTAssertEqual(pruned.hits.map(\.segment), exhaustive.hits.map(\.segment), label)
-                XCTAssertEqual(pruned.hits.map(\.doc), exhaustive.hits.map(\.doc), label)
-                XCTAssertEqual(pruned.hits.map(\.score.bitPattern), exhaustive.hits.map(\.score.bitPattern), label)
-                compared += exhaustive.hits.count
+                let (hits, exact) = try assertPrunedMatchesExhaustive(engine, query, limit: limit, threshold: threshold)
+                compared += hits
+                if !exact { inexact += 1 }
             }
         }
         XCTAssertGreaterThan(compared, 1_000)

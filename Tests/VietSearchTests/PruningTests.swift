@@ -67,26 +67,10 @@ final class PruningTests: FacadeTestCase {
                 // Segments whose candidates fit in what is left to count take the plain scorer path: 1,000
                 // and 300 mix plain early segments with pruned later ones in one search, Int.max is all plain.
                 for (limit, threshold) in [(1, 0), (10, 50), (10, 1_000), (100, 300), (100, Int.max)] {
-                    var options = QueryOptions(limit: limit)
-                    options.scoring = scoring
-                    options.totalHitsThreshold = threshold
-                    let pruned = try engine.search(query, options: options)
-                    options.exhaustive = true
-                    let exhaustive = try engine.search(query, options: options)
-                    let label = "\(query) \(scoring) top-\(limit) threshold \(threshold)"
-                    XCTAssertTrue(exhaustive.totalHitsIsExact, label, file: file, line: line)
-                    if pruned.totalHitsIsExact {
-                        XCTAssertEqual(pruned.totalHits, exhaustive.totalHits, "\(label): total hits", file: file, line: line)
-                    } else {
-                        inexact += 1
-                        XCTAssertGreaterThanOrEqual(pruned.totalHits, max(threshold, limit), label, file: file, line: line)
-                        XCTAssertLessThanOrEqual(pruned.totalHits, exhaustive.totalHits, label, file: file, line: line)
-                    }
-                    XCTAssertEqual(pruned.hits.map(\.segment), exhaustive.hits.map(\.segment), label, file: file, line: line)
-                    XCTAssertEqual(pruned.hits.map(\.doc), exhaustive.hits.map(\.doc), label, file: file, line: line)
-                    XCTAssertEqual(pruned.hits.map(\.score.bitPattern), exhaustive.hits.map(\.score.bitPattern),
-                                   "\(label): scores must be bit-identical", file: file, line: line)
-                    compared += exhaustive.hits.count
+                    let (hits, exact) = try assertPrunedMatchesExhaustive(engine, query, scoring: scoring, limit: limit,
+                                                                          threshold: threshold, file: file, line: line)
+                    compared += hits
+                    if !exact { inexact += 1 }
                 }
             }
         }

@@ -50,24 +50,7 @@ final class TermDisjunctionTests: FacadeTestCase {
         var compared = 0
         for query in ["đảng", "đảng OR viên", "xây OR dựng OR công", "title:đảng OR body:viên", "người OR absent", "dục"] {
             for (limit, threshold) in [(1, 0), (10, 10), (10, 1_000), (100, 100), (100, Int.max)] {
-                var options = QueryOptions(limit: limit)
-                options.scoring = .bm25
-                options.totalHitsThreshold = threshold
-                let pruned = try engine.search(query, options: options)
-                options.exhaustive = true
-                let exhaustive = try engine.search(query, options: options)
-                let label = "\(query) top-\(limit) threshold \(threshold)"
-                if pruned.totalHitsIsExact {
-                    XCTAssertEqual(pruned.totalHits, exhaustive.totalHits, "\(label): total hits")
-                } else {
-                    XCTAssertGreaterThanOrEqual(pruned.totalHits, max(threshold, limit), label)
-                    XCTAssertLessThanOrEqual(pruned.totalHits, exhaustive.totalHits, label)
-                }
-                XCTAssertEqual(pruned.hits.map(\.segment), exhaustive.hits.map(\.segment), label)
-                XCTAssertEqual(pruned.hits.map(\.doc), exhaustive.hits.map(\.doc), label)
-                XCTAssertEqual(pruned.hits.map(\.score.bitPattern), exhaustive.hits.map(\.score.bitPattern),
-                               "\(label): scores must be bit-identical")
-                compared += exhaustive.hits.count
+                compared += try assertPrunedMatchesExhaustive(engine, query, limit: limit, threshold: threshold).compared
             }
         }
         XCTAssertGreaterThan(compared, 1_000)
