@@ -10,11 +10,16 @@ struct IndexVocabulary {
     private var cache: [[UInt8]: UInt64] = [:]
     /// Frequencies shared by the snapshot's queries (nil: this vocabulary's own cache only).
     private let shared: DocumentFrequencyCache?
+    /// Per-segment infos of keys bound by the snapshot's queries (`QueryWeight`): a bare word's folded
+    /// key is bound before its spellings are listed, and the other way round with `.vietnamese`.
+    private let lookups: TermLookupCache?
 
-    init(segments: [SegmentReader], fields: [String], shared: DocumentFrequencyCache? = nil) {
+    init(segments: [SegmentReader], fields: [String], shared: DocumentFrequencyCache? = nil,
+         lookups: TermLookupCache? = nil) {
         self.segments = segments
         self.fields = fields
         self.shared = shared
+        self.lookups = lookups
         fieldNumbers = fields.map { name in segments.map { $0.fieldNumber(named: name) } }
     }
 
@@ -26,10 +31,9 @@ struct IndexVocabulary {
             return known
         }
         var total: UInt64 = 0
-        for numbers in fieldNumbers {
-            for (segment, number) in zip(segments, numbers) {
-                guard let number, let info = try segment.termInfo(field: number, term: key) else { continue }
-                total += UInt64(info.documentFrequency)
+        for (field, numbers) in zip(fields, fieldNumbers) {
+            for info in try infos(of: key, field: field, numbers: numbers) {
+                if let info { total += UInt64(info.documentFrequency) }
             }
         }
         cache[key] = total
@@ -98,9 +102,10 @@ struct IndexVocabulary {
         /// Variants found so far, in the order found (probed first in the next field and segment).
         var foundOrder: [Int] = []
         var probed = [Bool](repeating: false, count: variants.count)
-        for numbers in fieldNumbers {
-            for (segment, number) in zip(segments, numbers) {
-                guard let number, let foldedInfo = try segment.termInfo(field: number, term: foldedKey) else { continue }
+        for (field, numbers) in zip(fields, fieldNumbers) {
+            let foldedInfos = try infos(of: foldedKey, field: field, numbers: numbers)
+            for (segment, (number, foldedInfo)) in zip(segments, zip(numbers, foldedInfos)) {
+                guard let number, let foldedInfo else { continue }
                 var remaining = Int64(clamping: foldedInfo.totalTermFrequency)
                 var stopsEarly = true
                 for index in probed.indices { probed[index] = false }
@@ -127,5 +132,21 @@ struct IndexVocabulary {
         }
         found.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.key < $1.key }
         return found
+    }
+
+    /// `key`'s info in each segment (nil where absent or the field is missing), from the snapshot's lookup
+    /// cache when a query bound it, else looked up and kept there as `QueryWeight` would.
+    private func infos(of key: [UInt8], field: String, numbers: [UInt8?]) throws -> [TermInfo?] {
+        if let known = lookups?.entry(field: field, term: key) { return known.infos }
+        var infos: [TermInfo?] = []
+        infos.reserveCapacity(segments.count)
+        var frequency: UInt64 = 0
+        for (segment, number) in zip(segments, numbers) {
+            let info = try number.flatMap { try segment.termInfo(field: $0, term: key) }
+            if let info { frequency += UInt64(info.documentFrequency) }
+            infos.append(info)
+        }
+        lookups?.store((infos, frequency), field: field, term: key)
+        return infos
     }
 }

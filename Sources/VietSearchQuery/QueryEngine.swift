@@ -70,7 +70,8 @@ package struct QueryEngine: Sendable {
     }
 
     private func vocabulary(_ options: QueryOptions) -> IndexVocabulary {
-        IndexVocabulary(segments: segments, fields: options.fields.map(\.name), shared: frequencyCache)
+        IndexVocabulary(segments: segments, fields: options.fields.map(\.name), shared: frequencyCache,
+                        lookups: lookupCache)
     }
 
     /// Runs an already analysed query.

@@ -77,12 +77,15 @@ final class MultiSegmentQueryTests: FacadeTestCase {
         let typedWords: [String?] = [nil, "đang", "đảng", "viên", "vien", "ngươi", "cong", "bán"]
         for fields in [["title", "body"], ["body"], ["title"]] {
             let shared = DocumentFrequencyCache()
+            // Binding's cache of per-segment infos: the folded keys' infos are kept and read back there.
+            let lookups = TermLookupCache()
             for folded in ["dang", "vien", "viet", "nguoi", "cong", "tac", "hoa", "dung", "ban", "xay", "absent"] {
                 for typed in typedWords where typed.map({ VietnameseQueryExpander.fold($0) == folded }) ?? true {
                     let expected = try probedSpellings(folded, segments: segments, fields: fields, typed: typed)
-                    // Alone, and through a shared cache that already holds other words' and forms' lists.
+                    // Alone, and through shared caches that already hold other words' and forms' lists.
                     for cache in [nil, shared] {
-                        var vocabulary = IndexVocabulary(segments: segments, fields: fields, shared: cache)
+                        var vocabulary = IndexVocabulary(segments: segments, fields: fields, shared: cache,
+                                                         lookups: cache == nil ? nil : lookups)
                         let found = try vocabulary.spellings(folded: folded, compatibleWith: typed,
                                                              fold: VietnameseQueryExpander.fold)
                         let label = "\(folded) typed \(typed ?? "-") in \(fields)"
@@ -91,6 +94,7 @@ final class MultiSegmentQueryTests: FacadeTestCase {
                     }
                 }
             }
+            XCTAssertGreaterThan(lookups.count, 0, "folded keys' infos are kept for binding")
         }
         // The deleted-only spelling is in a dictionary but must not be listed.
         var vocabulary = IndexVocabulary(segments: segments, fields: ["title", "body"])
