@@ -70,7 +70,8 @@ package struct QueryEngine: Sendable {
     }
 
     private func vocabulary(_ options: QueryOptions) -> IndexVocabulary {
-        IndexVocabulary(segments: segments, fields: options.fields.map(\.name), shared: frequencyCache)
+        IndexVocabulary(segments: segments, fields: options.fields.map(\.name), shared: frequencyCache,
+                        lookups: lookupCache)
     }
 
     /// Runs an already analysed query.
@@ -79,11 +80,14 @@ package struct QueryEngine: Sendable {
         var collector = TopKCollector(limit: options.limit)
         let countUpTo = Swift.max(options.totalHitsThreshold, options.limit)
         var exact = true
+        // Keys alone whose longest lists already hold the hits to count: each segment reports its longest
+        // list (a lower bound) without counting the union, as one merged segment would (threshold 0).
+        let keysCountUpTo = weight.keyDisjunctionMatchesLowerBound().map { $0 >= countUpTo ? 0 : countUpTo } ?? countUpTo
         for index in segments.indices {
             if options.limit > 0 && !options.exhaustive {
                 // Keys alone (every `.bm25` OR of terms): counted up front, pruned from the first document.
                 if let pruner = try TermDisjunction(weight, segment: index) {
-                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: keysCountUpTo) && exact
                     continue
                 }
                 // Pruning skips nothing until `countUpTo` matches are counted, and its per-document

@@ -42,3 +42,31 @@ extension QueryWeight {
         return tree.addNode(children)
     }
 }
+
+extension QueryWeight {
+    /// For a disjunction of keys alone, a lower bound of its matches over all segments known from the
+    /// bound term infos alone: per segment the longest of its lists (live documents), summed. Nil for
+    /// other shapes. When it reaches the hits to count, every segment's `TermDisjunction` can report its
+    /// longest list as its lower bound at once, as one merged segment does, instead of counting the
+    /// union exactly in the first segments (`QueryEngine.search`).
+    func keyDisjunctionMatchesLowerBound() -> Int? {
+        guard Self.isKeyDisjunction(root) else { return nil }
+        var longest = [UInt32](repeating: 0, count: segments.count)
+        func visit(_ clause: BoundQuery) {
+            switch clause {
+            case .keys(let keys):
+                for key in keys {
+                    for (index, info) in key.infos.enumerated() where fieldNumber(key.scoring.fieldName, index) != nil {
+                        if let info { longest[index] = Swift.max(longest[index], info.documentFrequency) }
+                    }
+                }
+            case .boolean(_, let should, _):
+                for inner in should { visit(inner) }
+            default:
+                return
+            }
+        }
+        visit(root)
+        return longest.reduce(0) { $0 + Int($1) }
+    }
+}

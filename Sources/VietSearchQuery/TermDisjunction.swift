@@ -50,7 +50,9 @@ final class TermDisjunction {
                                              totalHitsThreshold: totalHitsThreshold)
         } else {
             exact = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
-            seededThreshold = try initialThreshold(limit: collector.limit)
+            // θ carried from earlier segments stands in for the seed (seeding again cost a restarted cursor
+            // and a walk of the title list per segment).
+            if collector.threshold == nil { seededThreshold = try initialThreshold(limit: collector.limit) }
         }
         // Taken out of the property so this is the only reference: a second one (the caller's array, a
         // copy) would make every cursor copy its block buffers on its first decode.
