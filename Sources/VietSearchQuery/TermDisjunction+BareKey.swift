@@ -116,6 +116,7 @@ extension TermDisjunction {
                         // The dense list is decoded only where its block bound lets the document compete.
                         let block = try leaf[dense].blockMax(at: doc)
                         if (sparseScore + block.bound) * (1 + Self.slack) < threshold { continue }
+                        if (sparseScore + (try leaf[dense].documentBound(at: doc))) * (1 + Self.slack) < threshold { continue }
                         scores[sparse] = sparseScore
                         matched[dense] = try leaf[dense].advance(to: doc) == doc
                         if matched[dense] { scores[dense] = try leaf[dense].score() }
