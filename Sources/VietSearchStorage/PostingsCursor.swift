@@ -36,6 +36,9 @@ package struct PostingsCursor {
     /// Where the current block's bit-packed frequencies start while `frequencies` does not hold them yet
     /// (unpacked on first use), else -1; and their bit width.
     @usableFromInline var packedFrequencies = -1
+    /// Whether a frequency was read alone from the packed block since it was loaded: the first read takes
+    /// one value (a lookup from another list wants one), the second unpacks the block.
+    private var readOnePackedFrequency = false
     private var packedFrequencyWidth = 0
     private(set) var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
     /// The term's positions (FORMAT.md, "Positions"), read by value index.
@@ -216,7 +219,13 @@ package struct PostingsCursor {
     @usableFromInline
     mutating func slowCurrentFrequency() -> UInt32 {
         guard indexInBlock >= 0 && indexInBlock < blockLength else { return 0 }
-        if packedFrequencies >= 0 { unpackFrequencies() }
+        if packedFrequencies >= 0 {
+            if !readOnePackedFrequency {
+                readOnePackedFrequency = true
+                return termFrequency
+            }
+            unpackFrequencies()
+        }
         return frequencies[indexInBlock]
     }
 
@@ -276,18 +285,12 @@ package struct PostingsCursor {
             guard deltaWidth <= 32, frequencyWidth <= 32 else {
                 throw reader.corrupt("bit width \(deltaWidth)/\(frequencyWidth) exceeds 32", at: start)
             }
-            try Self.unpack(&reader, width: deltaWidth, into: &docs)
+            current = try Self.unpackAscending(&reader, width: deltaWidth, after: previous, into: &docs)
             let frequencyStart = reader.offset
             try reader.withBytes(BitPacking.byteCount(count: PostingsWriter.blockSize, width: frequencyWidth),
                                  "bit-packed block") { _ in }
             // Deltas are ≥ 0, so ids ascend and checking the last against the count checks them all;
             // 128 deltas of at most 32 bits cannot overflow Int64.
-            docs.withUnsafeMutableBufferPointer { ids in
-                for slot in 0..<length {
-                    current += Int64(ids[slot]) + 1
-                    ids[slot] = UInt32(truncatingIfNeeded: current)
-                }
-            }
             guard current < Int64(documentCount) else {
                 throw reader.corrupt("doc id \(current) in block \(index) is not below the document count \(documentCount)", at: start)
             }
@@ -331,6 +334,7 @@ package struct PostingsCursor {
         }
         block = index
         blockLength = length
+        readOnePackedFrequency = false
         indexInBlock = -1
         skipEntry = bounds
         positionsDocIndex = 0
@@ -350,6 +354,22 @@ package struct PostingsCursor {
             return BitPacking.unpack(source, count: PostingsWriter.blockSize, width: width, into: base)
         }
         guard unpacked else { throw reader.corrupt("bit-packed block does not decode", at: start) }
+    }
+
+    /// `unpack` for doc-id gaps: the ids themselves, after `previous` (`BitPacking.unpackAscending`); returns
+    /// the last one.
+    private static func unpackAscending(_ reader: inout ByteReader, width: Int, after previous: Int64,
+                                        into values: inout [UInt32]) throws -> Int64 {
+        let size = BitPacking.byteCount(count: PostingsWriter.blockSize, width: width)
+        let start = reader.offset
+        let source = reader.remainingBytes
+        try reader.withBytes(size, "bit-packed block") { _ in }
+        let last = values.withUnsafeMutableBufferPointer { destination -> Int64? in
+            guard let base = destination.baseAddress else { return nil }
+            return BitPacking.unpackAscending(source, count: PostingsWriter.blockSize, width: width, after: previous, into: base)
+        }
+        guard let last else { throw reader.corrupt("bit-packed block does not decode", at: start) }
+        return last
     }
 
     /// `count` mapped bytes from `offset` (empty when there are none); callers have bounds-checked them.
