@@ -13,18 +13,18 @@ import VietSearchStorage
 /// replaces for short lists cost ~3× more per document (existentials, classes, reference counting).
 final class TermDisjunction {
     /// Relative slack on bound comparisons: bounds and scores are summed in different orders.
-    private static let slack = 1e-9
+    static let slack = 1e-9
 
-    @exclusivity(unchecked) private var leaves: [TermLeaf]
-    private let tree: ScoreSumTree
+    @exclusivity(unchecked) var leaves: [TermLeaf]
+    let tree: ScoreSumTree
     /// Leaf count when the tree adds leaves 0, 1, … in order in one node (a bare key): summed directly.
-    private let flatCount: Int?
-    private let bounds: [Double]
+    let flatCount: Int?
+    let bounds: [Double]
     /// Leaf indices by ascending bound.
     private let byBound: [Int]
     /// `prefixBounds[i]` = the summed bounds of `byBound[0..<i]`.
     private let prefixBounds: [Double]
-    private let documentCount: UInt32
+    let documentCount: UInt32
 
     /// The pruner of segment `index` for `weight`'s query, nil when the query is not a disjunction of keys
     /// alone (`QueryWeight.termLeaves`); it has no leaves when nothing matches in the segment.
@@ -44,10 +44,23 @@ final class TermDisjunction {
     func collect(into collector: inout TopKCollector, segment: Int, totalHitsThreshold: Int) throws -> Bool {
         let exact: Bool
         var seededThreshold = -Double.infinity
-        var offered: [UInt64] = []
-        if let (sparse, dense) = sparsePair(), !reaches(totalHitsThreshold, collector, with: leaves[dense].cost) {
-            (exact, offered) = try scorePair(sparse: sparse, dense: dense, into: &collector, segment: segment,
-                                             totalHitsThreshold: totalHitsThreshold)
+        if leaves.count == 1 {
+            // A key in one field: nothing to merge, its document frequency is the count.
+            collector.addToTotal(Int(leaves[0].cost))
+            try leaves.withUnsafeMutableBufferPointer { leaf in
+                try Self.walk(&leaf[0], skipping: [], into: &collector, segment: segment)
+            }
+            return true
+        }
+        if let (sparse, dense) = sparsePair() {
+            if !reaches(totalHitsThreshold, collector, with: leaves[dense].cost) {
+                return try scorePairThenDense(sparse: sparse, dense: dense, into: &collector, segment: segment)
+            }
+            exact = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
+            guard let seed = try scoreSparseFirst(sparse: sparse, dense: dense, into: &collector, segment: segment) else {
+                return exact
+            }
+            seededThreshold = seed
         } else {
             exact = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
             // θ carried from earlier segments stands in for the seed (seeding again cost a restarted cursor
@@ -68,11 +81,9 @@ final class TermDisjunction {
                     try byBound.withUnsafeBufferPointer { byBound in
                         try bounds.withUnsafeBufferPointer { bounds in
                             try prefixBounds.withUnsafeBufferPointer { prefixBounds in
-                                try offered.withUnsafeBufferPointer { offered in
-                                    try run(leaf, scores: scores, matched: matched, byBound: byBound, bounds: bounds,
-                                            prefixBounds: prefixBounds, seededThreshold: seededThreshold,
-                                            offered: offered, collector: &collector, segment: segment)
-                                }
+                                try run(leaf, scores: scores, matched: matched, byBound: byBound, bounds: bounds,
+                                        prefixBounds: prefixBounds, seededThreshold: seededThreshold,
+                                        collector: &collector, segment: segment)
                             }
                         }
                     }
@@ -86,8 +97,7 @@ final class TermDisjunction {
     private func run(_ leaf: UnsafeMutableBufferPointer<TermLeaf>, scores: UnsafeMutableBufferPointer<Double>,
                      matched: UnsafeMutableBufferPointer<Bool>, byBound: UnsafeBufferPointer<Int>,
                      bounds: UnsafeBufferPointer<Double>, prefixBounds: UnsafeBufferPointer<Double>,
-                     seededThreshold: Double, offered: UnsafeBufferPointer<UInt64>, collector: inout TopKCollector,
-                     segment: Int) throws {
+                     seededThreshold: Double, collector: inout TopKCollector, segment: Int) throws {
         let count = leaf.count
         let noMoreDocs = PostingsCursor.noMoreDocs
         var essentialStart = 0
@@ -100,13 +110,6 @@ final class TermDisjunction {
             var candidate = noMoreDocs
             for rank in essentialStart..<count { candidate = Swift.min(candidate, leaf[byBound[rank]].doc) }
             guard candidate != noMoreDocs else { return }
-            if !offered.isEmpty && offered[Int(candidate >> 6)] & (1 << UInt64(candidate & 63)) != 0 {
-                // Already offered with its exact score by `scorePair`.
-                for rank in essentialStart..<count where leaf[byBound[rank]].doc == candidate {
-                    _ = try leaf[byBound[rank]].nextDoc()
-                }
-                continue
-            }
             if threshold > -Double.infinity {
                 // Block-max: when the leaves' bounds over the blocks holding the candidate cannot beat θ,
                 // skip to the end of the nearest block without decoding anything in between.
@@ -173,7 +176,7 @@ final class TermDisjunction {
 
     /// A leaf seeds θ when its list is at most this fraction of the longest one (a key's title list beside
     /// its body list).
-    private static let seedFraction: UInt64 = 8
+    static let seedFraction: UInt64 = 8
 
     /// A lower bound of the k-th best score in the segment, to start the MaxScore loop with: the k-th best
     /// score of one sparse leaf on its own (leaf scores are ≥ 0, so a document's score is at least its
@@ -199,57 +202,13 @@ final class TermDisjunction {
 
     /// Whether a list of `count` documents alone takes the collector's count to the threshold (then no
     /// union is counted: the list's frequency is the lower bound reported).
-    private func reaches(_ totalHitsThreshold: Int, _ collector: TopKCollector, with count: UInt64) -> Bool {
+    func reaches(_ totalHitsThreshold: Int, _ collector: TopKCollector, with count: UInt64) -> Bool {
         totalHitsThreshold != Int.max && collector.totalHits + Int(count) >= totalHitsThreshold
-    }
-
-    /// For two leaves one of which is sparse (a bare key: its title list beside its body list), their
-    /// indices; nil for other shapes.
-    private func sparsePair() -> (sparse: Int, dense: Int)? {
-        guard leaves.count == 2 else { return nil }
-        let (sparse, dense) = leaves[0].cost <= leaves[1].cost ? (0, 1) : (1, 0)
-        return leaves[sparse].cost * Self.seedFraction <= leaves[dense].cost ? (sparse, dense) : nil
-    }
-
-    /// The bare-key case of `countUpFront` and `initialThreshold` in one pass, when the union must be
-    /// counted: every document of the sparse leaf is scored exactly (the dense list advanced to it,
-    /// decoding only the blocks holding one, as counting does anyway) and offered, which both counts the
-    /// documents the dense list lacks and fills the top k with the likeliest hits; the loop then skips
-    /// them (returned bitset). Before, the count and the loop each decoded those dense blocks. When no
-    /// count is needed, `initialThreshold` is cheaper: with θ from the title scores alone most title
-    /// documents never advance the body list. Returns whether the count added is exact.
-    private func scorePair(sparse: Int, dense: Int, into collector: inout TopKCollector, segment: Int,
-                           totalHitsThreshold: Int) throws -> (exact: Bool, offered: [UInt64]) {
-        let denseCount = Int(leaves[dense].cost)
-        let reachesThreshold = reaches(totalHitsThreshold, collector, with: leaves[dense].cost)
-        var offered = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
-        var pair = [try leaves[0].restarted(), try leaves[1].restarted()]
-        var scores = [0.0, 0.0]
-        var matched = [true, true]
-        var union = denseCount
-        try pair.withUnsafeMutableBufferPointer { leaf in
-            try scores.withUnsafeMutableBufferPointer { scores in
-                try matched.withUnsafeMutableBufferPointer { matched in
-                    while leaf[sparse].doc != PostingsCursor.noMoreDocs {
-                        let doc = leaf[sparse].doc
-                        scores[sparse] = try leaf[sparse].score()
-                        matched[dense] = try leaf[dense].advance(to: doc) == doc
-                        if matched[dense] { scores[dense] = try leaf[dense].score() } else { union += 1 }
-                        collector.offer(score: exactScore(matched: matched, scores: scores), segment: segment, doc: doc)
-                        offered[Int(doc >> 6)] |= 1 << UInt64(doc & 63)
-                        _ = try leaf[sparse].nextDoc()
-                    }
-                }
-            }
-        }
-        // Past the threshold the dense list's frequency is the lower bound `countUpFront` gives.
-        collector.addToTotal(reachesThreshold ? denseCount : union)
-        return (!reachesThreshold, offered)
     }
 
     /// The score as the scorer tree sums it.
     @inline(__always)
-    private func exactScore(matched: UnsafeMutableBufferPointer<Bool>, scores: UnsafeMutableBufferPointer<Double>) -> Double {
+    func exactScore(matched: UnsafeMutableBufferPointer<Bool>, scores: UnsafeMutableBufferPointer<Double>) -> Double {
         guard let flatCount else {
             return tree.sum(matched: UnsafeBufferPointer(matched), scores: UnsafeBufferPointer(scores))
         }

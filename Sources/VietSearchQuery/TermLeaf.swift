@@ -19,6 +19,8 @@ struct TermLeaf {
     private var shallowBlock = -1
     private var shallowLastDoc: UInt32 = 0
     private var shallowBound = 0.0
+    /// The cached block's max term frequency (0 past the last block).
+    private var shallowMaxFrequency = 0.0
 
     /// A leaf on its first document.
     init(reader: SegmentReader, info: TermInfo, scoring: FieldScoring) throws {
@@ -41,6 +43,7 @@ struct TermLeaf {
         copy.shallowBlock = -1
         copy.shallowLastDoc = 0
         copy.shallowBound = 0
+        copy.shallowMaxFrequency = 0
         return copy
     }
 
@@ -94,7 +97,8 @@ struct TermLeaf {
             if entry.lastDoc >= target {
                 shallowBlock = index
                 shallowLastDoc = entry.lastDoc
-                shallowBound = bm25.score(boost: boost, idf: idf, tf: Double(entry.maxFrequency),
+                shallowMaxFrequency = Double(entry.maxFrequency)
+                shallowBound = bm25.score(boost: boost, idf: idf, tf: shallowMaxFrequency,
                                           dl: Double(entry.minFieldLength), avgdl: avgdl)
                 return (shallowLastDoc, shallowBound)
             }
@@ -104,7 +108,19 @@ struct TermLeaf {
         shallowBlock = blocks
         shallowLastDoc = PostingsCursor.noMoreDocs - 1
         shallowBound = 0
+        shallowMaxFrequency = 0
         return (shallowLastDoc, 0)
+    }
+
+    /// An upper bound of `score()` on document `target` (not before the current one), tighter than
+    /// `blockMax`: the block's max term frequency with the document's own field length, read from the
+    /// length column without decoding the block (the block's min length is often far from the document's).
+    @inline(__always)
+    mutating func documentBound(at target: UInt32) throws -> Double {
+        _ = try blockMax(at: target)
+        guard shallowMaxFrequency > 0 else { return 0 }
+        let dl = try lengths.length(target)
+        return bm25.score(boost: boost, idf: idf, tf: shallowMaxFrequency, dl: Double(dl), avgdl: avgdl)
     }
 
     /// Sets the bit of every document of the term's list (from a fresh cursor; this leaf does not move).

@@ -56,11 +56,12 @@ extension FieldLengthsReader {
 package struct FieldLengthColumn {
     private let bytes: FileBytes
     /// The packed values, nil when the field is absent (every length 0) or the region leaves the file.
-    private let base: UnsafeRawPointer?
-    private let byteCount: Int
-    private let width: Int
-    private let mask: UInt64
-    private let documentCount: Int
+    /// (`@usableFromInline`: `length` is inlined into the query module's scoring loops.)
+    @usableFromInline let base: UnsafeRawPointer?
+    @usableFromInline let byteCount: Int
+    @usableFromInline let width: Int
+    @usableFromInline let mask: UInt64
+    @usableFromInline let documentCount: Int
     private let regionStart: Int
 
     init(_ bytes: FileBytes, region: Range<Int>, width: Int, documentCount: Int) {
@@ -79,19 +80,28 @@ package struct FieldLengthColumn {
     }
 
     /// The length of the field in `doc` (0 when the segment lacks the field). Throws for a doc id outside
-    /// the segment or values past the section (a damaged file).
-    @inline(__always)
+    /// the segment or values past the section (a damaged file). Inlinable: a call per scored document
+    /// from another module cost more than the load itself.
+    @inlinable @inline(__always)
     package func length(_ doc: UInt32) throws -> UInt32 {
+        if let base, Int(doc) < documentCount {
+            let bitPosition = Int(doc) &* width
+            let byteOffset = bitPosition >> 3
+            if byteOffset &+ 8 <= byteCount {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byteOffset, as: UInt64.self))
+                return UInt32(truncatingIfNeeded: (word >> UInt64(bitPosition & 7)) & mask)
+            }
+        }
+        return try slowLength(doc)
+    }
+
+    /// `length` near the end of the column, for an absent field, or a doc id out of range.
+    @usableFromInline
+    func slowLength(_ doc: UInt32) throws -> UInt32 {
         guard Int(doc) < documentCount else {
             throw StorageError.limitExceeded("doc \(doc) is outside \(bytes.name) (\(documentCount) documents)")
         }
         guard let base else { return 0 }
-        let bitPosition = Int(doc) &* width
-        let byteOffset = bitPosition >> 3
-        if byteOffset &+ 8 <= byteCount {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byteOffset, as: UInt64.self))
-            return UInt32(truncatingIfNeeded: (word >> UInt64(bitPosition & 7)) & mask)
-        }
         guard let value = BitPacking.value(at: Int(doc), width: width, in: UnsafeRawBufferPointer(start: base, count: byteCount)) else {
             throw StorageError.corrupt(file: bytes.name, offset: regionStart, reason: "field length of doc \(doc) out of bounds")
         }

@@ -6,8 +6,9 @@
 package struct PostingsCursor {
     package static let noMoreDocs = UInt32.max
 
-    /// The current document, or `noMoreDocs`; undefined before the first move.
-    package private(set) var doc: UInt32 = 0
+    /// The current document, or `noMoreDocs`; undefined before the first move. (The `@usableFromInline`
+    /// members are what the inlined fast paths of `nextDoc` and `currentFrequency` read and step.)
+    @usableFromInline package internal(set) var doc: UInt32 = 0
 
     let bytes: FileBytes
     let postingsEnd: Int
@@ -21,20 +22,23 @@ package struct PostingsCursor {
     let skipTable: Int
     let blocksStart: Int
     /// Documents to skip (the snapshot's deletes); nil when none.
-    let deletions: DeletedDocs?
+    @usableFromInline let deletions: DeletedDocs?
     /// Verifies the term's positions bytes before the first read of them (most queries never read
     /// positions, so they are not checksummed when the cursor opens); nil once verified or unchecked.
     var positionsCheck: RangeChecksums?
     let positionsChecksum: UInt32
 
     private(set) var block = -1
-    private(set) var blockLength = 0
-    var indexInBlock = -1
-    private(set) var docs: [UInt32]
-    var frequencies: [UInt32]
+    @usableFromInline private(set) var blockLength = 0
+    @usableFromInline var indexInBlock = -1
+    @usableFromInline private(set) var docs: [UInt32]
+    @usableFromInline var frequencies: [UInt32]
     /// Where the current block's bit-packed frequencies start while `frequencies` does not hold them yet
     /// (unpacked on first use), else -1; and their bit width.
-    var packedFrequencies = -1
+    @usableFromInline var packedFrequencies = -1
+    /// Whether a frequency was read alone from the packed block since it was loaded: the first read takes
+    /// one value (a lookup from another list wants one), the second unpacks the block.
+    private var readOnePackedFrequency = false
     private var packedFrequencyWidth = 0
     private(set) var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
     /// The term's positions (FORMAT.md, "Positions"), read by value index.
@@ -109,8 +113,22 @@ package struct PostingsCursor {
         frequencies = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
     }
 
-    /// Moves to the next live document.
+    /// Moves to the next live document. Inlinable: the step inside a decoded block without deletions is
+    /// a few instructions, less than a call from the query module's loops.
+    @inlinable @inline(__always)
     package mutating func nextDoc() throws -> UInt32 {
+        let next = indexInBlock &+ 1
+        if next < blockLength && deletions == nil {
+            indexInBlock = next
+            doc = docs[next]
+            return doc
+        }
+        return try slowNextDoc()
+    }
+
+    /// `nextDoc` across a block boundary, at the end, or with deletions.
+    @usableFromInline
+    mutating func slowNextDoc() throws -> UInt32 {
         let next = try nextStoredDoc()
         guard let deletions else { return next }
         return try skipDeleted(from: next, deletions)
@@ -190,10 +208,24 @@ package struct PostingsCursor {
 
     /// `termFrequency` for a cursor held in a class property: a mutating call accesses it in place, where
     /// the getter made Swift copy the whole cursor (three retains and releases) per scored document.
-    @inline(__always)
+    /// Inlinable, as `nextDoc`.
+    @inlinable @inline(__always)
     package mutating func currentFrequency() -> UInt32 {
+        if packedFrequencies < 0 && indexInBlock >= 0 && indexInBlock < blockLength { return frequencies[indexInBlock] }
+        return slowCurrentFrequency()
+    }
+
+    /// `currentFrequency` on the first read of a block's frequencies, or off a document.
+    @usableFromInline
+    mutating func slowCurrentFrequency() -> UInt32 {
         guard indexInBlock >= 0 && indexInBlock < blockLength else { return 0 }
-        if packedFrequencies >= 0 { unpackFrequencies() }
+        if packedFrequencies >= 0 {
+            if !readOnePackedFrequency {
+                readOnePackedFrequency = true
+                return termFrequency
+            }
+            unpackFrequencies()
+        }
         return frequencies[indexInBlock]
     }
 
@@ -253,18 +285,12 @@ package struct PostingsCursor {
             guard deltaWidth <= 32, frequencyWidth <= 32 else {
                 throw reader.corrupt("bit width \(deltaWidth)/\(frequencyWidth) exceeds 32", at: start)
             }
-            try Self.unpack(&reader, width: deltaWidth, into: &docs)
+            current = try Self.unpackAscending(&reader, width: deltaWidth, after: previous, into: &docs)
             let frequencyStart = reader.offset
             try reader.withBytes(BitPacking.byteCount(count: PostingsWriter.blockSize, width: frequencyWidth),
                                  "bit-packed block") { _ in }
             // Deltas are ≥ 0, so ids ascend and checking the last against the count checks them all;
             // 128 deltas of at most 32 bits cannot overflow Int64.
-            docs.withUnsafeMutableBufferPointer { ids in
-                for slot in 0..<length {
-                    current += Int64(ids[slot]) + 1
-                    ids[slot] = UInt32(truncatingIfNeeded: current)
-                }
-            }
             guard current < Int64(documentCount) else {
                 throw reader.corrupt("doc id \(current) in block \(index) is not below the document count \(documentCount)", at: start)
             }
@@ -308,6 +334,7 @@ package struct PostingsCursor {
         }
         block = index
         blockLength = length
+        readOnePackedFrequency = false
         indexInBlock = -1
         skipEntry = bounds
         positionsDocIndex = 0
@@ -327,6 +354,22 @@ package struct PostingsCursor {
             return BitPacking.unpack(source, count: PostingsWriter.blockSize, width: width, into: base)
         }
         guard unpacked else { throw reader.corrupt("bit-packed block does not decode", at: start) }
+    }
+
+    /// `unpack` for doc-id gaps: the ids themselves, after `previous` (`BitPacking.unpackAscending`); returns
+    /// the last one.
+    private static func unpackAscending(_ reader: inout ByteReader, width: Int, after previous: Int64,
+                                        into values: inout [UInt32]) throws -> Int64 {
+        let size = BitPacking.byteCount(count: PostingsWriter.blockSize, width: width)
+        let start = reader.offset
+        let source = reader.remainingBytes
+        try reader.withBytes(size, "bit-packed block") { _ in }
+        let last = values.withUnsafeMutableBufferPointer { destination -> Int64? in
+            guard let base = destination.baseAddress else { return nil }
+            return BitPacking.unpackAscending(source, count: PostingsWriter.blockSize, width: width, after: previous, into: base)
+        }
+        guard let last else { throw reader.corrupt("bit-packed block does not decode", at: start) }
+        return last
     }
 
     /// `count` mapped bytes from `offset` (empty when there are none); callers have bounds-checked them.

@@ -110,9 +110,53 @@ final class CodecTests: XCTestCase {
                     }
                     XCTAssertTrue(ok)
                     XCTAssertEqual(decoded, values, "width \(width) count \(count) spare \(spare)")
+                    // Single values take one whole-word load where the spare bytes allow it.
+                    padded.withUnsafeBytes { raw in
+                        for index in Swift.stride(from: 0, to: count, by: 5) {
+                            XCTAssertEqual(BitPacking.value(at: index, width: width, in: raw), values[index])
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// Doc-id gaps (stored minus one) decode to the ids in one pass exactly as `unpack` then a running sum,
+    /// whatever follows the packed bytes, from any previous id.
+    func testUnpackAscendingEqualsUnpackThenSum() throws {
+        var generator = SeededGenerator(seed: 13)
+        for width in 0...32 {
+            for count in [0, 1, 8, 100, 128] {
+                let mask: UInt64 = width == 32 ? 0xffff_ffff : (1 << UInt64(width)) - 1
+                let gaps = (0..<count).map { _ in UInt32(generator.next() & mask) }
+                var packed: [UInt8] = []
+                BitPacking.pack(gaps, width: width, into: &packed)
+                for (previous, spare) in [(Int64(-1), 0), (41, 3), (1 << 33, 16)] {
+                    let padded = packed + [UInt8](repeating: 0xff, count: spare)
+                    var expected: [UInt32] = []
+                    var running = previous
+                    for gap in gaps {
+                        running += Int64(gap) + 1
+                        expected.append(UInt32(truncatingIfNeeded: running))
+                    }
+                    var decoded = [UInt32](repeating: 0xdead_beef, count: count + 1)
+                    let last = padded.withUnsafeBytes { raw in
+                        decoded.withUnsafeMutableBufferPointer {
+                            BitPacking.unpackAscending(raw, count: count, width: width, after: previous, into: $0.baseAddress!)
+                        }
+                    }
+                    let label = "width \(width) count \(count) previous \(previous) spare \(spare)"
+                    XCTAssertEqual(last, running, label)
+                    XCTAssertEqual(Array(decoded.prefix(count)), expected, label)
+                    XCTAssertEqual(decoded[count], 0xdead_beef, "unpackAscending wrote past its count")
+                }
+            }
+        }
+        let short: [UInt8] = [1, 2, 3]
+        var out = [UInt32](repeating: 0, count: 128)
+        XCTAssertNil(short.withUnsafeBytes { raw in
+            out.withUnsafeMutableBufferPointer { BitPacking.unpackAscending(raw, count: 128, width: 5, after: 0, into: $0.baseAddress!) }
+        })
     }
 
     func testUnpackRefusesShortInput() {
