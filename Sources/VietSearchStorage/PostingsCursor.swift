@@ -7,7 +7,7 @@ package struct PostingsCursor {
     package static let noMoreDocs = UInt32.max
 
     /// The current document, or `noMoreDocs`; undefined before the first move.
-    package private(set) var doc: UInt32 = 0
+    package internal(set) var doc: UInt32 = 0
 
     let bytes: FileBytes
     let postingsEnd: Int
@@ -143,7 +143,7 @@ package struct PostingsCursor {
     }
 
     /// Moves to the first document of the list >= `target`, deleted or not.
-    private mutating func advanceStored(to target: UInt32) throws -> UInt32 {
+    mutating func advanceStored(to target: UInt32) throws -> UInt32 {
         if block >= 0 {
             if doc == Self.noMoreDocs || (indexInBlock >= 0 && doc >= target) { return doc }
         }
