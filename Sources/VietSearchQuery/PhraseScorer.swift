@@ -72,7 +72,7 @@ final class PhraseScorer: DocScorer {
 
     func confirm() throws -> Bool {
         if !confirmed {
-            frequency = try phraseFrequency()
+            frequency = slop == 0 ? try exactPhraseFrequency() : try phraseFrequency()
             confirmed = true
         }
         return frequency > 0
