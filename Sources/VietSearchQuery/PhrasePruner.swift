@@ -7,7 +7,8 @@ import VietSearchStorage
 /// loop keeps the per-candidate work to the confirmation itself:
 ///
 /// - While counting (fewer than `totalHitsThreshold` matches so far) every candidate must be confirmed
-///   anyway to be counted, so no bound is computed: confirm, and score only a match. (`MaxScoreDisjunction`
+///   anyway to be counted, so no bound is computed: confirm, and score only a match; the leaves move from
+///   match to match (`PhraseScorer.nextMatch`), so candidates without the phrase never reach this loop. (`MaxScoreDisjunction`
 ///   computed a per-document bound first, and its general leaf bookkeeping cost more per candidate than
 ///   the plain scorer tree.)
 /// - Then MaxScore with block-max: a window of documents whose leaves' block bounds cannot beat the k-th
@@ -111,8 +112,9 @@ final class PhrasePruner {
             while !counting && essentialStart < count && prefixBounds[essentialStart + 1] * (1 + Self.slack) < threshold {
                 essentialStart += 1
             }
+            // While counting, every candidate is confirmed: the leaves move straight to their next match.
             for rank in essentialStart..<count where doc(byBound[rank]) == candidate {
-                _ = try nextDoc(byBound[rank])
+                _ = counting ? try nextMatch(byBound[rank]) : try nextDoc(byBound[rank])
             }
         }
     }
@@ -201,6 +203,9 @@ final class PhrasePruner {
 
     @inline(__always)
     private func nextDoc(_ leaf: Int) throws -> UInt32 { try phrases[leaf]._withUnsafeGuaranteedRef { try $0.nextDoc() } }
+
+    @inline(__always)
+    private func nextMatch(_ leaf: Int) throws -> UInt32 { try phrases[leaf]._withUnsafeGuaranteedRef { try $0.nextMatch() } }
 
     @inline(__always)
     private func confirm(_ leaf: Int) throws -> Bool { try phrases[leaf]._withUnsafeGuaranteedRef { try $0.confirm() } }

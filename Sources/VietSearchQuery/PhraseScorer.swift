@@ -64,6 +64,36 @@ final class PhraseScorer: DocScorer {
         return doc
     }
 
+    /// Moves to the next document where the phrase occurs, its frequency computed (`confirm()` is then
+    /// true), skipping the candidates that do not hold it: for a caller that would confirm every candidate
+    /// anyway (`PhrasePruner` while counting). Without slop the storage module loops over the candidates
+    /// (`PostingsCursor.nextExactPhrase`), so the failing ones (most) cost no call into this scorer.
+    func nextMatch() throws -> UInt32 {
+        guard doc != PostingsCursor.noMoreDocs else { return doc }
+        guard doc < PostingsCursor.noMoreDocs - 1 else {
+            doc = PostingsCursor.noMoreDocs
+            return doc
+        }
+        confirmed = true
+        if slop == 0 {
+            (doc, frequency) = try PostingsCursor.nextExactPhrase(cursors, order: byRarity, count: keyCount, atOrAfter: doc + 1,
+                                                                  starts: &starts, capacity: &startsCapacity)
+            return doc
+        }
+        var candidate = doc + 1
+        while true {
+            doc = try nextCommonDoc(atOrAfter: candidate)
+            guard doc != PostingsCursor.noMoreDocs else { return doc }
+            frequency = try phraseFrequency()
+            if frequency > 0 { return doc }
+            guard doc < PostingsCursor.noMoreDocs - 1 else {
+                doc = PostingsCursor.noMoreDocs
+                return doc
+            }
+            candidate = doc + 1
+        }
+    }
+
     /// Whether the phrase occurs in `doc` (two-phase mode; always true otherwise on a match).
     /// Documents having every key, as if independent (adjacency only lowers it).
     func estimatedMatches(documentCount: Double) -> Double {

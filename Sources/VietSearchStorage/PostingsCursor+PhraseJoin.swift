@@ -46,6 +46,23 @@ extension PostingsCursor {
         return kept
     }
 
+    /// The first document ≥ `target` where the exact phrase occurs and its frequency, or `noMoreDocs` and 0:
+    /// `nextCommonDoc` and `exactPhraseFrequency` in one loop, so that the candidates that hold every key
+    /// but not the phrase (most of them) never return to the caller (`nextCommonDoc`'s requirements).
+    package static func nextExactPhrase(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>, count: Int,
+                                        atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
+                                        capacity: inout Int) throws -> (doc: UInt32, frequency: Int) {
+        var next = target
+        while true {
+            let doc = try nextCommonDoc(cursors, order: order, count: count, atOrAfter: next)
+            guard doc != noMoreDocs else { return (doc, 0) }
+            let frequency = try exactPhraseFrequency(cursors, count: count, starts: &starts, capacity: &capacity)
+            if frequency > 0 { return (doc, frequency) }
+            guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
+            next = doc + 1
+        }
+    }
+
     /// Two keys: how many positions `p` of `first` have `p + 1` among `second`'s, in one merge of both
     /// documents' values.
     private static func adjacentPairs(_ first: inout PostingsCursor, _ second: inout PostingsCursor) throws -> Int {

@@ -261,7 +261,7 @@ package struct PostingsCursor {
             // 128 deltas of at most 32 bits cannot overflow Int64.
             docs.withUnsafeMutableBufferPointer { ids in
                 for slot in 0..<length {
-                    current += Int64(ids[slot]) + 1
+                    current &+= Int64(ids[slot]) &+ 1
                     ids[slot] = UInt32(truncatingIfNeeded: current)
                 }
             }

@@ -117,4 +117,50 @@ final class PhraseJoinTests: XCTestCase {
         XCTAssertGreaterThan(matchedDocuments, 500)
         XCTAssertGreaterThan(longDocuments, 100)
     }
+
+    /// `nextExactPhrase` (intersection and join in one loop) visits exactly the live documents holding the
+    /// phrase, with their frequencies, from targets that sometimes jump ahead.
+    func testNextExactPhraseVisitsEveryMatch() throws {
+        let fixture = try makeFixture(seed: 0x7e57, documentCount: 700)
+        var generator = SeededGenerator(seed: 78)
+        var visited = 0
+        for deleting in [false, true] {
+            for phrase in [["a", "b"], ["c", "c"], ["a", "b", "a"], ["b", "c", "a", "a"]] {
+                var opened = try phrase.map { try cursor(fixture, $0, deleting: deleting) }
+                for index in opened.indices { _ = try opened[index].nextDoc() }
+                let cursors = UnsafeMutablePointer<PostingsCursor>.allocate(capacity: opened.count)
+                cursors.initialize(from: opened, count: opened.count)
+                let order = UnsafeMutablePointer<Int>.allocate(capacity: opened.count)
+                order.initialize(from: Array(opened.indices.reversed()), count: opened.count)
+                var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 2)
+                var capacity = 2
+                defer {
+                    cursors.deinitialize(count: opened.count)
+                    cursors.deallocate()
+                    order.deallocate()
+                    starts.deallocate()
+                }
+                var target: UInt32 = 0
+                while true {
+                    let found = try PostingsCursor.nextExactPhrase(cursors, order: order, count: opened.count, atOrAfter: target,
+                                                                   starts: &starts, capacity: &capacity)
+                    let expected = fixture.words.indices.first { doc in
+                        doc >= Int(target) && !(deleting && fixture.deletions.contains(UInt32(doc)))
+                            && Self.modelFrequency(fixture.words[doc], phrase) > 0
+                    }
+                    guard let expected else {
+                        XCTAssertEqual(found.doc, PostingsCursor.noMoreDocs, "\(phrase) after \(target)")
+                        XCTAssertEqual(found.frequency, 0)
+                        break
+                    }
+                    XCTAssertEqual(found.doc, UInt32(expected), "\(phrase) from \(target), deleting \(deleting)")
+                    XCTAssertEqual(found.frequency, Self.modelFrequency(fixture.words[expected], phrase), "\(phrase) in doc \(expected)")
+                    guard found.doc == UInt32(expected) else { break }
+                    visited += 1
+                    target = found.doc + (Int.random(in: 0..<5, using: &generator) == 0 ? UInt32.random(in: 2...30, using: &generator) : 1)
+                }
+            }
+        }
+        XCTAssertGreaterThan(visited, 300)
+    }
 }
