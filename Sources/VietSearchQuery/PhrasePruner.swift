@@ -7,7 +7,8 @@ import VietSearchStorage
 /// loop keeps the per-candidate work to the confirmation itself:
 ///
 /// - While counting (fewer than `totalHitsThreshold` matches so far) every candidate must be confirmed
-///   anyway to be counted, so no bound is computed: confirm, and score only a match. (`MaxScoreDisjunction`
+///   anyway to be counted, so no bound is computed: confirm, and score only a match; the leaves move from
+///   match to match (`PhraseScorer.nextMatch`), so candidates without the phrase never reach this loop. (`MaxScoreDisjunction`
 ///   computed a per-document bound first, and its general leaf bookkeeping cost more per candidate than
 ///   the plain scorer tree.)
 /// - Then MaxScore with block-max: a window of documents whose leaves' block bounds cannot beat the k-th
@@ -22,17 +23,20 @@ final class PhrasePruner {
     private static let slack = 1e-9
 
     /// The leaves, kept alive by `owners`, called through unmanaged references (the helpers at the end):
-    /// that saves a retain and a release per call in the per-candidate loop.
-    private let phrases: [Unmanaged<PhraseScorer>]
+    /// that saves a retain and a release per call in the per-candidate loop. The per-leaf state below is
+    /// raw memory this pruner owns (freed in `deinit`): arrays cost a bounds or uniqueness check per
+    /// access, and the loop touches them several times per candidate document.
+    private let phrases: UnsafeMutablePointer<Unmanaged<PhraseScorer>>
+    private let leafCount: Int
     private let owners: [PhraseScorer]
     private let tree: ScoreSumTree
     private let bounds: [Double]
     /// Leaf indices by ascending bound, and `prefixBounds[i]` = the bounds of `byBound[0..<i]` summed.
-    private let byBound: [Int]
+    private let byBound: UnsafeMutablePointer<Int>
     private let prefixBounds: [Double]
-    @exclusivity(unchecked) private var scores: [Double]
-    @exclusivity(unchecked) private var matched: [Bool]
-    @exclusivity(unchecked) private var documentBounds: [Double]
+    private let scores: UnsafeMutablePointer<Double>
+    private let matched: UnsafeMutablePointer<Bool>
+    private let documentBounds: UnsafeMutablePointer<Double>
 
     /// Nil unless every leaf is a two-phase phrase (`QueryWeight.disjunctiveLeaves` of a phrase-only query).
     init?(leaves: [any DocScorer], tree: ScoreSumTree) throws {
@@ -43,14 +47,37 @@ final class PhrasePruner {
         }
         guard !phrases.isEmpty else { return nil }
         owners = phrases
-        self.phrases = phrases.map { Unmanaged.passUnretained($0) }
+        leafCount = phrases.count
         self.tree = tree
         let bounds = try phrases.map { try $0.maxScore() }
         self.bounds = bounds
-        (byBound, prefixBounds) = SummedBounds.ascendingOrder(of: bounds)
-        scores = Array(repeating: 0, count: phrases.count)
-        matched = Array(repeating: false, count: phrases.count)
-        documentBounds = bounds
+        let (order, prefixBounds) = SummedBounds.ascendingOrder(of: bounds)
+        self.prefixBounds = prefixBounds
+        self.phrases = .allocate(capacity: leafCount)
+        self.phrases.initialize(from: phrases.map { Unmanaged.passUnretained($0) }, count: leafCount)
+        byBound = .allocate(capacity: leafCount)
+        byBound.initialize(from: order, count: leafCount)
+        scores = .allocate(capacity: leafCount)
+        scores.initialize(repeating: 0, count: leafCount)
+        matched = .allocate(capacity: leafCount)
+        matched.initialize(repeating: false, count: leafCount)
+        documentBounds = .allocate(capacity: leafCount)
+        documentBounds.initialize(from: bounds, count: leafCount)
+    }
+
+    deinit {
+        phrases.deallocate()
+        byBound.deallocate()
+        scores.deallocate()
+        matched.deallocate()
+        documentBounds.deallocate()
+    }
+
+    /// The scorer tree's sum over the matched leaves.
+    @inline(__always)
+    private func matchedSum() -> Double {
+        tree.sum(matched: UnsafeBufferPointer(start: matched, count: leafCount),
+                 scores: UnsafeBufferPointer(start: scores, count: leafCount))
     }
 
     /// Offers every competitive document to `collector` and counts matches up to `totalHitsThreshold`.
@@ -58,7 +85,7 @@ final class PhrasePruner {
     func collect(into collector: inout TopKCollector, segment: Int, totalHitsThreshold: Int) throws -> Bool {
         var counting = collector.totalHits < totalHitsThreshold
         var exact = counting
-        let count = phrases.count
+        let count = leafCount
         var essentialStart = 0
         var threshold = collector.threshold ?? -Double.infinity
         while true {
@@ -85,8 +112,9 @@ final class PhrasePruner {
             while !counting && essentialStart < count && prefixBounds[essentialStart + 1] * (1 + Self.slack) < threshold {
                 essentialStart += 1
             }
+            // While counting, every candidate is confirmed: the leaves move straight to their next match.
             for rank in essentialStart..<count where doc(byBound[rank]) == candidate {
-                _ = try nextDoc(byBound[rank])
+                _ = counting ? try nextMatch(byBound[rank]) : try nextDoc(byBound[rank])
             }
         }
     }
@@ -94,15 +122,15 @@ final class PhrasePruner {
     /// Counting: every leaf on `candidate` is confirmed (a match must be counted, and scored for the heap).
     private func countAndCollect(_ candidate: UInt32, into collector: inout TopKCollector, segment: Int) throws {
         var anyMatch = false
-        for leaf in phrases.indices where doc(leaf) == candidate {
+        for leaf in 0..<leafCount where doc(leaf) == candidate {
             guard try confirm(leaf) else { continue }
             scores[leaf] = try score(leaf)
             matched[leaf] = true
             anyMatch = true
         }
         guard anyMatch else { return }
-        collector.collect(score: tree.sum(matched: matched, scores: scores), segment: segment, doc: candidate)
-        for leaf in phrases.indices { matched[leaf] = false }
+        collector.collect(score: matchedSum(), segment: segment, doc: candidate)
+        for leaf in 0..<leafCount { matched[leaf] = false }
     }
 
     /// Block-max: when the leaves' bounds over the blocks holding `candidate` cannot beat θ, the last
@@ -110,7 +138,7 @@ final class PhrasePruner {
     private func skippableWindow(at candidate: UInt32, _ threshold: Double) throws -> UInt32? {
         var blockUpper = 0.0
         var windowEnd = PostingsCursor.noMoreDocs - 1
-        for leaf in phrases.indices {
+        for leaf in 0..<leafCount {
             // A leaf already past the candidate has nothing before its current document.
             let current = doc(leaf)
             if current > candidate {
@@ -130,7 +158,7 @@ final class PhrasePruner {
     private func offerIfCompetitive(_ candidate: UInt32, essentialStart: Int, threshold: Double,
                                     into collector: inout TopKCollector, segment: Int) throws {
         var upper = prefixBounds[essentialStart]
-        for rank in essentialStart..<phrases.count {
+        for rank in essentialStart..<leafCount {
             let leaf = byBound[rank]
             documentBounds[leaf] = doc(leaf) == candidate ? try documentBound(leaf) : 0
             upper += documentBounds[leaf]
@@ -145,7 +173,7 @@ final class PhrasePruner {
             rank -= 1
         }
         var anyMatch = false
-        for rank in stride(from: phrases.count - 1, through: 0, by: -1) {
+        for rank in stride(from: leafCount - 1, through: 0, by: -1) {
             let leaf = byBound[rank]
             guard upper * (1 + Self.slack) >= threshold else { break }
             guard doc(leaf) == candidate else { continue }
@@ -158,9 +186,9 @@ final class PhrasePruner {
             }
         }
         if anyMatch && upper * (1 + Self.slack) >= threshold {
-            collector.offer(score: tree.sum(matched: matched, scores: scores), segment: segment, doc: candidate)
+            collector.offer(score: matchedSum(), segment: segment, doc: candidate)
         }
-        for leaf in phrases.indices { matched[leaf] = false }
+        for leaf in 0..<leafCount { matched[leaf] = false }
     }
 
     // Leaf calls without retain/release (see `phrases`).
@@ -175,6 +203,9 @@ final class PhrasePruner {
 
     @inline(__always)
     private func nextDoc(_ leaf: Int) throws -> UInt32 { try phrases[leaf]._withUnsafeGuaranteedRef { try $0.nextDoc() } }
+
+    @inline(__always)
+    private func nextMatch(_ leaf: Int) throws -> UInt32 { try phrases[leaf]._withUnsafeGuaranteedRef { try $0.nextMatch() } }
 
     @inline(__always)
     private func confirm(_ leaf: Int) throws -> Bool { try phrases[leaf]._withUnsafeGuaranteedRef { try $0.confirm() } }

@@ -51,7 +51,6 @@ final class PhraseScorer: DocScorer {
         byRarity.deinitialize(count: keyCount)
         byRarity.deallocate()
         starts.deallocate()
-        scratch.deallocate()
     }
 
     func nextDoc() throws -> UInt32 {
@@ -65,6 +64,36 @@ final class PhraseScorer: DocScorer {
         return doc
     }
 
+    /// Moves to the next document where the phrase occurs, its frequency computed (`confirm()` is then
+    /// true), skipping the candidates that do not hold it: for a caller that would confirm every candidate
+    /// anyway (`PhrasePruner` while counting). Without slop the storage module loops over the candidates
+    /// (`PostingsCursor.nextExactPhrase`), so the failing ones (most) cost no call into this scorer.
+    func nextMatch() throws -> UInt32 {
+        guard doc != PostingsCursor.noMoreDocs else { return doc }
+        guard doc < PostingsCursor.noMoreDocs - 1 else {
+            doc = PostingsCursor.noMoreDocs
+            return doc
+        }
+        confirmed = true
+        if slop == 0 {
+            (doc, frequency) = try PostingsCursor.nextExactPhrase(cursors, order: byRarity, count: keyCount, atOrAfter: doc + 1,
+                                                                  starts: &starts, capacity: &startsCapacity)
+            return doc
+        }
+        var candidate = doc + 1
+        while true {
+            doc = try nextCommonDoc(atOrAfter: candidate)
+            guard doc != PostingsCursor.noMoreDocs else { return doc }
+            frequency = try phraseFrequency()
+            if frequency > 0 { return doc }
+            guard doc < PostingsCursor.noMoreDocs - 1 else {
+                doc = PostingsCursor.noMoreDocs
+                return doc
+            }
+            candidate = doc + 1
+        }
+    }
+
     /// Whether the phrase occurs in `doc` (two-phase mode; always true otherwise on a match).
     /// Documents having every key, as if independent (adjacency only lowers it).
     func estimatedMatches(documentCount: Double) -> Double {
@@ -73,7 +102,7 @@ final class PhraseScorer: DocScorer {
 
     func confirm() throws -> Bool {
         if !confirmed {
-            frequency = try phraseFrequency()
+            frequency = slop == 0 ? try exactPhraseFrequency() : try phraseFrequency()
             confirmed = true
         }
         return frequency > 0
@@ -174,29 +203,11 @@ final class PhraseScorer: DocScorer {
         }
     }
 
-    /// Leapfrog: the first doc >= `target` that every cursor has. Works on the cursors in place (no
-    /// per-access uniqueness check or copy of a cursor).
+    /// Leapfrog: the first doc >= `target` that every cursor has, rarest key first (in the storage module,
+    /// where a step within a decoded block is a loop over its doc ids).
+    @inline(__always)
     private func nextCommonDoc(atOrAfter target: UInt32) throws -> UInt32 {
-        var goal = target
-        var agreeing = 0
-        var rank = 0
-        while agreeing < keyCount {
-            let cursor = cursors + byRarity[rank]
-            var current = cursor.pointee.doc
-            if current < goal {
-                // The next document is the common case in dense lists: a step, not a skip-table search.
-                current = current &+ 1 == goal ? try cursor.pointee.nextDoc() : try cursor.pointee.advance(to: goal)
-            }
-            if current == PostingsCursor.noMoreDocs { return current }
-            if current == goal {
-                agreeing += 1
-            } else {
-                goal = current
-                agreeing = 1
-            }
-            rank = rank + 1 == keyCount ? 0 : rank + 1
-        }
-        return goal
+        try PostingsCursor.nextCommonDoc(cursors, order: byRarity, count: keyCount, atOrAfter: target)
     }
 
     /// Counts start positions of the first key from which each next key can be found, in order,
@@ -221,77 +232,17 @@ final class PhraseScorer: DocScorer {
         return count
     }
 
-    /// Without slop a start `s` counts when every key `i` occurs at `s + i`. The key with the lowest tf on
-    /// the document is read first and gives the candidate starts; each other key filters them in one merge
-    /// pass, and the remaining keys' positions are not read once no start is left (most candidates fail).
-    /// Buffers are reused as they are (`readPositions`): no clearing, appending or allocation per document.
+    /// Without slop a start `s` counts when every key `i` occurs at `s + i`: the cursors' positions join
+    /// (`PostingsCursor.exactPhraseFrequency`), which merges the keys' position values straight from their
+    /// unpacked blocks, rarest key on the document first.
+    @inline(__always)
     private func exactPhraseFrequency() throws -> Int {
-        guard keyCount > 0 else { return 0 }
-        var lead = 0
-        var leadFrequency = cursors[0].currentFrequency()
-        var largestFrequency = leadFrequency
-        for index in 1..<keyCount {
-            let frequency = cursors[index].currentFrequency()
-            if frequency < leadFrequency { (lead, leadFrequency) = (index, frequency) }
-            largestFrequency = Swift.max(largestFrequency, frequency)
-        }
-        Self.reserve(&starts, capacity: &startsCapacity, Int(leadFrequency))
-        Self.reserve(&scratch, capacity: &scratchCapacity, Int(largestFrequency))
-        let read = try cursors[lead].readPositions(into: starts, capacity: startsCapacity)
-        var count = Self.startsOf(lead: lead, positions: UnsafeMutableBufferPointer(start: starts, count: read), count: read)
-        for key in 0..<keyCount where key != lead {
-            guard count > 0 else { return 0 }
-            let available = try cursors[key].readPositions(into: scratch, capacity: scratchCapacity)
-            count = Self.keepStarts(UnsafeMutableBufferPointer(start: starts, count: count), count: count, offset: UInt32(key),
-                                    in: UnsafeBufferPointer(start: scratch, count: available), available: available)
-        }
-        return count
+        try PostingsCursor.exactPhraseFrequency(cursors, count: keyCount, starts: &starts, capacity: &startsCapacity)
     }
-    /// Reused buffers of `exactPhraseFrequency` (raw memory the scorer owns, grown as needed, freed in
-    /// `deinit`): the surviving starts, another key's positions.
+    /// Scratch memory of the join for phrases of three keys or more (raw memory the scorer owns, grown by
+    /// the join, freed in `deinit`).
     @exclusivity(unchecked) private var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
     @exclusivity(unchecked) private var startsCapacity = 64
-    @exclusivity(unchecked) private var scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
-    @exclusivity(unchecked) private var scratchCapacity = 64
-
-    /// Makes `buffer` hold at least `needed` values (its contents are not kept).
-    @inline(__always)
-    private static func reserve(_ buffer: inout UnsafeMutablePointer<UInt32>, capacity: inout Int, _ needed: Int) {
-        guard needed > capacity else { return }
-        buffer.deallocate()
-        capacity = Swift.max(needed, capacity * 2)
-        buffer = .allocate(capacity: capacity)
-    }
-
-    /// Turns the lead key's positions `p` into phrase starts `p - lead` in place (dropping those before 0).
-    private static func startsOf(lead: Int, positions: UnsafeMutableBufferPointer<UInt32>, count: Int) -> Int {
-        let offset = UInt32(lead)
-        var kept = 0
-        for slot in 0..<count where positions[slot] >= offset {
-            positions[kept] = positions[slot] - offset
-            kept += 1
-        }
-        return kept
-    }
-
-    /// Compacts the first `count` starts (ascending) to those `s` with `s + offset` among the first
-    /// `available` of `wanted` (ascending), in one merge pass; returns how many are kept at the front.
-    private static func keepStarts(_ candidates: UnsafeMutableBufferPointer<UInt32>, count: Int, offset: UInt32,
-                                   in wanted: UnsafeBufferPointer<UInt32>, available: Int) -> Int {
-        var kept = 0
-        var scan = 0
-        for slot in 0..<count {
-            let (target, overflow) = candidates[slot].addingReportingOverflow(offset)
-            if overflow { break }
-            while scan < available && wanted[scan] < target { scan += 1 }
-            if scan == available { break }
-            if wanted[scan] == target {
-                candidates[kept] = candidates[slot]
-                kept += 1
-            }
-        }
-        return kept
-    }
 
     private static func firstGreater(than value: UInt32, in sorted: [UInt32]) -> UInt32? {
         var low = 0, high = sorted.count

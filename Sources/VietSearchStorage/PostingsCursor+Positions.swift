@@ -41,8 +41,8 @@ extension PostingsCursor {
     package mutating func readPositions(into output: UnsafeMutablePointer<UInt32>, capacity: Int) throws -> Int {
         guard let index = try currentPositionsIndex() else { return 0 }
         let count = Int(frequencies[indexInBlock])
-        try positionsDecoder.read(count, at: index, bytes: bytes, doc: doc,
-                                  into: UnsafeMutableBufferPointer(start: output, count: capacity), at: 0)
+        guard count <= capacity else { throw StorageError.limitExceeded("\(count) positions do not fit their buffer") }
+        try positionsDecoder.read(count, at: index, bytes: bytes, doc: doc, into: output)
         return count
     }
 
@@ -50,7 +50,7 @@ extension PostingsCursor {
     /// the term's positions verified on first use and its frequencies unpacked; marks the document as the
     /// last one read (a later document steps over its values, a repeated read starts over from them).
     @inline(__always)
-    private mutating func currentPositionsIndex() throws -> Int? {
+    mutating func currentPositionsIndex() throws -> Int? {
         guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return nil }
         if let check = positionsCheck {
             try check.verify(positionsStart..<positionsEnd, checksum: positionsChecksum, what: "positions")

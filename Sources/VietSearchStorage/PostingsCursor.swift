@@ -161,7 +161,7 @@ package struct PostingsCursor {
     }
 
     /// Moves to the first document of the list >= `target`, deleted or not.
-    private mutating func advanceStored(to target: UInt32) throws -> UInt32 {
+    mutating func advanceStored(to target: UInt32) throws -> UInt32 {
         if block >= 0 {
             if doc == Self.noMoreDocs || (indexInBlock >= 0 && doc >= target) { return doc }
         }

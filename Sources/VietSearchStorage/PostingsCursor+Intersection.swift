@@ -1,0 +1,56 @@
+/// Leapfrog intersection of a segment's cursors (a phrase's keys): the documents holding every term.
+/// Kept in the storage module so that a step within a decoded block is a plain loop over its doc ids;
+/// driving the leapfrog from the query module cost a cross-module `nextDoc`/`advance(to:)` call, a
+/// deletion check and a skip-table look-up per step (~150 instructions), for lists where most steps
+/// move one or two documents.
+extension PostingsCursor {
+    /// Moves the cursors to the first live document ≥ `target` that all of them hold and returns it, or
+    /// `noMoreDocs`. `order` lists the `count` cursors to try, rarest first (the leapfrog's lead); every
+    /// cursor must have moved at least once and all must read the same segment (same deletions). Cursors
+    /// not on the returned document are somewhere at or before it (possibly on a deleted document).
+    package static func nextCommonDoc(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>, count: Int,
+                                      atOrAfter target: UInt32) throws -> UInt32 {
+        guard count > 0 else { return noMoreDocs }
+        var goal = target
+        while true {
+            var agreeing = 0
+            var rank = 0
+            while agreeing < count {
+                let current = try cursors[order[rank]].storedDoc(atLeast: goal)
+                if current == noMoreDocs { return current }
+                if current == goal {
+                    agreeing += 1
+                } else {
+                    goal = current
+                    agreeing = 1
+                }
+                rank = rank + 1 == count ? 0 : rank + 1
+            }
+            guard let deletions = cursors[0].deletions, deletions.contains(goal) else { return goal }
+            guard goal < noMoreDocs - 1 else { return noMoreDocs }
+            goal += 1
+        }
+    }
+
+    /// The first document of the list ≥ `goal`, deleted or not. A goal inside the decoded block is found by
+    /// scanning its doc ids (dense lists: a few slots ahead); otherwise `advanceStored` uses the skip table.
+    @inline(__always)
+    private mutating func storedDoc(atLeast goal: UInt32) throws -> UInt32 {
+        if doc >= goal && block >= 0 { return doc }
+        if block >= 0 && indexInBlock >= 0 && indexInBlock < blockLength {
+            let length = blockLength
+            let found: Int = docs.withUnsafeBufferPointer { ids in
+                guard ids[length - 1] >= goal else { return -1 }
+                var slot = indexInBlock + 1
+                while ids[slot] < goal { slot += 1 }
+                return slot
+            }
+            if found >= 0 {
+                indexInBlock = found
+                doc = docs[found]
+                return doc
+            }
+        }
+        return try advanceStored(to: goal)
+    }
+}

@@ -1,0 +1,166 @@
+import XCTest
+@testable import VietSearchStorage
+import VietSearchTestSupport
+
+/// The cursor intersection (`PostingsCursor.nextCommonDoc`) and the exact-phrase positions join
+/// (`PostingsCursor.exactPhraseFrequency`) against a plain model of the documents: short and long
+/// documents (a key's values straddle position blocks, some documents hold hundreds of one key),
+/// deleted documents, repeated keys, documents skipped without reading their positions, and targets
+/// that jump ahead (skip-table advances).
+final class PhraseJoinTests: XCTestCase {
+    private static let vocabulary = ["a", "b", "c"]
+
+    private struct Fixture {
+        var reader: SegmentReader
+        var words: [[String]]
+        var deletions: DeletedDocs
+    }
+
+    private func makeFixture(seed: UInt64, documentCount: Int) throws -> Fixture {
+        var generator = SeededGenerator(seed: seed)
+        let builder = SegmentBuilder()
+        let body = try builder.fieldNumber(for: "body")
+        var words: [[String]] = []
+        for _ in 0..<documentCount {
+            let length = Int.random(in: 0..<8, using: &generator) == 0 ? Int.random(in: 150...700, using: &generator)
+                                                                       : Int.random(in: 0...30, using: &generator)
+            // Skewed: "a" is frequent, "c" rarer, so keys differ in tf per document and in df.
+            let document = (0..<length).map { _ -> String in
+                let roll = Int.random(in: 0..<10, using: &generator)
+                return roll < 5 ? "a" : roll < 8 ? "b" : "c"
+            }
+            words.append(document)
+            let occurrences = document.enumerated().map {
+                TermOccurrence(field: body, term: Array($0.element.utf8), position: UInt32($0.offset))
+            }
+            try builder.add(DocumentPostings(stored: [], fieldLengths: [UInt32(length)], occurrences: occurrences))
+        }
+        let store = IndexStore.inMemory()
+        let reader = try store.openSegment(try store.writeSegment(builder))
+        var bits = [UInt64](repeating: 0, count: (documentCount + 63) / 64)
+        var deleted: UInt32 = 0
+        for doc in 0..<documentCount where doc % 7 == 3 {
+            bits[doc / 64] |= 1 << UInt64(doc % 64)
+            deleted += 1
+        }
+        let deletions = DeletedDocs(maxDoc: UInt32(documentCount), words: bits, deletedCount: deleted, deletedLengthSums: [0])
+        return Fixture(reader: reader, words: words, deletions: deletions)
+    }
+
+    private func cursor(_ fixture: Fixture, _ word: String, deleting: Bool) throws -> PostingsCursor {
+        let reader = fixture.reader
+        let info = try XCTUnwrap(try reader.termInfo(field: 0, term: Array(word.utf8)))
+        return try PostingsCursor(reader.bytes, postings: reader.layout.range(.postings), positions: reader.layout.range(.positions),
+                                  documentCount: reader.layout.documentCount, info: info,
+                                  deletions: deleting ? fixture.deletions : nil, checksums: reader.checksums)
+    }
+
+    /// Starts `s` with `phrase[i]` at `s + i` for every `i` (the definition of exact phrase frequency).
+    private static func modelFrequency(_ words: [String], _ phrase: [String]) -> Int {
+        guard words.count >= phrase.count else { return 0 }
+        return (0...(words.count - phrase.count)).filter { start in
+            phrase.indices.allSatisfy { words[start + $0] == phrase[$0] }
+        }.count
+    }
+
+    func testIntersectionAndJoinMatchModel() throws {
+        let fixture = try makeFixture(seed: 0x9a5e, documentCount: 900)
+        var generator = SeededGenerator(seed: 77)
+        let phrases = [["a", "b"], ["b", "a"], ["a", "a"], ["c", "b"], ["a", "b", "c"], ["c", "a", "a"],
+                       ["b", "b", "a", "c"], ["a"]]
+        var matchedDocuments = 0
+        var longDocuments = 0
+        for deleting in [false, true] {
+            for phrase in phrases {
+                var opened = try phrase.map { try cursor(fixture, $0, deleting: deleting) }
+                for index in opened.indices { _ = try opened[index].nextDoc() }
+                let frequencies = opened.map(\.documentFrequency)
+                let order = opened.indices.sorted { frequencies[$0] < frequencies[$1] }
+                let cursors = UnsafeMutablePointer<PostingsCursor>.allocate(capacity: opened.count)
+                cursors.initialize(from: opened, count: opened.count)
+                let orderMemory = UnsafeMutablePointer<Int>.allocate(capacity: order.count)
+                orderMemory.initialize(from: order, count: order.count)
+                var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+                var capacity = 1
+                defer {
+                    cursors.deinitialize(count: opened.count)
+                    cursors.deallocate()
+                    orderMemory.deallocate()
+                    starts.deallocate()
+                }
+                var target: UInt32 = 0
+                while true {
+                    let found = try PostingsCursor.nextCommonDoc(cursors, order: orderMemory, count: opened.count, atOrAfter: target)
+                    let expected = fixture.words.indices.first { doc in
+                        doc >= Int(target) && !(deleting && fixture.deletions.contains(UInt32(doc)))
+                            && phrase.allSatisfy(fixture.words[doc].contains)
+                    }
+                    guard let expected else {
+                        XCTAssertEqual(found, PostingsCursor.noMoreDocs, "\(phrase) after \(target)")
+                        break
+                    }
+                    XCTAssertEqual(found, UInt32(expected), "\(phrase) from \(target), deleting \(deleting)")
+                    guard found == UInt32(expected) else { break }
+                    // Some documents are passed over without their positions (the join skips their values).
+                    if Int.random(in: 0..<4, using: &generator) > 0 {
+                        let words = fixture.words[expected]
+                        let frequency = try PostingsCursor.exactPhraseFrequency(cursors, count: opened.count,
+                                                                                starts: &starts, capacity: &capacity)
+                        XCTAssertEqual(frequency, Self.modelFrequency(words, phrase), "\(phrase) in doc \(expected)")
+                        if frequency > 0 { matchedDocuments += 1 }
+                        if words.count > 128 { longDocuments += 1 }
+                    }
+                    target = found + (Int.random(in: 0..<6, using: &generator) == 0 ? UInt32.random(in: 2...40, using: &generator) : 1)
+                }
+            }
+        }
+        XCTAssertGreaterThan(matchedDocuments, 500)
+        XCTAssertGreaterThan(longDocuments, 100)
+    }
+
+    /// `nextExactPhrase` (intersection and join in one loop) visits exactly the live documents holding the
+    /// phrase, with their frequencies, from targets that sometimes jump ahead.
+    func testNextExactPhraseVisitsEveryMatch() throws {
+        let fixture = try makeFixture(seed: 0x7e57, documentCount: 700)
+        var generator = SeededGenerator(seed: 78)
+        var visited = 0
+        for deleting in [false, true] {
+            for phrase in [["a", "b"], ["c", "c"], ["a", "b", "a"], ["b", "c", "a", "a"]] {
+                var opened = try phrase.map { try cursor(fixture, $0, deleting: deleting) }
+                for index in opened.indices { _ = try opened[index].nextDoc() }
+                let cursors = UnsafeMutablePointer<PostingsCursor>.allocate(capacity: opened.count)
+                cursors.initialize(from: opened, count: opened.count)
+                let order = UnsafeMutablePointer<Int>.allocate(capacity: opened.count)
+                order.initialize(from: Array(opened.indices.reversed()), count: opened.count)
+                var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 2)
+                var capacity = 2
+                defer {
+                    cursors.deinitialize(count: opened.count)
+                    cursors.deallocate()
+                    order.deallocate()
+                    starts.deallocate()
+                }
+                var target: UInt32 = 0
+                while true {
+                    let found = try PostingsCursor.nextExactPhrase(cursors, order: order, count: opened.count, atOrAfter: target,
+                                                                   starts: &starts, capacity: &capacity)
+                    let expected = fixture.words.indices.first { doc in
+                        doc >= Int(target) && !(deleting && fixture.deletions.contains(UInt32(doc)))
+                            && Self.modelFrequency(fixture.words[doc], phrase) > 0
+                    }
+                    guard let expected else {
+                        XCTAssertEqual(found.doc, PostingsCursor.noMoreDocs, "\(phrase) after \(target)")
+                        XCTAssertEqual(found.frequency, 0)
+                        break
+                    }
+                    XCTAssertEqual(found.doc, UInt32(expected), "\(phrase) from \(target), deleting \(deleting)")
+                    XCTAssertEqual(found.frequency, Self.modelFrequency(fixture.words[expected], phrase), "\(phrase) in doc \(expected)")
+                    guard found.doc == UInt32(expected) else { break }
+                    visited += 1
+                    target = found.doc + (Int.random(in: 0..<5, using: &generator) == 0 ? UInt32.random(in: 2...30, using: &generator) : 1)
+                }
+            }
+        }
+        XCTAssertGreaterThan(visited, 300)
+    }
+}
