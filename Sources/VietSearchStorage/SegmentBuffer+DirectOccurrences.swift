@@ -9,18 +9,12 @@ struct TouchedTerm {
     var previousLastDoc: UInt32
 }
 
-/// The direct path: while a document's positions ascend within each field (as the analyser gives
-/// them), each occurrence is written into its term's stream as it comes, in the stream's final form
+/// The direct path: while each term's positions in a document ascend (as the analyser gives them),
+/// each occurrence is written into its term's stream as it comes (`TermStreams.addOccurrence`), in the stream's final form
 /// (`docDelta, tf, position, positionGap…`, the frequency patched in at the end), instead of being
 /// collected in `scratch`, grouped by term and written at `finishDocument`: that sort and second pass
 /// cost about 13% of indexing instructions. Same stream bytes as the scratch path (tested).
 extension SegmentBuffer {
-    /// Appends one occurrence of `term` (positions ascending within its field) to its stream.
-    @inline(__always)
-    mutating func addDirectly(_ term: Int, at position: UInt32) {
-        termStreams.addOccurrence(term, doc: UInt32(truncatingIfNeeded: documentCount), position: position)
-    }
-
     /// Ends the current document on the direct path: writes each touched term's frequency.
     mutating func finishDirectOccurrences() {
         let streams = termStreams

@@ -162,19 +162,22 @@ struct SegmentBuffer {
     @inline(__always)
     mutating func addOccurrence(field: UInt8, bytes: UnsafeBufferPointer<UInt8>, position: UInt32) throws {
         try check(field: field, bytes: bytes)
-        notePosition(position, field: field)
+        if !collectsDirectly { notePosition(position, field: field) }
         let term = intern(field: field, bytes: bytes)
         record(term, at: position)
     }
 
-    /// One occurrence of term `term` in the current document: in its stream, or in `scratch`.
+    /// One occurrence of term `term` in the current document: in its stream while its positions ascend
+    /// (the direct path), else in `scratch` (`notePosition` was called).
     @inline(__always)
     private mutating func record(_ term: Int, at position: UInt32) {
         if collectsDirectly {
-            addDirectly(term, at: position)
-        } else {
-            scratch.append(UInt64(term) << 32 | UInt64(position))
+            if termStreams.addOccurrence(term, doc: UInt32(truncatingIfNeeded: documentCount), position: position) { return }
+            // Positions went back: the document so far moves to `scratch`, which sorts it.
+            undoDirectOccurrences(keepingThem: true)
+            positionsAscend = false
         }
+        scratch.append(UInt64(term) << 32 | UInt64(position))
     }
 
     /// Occurrences of two keys at one position (a token's exact and folded keys). `second` should be a
@@ -185,7 +188,7 @@ struct SegmentBuffer {
                                     position: UInt32) throws -> (first: UInt32, second: UInt32) {
         try check(field: field, bytes: first)
         try check(field: field, bytes: second)
-        notePosition(position, field: field)
+        if !collectsDirectly { notePosition(position, field: field) }
         let firstTerm = intern(field: field, bytes: first)
         let paired = Int(pairedTerms[firstTerm])
         let secondTerm: Int
@@ -205,11 +208,10 @@ struct SegmentBuffer {
     @inline(__always)
     mutating func addTermPair(field: UInt8, first: UInt32, second: UInt32, position: UInt32) throws {
         guard inDocument else { throw StorageError.limitExceeded("occurrence added outside a document (call beginDocument first)") }
-        guard Int(first) < terms.count, Int(second) < terms.count,
-              terms.field(of: Int(first)) == field, terms.field(of: Int(second)) == field else {
+        guard termStreams.isTerm(Int(first), of: field), termStreams.isTerm(Int(second), of: field) else {
             throw StorageError.limitExceeded("term ids \(first), \(second) are not terms of field \(field) in this segment")
         }
-        notePosition(position, field: field)
+        if !collectsDirectly { notePosition(position, field: field) }
         record(Int(first), at: position)
         record(Int(second), at: position)
     }
@@ -220,8 +222,6 @@ struct SegmentBuffer {
     private mutating func notePosition(_ position: UInt32, field: UInt8) {
         if position < fieldLastPositions[Int(field)] {
             positionsAscend = false
-            // The direct path needs ascending positions: the document so far moves to `scratch`.
-            if collectsDirectly { undoDirectOccurrences(keepingThem: true) }
         } else {
             fieldLastPositions[Int(field)] = position
         }
@@ -242,7 +242,7 @@ struct SegmentBuffer {
     mutating func intern(field: UInt8, bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let (term, isNew) = terms.intern(field: field, bytes: bytes)
         if isNew {
-            termStreams.appendEmpty()
+            termStreams.appendEmpty(field: field)
             pairedTerms.append(-1)
         }
         return term

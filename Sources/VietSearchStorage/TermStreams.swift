@@ -18,6 +18,8 @@ final class TermStreams {
         var lastDoc: UInt32 = .max
         var lastPosition: UInt32 = 0
         var frequency: UInt32 = 0
+        /// The term's field number (for `isTerm`).
+        var field: UInt8 = 0
     }
 
     @exclusivity(unchecked) private var table: UnsafeMutablePointer<Entry>?
@@ -38,8 +40,8 @@ final class TermStreams {
         free(touched)
     }
 
-    /// Adds an empty stream for a new term.
-    func appendEmpty() {
+    /// Adds an empty stream for a new term of `field`.
+    func appendEmpty(field: UInt8) {
         if count == tableCapacity {
             let capacity = Swift.max(1_024, 2 * tableCapacity)
             guard let grown = realloc(table, capacity * MemoryLayout<Entry>.stride) else { fatalAllocationFailure() }
@@ -47,11 +49,17 @@ final class TermStreams {
             heapBytes += (capacity - tableCapacity) * MemoryLayout<Entry>.stride
             tableCapacity = capacity
         }
-        table?[count] = Entry(base: nil, count: 0, capacity: 0)
+        table?[count] = Entry(base: nil, count: 0, capacity: 0, field: field)
         count += 1
     }
 
     func isEmpty(_ term: Int) -> Bool { table?[term].count ?? 0 == 0 }
+
+    /// True if `term` is a term id of `field`.
+    @inline(__always)
+    func isTerm(_ term: Int, of field: UInt8) -> Bool {
+        term >= 0 && term < count && table?[term].field == field
+    }
 
     /// The last document added to `term`'s stream (`UInt32.max`: none), for the next doc delta.
     func lastDoc(_ term: Int) -> UInt32 { table?[term].lastDoc ?? .max }
@@ -59,37 +67,52 @@ final class TermStreams {
     /// Sets `lastDoc(term)` (after a document's group was appended to the stream).
     func setLastDoc(_ term: Int, _ doc: UInt32) { table?[term].lastDoc = doc }
 
-    /// Appends an occurrence of `term` at `position` in document `doc`, positions ascending within the
-    /// document: on its first occurrence in `doc` the doc delta, a one-byte frequency placeholder
-    /// (the frequency is written at the document's end) and the position, noting the term in
-    /// `touchedTerms`; then the gap from the last position (none for the same position again).
+    /// Appends an occurrence of `term` at `position` in document `doc`: on its first occurrence in
+    /// `doc` the doc delta, a one-byte frequency placeholder (the frequency is written at the
+    /// document's end) and the position, noting the term in `touchedTerms`; then the gap from the last
+    /// position (none for the same position again). Returns false, changing nothing, if `position` is
+    /// below the term's last one in `doc` (the stream needs them ascending).
     @inline(__always)
-    func addOccurrence(_ term: Int, doc: UInt32, position: UInt32) {
+    func addOccurrence(_ term: Int, doc: UInt32, position: UInt32) -> Bool {
         guard let entry = table.map({ $0 + term }) else { fatalAllocationFailure() }
         let lastDoc = entry.pointee.lastDoc
         if lastDoc != doc {
             let streamCount = entry.pointee.count
-            let out = reserve(term, extra: 11)
+            let out = room(entry, term: term, extra: 11)
             var length = SegmentBuffer.writeVarint(lastDoc == .max ? doc : doc - lastDoc, to: out, at: 0)
-            let undo = TouchedTerm(term: term, streamCount: streamCount, frequencyOffset: streamCount + length,
-                                   previousLastDoc: lastDoc)
+            if touchedCount == touchedCapacity { growTouched() }
+            touched?[touchedCount] = TouchedTerm(term: term, streamCount: streamCount,
+                                                 frequencyOffset: streamCount + length, previousLastDoc: lastDoc)
+            touchedCount += 1
             out[length] = 1
             length = SegmentBuffer.writeVarint(position, to: out, at: length + 1)
-            entry.pointee.count += length
+            entry.pointee.count = streamCount + length
             entry.pointee.lastDoc = doc
             entry.pointee.lastPosition = position
             entry.pointee.frequency = 1
-            if touchedCount == touchedCapacity { growTouched() }
-            touched?[touchedCount] = undo
-            touchedCount += 1
-            return
+            return true
         }
         let last = entry.pointee.lastPosition
-        guard position != last else { return }  // the same key twice at one position counts once
-        let out = reserve(term, extra: 5)
+        guard position > last else { return position == last }  // the same key twice at one position counts once
+        let out = room(entry, term: term, extra: 5)
         entry.pointee.count += SegmentBuffer.writeVarint(position - last, to: out, at: 0)
         entry.pointee.lastPosition = position
         entry.pointee.frequency += 1
+        return true
+    }
+
+    /// `reserve` for the entry at hand: its fast path inline, growth out of line.
+    @inline(__always)
+    private func room(_ entry: UnsafeMutablePointer<Entry>, term: Int, extra: Int) -> UnsafeMutablePointer<UInt8> {
+        if let base = entry.pointee.base, entry.pointee.count + extra <= entry.pointee.capacity {
+            return base + entry.pointee.count
+        }
+        return grow(term, extra: extra)
+    }
+
+    @inline(never)
+    private func grow(_ term: Int, extra: Int) -> UnsafeMutablePointer<UInt8> {
+        reserve(term, extra: extra)
     }
 
     /// The terms `addOccurrence` met since `forgetTouchedTerms()`, in order.

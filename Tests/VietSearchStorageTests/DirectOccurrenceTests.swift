@@ -32,6 +32,26 @@ final class DirectOccurrenceTests: XCTestCase {
         XCTAssertEqual(Array(builder.buffer.termStreams.bytes(a + 1)), [0, 1, 0xF4, 0x03, 1, 1, 0xF4, 0x03])
     }
 
+    func testPositionsGoingBackMoveTheDocumentToTheScratchPath() throws {
+        let builder = SegmentBuilder()
+        let body = try builder.fieldNumber(for: "body")
+        try builder.beginDocument()
+        try add(builder, body, "x", 7)
+        try add(builder, body, "y", 1)  // lower than x's, but another term: still direct
+        try add(builder, body, "x", 4)  // x goes back: the document so far moves to the scratch path
+        try add(builder, body, "x", 9)
+        try add(builder, body, "x", 7)  // a repeat, counted once
+        try builder.finishDocument(stored: [], fieldLengths: [10])
+        try builder.beginDocument()
+        try add(builder, body, "x", 2)
+        try builder.finishDocument(stored: [], fieldLengths: [3])
+        // x: doc 0, tf 3, positions 4, 7, 9 (gaps 3, 2); doc delta 1, tf 1, position 2. y: doc 0, tf 1, position 1.
+        let ids = builder.buffer.sortedTermIndices()
+        XCTAssertEqual(ids.map { builder.buffer.termKeys[$0].bytes }, [Array("x".utf8), Array("y".utf8)])
+        XCTAssertEqual(Array(builder.buffer.termStreams.bytes(ids[0])), [0, 3, 4, 3, 2, 1, 1, 2])
+        XCTAssertEqual(Array(builder.buffer.termStreams.bytes(ids[1])), [0, 1, 1])
+    }
+
     /// Documents of random pairs and single keys in two fields, some abandoned (before and after
     /// positions stop ascending), some whose positions go back mid-way, some restarted by a second
     /// `beginDocument`: the same streams with and without the direct path.
