@@ -72,7 +72,8 @@ struct PostingsWriter {
 
         // A list shorter than one block has no skip table: its bounds lead the tail instead.
         let hasSkipTable = count >= Self.blockSize
-        Self.positionValues(of: buffer, into: &positionValues)
+        // A builder's decoded stream comes as position values already; a merge's as positions.
+        if !buffer.positionsAreValues { Self.positionValues(of: buffer, into: &positionValues) }
         skipPositionIndices.removeAll(keepingCapacity: true)
         // Raw buffers: the arrays' bounds and uniqueness checks cost as much as the encoding itself.
         try buffer.docs.withUnsafeBufferPointer { docs in
@@ -116,7 +117,8 @@ struct PostingsWriter {
                 }
             }
         }
-        positionsEncoder.append(positionValues, to: &positions, blockStarts: &positionBlockStarts)
+        positionsEncoder.append(buffer.positionsAreValues ? buffer.positions : positionValues, to: &positions,
+                                blockStarts: &positionBlockStarts)
         guard positions.count - positionsStart <= Int(UInt32.max) else {
             throw StorageError.limitExceeded("positions of one term exceed 4 GiB")
         }
