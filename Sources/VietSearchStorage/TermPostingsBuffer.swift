@@ -27,8 +27,12 @@ struct TermPostingsBuffer {
         let end = bytes.count
         var index = 0
         @inline(__always) func next() -> UInt32 {
-            var value: UInt32 = 0
-            var shift: UInt32 = 0
+            // Most values (doc deltas of common terms, frequencies, gaps) take one byte.
+            let first = base[index]
+            index += 1
+            if first < 0x80 { return UInt32(first) }
+            var value = UInt32(first & 0x7F)
+            var shift: UInt32 = 7
             while true {
                 let byte = base[index]
                 index += 1
