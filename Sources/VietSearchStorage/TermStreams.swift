@@ -43,7 +43,7 @@ final class TermStreams {
     /// Adds an empty stream for a new term of `field`.
     func appendEmpty(field: UInt8) {
         if count == tableCapacity {
-            let capacity = Swift.max(1_024, 2 * tableCapacity)
+            let capacity = Swift.max(256, 2 * tableCapacity)
             guard let grown = realloc(table, capacity * MemoryLayout<Entry>.stride) else { fatalAllocationFailure() }
             table = grown.assumingMemoryBound(to: Entry.self)
             heapBytes += (capacity - tableCapacity) * MemoryLayout<Entry>.stride
@@ -122,7 +122,7 @@ final class TermStreams {
     func forgetTouchedTerms() { touchedCount = 0 }
 
     private func growTouched() {
-        let capacity = Swift.max(256, 2 * touchedCapacity)
+        let capacity = Swift.max(64, 2 * touchedCapacity)
         guard let grown = realloc(touched, capacity * MemoryLayout<TouchedTerm>.stride) else { fatalAllocationFailure() }
         touched = grown.assumingMemoryBound(to: TouchedTerm.self)
         heapBytes += (capacity - touchedCapacity) * MemoryLayout<TouchedTerm>.stride
