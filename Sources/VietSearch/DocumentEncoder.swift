@@ -48,6 +48,7 @@ struct DocumentEncoder {
         stored.reserveCapacity(document.fields.count + 1)
         var lengths = [UInt32](repeating: 0, count: Int(max(numbers.max() ?? 0, idNumber)) + 1)
         try builder.beginDocument()
+        termIDs.use(builder)
         do {
             var id = document.id
             try id.withUTF8 { try builder.addOccurrence(field: idNumber, bytes: $0, position: 0) }
@@ -68,21 +69,32 @@ struct DocumentEncoder {
 
     /// Reused for every token: `'e' + exact key` then `'f' + folded key` (TermKeys' encoding).
     private let keyBytes = KeyScratch()
+    /// Term ids of the keys of tokens the analyser's cache gave (most tokens), so they skip the term table.
+    private let termIDs = TokenTermIDs()
+    /// `TermKeys`' markers, read once (a global of another module costs an accessor call per read).
+    private let exactMarker = TermKeys.exactMarker
+    private let foldedMarker = TermKeys.foldedMarker
 
     @inline(__always)
     private func add(_ token: KeyedToken, field: UInt8, to builder: SegmentBuilder) throws {
+        let position = UInt32(clamping: token.position)
+        if token.keyID >= 0, let ids = termIDs.lookup(field: field, keyID: token.keyID) {
+            try builder.addTermPair(field: field, first: ids.exact, second: ids.folded, position: position)
+            return
+        }
         // Raw copies into one reused buffer: `Array.append(contentsOf:)` of a few bytes cost about a
         // hundred instructions per call, a sixth of indexing time went into building keys.
         let exactCount = token.exact.count
         let foldedCount = token.folded.count
         let base = keyBytes.reserve(exactCount + foldedCount + 2)
-        base[0] = TermKeys.exactMarker
+        base[0] = exactMarker
         Self.copy(token.exact, to: base + 1)
-        base[exactCount + 1] = TermKeys.foldedMarker
+        base[exactCount + 1] = foldedMarker
         Self.copy(token.folded, to: base + exactCount + 2)
-        try builder.addOccurrencePair(field: field, first: UnsafeBufferPointer(start: base, count: exactCount + 1),
-                                      second: UnsafeBufferPointer(start: base + exactCount + 1, count: foldedCount + 1),
-                                      position: UInt32(clamping: token.position))
+        let ids = try builder.addOccurrencePairGivingIDs(
+            field: field, first: UnsafeBufferPointer(start: base, count: exactCount + 1),
+            second: UnsafeBufferPointer(start: base + exactCount + 1, count: foldedCount + 1), position: position)
+        if token.keyID >= 0 { termIDs.store(field: field, keyID: token.keyID, exact: ids.first, folded: ids.second) }
     }
 
     @inline(__always)

@@ -13,4 +13,8 @@ public struct KeyedToken {
     public var isJoinedForm: Bool
     /// See `Token.hasNonASCIILetter`.
     public var hasNonASCIILetter: Bool
+    /// −1, or a number ≥ 0 that the same analyser gives only to tokens with these same keys (for a caller
+    /// that caches what it derives from the keys). `keyID & (StreamingAnalyzer.keyIDSlotCount − 1)`
+    /// spreads the ids over that many slots: ids in one slot are different keys over time.
+    public var keyID: Int = -1
 }

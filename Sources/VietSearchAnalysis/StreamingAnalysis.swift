@@ -122,17 +122,21 @@ struct StreamingAnalysis {
             let key = SyllableKeyCache.key(bytes, from: span.start, to: span.end)
             if let key, let hit = cache.lookup(key) {
                 try token(KeyedToken(position: position, start: span.start, end: span.end, exact: hit.exact,
-                                     folded: hit.folded, isJoinedForm: false, hasNonASCIILetter: hit.hasNonASCIILetter))
+                                     folded: hit.folded, isJoinedForm: false, hasNonASCIILetter: hit.hasNonASCIILetter,
+                                     keyID: hit.entryID))
                 return
             }
             var made = keys(of: word, at: span.start)
             let hasNonASCIILetter = made.hasNonASCIILetter
             try made.exact.withUTF8 { exact in
                 try made.folded.withUTF8 { folded in
-                    if let key { cache.insert(key, exact: exact, folded: folded, hasNonASCIILetter: hasNonASCIILetter) }
+                    var keyID = -1
+                    if let key {
+                        keyID = cache.insert(key, exact: exact, folded: folded, hasNonASCIILetter: hasNonASCIILetter) ?? -1
+                    }
                     try token(KeyedToken(position: position, start: span.start, end: span.end, exact: exact,
                                          folded: folded, isJoinedForm: false,
-                                         hasNonASCIILetter: hasNonASCIILetter))
+                                         hasNonASCIILetter: hasNonASCIILetter, keyID: keyID))
                 }
             }
         }

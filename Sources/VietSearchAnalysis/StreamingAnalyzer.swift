@@ -19,6 +19,9 @@ public final class StreamingAnalyzer {
         analysis = StreamingAnalysis(generalPathOnly: generalPathOnly)
     }
 
+    /// See `KeyedToken.keyID`.
+    public static let keyIDSlotCount = SyllableKeyCache.slotCount
+
     deinit {
         analysis.deallocate()
     }

@@ -21,7 +21,17 @@ struct SyllableKeyCache {
         var exact: UnsafeBufferPointer<UInt8>
         var folded: UnsafeBufferPointer<UInt8>
         var hasNonASCIILetter: Bool
+        /// The entry's `entryID`.
+        var entryID: Int
     }
+
+    /// Identifies entries: `generation << slotBits | slot`. A slot holds one word until the table is
+    /// emptied, which starts a new generation, so two lookups give the same id only for the same word
+    /// (and so the same keys) for the life of the cache.
+    static func entryID(generation: Int, slot: Int) -> Int { generation << slotBits | slot }
+
+    /// Number of distinct slots an `entryID` can name (`entryID & (slotCount − 1)`).
+    static let slotCount = 1 << slotBits
 
     /// One table slot: the word's chunks and `meta` (0 when empty; else length, key lengths, flag and
     /// the offset of the exact then folded key in the arena, packed by `pack`).
@@ -35,7 +45,6 @@ struct SyllableKeyCache {
     static let maximumWordBytes = 16
 
     private static let slotBits = 14
-    private static let slotCount = 1 << slotBits
     private static let maximumEntries = slotCount / 2
     /// Room for the keys of every entry at 24 bytes each (a syllable's two keys take about 12); when
     /// long words fill it first, the table is emptied early.
@@ -45,6 +54,8 @@ struct SyllableKeyCache {
     private let arena: UnsafeMutablePointer<UInt8>
     private var entryCount = 0
     private var arenaUsed = 0
+    /// How many times the table was emptied (see `entryID`).
+    private var generation = 0
 
     /// False until `prepare()` has emptied the slots: the memory is only touched (and becomes resident)
     /// when the cache is first used, so an unused analyser costs nothing.
@@ -109,16 +120,19 @@ struct SyllableKeyCache {
                 let foldedLength = Int(truncatingIfNeeded: candidate.meta >> 48) & 0xFF
                 return Hit(exact: UnsafeBufferPointer(start: arena + offset, count: exactLength),
                            folded: UnsafeBufferPointer(start: arena + offset + exactLength, count: foldedLength),
-                           hasNonASCIILetter: candidate.meta & (1 << 32) != 0)
+                           hasNonASCIILetter: candidate.meta & (1 << 32) != 0,
+                           entryID: Self.entryID(generation: generation, slot: slot))
             }
             slot = (slot + 1) & (Self.slotCount - 1)
         }
     }
 
-    /// Stores the keys of `key`'s word, which must not be stored yet.
+    /// Stores the keys of `key`'s word, which must not be stored yet; returns the new entry's `entryID`
+    /// (nil when keys this long are not stored).
+    @discardableResult
     mutating func insert(_ key: Key, exact: UnsafeBufferPointer<UInt8>, folded: UnsafeBufferPointer<UInt8>,
-                         hasNonASCIILetter: Bool) {
-        guard exact.count <= 0xFF, folded.count <= 0xFF else { return }
+                         hasNonASCIILetter: Bool) -> Int? {
+        guard exact.count <= 0xFF, folded.count <= 0xFF else { return nil }
         let size = exact.count + folded.count
         if entryCount == Self.maximumEntries || arenaUsed + size > Self.arenaBytes { clear() }
         let offset = arenaUsed
@@ -131,11 +145,13 @@ struct SyllableKeyCache {
         var slot = Int(truncatingIfNeeded: key.hash) & (Self.slotCount - 1)
         while slots[slot].meta != 0 { slot = (slot + 1) & (Self.slotCount - 1) }
         slots[slot] = Slot(low: key.low, high: key.high, meta: meta)
+        return Self.entryID(generation: generation, slot: slot)
     }
 
     private mutating func clear() {
         slots.update(repeating: Slot(low: 0, high: 0, meta: 0), count: Self.slotCount)
         entryCount = 0
         arenaUsed = 0
+        generation += 1
     }
 }

@@ -72,76 +72,53 @@ struct PostingsWriter {
 
         // A list shorter than one block has no skip table: its bounds lead the tail instead.
         let hasSkipTable = count >= Self.blockSize
-        var previousDoc: Int64 = -1
-        var positionIndex = 0
-        positionValues.removeAll(keepingCapacity: true)
+        // A builder's decoded stream comes as position values already; a merge's as positions.
+        if !buffer.positionsAreValues { Self.positionValues(of: buffer, into: &positionValues) }
         skipPositionIndices.removeAll(keepingCapacity: true)
-        for block in 0..<blockCount {
-            let start = block * Self.blockSize
-            let end = Swift.min(count, start + Self.blockSize)
-            var maxFrequency: UInt32 = 0
-            var minFieldLength = UInt32.max
-            for index in start..<end {
-                maxFrequency = Swift.max(maxFrequency, buffer.frequencies[index])
-                let doc = Int(buffer.docs[index])
-                minFieldLength = Swift.min(minFieldLength, doc < fieldLengths.count ? fieldLengths[doc] : 0)
-            }
-            guard blockBody.count <= Int(UInt32.max) else {
-                throw StorageError.limitExceeded("postings of one term exceed 4 GiB")
-            }
-            if hasSkipTable {
-                postings.appendUInt32(buffer.docs[end - 1])
-                postings.appendUInt32(maxFrequency)
-                postings.appendUInt32(minFieldLength)
-                postings.appendUInt32(UInt32(blockBody.count))
-                // The positions pair is known once the term's positions are encoded (patched below).
-                skipPositionIndices.append(positionValues.count)
-                postings.appendUInt64(0)
-            } else {
-                blockBody.appendVarint(maxFrequency)
-                blockBody.appendVarint(minFieldLength)
-            }
-
-            if end - start == Self.blockSize {
-                var deltaWidth = 0
-                var frequencyWidth = 0
-                for index in start..<end {
-                    let delta = UInt32(Int64(buffer.docs[index]) - previousDoc - 1)
-                    previousDoc = Int64(buffer.docs[index])
-                    deltas[index - start] = delta
-                    frequencyValues[index - start] = buffer.frequencies[index] - 1
-                    deltaWidth = Swift.max(deltaWidth, BitPacking.width(of: delta))
-                    frequencyWidth = Swift.max(frequencyWidth, BitPacking.width(of: buffer.frequencies[index] - 1))
+        // Raw buffers: the arrays' bounds and uniqueness checks cost as much as the encoding itself.
+        try buffer.docs.withUnsafeBufferPointer { docs in
+            try buffer.frequencies.withUnsafeBufferPointer { frequencies in
+                try fieldLengths.withUnsafeBufferPointer { lengths in
+                    var previousDoc: Int64 = -1
+                    var positionIndex = 0
+                    for block in 0..<blockCount {
+                        let start = block * Self.blockSize
+                        let end = Swift.min(count, start + Self.blockSize)
+                        var maxFrequency: UInt32 = 0
+                        var minFieldLength = UInt32.max
+                        for index in start..<end {
+                            maxFrequency = Swift.max(maxFrequency, frequencies[index])
+                            let doc = Int(docs[index])
+                            minFieldLength = Swift.min(minFieldLength, doc < lengths.count ? lengths[doc] : 0)
+                        }
+                        guard blockBody.count <= Int(UInt32.max) else {
+                            throw StorageError.limitExceeded("postings of one term exceed 4 GiB")
+                        }
+                        if hasSkipTable {
+                            postings.appendUInt32(docs[end - 1])
+                            postings.appendUInt32(maxFrequency)
+                            postings.appendUInt32(minFieldLength)
+                            postings.appendUInt32(UInt32(blockBody.count))
+                            // The positions pair is known once the term's positions are encoded (patched below).
+                            skipPositionIndices.append(positionIndex)
+                            postings.appendUInt64(0)
+                        } else {
+                            blockBody.appendVarint(maxFrequency)
+                            blockBody.appendVarint(minFieldLength)
+                        }
+                        if end - start == Self.blockSize {
+                            appendFullBlock(docs: docs, frequencies: frequencies, from: start, previousDoc: previousDoc)
+                        } else {
+                            appendTail(docs: docs, frequencies: frequencies, from: start, to: end, previousDoc: previousDoc)
+                        }
+                        previousDoc = Int64(docs[end - 1])
+                        for index in start..<end { positionIndex += Int(frequencies[index]) }
+                    }
                 }
-                blockBody.append(UInt8(deltaWidth))
-                blockBody.append(UInt8(frequencyWidth))
-                BitPacking.pack(deltas, width: deltaWidth, into: &blockBody)
-                BitPacking.pack(frequencyValues, width: frequencyWidth, into: &blockBody)
-            } else {
-                // Lucene's trick: the low bit of the doc delta says "tf is 1", the common case,
-                // so most tail postings take one varint.
-                for index in start..<end {
-                    let delta = UInt64(Int64(buffer.docs[index]) - previousDoc - 1)
-                    previousDoc = Int64(buffer.docs[index])
-                    let frequency = buffer.frequencies[index]
-                    blockBody.appendVarint(delta << 1 | (frequency == 1 ? 1 : 0))
-                    if frequency != 1 { blockBody.appendVarint(frequency) }
-                }
-            }
-            for index in start..<end {
-                var previousPosition: UInt32 = 0
-                for offset in 0..<Int(buffer.frequencies[index]) {
-                    let position = buffer.positions[positionIndex + offset]
-                    positionValues.append(offset == 0 ? position : position - previousPosition - 1)
-                    previousPosition = position
-                }
-                positionIndex += Int(buffer.frequencies[index])
             }
         }
-        guard positionValues.count <= Int(UInt32.max) else {
-            throw StorageError.limitExceeded("positions of one term exceed 2^32 values")
-        }
-        positionsEncoder.append(positionValues, to: &positions, blockStarts: &positionBlockStarts)
+        positionsEncoder.append(buffer.positionsAreValues ? buffer.positions : positionValues, to: &positions,
+                                blockStarts: &positionBlockStarts)
         guard positions.count - positionsStart <= Int(UInt32.max) else {
             throw StorageError.limitExceeded("positions of one term exceed 4 GiB")
         }
@@ -174,6 +151,101 @@ struct PostingsWriter {
         }
         written[content] = location
         return location
+    }
+
+    /// A full block of 128 postings: the two widths, then doc deltas − 1 and frequencies − 1 bit-packed.
+    @inline(__always)
+    private mutating func appendFullBlock(docs: UnsafeBufferPointer<UInt32>, frequencies: UnsafeBufferPointer<UInt32>,
+                                          from start: Int, previousDoc: Int64) {
+        var previous = previousDoc
+        var deltaBits: UInt32 = 0
+        var frequencyBits: UInt32 = 0
+        deltas.withUnsafeMutableBufferPointer { deltaOut in
+            frequencyValues.withUnsafeMutableBufferPointer { frequencyOut in
+                for slot in 0..<Self.blockSize {
+                    let doc = docs[start + slot]
+                    let delta = UInt32(truncatingIfNeeded: Int64(doc) - previous - 1)
+                    previous = Int64(doc)
+                    let frequency = frequencies[start + slot] &- 1
+                    deltaOut[slot] = delta
+                    frequencyOut[slot] = frequency
+                    deltaBits |= delta
+                    frequencyBits |= frequency
+                }
+            }
+        }
+        // The width of the largest value is the width of all values OR-ed together.
+        let deltaWidth = BitPacking.width(of: deltaBits)
+        let frequencyWidth = BitPacking.width(of: frequencyBits)
+        blockBody.append(UInt8(deltaWidth))
+        blockBody.append(UInt8(frequencyWidth))
+        BitPacking.pack(deltas, width: deltaWidth, into: &blockBody)
+        BitPacking.pack(frequencyValues, width: frequencyWidth, into: &blockBody)
+    }
+
+    /// The varint tail: per posting `(docDelta − 1) << 1 | (tf == 1)`, then tf when it is not 1
+    /// (Lucene's trick: most tail postings take one varint).
+    @inline(__always)
+    private mutating func appendTail(docs: UnsafeBufferPointer<UInt32>, frequencies: UnsafeBufferPointer<UInt32>,
+                                     from start: Int, to end: Int, previousDoc: Int64) {
+        // Room for the worst case (a 6-byte delta varint and a 5-byte tf each), written through a pointer.
+        let bodyStart = blockBody.count
+        let room = 11 * (end - start)
+        blockBody.append(contentsOf: repeatElement(0, count: room))
+        let written = blockBody.withUnsafeMutableBufferPointer { body -> Int in
+            guard let base = body.baseAddress else { return 0 }
+            var out = base + bodyStart
+            var previous = previousDoc
+            for index in start..<end {
+                let delta = UInt64(Int64(docs[index]) - previous - 1)
+                previous = Int64(docs[index])
+                let frequency = frequencies[index]
+                out = Self.writeVarint(delta << 1 | (frequency == 1 ? 1 : 0), to: out)
+                if frequency != 1 { out = Self.writeVarint(UInt64(frequency), to: out) }
+            }
+            return out - (base + bodyStart)
+        }
+        blockBody.removeLast(room - written)
+    }
+
+    /// LEB128 (as `appendVarint`) at `out`; returns the byte after it.
+    @inline(__always)
+    static func writeVarint(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var rest = value
+        var next = out
+        while rest >= 0x80 {
+            next.pointee = UInt8(truncatingIfNeeded: rest) | 0x80
+            rest >>= 7
+            next += 1
+        }
+        next.pointee = UInt8(truncatingIfNeeded: rest)
+        return next + 1
+    }
+
+    /// The term's position values: per document its first position, then each gap − 1.
+    private static func positionValues(of buffer: TermPostingsBuffer, into values: inout [UInt32]) {
+        values.removeAll(keepingCapacity: true)
+        values.append(contentsOf: repeatElement(0, count: buffer.positions.count))
+        values.withUnsafeMutableBufferPointer { out in
+            buffer.positions.withUnsafeBufferPointer { positions in
+                buffer.frequencies.withUnsafeBufferPointer { frequencies in
+                    var index = 0
+                    for frequency in frequencies {
+                        let end = index + Int(frequency)
+                        guard end <= positions.count else { return }
+                        var previous = positions[index]
+                        out[index] = previous
+                        index += 1
+                        while index < end {
+                            let position = positions[index]
+                            out[index] = position &- previous &- 1
+                            previous = position
+                            index += 1
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// FNV-1a over both byte strings (deterministic, unlike `Hasher`, so a segment's bytes do not depend

@@ -47,7 +47,7 @@ extension SegmentBuffer {
                 shift += 7
             }
             let doc = firstDoc + base
-            var head = termStreams.isEmpty(id) ? doc : doc - termLastDocs[id]
+            var head = termStreams.isEmpty(id) ? doc : doc - termStreams.lastDoc(id)
             var headCount = 1
             while head >> (7 * headCount) != 0 && headCount < 5 { headCount += 1 }
             // Exactly what is needed: doubling left the joined segment a fifth larger than one built
@@ -61,7 +61,7 @@ extension SegmentBuffer {
                 (target + headCount).update(from: rest + offset, count: source.count - offset)
             }
             termStreams.commit(id, written: headCount + source.count - offset)
-            termLastDocs[id] = other.termLastDocs[term] + base
+            termStreams.setLastDoc(id, other.termStreams.lastDoc(term) + base)
         }
         idBytes.append(contentsOf: other.idBytes)
         documentCount += other.documentCount

@@ -4,10 +4,11 @@
 ///
 /// A document is added in three steps: `beginDocument`, its term occurrences one by one
 /// (`addOccurrence`, or `addOccurrencePair` for two keys at one position), then `finishDocument` with
-/// its stored fields and lengths. Occurrences go to a per-document scratch list that is sorted and
-/// appended to the term streams at the end, so nothing of a document reaches the postings until it is
-/// finished, and `abandonDocument` forgets it. (Members that `append(_:)`, in its own file, updates are
-/// internal rather than private.)
+/// its stored fields and lengths. While each field's positions ascend (the analyser's order),
+/// occurrences are written straight into the term streams (`SegmentBuffer+DirectOccurrences`) and
+/// `abandonDocument` cuts them off again; otherwise they go to a per-document scratch list that is
+/// sorted and appended to the term streams at the end. (Members that `append(_:)` and the direct
+/// path, in their own files, use are internal rather than private.)
 struct SegmentBuffer {
     /// Field names in field-number order.
     private(set) var fieldNames: [String] = []
@@ -18,8 +19,10 @@ struct SegmentBuffer {
     /// (the first doc is absolute): one heap buffer per term means one cache miss per (term, document)
     /// while indexing, and varints keep the buffer about a quarter of the size of 32-bit arrays.
     var termStreams = TermStreams()
-    /// The last doc added to each term, for the next doc delta.
-    var termLastDocs: [UInt32] = []
+    /// True while the current document's occurrences go straight to the streams.
+    var collectsDirectly = false
+    /// Tests only: false sends every document through `scratch` (the two paths must agree).
+    var directOccurrencesEnabled = true
     /// For a term used as the first key of `addOccurrencePair`, the id of the second key it came with
     /// last time (−1: none yet): the second key (a folded key) is nearly always the same, so it is
     /// checked by one byte comparison instead of a second hash lookup.
@@ -36,7 +39,7 @@ struct SegmentBuffer {
 
     /// The document being added: one `term id << 32 | position` per occurrence, so sorting groups
     /// terms and orders positions. Reused between documents.
-    private var scratch: [UInt64] = []
+    var scratch: [UInt64] = []
     private var sorter = OccurrenceSort()
     /// A huge document's occurrences moved out of `scratch` (see `checkpoint`), per term: its positions
     /// already in stream form (first absolute, then gaps), about 1.5 bytes per occurrence instead of 8.
@@ -53,7 +56,7 @@ struct SegmentBuffer {
     /// Per field, the last position added in the current document, and whether every field's
     /// positions came in ascending order so far (then a sort by term alone orders `scratch`).
     private var fieldLastPositions: [UInt32] = []
-    private var positionsAscend = true
+    var positionsAscend = true
 
     /// `scratch` entries beyond which `checkpoint` spills them (default 1 Mi entries, 8 MiB).
     var spillThreshold = 1 << 20
@@ -82,17 +85,21 @@ struct SegmentBuffer {
         guard documentCount < SegmentBuilder.maximumDocumentCount else {
             throw StorageError.limitExceeded("more than \(SegmentBuilder.maximumDocumentCount) documents in one segment")
         }
+        if inDocument && collectsDirectly { undoDirectOccurrences(keepingThem: false) }
         scratch.removeAll(keepingCapacity: true)
         spilled = [:]
         spilledBytes = 0
         inDocument = true
         for field in fieldLastPositions.indices { fieldLastPositions[field] = 0 }
         positionsAscend = true
+        collectsDirectly = directOccurrencesEnabled
+        termStreams.forgetTouchedTerms()
     }
 
     /// Forgets the document being added. Terms it introduced stay interned without postings; they are
     /// left out of the segment (`sortedTermIndices`).
     mutating func abandonDocument() {
+        if inDocument && collectsDirectly { undoDirectOccurrences(keepingThem: false) }
         scratch.removeAll(keepingCapacity: true)
         spilled = [:]
         spilledBytes = 0
@@ -140,8 +147,8 @@ struct SegmentBuffer {
         for term in spilled.keys.sorted() {
             guard let list = spilled[term] else { continue }
             var group: [UInt8] = []
-            group.appendVarint(termStreams.isEmpty(term) ? doc : doc - termLastDocs[term])
-            termLastDocs[term] = doc
+            group.appendVarint(termStreams.isEmpty(term) ? doc : doc - termStreams.lastDoc(term))
+            termStreams.setLastDoc(term, doc)
             group.appendVarint(list.frequency)
             group.append(contentsOf: list.bytes)
             group.withUnsafeBufferPointer { termStreams.append(term, $0) }
@@ -155,19 +162,33 @@ struct SegmentBuffer {
     @inline(__always)
     mutating func addOccurrence(field: UInt8, bytes: UnsafeBufferPointer<UInt8>, position: UInt32) throws {
         try check(field: field, bytes: bytes)
-        notePosition(position, field: field)
+        if !collectsDirectly { notePosition(position, field: field) }
         let term = intern(field: field, bytes: bytes)
+        record(term, at: position)
+    }
+
+    /// One occurrence of term `term` in the current document: in its stream while its positions ascend
+    /// (the direct path), else in `scratch` (`notePosition` was called).
+    @inline(__always)
+    private mutating func record(_ term: Int, at position: UInt32) {
+        if collectsDirectly {
+            if termStreams.addOccurrence(term, doc: UInt32(truncatingIfNeeded: documentCount), position: position) { return }
+            // Positions went back: the document so far moves to `scratch`, which sorts it.
+            undoDirectOccurrences(keepingThem: true)
+            positionsAscend = false
+        }
         scratch.append(UInt64(term) << 32 | UInt64(position))
     }
 
     /// Occurrences of two keys at one position (a token's exact and folded keys). `second` should be a
     /// function of `first` for speed (it is then found without hashing), but any bytes are correct.
-    @inline(__always)
+    /// Returns the two keys' term ids, for `addTermPair`.
+    @inline(__always) @discardableResult
     mutating func addOccurrencePair(field: UInt8, first: UnsafeBufferPointer<UInt8>, second: UnsafeBufferPointer<UInt8>,
-                                    position: UInt32) throws {
+                                    position: UInt32) throws -> (first: UInt32, second: UInt32) {
         try check(field: field, bytes: first)
         try check(field: field, bytes: second)
-        notePosition(position, field: field)
+        if !collectsDirectly { notePosition(position, field: field) }
         let firstTerm = intern(field: field, bytes: first)
         let paired = Int(pairedTerms[firstTerm])
         let secondTerm: Int
@@ -177,8 +198,22 @@ struct SegmentBuffer {
             secondTerm = intern(field: field, bytes: second)
             pairedTerms[firstTerm] = Int32(truncatingIfNeeded: secondTerm)
         }
-        scratch.append(UInt64(firstTerm) << 32 | UInt64(position))
-        scratch.append(UInt64(secondTerm) << 32 | UInt64(position))
+        record(firstTerm, at: position)
+        record(secondTerm, at: position)
+        return (UInt32(truncatingIfNeeded: firstTerm), UInt32(truncatingIfNeeded: secondTerm))
+    }
+
+    /// Occurrences at `position` of two terms already interned in this buffer, by id (as
+    /// `addOccurrencePair` returned them): no key bytes to hash or compare.
+    @inline(__always)
+    mutating func addTermPair(field: UInt8, first: UInt32, second: UInt32, position: UInt32) throws {
+        guard inDocument else { throw StorageError.limitExceeded("occurrence added outside a document (call beginDocument first)") }
+        guard termStreams.isTerm(Int(first), of: field), termStreams.isTerm(Int(second), of: field) else {
+            throw StorageError.limitExceeded("term ids \(first), \(second) are not terms of field \(field) in this segment")
+        }
+        if !collectsDirectly { notePosition(position, field: field) }
+        record(Int(first), at: position)
+        record(Int(second), at: position)
     }
 
     /// A term belongs to one field, so positions ascending within each field means ascending within
@@ -207,8 +242,7 @@ struct SegmentBuffer {
     mutating func intern(field: UInt8, bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let (term, isNew) = terms.intern(field: field, bytes: bytes)
         if isNew {
-            termStreams.appendEmpty()
-            termLastDocs.append(0)
+            termStreams.appendEmpty(field: field)
             pairedTerms.append(-1)
         }
         return term
@@ -223,7 +257,9 @@ struct SegmentBuffer {
         }
         inDocument = false
         let doc = UInt32(documentCount)
-        if !spilled.isEmpty {
+        if collectsDirectly {
+            finishDirectOccurrences()
+        } else if !spilled.isEmpty {
             appendSpilled(doc: doc)
         } else {
             appendScratch(doc: doc)
@@ -254,8 +290,8 @@ struct SegmentBuffer {
                     }
                     let isFirst = streams.isEmpty(term)
                     let encoded = streams.reserve(term, extra: 5 * (index - groupStart + 2))
-                    var length = Self.writeVarint(isFirst ? doc : doc - termLastDocs[term], to: encoded, at: 0)
-                    termLastDocs[term] = doc
+                    var length = Self.writeVarint(isFirst ? doc : doc - streams.lastDoc(term), to: encoded, at: 0)
+                    streams.setLastDoc(term, doc)
                     length = Self.writeVarint(frequency, to: encoded, at: length)
                     var last = UInt32(truncatingIfNeeded: entries[groupStart])
                     length = Self.writeVarint(last, to: encoded, at: length)
@@ -293,7 +329,7 @@ struct SegmentBuffer {
 
     /// LEB128 (as `appendVarint`) into `bytes` at `offset`; returns the offset after it.
     @inline(__always)
-    private static func writeVarint(_ value: UInt32, to bytes: UnsafeMutablePointer<UInt8>, at offset: Int) -> Int {
+    static func writeVarint(_ value: UInt32, to bytes: UnsafeMutablePointer<UInt8>, at offset: Int) -> Int {
         var rest = value
         var end = offset
         while rest >= 0x80 {
@@ -333,7 +369,7 @@ struct SegmentBuffer {
     /// and the malloc overhead around it), per-term arrays, field lengths, stored bytes and the
     /// current document's scratch. `MemoryAccountingTests` checks it against the allocator's count.
     var estimatedMemoryBytes: Int {
-        let perTermArrays = 4 * termLastDocs.capacity + 4 * pairedTerms.capacity
+        let perTermArrays = 4 * pairedTerms.capacity
         // A stream's allocator block has a 16-byte header (the table of streams is in `heapBytes`).
         let streamHeaders = 16 * termStreams.count
         let lengths = fieldLengths.reduce(0) { $0 + 4 * $1.capacity + Self.heapBlockOverhead }

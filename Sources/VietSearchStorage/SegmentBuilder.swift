@@ -55,6 +55,7 @@ package final class SegmentBuilder {
     package func append(_ other: SegmentBuilder) throws {
         try buffer.append(other.buffer)
         other.buffer = SegmentBuffer()
+        other.termIDEpoch += 1
     }
 
     /// Compresses the stored fields' last block: `IndexStore.serializeSegment` does it first.
@@ -103,6 +104,25 @@ package final class SegmentBuilder {
         try buffer.addOccurrencePair(field: field, first: first, second: second, position: position)
     }
 
+    /// `addOccurrencePair`, returning the two keys' term ids: `addTermPair` takes them for the same
+    /// keys again (they stay valid while `termIDEpoch` is unchanged).
+    @inline(__always)
+    package func addOccurrencePairGivingIDs(field: UInt8, first: UnsafeBufferPointer<UInt8>,
+                                            second: UnsafeBufferPointer<UInt8>,
+                                            position: UInt32) throws -> (first: UInt32, second: UInt32) {
+        try buffer.addOccurrencePair(field: field, first: first, second: second, position: position)
+    }
+
+    /// Occurrences at `position` of two keys of `field` that `addOccurrencePair` interned, by the term
+    /// ids it returned. Throws `.limitExceeded` outside a document or for ids that are not terms of `field`.
+    @inline(__always)
+    package func addTermPair(field: UInt8, first: UInt32, second: UInt32, position: UInt32) throws {
+        try buffer.addTermPair(field: field, first: first, second: second, position: position)
+    }
+
+    /// Changes when term ids given out earlier stop being valid (`append(_:)` empties the appended builder).
+    package private(set) var termIDEpoch = 0
+
     /// Ends the current document with its stored fields and field lengths (by field number) and
     /// returns its local doc id.
     @discardableResult
@@ -114,6 +134,12 @@ package final class SegmentBuilder {
     /// before (between analysis chunks): lets the builder compact a huge document's occurrences.
     package func checkpoint() {
         buffer.checkpoint()
+    }
+
+    /// Tests only: false sends every document's occurrences through the scratch path (sorted at
+    /// `finishDocument`) instead of straight into the term streams.
+    func setDirectOccurrencesForTesting(_ enabled: Bool) {
+        buffer.directOccurrencesEnabled = enabled
     }
 
     /// Tests only: compact after this many occurrences instead of 1 Mi.

@@ -4,6 +4,10 @@ struct TermPostingsBuffer {
     var docs: [UInt32] = []
     var frequencies: [UInt32] = []
     var positions: [UInt32] = []
+    /// True when `positions` holds position values as the format writes them (per document its first
+    /// position, then each gap − 1) rather than positions: `decode(stream:)` gives them so, and
+    /// `PostingsWriter` then uses them as they are.
+    var positionsAreValues = false
     /// Raw buffers a stream is decoded into before being copied to the arrays in one piece each.
     private let scratch = DecodeScratch()
 
@@ -15,6 +19,7 @@ struct TermPostingsBuffer {
         docs.removeAll(keepingCapacity: true)
         frequencies.removeAll(keepingCapacity: true)
         positions.removeAll(keepingCapacity: true)
+        positionsAreValues = true
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         // A (doc, tf, position) group takes at least 3 bytes; every value at least 1.
         scratch.reserve(groups: bytes.count / 3 + 1, values: bytes.count)
@@ -22,8 +27,12 @@ struct TermPostingsBuffer {
         let end = bytes.count
         var index = 0
         @inline(__always) func next() -> UInt32 {
-            var value: UInt32 = 0
-            var shift: UInt32 = 0
+            // Most values (doc deltas of common terms, frequencies, gaps) take one byte.
+            let first = base[index]
+            index += 1
+            if first < 0x80 { return UInt32(first) }
+            var value = UInt32(first & 0x7F)
+            var shift: UInt32 = 7
             while true {
                 let byte = base[index]
                 index += 1
@@ -41,13 +50,12 @@ struct TermPostingsBuffer {
             docOut[groups] = doc
             frequencyOut[groups] = frequency
             groups += 1
-            var position = next()
-            positionOut[values] = position
+            positionOut[values] = next()
             values += 1
             var remaining = Int(frequency) - 1
             while remaining > 0 {
-                position &+= next()
-                positionOut[values] = position
+                // The stream holds gaps (≥ 1: a document's positions are distinct); the format, gaps − 1.
+                positionOut[values] = next() &- 1
                 values += 1
                 remaining -= 1
             }

@@ -9,10 +9,17 @@ import Darwin
 /// uniqueness check and a memmove call each, about a seventh of indexing. Used by one thread at a time;
 /// a `SegmentBuffer` and its copies share it (they are read-only copies: serialisation, joining).
 final class TermStreams {
+    /// A term's stream, and where its writing stands: the last document added to it (`UInt32.max`:
+    /// none), and on the direct path (`addOccurrence`) that document's last position and frequency so far.
     private struct Entry {
         var base: UnsafeMutablePointer<UInt8>?
         var count: Int
         var capacity: Int
+        var lastDoc: UInt32 = .max
+        var lastPosition: UInt32 = 0
+        var frequency: UInt32 = 0
+        /// The term's field number (for `isTerm`).
+        var field: UInt8 = 0
     }
 
     @exclusivity(unchecked) private var table: UnsafeMutablePointer<Entry>?
@@ -22,25 +29,108 @@ final class TermStreams {
     /// Bytes allocated for the streams (by capacity) and the table.
     @exclusivity(unchecked) private(set) var heapBytes = 0
 
+    /// The terms `addOccurrence` met in the current document, in order (`touchedCount` of them).
+    @exclusivity(unchecked) private var touched: UnsafeMutablePointer<TouchedTerm>?
+    @exclusivity(unchecked) private var touchedCount = 0
+    @exclusivity(unchecked) private var touchedCapacity = 0
+
     deinit {
         for term in 0..<count { free(table?[term].base) }
         free(table)
+        free(touched)
     }
 
-    /// Adds an empty stream for a new term.
-    func appendEmpty() {
+    /// Adds an empty stream for a new term of `field`.
+    func appendEmpty(field: UInt8) {
         if count == tableCapacity {
-            let capacity = Swift.max(1_024, 2 * tableCapacity)
+            let capacity = Swift.max(256, 2 * tableCapacity)
             guard let grown = realloc(table, capacity * MemoryLayout<Entry>.stride) else { fatalAllocationFailure() }
             table = grown.assumingMemoryBound(to: Entry.self)
             heapBytes += (capacity - tableCapacity) * MemoryLayout<Entry>.stride
             tableCapacity = capacity
         }
-        table?[count] = Entry(base: nil, count: 0, capacity: 0)
+        table?[count] = Entry(base: nil, count: 0, capacity: 0, field: field)
         count += 1
     }
 
     func isEmpty(_ term: Int) -> Bool { table?[term].count ?? 0 == 0 }
+
+    /// True if `term` is a term id of `field`.
+    @inline(__always)
+    func isTerm(_ term: Int, of field: UInt8) -> Bool {
+        term >= 0 && term < count && table?[term].field == field
+    }
+
+    /// The last document added to `term`'s stream (`UInt32.max`: none), for the next doc delta.
+    func lastDoc(_ term: Int) -> UInt32 { table?[term].lastDoc ?? .max }
+
+    /// Sets `lastDoc(term)` (after a document's group was appended to the stream).
+    func setLastDoc(_ term: Int, _ doc: UInt32) { table?[term].lastDoc = doc }
+
+    /// Appends an occurrence of `term` at `position` in document `doc`: on its first occurrence in
+    /// `doc` the doc delta, a one-byte frequency placeholder (the frequency is written at the
+    /// document's end) and the position, noting the term in `touchedTerms`; then the gap from the last
+    /// position (none for the same position again). Returns false, changing nothing, if `position` is
+    /// below the term's last one in `doc` (the stream needs them ascending).
+    @inline(__always)
+    func addOccurrence(_ term: Int, doc: UInt32, position: UInt32) -> Bool {
+        guard let entry = table.map({ $0 + term }) else { fatalAllocationFailure() }
+        let lastDoc = entry.pointee.lastDoc
+        if lastDoc != doc {
+            let streamCount = entry.pointee.count
+            let out = room(entry, term: term, extra: 11)
+            var length = SegmentBuffer.writeVarint(lastDoc == .max ? doc : doc - lastDoc, to: out, at: 0)
+            if touchedCount == touchedCapacity { growTouched() }
+            touched?[touchedCount] = TouchedTerm(term: term, streamCount: streamCount,
+                                                 frequencyOffset: streamCount + length, previousLastDoc: lastDoc)
+            touchedCount += 1
+            out[length] = 1
+            length = SegmentBuffer.writeVarint(position, to: out, at: length + 1)
+            entry.pointee.count = streamCount + length
+            entry.pointee.lastDoc = doc
+            entry.pointee.lastPosition = position
+            entry.pointee.frequency = 1
+            return true
+        }
+        let last = entry.pointee.lastPosition
+        guard position > last else { return position == last }  // the same key twice at one position counts once
+        let out = room(entry, term: term, extra: 5)
+        entry.pointee.count += SegmentBuffer.writeVarint(position - last, to: out, at: 0)
+        entry.pointee.lastPosition = position
+        entry.pointee.frequency += 1
+        return true
+    }
+
+    /// `reserve` for the entry at hand: its fast path inline, growth out of line.
+    @inline(__always)
+    private func room(_ entry: UnsafeMutablePointer<Entry>, term: Int, extra: Int) -> UnsafeMutablePointer<UInt8> {
+        if let base = entry.pointee.base, entry.pointee.count + extra <= entry.pointee.capacity {
+            return base + entry.pointee.count
+        }
+        return grow(term, extra: extra)
+    }
+
+    @inline(never)
+    private func grow(_ term: Int, extra: Int) -> UnsafeMutablePointer<UInt8> {
+        reserve(term, extra: extra)
+    }
+
+    /// The terms `addOccurrence` met since `forgetTouchedTerms()`, in order.
+    var touchedTerms: UnsafeBufferPointer<TouchedTerm> { UnsafeBufferPointer(start: touched, count: touchedCount) }
+
+    /// Empties `touchedTerms` (the document was finished or undone).
+    func forgetTouchedTerms() { touchedCount = 0 }
+
+    private func growTouched() {
+        let capacity = Swift.max(64, 2 * touchedCapacity)
+        guard let grown = realloc(touched, capacity * MemoryLayout<TouchedTerm>.stride) else { fatalAllocationFailure() }
+        touched = grown.assumingMemoryBound(to: TouchedTerm.self)
+        heapBytes += (capacity - touchedCapacity) * MemoryLayout<TouchedTerm>.stride
+        touchedCapacity = capacity
+    }
+
+    /// The frequency of `term` in the document `addOccurrence` last added to it.
+    func documentFrequency(_ term: Int) -> UInt32 { table?[term].frequency ?? 0 }
 
     /// Bytes in `term`'s stream.
     func byteCount(_ term: Int) -> Int { table?[term].count ?? 0 }
@@ -67,6 +157,21 @@ final class TermStreams {
         table?[term].count += written
     }
 
+    /// The start of `term`'s stream, which must have been reserved; valid until the stream next grows.
+    @inline(__always)
+    func base(_ term: Int) -> UnsafeMutablePointer<UInt8> {
+        guard let base = table?[term].base else { fatalAllocationFailure() }
+        return base
+    }
+
+    /// Undoes a document's `addOccurrence` calls: the stream back to its first `count` bytes (capacity
+    /// is kept) and its last document to `lastDoc`.
+    func truncate(_ term: Int, to count: Int, lastDoc: UInt32) {
+        guard let table, count <= table[term].count else { return }
+        table[term].count = count
+        table[term].lastDoc = lastDoc
+    }
+
     /// Appends `bytes` to `term`'s stream.
     func append(_ term: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
@@ -87,12 +192,14 @@ final class TermStreams {
     func release(_ term: Int) {
         guard let table else { return }
         free(table[term].base)
-        table[term] = Entry(base: nil, count: 0, capacity: 0)
+        table[term].base = nil
+        table[term].count = 0
+        table[term].capacity = 0
     }
 
     /// Recomputes `heapBytes` after `release` calls.
     func recountHeapBytes() {
-        var bytes = tableCapacity * MemoryLayout<Entry>.stride
+        var bytes = tableCapacity * MemoryLayout<Entry>.stride + touchedCapacity * MemoryLayout<TouchedTerm>.stride
         for term in 0..<count { bytes += table?[term].capacity ?? 0 }
         heapBytes = bytes
     }

@@ -100,20 +100,43 @@ struct TermTable {
     func bytes(of id: Int) -> [UInt8] { Array(arena[keyStarts[id] + 1..<keyStarts[id + 1]]) }
 
     /// `ids` sorted in dictionary order: field, then bytes (unsigned, shorter first on a common prefix).
+    /// Compares each key's first 8 bytes (field byte included) as one big-endian word, zero-padded, and
+    /// the bytes only when those are equal: comparing byte by byte was most of sorting a segment's terms.
     func sorted(_ ids: [Int]) -> [Int] {
+        var prefixes = [UInt64](repeating: 0, count: count)
         arena.withUnsafeBufferPointer { stored in
             keyStarts.withUnsafeBufferPointer { starts in
-                ids.sorted { left, right in
-                    var a = starts[left]
-                    var b = starts[right]
-                    let aEnd = starts[left + 1]
-                    let bEnd = starts[right + 1]
-                    while a < aEnd && b < bEnd {
-                        if stored[a] != stored[b] { return stored[a] < stored[b] }
-                        a += 1
-                        b += 1
+                prefixes.withUnsafeMutableBufferPointer { out in
+                    for id in ids {
+                        var prefix: UInt64 = 0
+                        let start = starts[id]
+                        let end = Swift.min(starts[id + 1], start + 8)
+                        for index in start..<end { prefix = prefix << 8 | UInt64(stored[index]) }
+                        out[id] = prefix << (8 * UInt64(8 - (end - start)))
                     }
-                    return a == aEnd && b < bEnd
+                }
+            }
+        }
+        return arena.withUnsafeBufferPointer { stored in
+            keyStarts.withUnsafeBufferPointer { starts in
+                prefixes.withUnsafeBufferPointer { prefixes in
+                    ids.sorted { left, right in
+                        let leftPrefix = prefixes[left]
+                        let rightPrefix = prefixes[right]
+                        if leftPrefix != rightPrefix { return leftPrefix < rightPrefix }
+                        // Equal words: the keys agree on their first 8 bytes, or one is the other's
+                        // prefix followed by zero bytes; compare them whole.
+                        var a = starts[left]
+                        var b = starts[right]
+                        let aEnd = starts[left + 1]
+                        let bEnd = starts[right + 1]
+                        while a < aEnd && b < bEnd {
+                            if stored[a] != stored[b] { return stored[a] < stored[b] }
+                            a += 1
+                            b += 1
+                        }
+                        return a == aEnd && b < bEnd
+                    }
                 }
             }
         }

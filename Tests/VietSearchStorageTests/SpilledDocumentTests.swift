@@ -10,6 +10,8 @@ final class SpilledDocumentTests: XCTestCase {
     private func build(spillThreshold: Int) throws -> SegmentBuilder {
         let builder = SegmentBuilder()
         builder.setSpillThresholdForTesting(spillThreshold)
+        // Spilling is part of the scratch path; the plain build takes the direct path.
+        builder.setDirectOccurrencesForTesting(spillThreshold == Int.max)
         let title = try builder.fieldNumber(for: "title")
         let body = try builder.fieldNumber(for: "body")
         var random = SeededGenerator(seed: 9)
