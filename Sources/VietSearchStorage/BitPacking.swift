@@ -104,17 +104,25 @@ enum BitPacking {
         let mask: UInt64 = (1 << UInt64(width)) - 1
         while index < count {
             let byteOffset = bitPosition >> 3
-            var assembled: UInt64 = 0
-            var byte = 0
-            while byte < 8 && byteOffset + byte < source.count {
-                assembled |= UInt64(base.load(fromByteOffset: byteOffset + byte, as: UInt8.self)) << UInt64(8 * byte)
-                byte += 1
-            }
+            let assembled = tailWord(base, byteCount: source.count, at: byteOffset)
             destination[index] = UInt32(truncatingIfNeeded: (assembled >> UInt64(bitPosition & 7)) & mask)
             index += 1
             bitPosition += width
         }
         return true
+    }
+
+    /// The up to 8 bytes from `offset` as a little-endian word, never reading at or past `byteCount`: the tail
+    /// values of a buffer without spare bytes after its packed data.
+    @inline(__always)
+    private static func tailWord(_ base: UnsafeRawPointer, byteCount: Int, at offset: Int) -> UInt64 {
+        var assembled: UInt64 = 0
+        var byte = 0
+        while byte < 8 && offset + byte < byteCount {
+            assembled |= UInt64(base.load(fromByteOffset: offset + byte, as: UInt8.self)) << UInt64(8 * byte)
+            byte += 1
+        }
+        return assembled
     }
 
     /// Decodes `groups` groups of 8 values (`width` bytes each) with one unaligned 8-byte load per value.
@@ -173,12 +181,7 @@ enum BitPacking {
         let mask: UInt64 = (1 << UInt64(width)) - 1
         while index < count {
             let byteOffset = bitPosition >> 3
-            var assembled: UInt64 = 0
-            var byte = 0
-            while byte < 8 && byteOffset + byte < source.count {
-                assembled |= UInt64(base.load(fromByteOffset: byteOffset + byte, as: UInt8.self)) << UInt64(8 * byte)
-                byte += 1
-            }
+            let assembled = tailWord(base, byteCount: source.count, at: byteOffset)
             running += Int64((assembled >> UInt64(bitPosition & 7)) & mask) + 1
             destination[index] = UInt32(truncatingIfNeeded: running)
             index += 1
