@@ -10,6 +10,9 @@ struct SegmentMerger {
     /// Directory for the spool files and the output.
     let spoolDirectory: String
     let id: SegmentID
+    /// Whether terms are gathered in bulk (`MergedTermCollector`) or document by document through
+    /// cursors (the reference path the tests compare it with: both write the same bytes).
+    var collectsInBulk = true
 
     /// The merged file, complete on disk at `path` (not yet under its final name), and its facts.
     struct Output {
@@ -161,6 +164,7 @@ struct SegmentMerger {
         var dictionary = TermDictionaryWriter()
         var writer = PostingsWriter()
         var buffer = TermPostingsBuffer()
+        var collector = MergedTermCollector()
         var perField = [UInt64](repeating: 0, count: fieldCount)
         var key: [UInt8] = []
 
@@ -184,6 +188,7 @@ struct SegmentMerger {
                 buffer.docs.removeAll(keepingCapacity: true)
                 buffer.frequencies.removeAll(keepingCapacity: true)
                 buffer.positions.removeAll(keepingCapacity: true)
+                buffer.positionsAreValues = collectsInBulk
                 // Streams are in segment order, so appended doc ids ascend. Advanced in place.
                 var index = 0
                 while index < streams.count {
@@ -192,11 +197,16 @@ struct SegmentMerger {
                         continue
                     }
                     let segmentIndex = streams[index].segment
-                    var cursor = try segments[segmentIndex].postings(streams[index].stream.info)
-                    while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
-                        buffer.docs.append(docMaps[segmentIndex][Int(cursor.doc)])
-                        buffer.frequencies.append(cursor.termFrequency)
-                        try cursor.appendPositions(to: &buffer.positions)
+                    if collectsInBulk {
+                        try collector.append(streams[index].stream.info, of: segments[segmentIndex], docMap: docMaps[segmentIndex],
+                                             to: &buffer)
+                    } else {
+                        var cursor = try segments[segmentIndex].postings(streams[index].stream.info)
+                        while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
+                            buffer.docs.append(docMaps[segmentIndex][Int(cursor.doc)])
+                            buffer.frequencies.append(cursor.termFrequency)
+                            try cursor.appendPositions(to: &buffer.positions)
+                        }
                     }
                     if try streams[index].stream.next() {
                         index += 1
