@@ -7,8 +7,8 @@
 /// values into positions through a cursor and the writer turned them back into values.
 /// The output is the same bytes as the per-document path's (tested).
 struct MergedTermCollector {
-    /// Per encoded document of the current input (deleted ones included): its id, frequency and whether it
-    /// is live. Used only for inputs with deletes, whose dropped documents' values are skipped.
+    /// Per encoded document of the current input (deleted ones included): its id, frequency and whether
+    /// it is live. Used only for inputs with deletes, whose dropped documents' values are skipped.
     private var docs: [UInt32] = []
     private var frequencies: [UInt32] = []
     private var live: [Bool] = []
@@ -18,53 +18,81 @@ struct MergedTermCollector {
     /// Verifies the list's postings and positions checksums first, as a cursor does.
     mutating func append(_ info: TermInfo, of segment: SegmentReader, docMap: [UInt32],
                          to buffer: inout TermPostingsBuffer) throws {
-        var cursor = try segment.postings(info)
+        let bytes = segment.bytes
+        let postingsSection = segment.layout.range(.postings), positionsSection = segment.layout.range(.positions)
+        guard info.postingsOffset <= UInt64(postingsSection.count), info.postingsLength <= UInt64(postingsSection.count) - info.postingsOffset,
+              info.positionsOffset <= UInt64(positionsSection.count), info.positionsLength <= UInt64(positionsSection.count) - info.positionsOffset,
+              info.encodedDocumentFrequency <= segment.layout.documentCount else {
+            throw StorageError.corrupt(file: bytes.name, offset: postingsSection.lowerBound,
+                                       reason: "term postings \(info.postingsOffset)+\(info.postingsLength) (df \(info.encodedDocumentFrequency)) or positions \(info.positionsOffset)+\(info.positionsLength) do not fit their sections")
+        }
+        let positions = (positionsSection.lowerBound + Int(info.positionsOffset))..<(positionsSection.lowerBound + Int(info.positionsOffset + info.positionsLength))
         let hasDeletes = segment.deletions != nil
         if hasDeletes {
             docs.removeAll(keepingCapacity: true)
             frequencies.removeAll(keepingCapacity: true)
             live.removeAll(keepingCapacity: true)
         }
+        // Room for every document of the list, written through pointers, the unused end cut afterwards.
+        let firstSlot = buffer.docs.count
+        let listLength = Int(info.encodedDocumentFrequency)
+        buffer.docs.append(contentsOf: repeatElement(0, count: listLength))
+        buffer.frequencies.append(contentsOf: repeatElement(0, count: listLength))
+        var taken = 0
         var valueCount = 0
         try docMap.withUnsafeBufferPointer { map in
-            for block in 0..<cursor.blockCount {
-                try cursor.load(block: block)
-                if cursor.packedFrequencies >= 0 { cursor.unpackFrequencies() }
-                let length = cursor.blockLength
-                cursor.docs.withUnsafeBufferPointer { docs in
-                    cursor.frequencies.withUnsafeBufferPointer { blockFrequencies in
-                        for slot in 0..<length {
-                            // `load` checked every doc id against the segment's document count (the map's size).
-                            let newDoc = map[Int(docs[slot])]
-                            let frequency = blockFrequencies[slot]
-                            valueCount += Int(frequency)
-                            if hasDeletes {
-                                self.docs.append(docs[slot])
-                                frequencies.append(frequency)
-                                live.append(newDoc != UInt32.max)
-                                if newDoc == UInt32.max { continue }
-                            }
-                            buffer.docs.append(newDoc)
-                            buffer.frequencies.append(frequency)
+            try buffer.docs.withUnsafeMutableBufferPointer { outDocs in
+                try buffer.frequencies.withUnsafeMutableBufferPointer { outFrequencies in
+                    guard let docBase = outDocs.baseAddress, let frequencyBase = outFrequencies.baseAddress else { return }
+                    let docOut = docBase + firstSlot, frequencyOut = frequencyBase + firstSlot
+                    // Doc ids were checked against the segment's document count (the map's size) as decoded.
+                    @inline(__always) func take(_ doc: UInt32, _ frequency: UInt32) {
+                        let newDoc = map[Int(doc)]
+                        valueCount += Int(frequency)
+                        if hasDeletes {
+                            docs.append(doc)
+                            frequencies.append(frequency)
+                            live.append(newDoc != UInt32.max)
+                            if newDoc == UInt32.max { return }
                         }
+                        docOut[taken] = newDoc
+                        frequencyOut[taken] = frequency
+                        taken += 1
+                    }
+                    if listLength >= PostingsWriter.blockSize {
+                        var cursor = try segment.postings(info)
+                        for block in 0..<cursor.blockCount {
+                            try cursor.load(block: block)
+                            if cursor.packedFrequencies >= 0 { cursor.unpackFrequencies() }
+                            let length = cursor.blockLength
+                            cursor.docs.withUnsafeBufferPointer { docs in
+                                cursor.frequencies.withUnsafeBufferPointer { blockFrequencies in
+                                    for slot in 0..<length { take(docs[slot], blockFrequencies[slot]) }
+                                }
+                            }
+                        }
+                    } else {
+                        let postings = (postingsSection.lowerBound + Int(info.postingsOffset))..<(postingsSection.lowerBound + Int(info.postingsOffset + info.postingsLength))
+                        try bytes.verifyChecksum(of: postings, expected: info.postingsChecksum, what: "postings")
+                        try Self.decodeShortList(listLength, in: bytes, postings, documentCount: segment.layout.documentCount, take)
                     }
                 }
             }
         }
+        buffer.docs.removeLast(listLength - taken)
+        buffer.frequencies.removeLast(listLength - taken)
         guard UInt64(valueCount) == info.totalTermFrequency else {
-            throw StorageError.corrupt(file: segment.bytes.name, offset: cursor.positionsStart,
+            throw StorageError.corrupt(file: bytes.name, offset: positions.lowerBound,
                                        reason: "term frequencies add up to \(valueCount), the term entry says \(info.totalTermFrequency) positions")
         }
         guard valueCount > 0 else { return }
-        if let check = cursor.positionsCheck {
-            try check.verify(cursor.positionsStart..<cursor.positionsEnd, checksum: cursor.positionsChecksum, what: "positions")
-        }
-        var decoder = PositionsDecoder(range: cursor.positionsStart..<cursor.positionsEnd, valueCount: info.totalTermFrequency)
+        try bytes.verifyChecksum(of: positions, expected: info.positionsChecksum, what: "positions")
+        var decoder = PositionsDecoder(range: positions, valueCount: info.totalTermFrequency)
         if !hasDeletes {
             var index = 0
             while index < valueCount {
                 let count = Swift.min(PositionsDecoder.blockSize, valueCount - index)
-                let values = try decoder.documentValues(count, at: index, bytes: segment.bytes, doc: 0)
+                let values = try decoder.documentValues(count, at: index, bytes: bytes, doc: 0)
                 buffer.positions.append(contentsOf: UnsafeBufferPointer(start: values, count: count))
                 index += count
             }
@@ -73,10 +101,34 @@ struct MergedTermCollector {
         var index = 0
         for (slot, frequency) in frequencies.enumerated() {
             if live[slot] {
-                let values = try decoder.documentValues(Int(frequency), at: index, bytes: segment.bytes, doc: docs[slot])
+                let values = try decoder.documentValues(Int(frequency), at: index, bytes: bytes, doc: docs[slot])
                 buffer.positions.append(contentsOf: UnsafeBufferPointer(start: values, count: Int(frequency)))
             }
             index += Int(frequency)
+        }
+    }
+
+    /// Decodes a list shorter than one block (its bounds, then `count` varint tail docs; FORMAT.md,
+    /// "Postings") with the checks `PostingsCursor.load` makes, handing each doc and frequency to `take`.
+    private static func decodeShortList(_ count: Int, in bytes: FileBytes, _ postings: Range<Int>, documentCount: UInt32,
+                                        _ take: (UInt32, UInt32) -> Void) throws {
+        var reader = ByteReader(bytes, from: postings.lowerBound, to: postings.upperBound)
+        _ = try reader.readVarint32()
+        _ = try reader.readVarint32()
+        var current: Int64 = -1
+        for _ in 0..<count {
+            let entryStart = reader.offset
+            let code = try reader.readVarint()
+            current += Int64(code >> 1) + 1
+            guard code >> 1 < UInt64(UInt32.max), current < Int64(documentCount) else {
+                throw reader.corrupt("doc id in block 0 is not below the document count \(documentCount)", at: entryStart)
+            }
+            var frequency: UInt32 = 1
+            if code & 1 == 0 {
+                frequency = try reader.readVarint32()
+                guard frequency >= 2 else { throw reader.corrupt("explicit term frequency \(frequency) below 2", at: entryStart) }
+            }
+            take(UInt32(current), frequency)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CZlib
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -56,18 +57,23 @@ final class SpoolFile {
         }
     }
 
-    /// Appends this file's whole content to `target`, 1 MiB at a time.
+    /// Appends this file's whole content to `target`, 1 MiB at a time, written straight to its file; its
+    /// running CRC is extended with this file's (`crc32_combine`) instead of being computed over the bytes
+    /// again (a merge's sections are checksummed once, as they are spooled).
     func copy(to target: SpoolFile) throws {
         try flush()
+        try target.flush()
         var chunk = [UInt8](repeating: 0, count: Self.bufferSize)
         var offset = 0
         while offset < size {
             let count = Swift.min(Self.bufferSize, size - offset)
             let read = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
             guard read > 0 else { throw StorageError.io(path: path, operation: "read spool", errno: read < 0 ? errno : EIO) }
-            try target.append(read == chunk.count ? chunk : Array(chunk[0..<read]))
+            try chunk.withUnsafeBytes { try target.writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<read])) }
             offset += read
         }
+        target.crc = UInt32(truncatingIfNeeded: crc32_combine(UInt(target.crc), UInt(crc), Int(size)))
+        target.size += size
     }
 
     /// Flushes and fsyncs.
