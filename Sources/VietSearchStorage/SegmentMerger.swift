@@ -78,13 +78,10 @@ struct SegmentMerger {
             return file
         }
         let termBlocks = try spool("terms"), postings = try spool("postings"), positions = try spool("positions")
-        let storedBlocks = try spool("stored"), idBlocks = try spool("ids")
 
         let termCounts = try mergeTerms(fieldCount: fieldNames.count, fieldMaps: fieldMaps, docMaps: docMaps,
                                         lengths: lengths, termBlocks: termBlocks, postings: postings, positions: positions)
         let termIndex = termCounts.index
-        let storedIndex = try mergeStoredFields(docMaps: docMaps, into: storedBlocks)
-        let idIndex = try mergeIDs(docMaps: docMaps, into: idBlocks)
 
         var fieldLengths: [UInt8] = []
         var sums = [UInt64](repeating: 0, count: fieldNames.count)
@@ -108,9 +105,26 @@ struct SegmentMerger {
             info.appendVarint(termCounts.perField[field])
         }
 
-        // Assemble: header, sections in table order, table, footer; the CRC accumulates as we go.
         let outputPath = base + ".vss.tmp"
         let output = try SpoolFile(path: outputPath)
+        let checksum: UInt32
+        do {
+            checksum = try assemble(into: output, termBlocks: termBlocks, termIndex: termIndex, postings: postings,
+                                    positions: positions, fieldLengths: fieldLengths, info: info, docMaps: docMaps)
+            try output.sync()
+            try output.closeKeeping()
+        } catch {
+            output.remove()
+            throw error
+        }
+        return Output(path: outputPath, documentCount: UInt32(documentCount), fileSize: UInt64(output.size), checksum: checksum)
+    }
+
+    /// Writes the segment file: header, sections in table order, table, footer; the CRC accumulates as
+    /// we go (returned). Stored blocks and ids are merged straight into the file (they come after the
+    /// term sections, which were spooled while the terms were merged), not spooled and copied.
+    private func assemble(into output: SpoolFile, termBlocks: SpoolFile, termIndex: [UInt8], postings: SpoolFile,
+                          positions: SpoolFile, fieldLengths: [UInt8], info: [UInt8], docMaps: [[UInt32]]) throws -> UInt32 {
         var header: [UInt8] = []
         FileFormat.appendHeader(kind: .segment, segmentID: id, to: &header)
         try output.append(header)
@@ -125,10 +139,11 @@ struct SegmentMerger {
         try section { try postings.copy(to: output) }
         try section { try positions.copy(to: output) }
         try section { try output.append(fieldLengths) }
-        try section { try storedBlocks.copy(to: output) }
+        var storedIndex: [UInt8] = [], idIndex: [UInt8] = []
+        try section { storedIndex = try mergeStoredFields(docMaps: docMaps, into: output) }
         try section { try output.append(storedIndex) }
         try section { try output.append(info) }
-        try section { try idBlocks.copy(to: output) }
+        try section { idIndex = try mergeIDs(docMaps: docMaps, into: output) }
         try section { try output.append(idIndex) }
         var tail = SegmentSection.encodeTable(table, header: header[...]) { section in
             switch section {
@@ -147,14 +162,7 @@ struct SegmentMerger {
         var crcBytes: [UInt8] = []
         crcBytes.appendUInt32(checksum)
         try output.append(crcBytes)
-        do {
-            try output.sync()
-            try output.closeKeeping()
-        } catch {
-            output.remove()
-            throw error
-        }
-        return Output(path: outputPath, documentCount: UInt32(documentCount), fileSize: UInt64(output.size), checksum: checksum)
+        return checksum
     }
 
     /// The k-way term merge, field by field in new field order (so keys come out ascending).
