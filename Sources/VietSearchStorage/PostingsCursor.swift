@@ -167,7 +167,11 @@ package struct PostingsCursor {
         }
         if hasSkipTable {
             var candidate = Swift.max(block, 0)
-            while candidate < blockCount, try lastDoc(ofBlock: candidate) < target { candidate += 1 }
+            // A target in the loaded block (most advances of a list stepped beside another) needs no
+            // skip entry read: the block's last doc is kept from its entry.
+            if block < 0 || target > skipEntry.lastDoc {
+                while candidate < blockCount, try lastDoc(ofBlock: candidate) < target { candidate += 1 }
+            }
             guard candidate < blockCount else { return finish() }
             if candidate != block { try load(block: candidate) }
         } else if block < 0 {
