@@ -198,12 +198,44 @@ final class TermDisjunction {
         let seeds = leaves.indices.filter {
             leaves[$0].cost >= UInt64(limit) && leaves[$0].cost * Self.seedFraction <= longest
         }
-        guard limit > 0, let seed = seeds.max(by: { bounds[$0] < bounds[$1] }) else { return -Double.infinity }
+        guard limit > 0 else { return -Double.infinity }
+        guard let seed = seeds.max(by: { bounds[$0] < bounds[$1] }) else { return try unionThreshold(limit: limit, longest: longest) }
         var leaf = try leaves[seed].restarted()
         var top = TopKCollector(limit: limit)
         while leaf.doc != PostingsCursor.noMoreDocs {
             top.collect(score: try leaf.score(), segment: 0, doc: leaf.doc)
             _ = try leaf.nextDoc()
+        }
+        return top.threshold ?? -Double.infinity
+    }
+
+    /// When no sparse leaf alone holds `limit` documents (top-100: title lists are short), the k-th best of
+    /// their documents' best single-leaf scores: a document's score is at least any one of its leaves'
+    /// (non-negative terms added), so this too is a lower bound of the final θ; −∞ when the sparse leaves
+    /// hold fewer than `limit` documents together.
+    private func unionThreshold(limit: Int, longest: UInt64) throws -> Double {
+        let sparse = leaves.indices.filter { leaves[$0].cost * Self.seedFraction <= longest }
+        guard sparse.count > 1, sparse.reduce(0, { $0 + leaves[$1].cost }) >= UInt64(limit) else { return -Double.infinity }
+        var found: [(doc: UInt32, score: Double)] = []
+        for index in sparse {
+            var leaf = try leaves[index].restarted()
+            while leaf.doc != PostingsCursor.noMoreDocs {
+                found.append((leaf.doc, try leaf.score()))
+                _ = try leaf.nextDoc()
+            }
+        }
+        found.sort { $0.doc < $1.doc }
+        var top = TopKCollector(limit: limit)
+        var start = 0
+        while start < found.count {
+            var best = found[start].score
+            var next = start + 1
+            while next < found.count && found[next].doc == found[start].doc {
+                best = Swift.max(best, found[next].score)
+                next += 1
+            }
+            top.collect(score: best, segment: 0, doc: found[start].doc)
+            start = next
         }
         return top.threshold ?? -Double.infinity
     }
