@@ -58,6 +58,8 @@ final class ScoreSumTreeTests: XCTestCase {
         // `a OR b` over title and body; three words with uneven fields.
         check(.node([.node([.leaf(0), .leaf(1)]), .node([.leaf(2), .leaf(3)])]), leaves: 4, seed: 1)
         check(.node([.node([.leaf(2), .leaf(0), .leaf(4)]), .node([.leaf(1)]), .node([.leaf(3), .leaf(5)])]), leaves: 6, seed: 2)
+        // `a AND b`: the root over one required node over the two words' nodes (single-node chain skipped).
+        check(.node([.node([.node([.leaf(0), .leaf(1)]), .node([.leaf(2), .leaf(3)])])]), leaves: 4, seed: 6)
     }
 
     func testOtherShapesSumInTheScorerTreesOrder() {
