@@ -17,6 +17,12 @@ struct ScoreSumTree {
     private var starts: [Int] = []
     private var ends: [Int] = []
     private(set) var root = 0
+    /// Whether the root's children are all nodes of leaves alone (`a OR b` over title and body, the usual
+    /// shape): summed by two plain loops instead of the recursion (set by `setRoot`).
+    private var twoLevel = false
+    /// The root with single-node chains below it skipped (a node whose one child is a node sums to that
+    /// child's total, 0 + x = x: `a AND b`'s root over its required node), where the two loops start.
+    private var summedRoot = 0
 
     /// Adds a node (its inner nodes were added before it) and returns its index.
     mutating func addNode(_ nodeChildren: [Child]) -> Int {
@@ -33,6 +39,14 @@ struct ScoreSumTree {
 
     mutating func setRoot(_ node: Int) {
         root = node
+        var top = node
+        while top < starts.count && ends[top] - starts[top] == 1 && children[starts[top]] < 0 {
+            top = -1 - children[starts[top]]
+        }
+        summedRoot = top
+        twoLevel = top < starts.count && children[starts[top]..<ends[top]].allSatisfy { child in
+            child < 0 && children[starts[-1 - child]..<ends[-1 - child]].allSatisfy { $0 >= 0 }
+        }
     }
 
     /// The number of leaves when the root is the only node and adds leaves 0, 1, … in order (a bare key
@@ -52,7 +66,24 @@ struct ScoreSumTree {
 
     /// The root's sum over the matched leaves, from buffers (pruning loops hold theirs as such).
     func sum(matched: UnsafeBufferPointer<Bool>, scores: UnsafeBufferPointer<Double>) -> Double {
-        sum(node: root, matched: matched, scores: scores).total
+        guard twoLevel else { return sum(node: root, matched: matched, scores: scores).total }
+        // The recursion's additions in its order: each inner node from 0 over its matched leaves, added to
+        // the root's total when any matched.
+        var total = 0.0
+        for slot in starts[summedRoot]..<ends[summedRoot] {
+            let node = -1 - children[slot]
+            var part = 0.0
+            var any = false
+            for inner in starts[node]..<ends[node] {
+                let leaf = children[inner]
+                if matched[leaf] {
+                    part += scores[leaf]
+                    any = true
+                }
+            }
+            if any { total += part }
+        }
+        return total
     }
 
     private func sum(node: Int, matched: UnsafeBufferPointer<Bool>, scores: UnsafeBufferPointer<Double>) -> (total: Double, any: Bool) {

@@ -48,7 +48,9 @@ extension TermDisjunction {
     /// advanced to it, decoding only the blocks holding one, as counting does anyway) and offered, which
     /// counts the documents the dense list lacks and fills the top k with the likeliest hits; then the
     /// dense list is walked alone, skipping those. Returns whether the count added is exact (always).
-    func scorePairThenDense(sparse: Int, dense: Int, into collector: inout TopKCollector, segment: Int) throws -> Bool {
+    /// With `counting` false (the matches were counted up front) it adds nothing to the count.
+    func scorePairThenDense(sparse: Int, dense: Int, into collector: inout TopKCollector, segment: Int,
+                            counting: Bool = true) throws -> Bool {
         var offered = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
         var scores = [0.0, 0.0]
         var matched = [true, true]
@@ -68,7 +70,7 @@ extension TermDisjunction {
                     }
                 }
             }
-            collector.addToTotal(union)
+            if counting { collector.addToTotal(union) }
             try Self.walk(&leaf[dense], skipping: offered, into: &collector, segment: segment)
         }
         return true
@@ -79,10 +81,18 @@ extension TermDisjunction {
     /// When the dense leaf's whole-list bound cannot reach it, no document outside the sparse list can
     /// make the top k, so only the kept documents are offered, the dense list advanced to those that may
     /// still compete with its block bound; returns nil (done). Otherwise returns that θ for the general
-    /// loop, the sparse leaf back on its first document.
+    /// loop, the sparse leaf back on its first document. With fewer sparse documents than k there is no
+    /// seed: `scorePairThenDense` without counting, nil (done).
     func scoreSparseFirst(sparse: Int, dense: Int, into collector: inout TopKCollector, segment: Int) throws -> Double? {
         let limit = collector.limit
-        guard limit > 0, leaves[sparse].cost >= UInt64(limit) else { return -Double.infinity }
+        guard limit > 0 else { return -Double.infinity }
+        guard leaves[sparse].cost >= UInt64(limit) else {
+            // Fewer sparse documents than k (top-100), so no seed: every one is offered with its exact
+            // score and the dense list walked alone, as when counting, instead of the general loop with
+            // both leaves essential until k documents are kept.
+            _ = try scorePairThenDense(sparse: sparse, dense: dense, into: &collector, segment: segment, counting: false)
+            return nil
+        }
         let count = Int(leaves[sparse].cost)
         var docs = [UInt32](repeating: 0, count: count)
         var sparseScores = [Double](repeating: 0, count: count)

@@ -106,11 +106,17 @@ final class TermDisjunction {
         while essentialStart < count && prefixBounds[essentialStart + 1] * (1 + Self.slack) < threshold {
             essentialStart += 1
         }
+        // The last block-max check that did not prune: its bound holds for every candidate up to
+        // `checkedUntil` (the leaves it left out are past that, the others stay in the same blocks or leave
+        // the sum), so while θ has not risen it cannot prune them either and is not redone (at top-100,
+        // θ low, almost no check prunes and they cost ~60 instructions a candidate, callgrind).
+        var checkedUntil: UInt32 = 0
+        var checkedThreshold = Double.nan
         while true {
             var candidate = noMoreDocs
             for rank in essentialStart..<count { candidate = Swift.min(candidate, leaf[byBound[rank]].doc) }
             guard candidate != noMoreDocs else { return }
-            if threshold > -Double.infinity {
+            if threshold > -Double.infinity && !(candidate <= checkedUntil && threshold == checkedThreshold) {
                 // Block-max: when the leaves' bounds over the blocks holding the candidate cannot beat θ,
                 // skip to the end of the nearest block without decoding anything in between.
                 var blockUpper = 0.0
@@ -133,6 +139,8 @@ final class TermDisjunction {
                     }
                     continue
                 }
+                checkedUntil = windowEnd
+                checkedThreshold = threshold
             }
             // Essential leaves on the candidate are scored now; the others only while it can still compete.
             var upper = prefixBounds[essentialStart]
@@ -167,7 +175,7 @@ final class TermDisjunction {
                     }
                 }
             }
-            for rank in 0..<count { matched[byBound[rank]] = false }
+            for index in 0..<count { matched[index] = false }
             for rank in essentialStart..<count where leaf[byBound[rank]].doc == candidate {
                 _ = try leaf[byBound[rank]].nextDoc()
             }
@@ -190,12 +198,44 @@ final class TermDisjunction {
         let seeds = leaves.indices.filter {
             leaves[$0].cost >= UInt64(limit) && leaves[$0].cost * Self.seedFraction <= longest
         }
-        guard limit > 0, let seed = seeds.max(by: { bounds[$0] < bounds[$1] }) else { return -Double.infinity }
+        guard limit > 0 else { return -Double.infinity }
+        guard let seed = seeds.max(by: { bounds[$0] < bounds[$1] }) else { return try unionThreshold(limit: limit, longest: longest) }
         var leaf = try leaves[seed].restarted()
         var top = TopKCollector(limit: limit)
         while leaf.doc != PostingsCursor.noMoreDocs {
             top.collect(score: try leaf.score(), segment: 0, doc: leaf.doc)
             _ = try leaf.nextDoc()
+        }
+        return top.threshold ?? -Double.infinity
+    }
+
+    /// When no sparse leaf alone holds `limit` documents (top-100: title lists are short), the k-th best of
+    /// their documents' best single-leaf scores: a document's score is at least any one of its leaves'
+    /// (non-negative terms added), so this too is a lower bound of the final θ; −∞ when the sparse leaves
+    /// hold fewer than `limit` documents together.
+    private func unionThreshold(limit: Int, longest: UInt64) throws -> Double {
+        let sparse = leaves.indices.filter { leaves[$0].cost * Self.seedFraction <= longest }
+        guard sparse.count > 1, sparse.reduce(0, { $0 + leaves[$1].cost }) >= UInt64(limit) else { return -Double.infinity }
+        var found: [(doc: UInt32, score: Double)] = []
+        for index in sparse {
+            var leaf = try leaves[index].restarted()
+            while leaf.doc != PostingsCursor.noMoreDocs {
+                found.append((leaf.doc, try leaf.score()))
+                _ = try leaf.nextDoc()
+            }
+        }
+        found.sort { $0.doc < $1.doc }
+        var top = TopKCollector(limit: limit)
+        var start = 0
+        while start < found.count {
+            var best = found[start].score
+            var next = start + 1
+            while next < found.count && found[next].doc == found[start].doc {
+                best = Swift.max(best, found[next].score)
+                next += 1
+            }
+            top.collect(score: best, segment: 0, doc: found[start].doc)
+            start = next
         }
         return top.threshold ?? -Double.infinity
     }

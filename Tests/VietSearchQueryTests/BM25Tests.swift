@@ -85,4 +85,39 @@ final class TopKCollectorTests: XCTestCase {
             XCTAssertEqual(hits.map(\.doc), expected.map(\.doc))
         }
     }
+
+    /// Offers in shuffled order (every sift path, not only appends in document order), at top-100 sizes:
+    /// the kept hits, their order and the threshold equal a full sort's.
+    func testShuffledOffersMatchAFullSortAndTheThreshold() {
+        var generator = SeededGenerator(seed: 11)
+        for limit in [2, 100, 250] {
+            var all: [(score: Double, segment: Int, doc: UInt32)] = []
+            for segment in 0..<3 {
+                for doc in UInt32(0)..<400 {
+                    all.append((Double(Int.random(in: 0..<60, using: &generator)) / 8, segment, doc))
+                }
+            }
+            all.shuffle(using: &generator)
+            var collector = TopKCollector(limit: limit)
+            for (offset, hit) in all.enumerated() {
+                collector.offer(score: hit.score, segment: hit.segment, doc: hit.doc)
+                let seen = all[...offset].sorted { $0.score > $1.score }
+                if seen.count >= limit {
+                    XCTAssertEqual(collector.threshold, seen[limit - 1].score)
+                } else {
+                    XCTAssertNil(collector.threshold)
+                }
+                if offset > 40 { break }
+            }
+            for hit in all.dropFirst(42) { collector.offer(score: hit.score, segment: hit.segment, doc: hit.doc) }
+            let expected = all.sorted { $0.score != $1.score ? $0.score > $1.score
+                : ($0.segment, $0.doc) < ($1.segment, $1.doc) }.prefix(limit)
+            let hits = collector.sortedHits()
+            XCTAssertEqual(collector.totalHits, 0)
+            XCTAssertEqual(collector.threshold, expected.last?.score)
+            XCTAssertEqual(hits.map(\.score), expected.map(\.score))
+            XCTAssertEqual(hits.map(\.segment), expected.map(\.segment))
+            XCTAssertEqual(hits.map(\.doc), expected.map(\.doc))
+        }
+    }
 }

@@ -48,7 +48,9 @@ final class BareKeyPruningTests: FacadeTestCase {
             let engine = try engine(deleting: deleting)
             var compared = 0
             for query in ["mạnh", "yếu", "title:mạnh", "body:yếu", "mạnh OR yếu"] {
-                for (limit, threshold) in [(1, 0), (10, 10), (10, 1_000), (60, 10), (100, Int.max)] {
+                // (100, 10) and (200, 100): fewer title documents than k, body counted up front: the title
+                // list offered in full, then the body list walked alone (`scoreSparseFirst`).
+                for (limit, threshold) in [(1, 0), (10, 10), (10, 1_000), (60, 10), (100, 10), (200, 100), (100, Int.max)] {
                     compared += try assertPrunedMatchesExhaustive(engine, query, limit: limit, threshold: threshold).compared
                 }
             }

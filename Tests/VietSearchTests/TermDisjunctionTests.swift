@@ -55,4 +55,34 @@ final class TermDisjunctionTests: FacadeTestCase {
         }
         XCTAssertGreaterThan(compared, 1_000)
     }
+
+    /// No title list alone holds k documents but together they do (top-100 on a news corpus): θ is seeded
+    /// from the best single-leaf score of each of their documents (`unionThreshold`). One segment, so the
+    /// seed is not carried from an earlier one.
+    func testTitleListsSeedTogetherWhenNoneHoldsKDocuments() throws {
+        let index = Index.inMemory()
+        try self.index(corpus(documents: 2_500), into: index)
+        let manifest = try index.store.readManifest()
+        let engine = QueryEngine(segments: try manifest.segments.map { try index.store.openSegment($0) })
+        XCTAssertEqual(engine.segments.count, 1)
+        var counting = QueryOptions(limit: 0)
+        counting.scoring = .bm25
+        counting.totalHitsThreshold = Int.max
+        let limit = 200
+        let words = ["đảng", "viên", "xây"]
+        let titles = try words.map { try engine.search("title:\($0)", options: counting).totalHits }
+        let bodies = try words.map { try engine.search("body:\($0)", options: counting).totalHits }
+        for (title, body) in zip(titles, bodies) {
+            XCTAssertLessThan(title, limit)
+            XCTAssertLessThanOrEqual(title * 8, body)
+        }
+        XCTAssertGreaterThanOrEqual(titles.reduce(0, +), limit)
+        var compared = 0
+        for query in ["đảng OR viên OR xây", "đảng OR viên", "xây OR dựng OR công OR tác"] {
+            for threshold in [0, limit, 1_000, Int.max] {
+                compared += try assertPrunedMatchesExhaustive(engine, query, limit: limit, threshold: threshold).compared
+            }
+        }
+        XCTAssertEqual(compared, 12 * limit)
+    }
 }
