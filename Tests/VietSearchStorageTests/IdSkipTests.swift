@@ -59,4 +59,40 @@ final class IdSkipTests: XCTestCase {
         }
         XCTAssertThrowsError(try reader.storedID(doc: 400))
     }
+
+    /// Blocks whose ids all share one width are read by position (`IDBlockWidths`): full and partial
+    /// blocks of widths 0, 8 and 127, next to a block whose total length matches a uniform width although
+    /// its lengths differ (8, 7, 9, 8, …): every id reads back, in any order, twice (classified, then known).
+    func testUniformAndLookalikeBlocksReadBackByPosition() throws {
+        var ids: [String] = []
+        ids += (0..<128).map { String(format: "u%07d", $0) }                            // uniform, width 8
+        ids += (0..<128).map { _ in "" }                                                // uniform, width 0
+        ids += (0..<128).map { i in i == 1 ? "x234567" : i == 2 ? "y23456789" : String(format: "m%07d", i) }
+        ids += (0..<128).map { String(repeating: "z", count: 124) + String(format: "%03d", $0) } // width 127
+        ids += (0..<77).map { String(format: "t%07d", $0) }                             // partial, width 8
+        let (store, meta) = try segment(ids: ids)
+        let reader = try store.openSegment(meta)
+        var generator = SeededGenerator(seed: 0x1DB)
+        for _ in 0..<2 {
+            var docs = Array(0..<ids.count)
+            docs.shuffle(using: &generator)
+            for doc in docs { XCTAssertEqual(try reader.storedID(doc: UInt32(doc)), ids[doc], "doc \(doc)") }
+        }
+    }
+
+    /// The classification itself: one width only when every length byte at the uniform stride agrees and
+    /// the bytes end exactly after `idCount` ids.
+    func testBlockClassification() {
+        func classify(_ bytes: [UInt8], _ count: Int) -> UInt8 {
+            bytes.withUnsafeBytes { IDBlockWidths.classify(idCount: count, bytes: $0) }
+        }
+        XCTAssertEqual(classify([2, 65, 66, 2, 67, 68], 2), 4)          // two ids of width 2
+        XCTAssertEqual(classify([0, 0, 0], 3), 2)                       // three empty ids
+        XCTAssertEqual(classify([2, 65, 66, 1, 67, 0], 3), 1)           // widths 2, 1, 0
+        XCTAssertEqual(classify([1, 65, 3, 66, 67, 68], 2), 1)          // 1 + 3 = 2 · 2, lengths differ
+        XCTAssertEqual(classify([2, 65, 66, 2, 67], 2), 1)              // truncated
+        XCTAssertEqual(classify([2, 65, 66, 2, 67, 68, 0], 2), 1)       // trailing byte
+        XCTAssertEqual(classify([0x80, 1], 1), 1)                       // two-byte length
+        XCTAssertEqual(classify([], 0), 1)
+    }
 }
