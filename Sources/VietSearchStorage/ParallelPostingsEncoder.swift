@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Encodes a builder's postings and positions (FORMAT.md, "Postings", "Positions") on several threads:
 /// the sorted terms are cut into `parts` contiguous runs of about equal stream bytes, each encoded by
@@ -123,12 +124,14 @@ struct ParallelPostingsEncoder {
         if workers == 1 {
             for run in 0..<runCount { encodeRun(run) }
         } else {
-            // Worker `w` takes runs w, w + workers, ...: `threads` threads at most, runs of equal bytes.
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var run = worker
-                while run < runCount {
+            // Each worker takes the next run not taken yet: runs of equal stream bytes differ in cost, and
+            // a fixed share (runs w, w + workers, ...) left one thread working alone at the end.
+            let nextRun = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let run = nextRun.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard run < runCount else { break }
                     encodeRun(run)
-                    run += workers
                 }
             }
         }
