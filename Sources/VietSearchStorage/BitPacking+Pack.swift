@@ -10,7 +10,7 @@ extension BitPacking {
         let start = out.count
         // Slack for whole-word stores past the packed bytes (a group's store may pass its `width` bytes by
         // up to 8; later stores overwrite the zeros it leaves); removed below.
-        out.append(contentsOf: repeatElement(0, count: size + 8))
+        out.appendZeros(size + 8)
         out.withUnsafeMutableBytes { raw in
             guard let base = raw.baseAddress else { return }
             let target = base + start

@@ -82,7 +82,7 @@ struct PositionsEncoder {
         guard !values.isEmpty else { return }
         let start = out.count
         let room = 5 * values.count
-        out.append(contentsOf: repeatElement(0, count: room))
+        out.appendZeros(room)
         let written = out.withUnsafeMutableBufferPointer { bytes -> Int in
             guard let base = bytes.baseAddress else { return 0 }
             var next = base + start

@@ -230,7 +230,7 @@ struct PostingsWriter {
         // Room for the worst case (a 6-byte delta varint and a 5-byte tf each), written through a pointer.
         let bodyStart = blockBody.count
         let room = 11 * (end - start)
-        blockBody.append(contentsOf: repeatElement(0, count: room))
+        blockBody.appendZeros(room)
         let written = blockBody.withUnsafeMutableBufferPointer { body -> Int in
             guard let base = body.baseAddress else { return 0 }
             var out = base + bodyStart

@@ -40,7 +40,7 @@ struct TermDictionaryWriter {
         // byte by byte to the array cost ~1,000 instructions per term.
         var room = 3 * 10
         for term in pending { room += term.key.count + 8 * 10 + 8 }
-        blocks.append(contentsOf: repeatElement(0, count: room))
+        blocks.appendZeros(room)
         let written = blocks.withUnsafeMutableBufferPointer { out -> Int in
             pendingKeys.withUnsafeBufferPointer { keys -> Int in
                 guard let outBase = out.baseAddress, let keyBase = keys.baseAddress else { return 0 }

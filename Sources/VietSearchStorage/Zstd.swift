@@ -47,7 +47,7 @@ enum Zstd {
             let bound = ZSTD_compressBound(input.count)
             let start = out.count
             if out.capacity < start + bound { out.reserveCapacity(Swift.max(start + bound, 2 * out.capacity)) }
-            out.append(contentsOf: repeatElement(0, count: bound))
+            out.appendZeros(bound)
             let written = out.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
                 return compress(input, into: base + start, capacity: bound)
