@@ -195,6 +195,11 @@ struct StoredFieldsWriter {
         }
     }
 
+    /// `seal` once the dictionary decision is made (an undecided writer keeps its raw documents for it).
+    mutating func sealIfDecided() throws {
+        if choice != nil { try seal() }
+    }
+
     /// Appends every document of `other` after this writer's (both are sealed first): its frames are
     /// taken as they are, with its dictionary (shared ones, the same object, appear once).
     mutating func append(_ other: StoredFieldsWriter) throws {
