@@ -98,6 +98,12 @@ struct ParallelPostingsEncoder {
             var output = Run()
             var writer = PostingsWriter()
             var buffer = TermPostingsBuffer()
+            // Room for the run's encoded bytes from the start (measured on the 10k-document corpus: postings
+            // 0.15-0.25 and positions 0.45-0.57 times the stream bytes): grown by doubling, the arrays were
+            // copied, and their pages faulted in, about twice over before the exact copy below.
+            var streamBytes = 0
+            for term in terms[splitPoints[run]..<splitPoints[run + 1]] { streamBytes += builder.termStreams.byteCount(term) }
+            writer.reserveCapacity(postings: streamBytes * 3 / 10, positions: streamBytes * 13 / 20)
             do {
                 for term in terms[splitPoints[run]..<splitPoints[run + 1]] {
                     buffer.decode(stream: builder.termStreams.bytes(term))
@@ -165,6 +171,7 @@ struct ParallelPostingsEncoder {
             output.memoryBytes += run.postings.capacity + run.positions.capacity
             // Owned terms of the run, by their offset in the run: their final location.
             var moved: [UInt64: TermDataLocation] = [:]
+            moved.reserveCapacity(run.locations.count)
             var removedPostings: UInt64 = 0
             var removedPositions: UInt64 = 0
             var postingsRunStart = 0

@@ -297,6 +297,12 @@ struct PostingsWriter {
         return hash
     }
 
+    /// Makes room for this many bytes in each section before writing (they grow as needed past it).
+    mutating func reserveCapacity(postings postingsBytes: Int, positions positionsBytes: Int) {
+        postings.reserveCapacity(postingsBytes)
+        positions.reserveCapacity(positionsBytes)
+    }
+
     /// Hands out the bytes written so far and empties the buffers; later offsets keep counting from
     /// the start of the sections. Call between terms only.
     mutating func drain() -> (postings: [UInt8], positions: [UInt8]) {

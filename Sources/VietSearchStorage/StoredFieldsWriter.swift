@@ -41,6 +41,9 @@ struct StoredFieldsWriter {
     /// documents' analysis, found the dictionary's match tables out of cache and took 3 times as long.
     static let compressionRunBytes = 256 * 1024
 
+    /// Bytes of compressed frames per part of `frameParts`.
+    static let framePartBytes = 1 << 20
+
     /// One compressed frame: where it lies in the frames (`frameParts` then `frames`, back to back), what
     /// it holds.
     struct Block {
@@ -116,6 +119,12 @@ struct StoredFieldsWriter {
     private mutating func compress(_ raw: ArraySlice<UInt8>, firstDoc: UInt32) throws {
         if compressor == nil { try startCompressor() }
         guard let compressor else { return }
+        if frames.count + raw.count + 1_024 > Self.framePartBytes && !frames.isEmpty {
+            // A full part is kept as it is and the next one given its whole room at once: one array grown
+            // by doubling to the segment's frames was copied, and its pages faulted in, about twice over.
+            closeFramePart()
+            frames.reserveCapacity(Self.framePartBytes)
+        }
         let frameStart = frames.count
         try raw.withUnsafeBytes { try compressor.compress($0, appendingTo: &frames) }
         blocks.append(Block(firstDoc: firstDoc, frameStart: partBytes + frameStart, compressedSize: frames.count - frameStart,
