@@ -96,18 +96,20 @@ final class SegmentBuildJob: @unchecked Sendable {
             }
         }
         guard builder.documentCount > 0 else { return }
-        if storedDictionary == nil {
-            // Decide the stored-field dictionary now (on this batch) rather than when the builder is
-            // joined: the first batch is a quarter size, under the 1 MiB the decision waits for, and
-            // the jobs started before it was joined each trained their own (2 threads: 3 trainings of
-            // ~120 M instructions per run, and 2-3 dictionaries in one segment).
-            do {
+        do {
+            if storedDictionary == nil {
+                // Decide the stored-field dictionary now (on this batch) rather than when the builder is
+                // joined: the first batch is a quarter size, under the 1 MiB the decision waits for, and
+                // the jobs started before it was joined each trained their own (2 threads: 3 trainings of
+                // ~120 M instructions per run, and 2-3 dictionaries in one segment).
                 try builder.decideStoredDictionaryIfTrainable()
-            } catch {
-                failure = (error, batch.last?.id ?? "")
-                output = []
-                return
             }
+            // The last raw blocks are compressed here rather than by the writer's append (serial).
+            try builder.sealStoredIfDecided()
+        } catch {
+            failure = (error, batch.last?.id ?? "")
+            output = []
+            return
         }
         output.append(builder)
     }

@@ -26,40 +26,10 @@ enum BitPacking {
         if bits > 0 { out.append(UInt8(truncatingIfNeeded: accumulator)) }
     }
 
-    /// Appends `values` packed at `width` bits, 4 bytes at a time (the same bytes as the generic `pack`,
+    /// Appends `values` packed at `width` bits, word by word (the same bytes as the generic `pack`,
     /// which appends byte by byte: serialising a segment packs every posting and position block).
     static func pack(_ values: [UInt32], width: Int, into out: inout [UInt8]) {
         values.withUnsafeBufferPointer { pack($0, width: width, into: &out) }
-    }
-
-    /// `pack` over a buffer of values (every value must fit `width` bits).
-    static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into out: inout [UInt8]) {
-        guard width > 0, width <= 32, let source = values.baseAddress, values.count > 0 else { return }
-        let size = byteCount(count: values.count, width: width)
-        let start = out.count
-        // 4 bytes of slack: the last store writes a whole word; removed below.
-        out.append(contentsOf: repeatElement(0, count: size + 4))
-        out.withUnsafeMutableBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            let target = base + start
-            var accumulator: UInt64 = 0
-            var bits: UInt64 = 0
-            var offset = 0
-            for index in 0..<values.count {
-                accumulator |= UInt64(source[index]) << bits
-                bits &+= UInt64(width)
-                if bits >= 32 {
-                    target.storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, toByteOffset: offset, as: UInt32.self)
-                    offset &+= 4
-                    accumulator >>= 32
-                    bits &-= 32
-                }
-            }
-            if bits > 0 {
-                target.storeBytes(of: UInt32(truncatingIfNeeded: accumulator).littleEndian, toByteOffset: offset, as: UInt32.self)
-            }
-        }
-        out.removeLast(4)
     }
 
     /// Decodes `count` values of `width` bits from `source` into `destination`.

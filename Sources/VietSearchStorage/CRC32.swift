@@ -1,4 +1,6 @@
 import CZlib
+import Dispatch
+import Synchronization
 
 /// CRC-32 through zlib (the footer's checksum algorithm 1).
 enum CRC32 {
@@ -24,5 +26,57 @@ extension CRC32 {
     /// Continues `crc` over a slice of a byte array (writers checksum what they just appended).
     static func update(_ crc: UInt32, _ bytes: ArraySlice<UInt8>) -> UInt32 {
         bytes.withUnsafeBytes { update(crc, $0) }
+    }
+}
+
+extension CRC32 {
+    /// Bytes checksummed by one thread at a time when `update(_:parts:threads:)` runs on several.
+    static let concurrentChunkBytes = 1 << 20
+
+    /// Continues `crc` over `parts` laid back to back. With `threads` > 1 the bytes are cut into chunks
+    /// of `concurrentChunkBytes`, checksummed on that many threads and the chunks' CRCs combined in
+    /// order (zlib's `crc32_combine`: the same value as one pass): the file checksum of a segment
+    /// written with several threads was serial work over every byte of the file.
+    static func update(_ crc: UInt32, parts: [ArraySlice<UInt8>], threads: Int) -> UInt32 {
+        var chunks: [(part: Int, range: Range<Int>)] = []
+        for (index, part) in parts.enumerated() {
+            var start = part.startIndex
+            while start < part.endIndex {
+                let end = Swift.min(part.endIndex, start + concurrentChunkBytes)
+                chunks.append((index, start..<end))
+                start = end
+            }
+        }
+        guard threads > 1, chunks.count > 1 else {
+            return parts.reduce(crc) { update($0, $1) }
+        }
+        let results = ChunkResults(count: chunks.count)
+        defer { results.deallocate() }
+        let nextChunk = Atomic<Int>(0)
+        let work = chunks
+        DispatchQueue.concurrentPerform(iterations: Swift.min(threads, chunks.count)) { _ in
+            while true {
+                let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard chunk < work.count else { break }
+                results.base[chunk] = update(0, parts[work[chunk].part][work[chunk].range])
+            }
+        }
+        var combined = UInt(crc)
+        for (index, chunk) in chunks.enumerated() {
+            combined = CZlib.crc32_combine(combined, UInt(results.base[index]), Int(chunk.range.count))
+        }
+        return UInt32(truncatingIfNeeded: combined)
+    }
+
+    /// One slot per chunk, each written by the thread that checksummed it.
+    private struct ChunkResults: @unchecked Sendable {
+        let base: UnsafeMutablePointer<UInt32>
+
+        init(count: Int) {
+            base = .allocate(capacity: count)
+            base.initialize(repeating: 0, count: count)
+        }
+
+        func deallocate() { base.deallocate() }
     }
 }

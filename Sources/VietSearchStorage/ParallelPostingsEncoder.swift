@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Encodes a builder's postings and positions (FORMAT.md, "Postings", "Positions") on several threads:
 /// the sorted terms are cut into `parts` contiguous runs of about equal stream bytes, each encoded by
@@ -97,6 +98,12 @@ struct ParallelPostingsEncoder {
             var output = Run()
             var writer = PostingsWriter()
             var buffer = TermPostingsBuffer()
+            // Room for the run's encoded bytes from the start (measured on the 10k-document corpus: postings
+            // 0.15-0.25 and positions 0.45-0.57 times the stream bytes): grown by doubling, the arrays were
+            // copied, and their pages faulted in, about twice over before the exact copy below.
+            var streamBytes = 0
+            for term in terms[splitPoints[run]..<splitPoints[run + 1]] { streamBytes += builder.termStreams.byteCount(term) }
+            writer.reserveCapacity(postings: streamBytes * 3 / 10, positions: streamBytes * 13 / 20)
             do {
                 for term in terms[splitPoints[run]..<splitPoints[run + 1]] {
                     buffer.decode(stream: builder.termStreams.bytes(term))
@@ -123,12 +130,14 @@ struct ParallelPostingsEncoder {
         if workers == 1 {
             for run in 0..<runCount { encodeRun(run) }
         } else {
-            // Worker `w` takes runs w, w + workers, ...: `threads` threads at most, runs of equal bytes.
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var run = worker
-                while run < runCount {
+            // Each worker takes the next run not taken yet: runs of equal stream bytes differ in cost, and
+            // a fixed share (runs w, w + workers, ...) left one thread working alone at the end.
+            let nextRun = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let run = nextRun.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard run < runCount else { break }
                     encodeRun(run)
-                    run += workers
                 }
             }
         }
@@ -162,6 +171,7 @@ struct ParallelPostingsEncoder {
             output.memoryBytes += run.postings.capacity + run.positions.capacity
             // Owned terms of the run, by their offset in the run: their final location.
             var moved: [UInt64: TermDataLocation] = [:]
+            moved.reserveCapacity(run.locations.count)
             var removedPostings: UInt64 = 0
             var removedPositions: UInt64 = 0
             var postingsRunStart = 0

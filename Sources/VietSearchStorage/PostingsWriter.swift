@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where one term's postings and positions were written, with their checksums (a term entry's data).
 struct TermDataLocation {
     var postingsOffset: UInt64
@@ -28,21 +34,30 @@ struct PostingsWriter {
     private var drainedPostings: UInt64 = 0
     private var drainedPositions: UInt64 = 0
 
-    /// Terms whose data is worth sharing, by content, within the current field (FORMAT.md, "Shared
-    /// term data"): a folded key with a single exact spelling has the same postings and positions.
-    private var written: [TermDataContent: TermDataLocation] = [:]
+    /// Terms whose data is worth sharing, by lengths and checksums, within the current field (FORMAT.md,
+    /// "Shared term data"): a folded key with a single exact spelling has the same postings and positions.
+    private var written: [TermDataContent: WrittenData] = [:]
+    /// Keys of `written` whose bytes are still in the buffers (no hash yet: `drain` computes it).
+    private var unhashed: [TermDataContent] = []
     private var currentField: UInt8?
     /// Smaller data is cheaper to repeat than to reference (two absolute offsets in the term entry).
     static let minimumSharedBytes: UInt64 = 16
 
     private struct TermDataContent: Hashable {
         var postingsLength: UInt64
-        var positionsLength: UInt64
         var postingsChecksum: UInt32
         var positionsChecksum: UInt32
-        /// A second, independent 64-bit hash of both byte strings: with the two CRCs and the lengths,
-        /// 128 bits must collide for two different lists to be taken as equal.
-        var hash: UInt64
+        var positionsLength: UInt64
+    }
+
+    /// A term whose data later terms may share. While its bytes are in the buffers, a candidate is
+    /// compared with them byte for byte; once they are drained, with `hash`, a second, independent
+    /// 64-bit hash of both byte strings (with the two CRCs and the lengths, 128 bits must collide for
+    /// two different lists to be taken as equal). Hashing every term's bytes up front (a multiply per
+    /// byte) cost more than the rare comparisons.
+    private struct WrittenData {
+        var location: TermDataLocation
+        var hash: UInt64?
     }
 
     private var blockBody: [UInt8] = []
@@ -62,6 +77,7 @@ struct PostingsWriter {
     mutating func append(_ buffer: TermPostingsBuffer, field: UInt8, fieldLengths: [UInt32]) throws -> TermDataLocation {
         if field != currentField {
             written.removeAll(keepingCapacity: true)
+            unhashed.removeAll(keepingCapacity: true)
             currentField = field
         }
         let postingsStart = postings.count
@@ -140,17 +156,40 @@ struct PostingsWriter {
             positionsOffset: UInt64(positionsStart) + drainedPositions, positionsLength: UInt64(positions.count - positionsStart),
             positionsChecksum: CRC32.update(0, positions[positionsStart...]))
         guard location.postingsLength + location.positionsLength >= Self.minimumSharedBytes else { return location }
-        let content = TermDataContent(postingsLength: location.postingsLength, positionsLength: location.positionsLength,
-                                      postingsChecksum: location.postingsChecksum, positionsChecksum: location.positionsChecksum,
-                                      hash: Self.contentHash(postings[postingsStart...], positions[positionsStart...]))
-        if var earlier = written[content] {
+        let content = TermDataContent(postingsLength: location.postingsLength, postingsChecksum: location.postingsChecksum,
+                                      positionsChecksum: location.positionsChecksum, positionsLength: location.positionsLength)
+        guard let earlier = written[content] else {
+            written[content] = WrittenData(location: location, hash: nil)
+            unhashed.append(content)
+            return location
+        }
+        if equalsLastTerm(earlier, postingsStart: postingsStart, positionsStart: positionsStart) {
             postings.removeSubrange(postingsStart...)
             positions.removeSubrange(positionsStart...)
-            earlier.isShared = true
-            return earlier
+            var shared = earlier.location
+            shared.isShared = true
+            return shared
         }
-        written[content] = location
         return location
+    }
+
+    /// True when the term just written (from `postingsStart` and `positionsStart` to the ends of the
+    /// buffers) has the same bytes as `earlier` (same lengths and checksums).
+    private func equalsLastTerm(_ earlier: WrittenData, postingsStart: Int, positionsStart: Int) -> Bool {
+        if let hash = earlier.hash {
+            return hash == Self.contentHash(postings[postingsStart...], positions[positionsStart...])
+        }
+        let earlierPostings = Int(earlier.location.postingsOffset - drainedPostings)
+        let earlierPositions = Int(earlier.location.positionsOffset - drainedPositions)
+        return Self.equalBytes(postings, earlierPostings, postingsStart, count: Int(earlier.location.postingsLength))
+            && Self.equalBytes(positions, earlierPositions, positionsStart, count: Int(earlier.location.positionsLength))
+    }
+
+    private static func equalBytes(_ bytes: [UInt8], _ first: Int, _ second: Int, count: Int) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, count > 0 else { return true }
+            return memcmp(base + first, base + second, count) == 0
+        }
     }
 
     /// A full block of 128 postings: the two widths, then doc deltas − 1 and frequencies − 1 bit-packed.
@@ -191,7 +230,7 @@ struct PostingsWriter {
         // Room for the worst case (a 6-byte delta varint and a 5-byte tf each), written through a pointer.
         let bodyStart = blockBody.count
         let room = 11 * (end - start)
-        blockBody.append(contentsOf: repeatElement(0, count: room))
+        blockBody.appendZeros(room)
         let written = blockBody.withUnsafeMutableBufferPointer { body -> Int in
             guard let base = body.baseAddress else { return 0 }
             var out = base + bodyStart
@@ -258,9 +297,25 @@ struct PostingsWriter {
         return hash
     }
 
+    /// Makes room for this many bytes in each section before writing (they grow as needed past it).
+    mutating func reserveCapacity(postings postingsBytes: Int, positions positionsBytes: Int) {
+        postings.reserveCapacity(postingsBytes)
+        positions.reserveCapacity(positionsBytes)
+    }
+
     /// Hands out the bytes written so far and empties the buffers; later offsets keep counting from
     /// the start of the sections. Call between terms only.
     mutating func drain() -> (postings: [UInt8], positions: [UInt8]) {
+        // Terms later ones may share are compared by hash once their bytes are gone.
+        for content in unhashed {
+            guard var entry = written[content] else { continue }
+            let postingsStart = Int(entry.location.postingsOffset - drainedPostings)
+            let positionsStart = Int(entry.location.positionsOffset - drainedPositions)
+            entry.hash = Self.contentHash(postings[postingsStart..<(postingsStart + Int(entry.location.postingsLength))],
+                                          positions[positionsStart..<(positionsStart + Int(entry.location.positionsLength))])
+            written[content] = entry
+        }
+        unhashed.removeAll(keepingCapacity: true)
         let result = (postings, positions)
         drainedPostings += UInt64(postings.count)
         drainedPositions += UInt64(positions.count)

@@ -4,6 +4,11 @@ extension SegmentBuffer {
         try stored.seal()
     }
 
+    /// `sealStored` if the stored-field dictionary decision is made.
+    mutating func sealStoredIfDecided() throws {
+        try stored.sealIfDecided()
+    }
+
     /// Appends every document of `other` after this buffer's, as if they had been added here: field
     /// numbers are matched by name, each term's stream continues with `other`'s (only its first doc
     /// delta changes: it is absolute in `other`), stored blocks are taken compressed. Costs a hash

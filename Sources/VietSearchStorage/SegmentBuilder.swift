@@ -63,6 +63,13 @@ package final class SegmentBuilder {
         try buffer.sealStored()
     }
 
+    /// Compresses the stored fields' raw blocks if the dictionary decision is made (else nothing): a
+    /// parallel job does it on its own thread before handing its builder over, instead of the writer
+    /// doing it when it appends the builder (serial work).
+    package func sealStoredIfDecided() throws {
+        try buffer.sealStoredIfDecided()
+    }
+
     /// Makes the stored-field dictionary decision now if it is open and the documents so far are enough
     /// to train one (`storedDictionary` is then set), so that other builders can be given it.
     package func decideStoredDictionaryIfTrainable() throws {

@@ -80,8 +80,8 @@ enum SegmentWriter {
             let length = section.reduce(0) { $0 + $1.count }
             table.append(offset..<(offset + length))
             offset += length
-            for part in section { crc = CRC32.update(crc, part) }
         }
+        crc = CRC32.update(crc, parts: Array(sections.joined()), threads: threads)
         // Every eagerly verified section is a single part.
         let tableBytes = SegmentSection.encodeTable(table, header: header[...]) { sections[$0.rawValue][0] }
         var trailer = tableBytes

@@ -41,7 +41,11 @@ struct StoredFieldsWriter {
     /// documents' analysis, found the dictionary's match tables out of cache and took 3 times as long.
     static let compressionRunBytes = 256 * 1024
 
-    /// One compressed frame: where it lies in `frames`, what it holds.
+    /// Bytes of compressed frames per part of `frameParts`.
+    static let framePartBytes = 1 << 20
+
+    /// One compressed frame: where it lies in the frames (`frameParts` then `frames`, back to back), what
+    /// it holds.
     struct Block {
         var firstDoc: UInt32
         var frameStart: Int
@@ -59,8 +63,14 @@ struct StoredFieldsWriter {
     private var choiceIndex = -1
     /// Dictionaries the blocks use (more than one only after `append`ing writers that chose differently).
     private(set) var dictionaries: [StoredDictionaryChoice] = []
-    /// Compressed frames back to back, and their entries.
-    private(set) var frames: [UInt8] = []
+    /// Compressed frames back to back, and their entries: earlier parts (this writer's and appended
+    /// writers' frames, taken as they are: copying them into one array cost a copy of every appended
+    /// frame, and another at each doubling), then the part being filled.
+    private var frameParts: [[UInt8]] = []
+    private var frames: [UInt8] = []
+    /// Bytes and capacity of `frameParts`.
+    private var partBytes = 0
+    private var partCapacity = 0
     private(set) var blocks: [Block] = []
     /// Closed raw blocks not compressed yet (each a RawBlock) and their first docs; before the
     /// decision, each document's StoredDoc range in `pending`, for training.
@@ -109,11 +119,17 @@ struct StoredFieldsWriter {
     private mutating func compress(_ raw: ArraySlice<UInt8>, firstDoc: UInt32) throws {
         if compressor == nil { try startCompressor() }
         guard let compressor else { return }
-        let compressed = try compressor.compress(Array(raw))
-        blocks.append(Block(firstDoc: firstDoc, frameStart: frames.count, compressedSize: compressed.count,
-                            rawSize: raw.count, checksum: CRC32.checksum(compressed),
+        if frames.count + raw.count + 1_024 > Self.framePartBytes && !frames.isEmpty {
+            // A full part is kept as it is and the next one given its whole room at once: one array grown
+            // by doubling to the segment's frames was copied, and its pages faulted in, about twice over.
+            closeFramePart()
+            frames.reserveCapacity(Self.framePartBytes)
+        }
+        let frameStart = frames.count
+        try raw.withUnsafeBytes { try compressor.compress($0, appendingTo: &frames) }
+        blocks.append(Block(firstDoc: firstDoc, frameStart: partBytes + frameStart, compressedSize: frames.count - frameStart,
+                            rawSize: raw.count, checksum: CRC32.update(0, frames[frameStart...]),
                             dictionary: choiceIndex))
-        frames.append(contentsOf: compressed)
     }
 
     private mutating func startCompressor() throws {
@@ -188,6 +204,11 @@ struct StoredFieldsWriter {
         }
     }
 
+    /// `seal` once the dictionary decision is made (an undecided writer keeps its raw documents for it).
+    mutating func sealIfDecided() throws {
+        if choice != nil { try seal() }
+    }
+
     /// Appends every document of `other` after this writer's (both are sealed first): its frames are
     /// taken as they are, with its dictionary (shared ones, the same object, appear once).
     mutating func append(_ other: StoredFieldsWriter) throws {
@@ -203,7 +224,8 @@ struct StoredFieldsWriter {
                 dictionaries.append(dictionary)
             }
         }
-        let frameBase = frames.count
+        closeFramePart()
+        let frameBase = partBytes
         let docBase = UInt32(documentCount)
         for var block in other.blocks {
             block.firstDoc += docBase
@@ -211,8 +233,21 @@ struct StoredFieldsWriter {
             block.dictionary = block.dictionary < 0 ? -1 : renumbered[block.dictionary]
             blocks.append(block)
         }
-        frames.append(contentsOf: other.frames)
+        for part in other.frameParts + [other.frames] where !part.isEmpty {
+            partBytes += part.count
+            partCapacity += part.capacity
+            frameParts.append(part)
+        }
         documentCount += other.documentCount
+    }
+
+    /// Moves the frames being filled to `frameParts` (later frames start a new part).
+    private mutating func closeFramePart() {
+        guard !frames.isEmpty else { return }
+        partBytes += frames.count
+        partCapacity += frames.capacity
+        frameParts.append(frames)
+        frames = []
     }
 
     /// The StoredBlocks section as parts written back to back (dictionaries, then frames), and the
@@ -229,6 +264,7 @@ struct StoredFieldsWriter {
             try index.addBlock(firstDoc: block.firstDoc, compressedSize: block.compressedSize, rawSize: block.rawSize,
                                checksum: block.checksum, dictionary: UInt32(block.dictionary + 1))
         }
+        parts += frameParts
         parts.append(frames)
         return (parts, index.finish())
     }
@@ -236,7 +272,7 @@ struct StoredFieldsWriter {
     /// Heap bytes held: frames, entries, raw bytes awaiting the decision, the block being filled and
     /// the zstd compression context (with its digested dictionary).
     var memoryBytes: Int {
-        frames.capacity + MemoryLayout<Block>.stride * blocks.capacity + pending.capacity
+        partCapacity + frames.capacity + MemoryLayout<Block>.stride * blocks.capacity + pending.capacity
             + 24 * pendingBlocks.capacity + 16 * pendingDocuments.capacity + current.capacity
             + (compressor?.memoryBytes ?? 0)
     }

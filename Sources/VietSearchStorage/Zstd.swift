@@ -41,27 +41,41 @@ enum Zstd {
         /// Heap bytes of the context and the digested dictionary (for memory accounting).
         var memoryBytes: Int { ZSTD_sizeof_CCtx(context) + ZSTD_sizeof_CDict(dictionary) }
 
-        func compress(_ input: [UInt8]) throws -> [UInt8] {
+        /// Compresses `input` into a frame appended to `out` (no array per frame: a block's frame is
+        /// written in place, after room for the worst case, which is then trimmed).
+        func compress(_ input: UnsafeRawBufferPointer, appendingTo out: inout [UInt8]) throws {
             let bound = ZSTD_compressBound(input.count)
-            var output = [UInt8](repeating: 0, count: bound)
-            let written = output.withUnsafeMutableBytes { destination in
-                input.withUnsafeBytes { source -> Int in
-                    guard let context else {
-                        return ZSTD_compress(destination.baseAddress, bound, source.baseAddress, input.count, level)
-                    }
-                    guard let dictionary else {
-                        return ZSTD_compressCCtx(context, destination.baseAddress, bound, source.baseAddress, input.count, level)
-                    }
-                    ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters)
-                    ZSTD_CCtx_setParameter(context, ZSTD_c_dictIDFlag, 0)
-                    ZSTD_CCtx_refCDict(context, dictionary)
-                    return ZSTD_compress2(context, destination.baseAddress, bound, source.baseAddress, input.count)
-                }
+            let start = out.count
+            if out.capacity < start + bound { out.reserveCapacity(Swift.max(start + bound, 2 * out.capacity)) }
+            out.appendZeros(bound)
+            let written = out.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return compress(input, into: base + start, capacity: bound)
             }
             if ZSTD_isError(written) != 0 {
+                out.removeSubrange(start...)
                 throw StorageError.limitExceeded("zstd compression failed: \(String(cString: ZSTD_getErrorName(written)))")
             }
-            output.removeSubrange(written...)
+            out.removeSubrange((start + written)...)
+        }
+
+        /// One frame of `input` at `destination` (zstd's result: its size or an error code).
+        private func compress(_ input: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer, capacity: Int) -> Int {
+            guard let context else {
+                return ZSTD_compress(destination, capacity, input.baseAddress, input.count, level)
+            }
+            guard let dictionary else {
+                return ZSTD_compressCCtx(context, destination, capacity, input.baseAddress, input.count, level)
+            }
+            ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters)
+            ZSTD_CCtx_setParameter(context, ZSTD_c_dictIDFlag, 0)
+            ZSTD_CCtx_refCDict(context, dictionary)
+            return ZSTD_compress2(context, destination, capacity, input.baseAddress, input.count)
+        }
+
+        func compress(_ input: [UInt8]) throws -> [UInt8] {
+            var output: [UInt8] = []
+            try input.withUnsafeBytes { try compress($0, appendingTo: &output) }
             return output
         }
     }

@@ -24,6 +24,8 @@ final class LineReader {
     private let fileDescriptor: Int32
     private let ownsDescriptor: Bool
     private var buffer: [UInt8] = []
+    /// `chunkSize` zero bytes: the room each read fills.
+    private lazy var zeroChunk = [UInt8](repeating: 0, count: Self.chunkSize)
     /// Start of the unconsumed bytes in `buffer`.
     private var cursor = 0
     private var reachedEnd = false
@@ -104,9 +106,10 @@ final class LineReader {
             cursor = 0
         }
         let oldCount = buffer.count
-        // An Array of zeros is one memset even in debug builds; a generic `repeatElement` append is
-        // element by element there (0.4 s per chunk, which dominated every debug-build CLI run).
-        buffer.append(contentsOf: [UInt8](repeating: 0, count: Self.chunkSize))
+        // An Array of zeros is one copy even in debug builds; a generic `repeatElement` append is
+        // element by element there (0.4 s per chunk, which dominated every debug-build CLI run). The
+        // zeros are made once (a fresh array per chunk was an allocation and a memset each time).
+        buffer.append(contentsOf: zeroChunk)
         var readCount = -1
         buffer.withUnsafeMutableBufferPointer { storage in
             guard let base = storage.baseAddress else { return }
