@@ -26,6 +26,9 @@ struct PositionsDecoder {
     /// The block last walked to and its start.
     private var block = -1
     private var blockOffset = 0
+    /// The size of block `block` once `fill` has read its header, else -1: the next walk steps over it
+    /// without reading that header again (candidates read their keys' blocks in order).
+    private var walkedSize = -1
     /// The values (not yet positions) of packed block `cachedBlock` (or of the tail, block `fullBlocks`),
     /// `cachedCount` of them; -1 when none. Shared by copies of the decoder (a class): a copy that fills
     /// it first makes its own (`fill`), so the block number always names what the buffer holds.
@@ -160,6 +163,7 @@ struct PositionsDecoder {
         }
         try walk(to: target, bytes: bytes)
         let header = try blockHeader(at: blockOffset, bytes: bytes)
+        walkedSize = header.size
         let lowBits = blockOffset + (header.exceptions > 0 ? 3 : 2)
         let exceptionSlots = lowBits + BitPacking.byteCount(count: Self.blockSize, width: header.width)
         let highBits = exceptionSlots + header.exceptions
@@ -247,10 +251,12 @@ struct PositionsDecoder {
             }
             block = anchorBlock
             blockOffset = anchorOffset
+            walkedSize = -1
         }
         while block < target {
-            blockOffset += try blockHeader(at: blockOffset, bytes: bytes).size
+            blockOffset += walkedSize >= 0 ? walkedSize : try blockHeader(at: blockOffset, bytes: bytes).size
             block += 1
+            walkedSize = -1
         }
     }
 

@@ -87,15 +87,15 @@ extension PostingsCursor {
         // `indexInBlock` is not below `blockLength`).
         if UInt(bitPattern: indexInBlock) < UInt(bitPattern: blockLength) {
             let length = blockLength
-            let found: Int = docs.withUnsafeBufferPointer { ids in
-                guard ids[length - 1] >= goal else { return -1 }
+            let found: (slot: Int, doc: UInt32) = docs.withUnsafeBufferPointer { ids in
+                guard ids[length - 1] >= goal else { return (-1, 0) }
                 var slot = indexInBlock + 1
                 while ids[slot] < goal { slot += 1 }
-                return slot
+                return (slot, ids[slot])
             }
-            if found >= 0 {
-                indexInBlock = found
-                doc = docs[found]
+            if found.slot >= 0 {
+                indexInBlock = found.slot
+                doc = found.doc
                 return doc
             }
         }

@@ -118,10 +118,12 @@ extension PostingsCursor {
         return pairs
     }
 
-    /// Three keys: the one with the lowest tf on the document gives the starts, the next lowest filters
-    /// them, the last confirms; one pass over the lead's values, each other key's values read only when a
-    /// start first needs them and summed only as far as the merge goes (no buffer of starts: most
-    /// candidates fail on their first filter, and harness phrases are mostly two or three words).
+    /// Three keys (phrase positions `lead`, `filter`, `last`, chosen by the caller: lowest tf or df first):
+    /// the lead's positions give the starts, the filter's thin them, the last confirms; one pass over the
+    /// lead's values, each other key's values read only when a start first needs them and summed only as
+    /// far as the merge goes (no buffer of starts: most candidates fail on their first filter, and harness
+    /// phrases are mostly two or three words). Inlined into `nextExactPhrase`'s loop (a call per candidate).
+    @inline(__always)
     private static func triples(_ cursors: UnsafeMutablePointer<PostingsCursor>, lead: Int, filter: Int, last: Int) throws -> Int {
         guard let leadValues = try cursors[lead].currentValues() else { return 0 }
         let leadOffset = UInt64(lead)
