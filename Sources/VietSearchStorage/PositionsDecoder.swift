@@ -35,6 +35,10 @@ struct PositionsDecoder {
     private var cache = ValueCache.none
     private var cachedBlock = -1
     private var cachedCount = 0
+    /// The value indices `cachedStart ..< cachedEnd` that `cache` holds (empty when none): the common read
+    /// is one range check (`documentValues`).
+    private var cachedStart = 0
+    private var cachedEnd = 0
 
     /// A decoder over the term's positions bytes `range` holding `valueCount` values.
     init(range: Range<Int>, valueCount: UInt64) {
@@ -118,6 +122,14 @@ struct PositionsDecoder {
     /// into the decoder's own memory. Valid until the decoder's next read.
     @inline(__always)
     mutating func documentValues(_ count: Int, at index: Int, bytes: FileBytes, doc: UInt32) throws -> UnsafePointer<UInt32> {
+        // The cached range lies within the term's values, so inside it no other check is needed.
+        if index >= cachedStart && index &+ count <= cachedEnd { return UnsafePointer(cache.values + (index &- cachedStart)) }
+        return try uncachedValues(count, at: index, bytes: bytes, doc: doc)
+    }
+
+    /// `documentValues` outside the cached block: checked, then unpacked (or gathered across blocks).
+    @inline(never)
+    private mutating func uncachedValues(_ count: Int, at index: Int, bytes: FileBytes, doc: UInt32) throws -> UnsafePointer<UInt32> {
         guard index >= 0, count >= 0, index + count <= valueCount else {
             throw StorageError.corrupt(file: bytes.name, offset: start,
                                        reason: "positions \(index)..<\(index + count) of doc \(doc) exceed the term's \(valueCount)")
@@ -134,6 +146,7 @@ struct PositionsDecoder {
         if !isKnownUniquelyReferenced(&cache) {
             cache = ValueCache()
             cachedBlock = -1
+            (cachedStart, cachedEnd) = (0, 0)
         }
         if cache.gatheredCapacity < count { cache.reserveGathered(count) }
         let out = cache.gathered
@@ -156,9 +169,11 @@ struct PositionsDecoder {
         // The placeholder, or a buffer a copy of this decoder may still read: make one of our own.
         if !isKnownUniquelyReferenced(&cache) { cache = ValueCache() }
         cachedBlock = -1
+        (cachedStart, cachedEnd) = (0, 0)
         if target >= fullBlocks {
             try fillTail(bytes: bytes)
             cachedBlock = target
+            (cachedStart, cachedEnd) = (target * Self.blockSize, target * Self.blockSize + cachedCount)
             return
         }
         try walk(to: target, bytes: bytes)
@@ -192,6 +207,7 @@ struct PositionsDecoder {
         }
         cachedCount = Self.blockSize
         cachedBlock = target
+        (cachedStart, cachedEnd) = (target * Self.blockSize, (target + 1) * Self.blockSize)
     }
 
     /// Decodes the tail's `valueCount mod 128` varints into `cache`. One- and two-byte varints are decoded
