@@ -56,7 +56,7 @@ extension PostingsCursor {
         // is not below `blockLength`.
         guard UInt(bitPattern: slot) < UInt(bitPattern: blockLength) else { return nil }
         if positionsCheck != nil { try verifyPositions() }
-        if packedFrequencies >= 0 { unpackFrequencies() }
+        if packedFrequencies >= 0 { unpackFrequenciesOnce() }
         var index = positionsIndex
         var from = positionsDocIndex
         if from > slot {
@@ -76,6 +76,12 @@ extension PostingsCursor {
         positionsIndex = index + count
         positionsDocIndex = slot + 1
         return (index, count)
+    }
+
+    /// `unpackFrequencies` out of line: once per block, while its inlined loop crowded the per-read path.
+    @inline(never)
+    private mutating func unpackFrequenciesOnce() {
+        unpackFrequencies()
     }
 
     /// Verifies the term's positions bytes on the cursor's first read of them (out of line: once per cursor).
