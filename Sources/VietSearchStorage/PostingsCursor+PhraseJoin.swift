@@ -227,8 +227,12 @@ extension PostingsCursor {
     /// call on `cursors[key]` copied the whole cursor, a `memcpy` per call).
     @inline(__always)
     private mutating func checkPosition(_ position: UInt64) throws {
-        guard position <= UInt64(UInt32.max) else {
-            throw StorageError.corrupt(file: bytes.name, offset: positionsStart, reason: "a position of doc \(doc) overflows 32 bits")
-        }
+        guard position <= UInt64(UInt32.max) else { throw overflowError() }
+    }
+
+    /// The error of `checkPosition`, built out of line: the join's loops stay free of the message's code.
+    @inline(never)
+    private func overflowError() -> StorageError {
+        StorageError.corrupt(file: bytes.name, offset: positionsStart, reason: "a position of doc \(doc) overflows 32 bits")
     }
 }
