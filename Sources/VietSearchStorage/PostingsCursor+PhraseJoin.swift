@@ -8,7 +8,7 @@
 extension PostingsCursor {
     /// The phrase frequency without slop on the document all `count` cursors are on (the caller's
     /// intersection put them there). `starts` (with room for `capacity` values, grown as needed) is scratch
-    /// memory for phrases of three keys or more. Throws when a position read overflows 32 bits.
+    /// memory for phrases of four keys or more. Throws when a position read overflows 32 bits.
     package static func exactPhraseFrequency(_ cursors: UnsafeMutablePointer<PostingsCursor>, count: Int,
                                              starts: inout UnsafeMutablePointer<UInt32>, capacity: inout Int) throws -> Int {
         if count == 2 { return try adjacentPairs(&cursors[0], &cursors[1]) }
