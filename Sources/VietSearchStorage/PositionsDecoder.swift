@@ -26,12 +26,19 @@ struct PositionsDecoder {
     /// The block last walked to and its start.
     private var block = -1
     private var blockOffset = 0
+    /// The size of block `block` once `fill` has read its header, else -1: the next walk steps over it
+    /// without reading that header again (candidates read their keys' blocks in order).
+    private var walkedSize = -1
     /// The values (not yet positions) of packed block `cachedBlock` (or of the tail, block `fullBlocks`),
     /// `cachedCount` of them; -1 when none. Shared by copies of the decoder (a class): a copy that fills
     /// it first makes its own (`fill`), so the block number always names what the buffer holds.
     private var cache = ValueCache.none
     private var cachedBlock = -1
     private var cachedCount = 0
+    /// The value indices `cachedStart ..< cachedEnd` that `cache` holds (empty when none): the common read
+    /// is one range check (`documentValues`).
+    private var cachedStart = 0
+    private var cachedEnd = 0
 
     /// A decoder over the term's positions bytes `range` holding `valueCount` values.
     init(range: Range<Int>, valueCount: UInt64) {
@@ -115,6 +122,14 @@ struct PositionsDecoder {
     /// into the decoder's own memory. Valid until the decoder's next read.
     @inline(__always)
     mutating func documentValues(_ count: Int, at index: Int, bytes: FileBytes, doc: UInt32) throws -> UnsafePointer<UInt32> {
+        // The cached range lies within the term's values, so inside it no other check is needed.
+        if index >= cachedStart && index &+ count <= cachedEnd { return UnsafePointer(cache.values + (index &- cachedStart)) }
+        return try uncachedValues(count, at: index, bytes: bytes, doc: doc)
+    }
+
+    /// `documentValues` outside the cached block: checked, then unpacked (or gathered across blocks).
+    @inline(never)
+    private mutating func uncachedValues(_ count: Int, at index: Int, bytes: FileBytes, doc: UInt32) throws -> UnsafePointer<UInt32> {
         guard index >= 0, count >= 0, index + count <= valueCount else {
             throw StorageError.corrupt(file: bytes.name, offset: start,
                                        reason: "positions \(index)..<\(index + count) of doc \(doc) exceed the term's \(valueCount)")
@@ -131,6 +146,7 @@ struct PositionsDecoder {
         if !isKnownUniquelyReferenced(&cache) {
             cache = ValueCache()
             cachedBlock = -1
+            (cachedStart, cachedEnd) = (0, 0)
         }
         if cache.gatheredCapacity < count { cache.reserveGathered(count) }
         let out = cache.gathered
@@ -153,13 +169,16 @@ struct PositionsDecoder {
         // The placeholder, or a buffer a copy of this decoder may still read: make one of our own.
         if !isKnownUniquelyReferenced(&cache) { cache = ValueCache() }
         cachedBlock = -1
+        (cachedStart, cachedEnd) = (0, 0)
         if target >= fullBlocks {
             try fillTail(bytes: bytes)
             cachedBlock = target
+            (cachedStart, cachedEnd) = (target * Self.blockSize, target * Self.blockSize + cachedCount)
             return
         }
         try walk(to: target, bytes: bytes)
         let header = try blockHeader(at: blockOffset, bytes: bytes)
+        walkedSize = header.size
         let lowBits = blockOffset + (header.exceptions > 0 ? 3 : 2)
         let exceptionSlots = lowBits + BitPacking.byteCount(count: Self.blockSize, width: header.width)
         let highBits = exceptionSlots + header.exceptions
@@ -188,6 +207,7 @@ struct PositionsDecoder {
         }
         cachedCount = Self.blockSize
         cachedBlock = target
+        (cachedStart, cachedEnd) = (target * Self.blockSize, (target + 1) * Self.blockSize)
     }
 
     /// Decodes the tail's `valueCount mod 128` varints into `cache`. One- and two-byte varints are decoded
@@ -247,10 +267,12 @@ struct PositionsDecoder {
             }
             block = anchorBlock
             blockOffset = anchorOffset
+            walkedSize = -1
         }
         while block < target {
-            blockOffset += try blockHeader(at: blockOffset, bytes: bytes).size
+            blockOffset += walkedSize >= 0 ? walkedSize : try blockHeader(at: blockOffset, bytes: bytes).size
             block += 1
+            walkedSize = -1
         }
     }
 

@@ -32,22 +32,70 @@ extension PostingsCursor {
         }
     }
 
+    /// `nextCommonDoc` for two cursors (`lead` the rarer), without the general loop's rank bookkeeping.
+    @inline(__always)
+    static func nextCommonDoc(_ lead: UnsafeMutablePointer<PostingsCursor>, _ other: UnsafeMutablePointer<PostingsCursor>,
+                              atOrAfter target: UInt32) throws -> UInt32 {
+        var goal = target
+        while true {
+            let doc = try lead.pointee.storedDoc(atLeast: goal)
+            guard doc != noMoreDocs else { return doc }
+            let found = try other.pointee.storedDoc(atLeast: doc)
+            if found != doc {
+                guard found != noMoreDocs else { return found }
+                goal = found
+                continue
+            }
+            guard let deletions = lead.pointee.deletions, deletions.contains(doc) else { return doc }
+            guard doc < noMoreDocs - 1 else { return noMoreDocs }
+            goal = doc + 1
+        }
+    }
+
+    /// `nextCommonDoc` for three cursors, rarest first.
+    @inline(__always)
+    static func nextCommonDoc(_ lead: UnsafeMutablePointer<PostingsCursor>, _ second: UnsafeMutablePointer<PostingsCursor>,
+                              _ third: UnsafeMutablePointer<PostingsCursor>, atOrAfter target: UInt32) throws -> UInt32 {
+        var goal = target
+        while true {
+            let doc = try lead.pointee.storedDoc(atLeast: goal)
+            guard doc != noMoreDocs else { return doc }
+            let found = try second.pointee.storedDoc(atLeast: doc)
+            if found != doc {
+                guard found != noMoreDocs else { return found }
+                goal = found
+                continue
+            }
+            let last = try third.pointee.storedDoc(atLeast: doc)
+            if last != doc {
+                guard last != noMoreDocs else { return last }
+                goal = last
+                continue
+            }
+            guard let deletions = lead.pointee.deletions, deletions.contains(doc) else { return doc }
+            guard doc < noMoreDocs - 1 else { return noMoreDocs }
+            goal = doc + 1
+        }
+    }
+
     /// The first document of the list ≥ `goal`, deleted or not. A goal inside the decoded block is found by
     /// scanning its doc ids (dense lists: a few slots ahead); otherwise `advanceStored` uses the skip table.
     @inline(__always)
-    private mutating func storedDoc(atLeast goal: UInt32) throws -> UInt32 {
+    mutating func storedDoc(atLeast goal: UInt32) throws -> UInt32 {
         if doc >= goal && block >= 0 { return doc }
-        if block >= 0 && indexInBlock >= 0 && indexInBlock < blockLength {
+        // On a document of a loaded block (one unsigned comparison: before the first load and after the end
+        // `indexInBlock` is not below `blockLength`).
+        if UInt(bitPattern: indexInBlock) < UInt(bitPattern: blockLength) {
             let length = blockLength
-            let found: Int = docs.withUnsafeBufferPointer { ids in
-                guard ids[length - 1] >= goal else { return -1 }
+            let found: (slot: Int, doc: UInt32) = docs.withUnsafeBufferPointer { ids in
+                guard ids[length - 1] >= goal else { return (-1, 0) }
                 var slot = indexInBlock + 1
                 while ids[slot] < goal { slot += 1 }
-                return slot
+                return (slot, ids[slot])
             }
-            if found >= 0 {
-                indexInBlock = found
-                doc = docs[found]
+            if found.slot >= 0 {
+                indexInBlock = found.slot
+                doc = found.doc
                 return doc
             }
         }

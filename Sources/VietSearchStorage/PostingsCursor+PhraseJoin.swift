@@ -8,11 +8,15 @@
 extension PostingsCursor {
     /// The phrase frequency without slop on the document all `count` cursors are on (the caller's
     /// intersection put them there). `starts` (with room for `capacity` values, grown as needed) is scratch
-    /// memory for phrases of three keys or more. Throws when a position read overflows 32 bits.
+    /// memory for phrases of four keys or more. Throws when a position read overflows 32 bits.
     package static func exactPhraseFrequency(_ cursors: UnsafeMutablePointer<PostingsCursor>, count: Int,
                                              starts: inout UnsafeMutablePointer<UInt32>, capacity: inout Int) throws -> Int {
         if count == 2 { return try adjacentPairs(&cursors[0], &cursors[1]) }
         guard count > 2 else { return count == 1 ? Int(cursors[0].currentFrequency()) : 0 }
+        if count == 3 {
+            let order = tfOrder(&cursors[0], &cursors[1], &cursors[2])
+            return try triples(cursors, lead: order.lead, filter: order.filter, last: order.last)
+        }
         // The key with the lowest tf gives the candidate starts; each other key filters them in one merge,
         // and the remaining keys are not read once no start is left (most candidates fail).
         var lead = 0
@@ -53,13 +57,39 @@ extension PostingsCursor {
                                         atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
                                         capacity: inout Int) throws -> (doc: UInt32, frequency: Int) {
         var next = target
-        while true {
-            let doc = try nextCommonDoc(cursors, order: order, count: count, atOrAfter: next)
-            guard doc != noMoreDocs else { return (doc, 0) }
-            let frequency = try exactPhraseFrequency(cursors, count: count, starts: &starts, capacity: &capacity)
-            if frequency > 0 { return (doc, frequency) }
-            guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
-            next = doc + 1
+        switch count {
+        case 2:
+            // The common case (two-word phrases): a two-cursor leapfrog and one merge, no dispatch per candidate.
+            let lead = cursors + order[0], other = cursors + order[1]
+            while true {
+                let doc = try nextCommonDoc(lead, other, atOrAfter: next)
+                guard doc != noMoreDocs else { return (doc, 0) }
+                let frequency = try adjacentPairs(&cursors[0], &cursors[1])
+                if frequency > 0 { return (doc, frequency) }
+                guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
+                next = doc + 1
+            }
+        case 3:
+            // Three words: keys by document frequency (the intersection's order) lead and filter the join,
+            // which spares reading three tfs per candidate to order them (the rarer word mostly has the lower tf).
+            let (lead, filter, last) = (order[0], order[1], order[2])
+            while true {
+                let doc = try nextCommonDoc(cursors + lead, cursors + filter, cursors + last, atOrAfter: next)
+                guard doc != noMoreDocs else { return (doc, 0) }
+                let frequency = try triples(cursors, lead: lead, filter: filter, last: last)
+                if frequency > 0 { return (doc, frequency) }
+                guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
+                next = doc + 1
+            }
+        default:
+            while true {
+                let doc = try nextCommonDoc(cursors, order: order, count: count, atOrAfter: next)
+                guard doc != noMoreDocs else { return (doc, 0) }
+                let frequency = try exactPhraseFrequency(cursors, count: count, starts: &starts, capacity: &capacity)
+                if frequency > 0 { return (doc, frequency) }
+                guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
+                next = doc + 1
+            }
         }
     }
 
@@ -86,6 +116,78 @@ extension PostingsCursor {
         try first.checkPosition(firstPosition)
         try second.checkPosition(secondPosition)
         return pairs
+    }
+
+    /// Three keys (phrase positions `lead`, `filter`, `last`, chosen by the caller: lowest tf or df first):
+    /// the lead's positions give the starts, the filter's thin them, the last confirms; one pass over the
+    /// lead's values, each other key's values read only when a start first needs them and summed only as
+    /// far as the merge goes (no buffer of starts: most candidates fail on their first filter, and harness
+    /// phrases are mostly two or three words). Inlined into `nextExactPhrase`'s loop (a call per candidate).
+    @inline(__always)
+    private static func triples(_ cursors: UnsafeMutablePointer<PostingsCursor>, lead: Int, filter: Int, last: Int) throws -> Int {
+        guard let leadValues = try cursors[lead].currentValues() else { return 0 }
+        let leadOffset = UInt64(lead)
+        let filterOffset = UInt64(filter) &- leadOffset
+        let lastOffset = UInt64(last) &- leadOffset
+        var filterValues: UnsafePointer<UInt32>? = nil
+        var filterCount = 0, filterScan = 0
+        var filterPosition: UInt64 = 0
+        var lastValues: UnsafePointer<UInt32>? = nil
+        var lastCount = 0, lastScan = 0
+        var lastPosition: UInt64 = 0
+        var matches = 0
+        var position = UInt64.max
+        merge: for slot in 0..<leadValues.count {
+            position = position &+ UInt64(leadValues.values[slot]) &+ 1
+            // A start s = position − lead must be ≥ 0; the other keys sit at s + key (offsets may wrap: they
+            // are added back to a position ≥ lead, so the sums are exact).
+            guard position >= leadOffset else { continue }
+            if filterValues == nil {
+                guard let values = try cursors[filter].currentValues(), values.count > 0 else { return 0 }
+                (filterValues, filterCount) = (values.values, values.count)
+                filterPosition = UInt64(values.values[0])
+                filterScan = 1
+            }
+            guard let filtering = filterValues else { return 0 }
+            let filterTarget = position &+ filterOffset
+            while filterPosition < filterTarget {
+                guard filterScan < filterCount else { break merge }
+                filterPosition = filterPosition &+ UInt64(filtering[filterScan]) &+ 1
+                filterScan += 1
+            }
+            guard filterPosition == filterTarget else { continue }
+            if lastValues == nil {
+                guard let values = try cursors[last].currentValues(), values.count > 0 else { break merge }
+                (lastValues, lastCount) = (values.values, values.count)
+                lastPosition = UInt64(values.values[0])
+                lastScan = 1
+            }
+            guard let confirming = lastValues else { break merge }
+            let lastTarget = position &+ lastOffset
+            while lastPosition < lastTarget {
+                guard lastScan < lastCount else { break merge }
+                lastPosition = lastPosition &+ UInt64(confirming[lastScan]) &+ 1
+                lastScan += 1
+            }
+            if lastPosition == lastTarget { matches += 1 }
+        }
+        try cursors[lead].checkPosition(position)
+        if filterValues != nil { try cursors[filter].checkPosition(filterPosition) }
+        if lastValues != nil { try cursors[last].checkPosition(lastPosition) }
+        return matches
+    }
+
+    /// Three keys by ascending tf on the current document (ties in phrase order): lead, filter, last.
+    @inline(__always)
+    private static func tfOrder(_ first: inout PostingsCursor, _ second: inout PostingsCursor, _ third: inout PostingsCursor)
+        -> (lead: Int, filter: Int, last: Int) {
+        let f0 = first.currentFrequency(), f1 = second.currentFrequency(), f2 = third.currentFrequency()
+        if f0 <= f1 {
+            if f1 <= f2 { return (0, 1, 2) }
+            return f0 <= f2 ? (0, 2, 1) : (2, 0, 1)
+        }
+        if f0 <= f2 { return (1, 0, 2) }
+        return f1 <= f2 ? (1, 2, 0) : (2, 1, 0)
     }
 
     /// Compacts the first `count` starts (ascending) to those `s` with `s + offset` among this document's
@@ -116,16 +218,21 @@ extension PostingsCursor {
     /// gap − 1), valid until the cursor reads positions again; nil when there is no current document.
     @inline(__always)
     private mutating func currentValues() throws -> (values: UnsafePointer<UInt32>, count: Int)? {
-        guard let index = try currentPositionsIndex() else { return nil }
-        let count = Int(frequencies[indexInBlock])
-        return (try positionsDecoder.documentValues(count, at: index, bytes: bytes, doc: doc), count)
+        guard let range = try currentPositionsRange() else { return nil }
+        return (try positionsDecoder.documentValues(range.count, at: range.index, bytes: bytes, doc: doc), range.count)
     }
 
     /// Positions are running sums that only grow: the last one summed being below 2^32 checks all before it.
+    /// Mutating only so that a call through the cursors' pointer reads the cursor in place (a non-mutating
+    /// call on `cursors[key]` copied the whole cursor, a `memcpy` per call).
     @inline(__always)
-    private func checkPosition(_ position: UInt64) throws {
-        guard position <= UInt64(UInt32.max) else {
-            throw StorageError.corrupt(file: bytes.name, offset: positionsStart, reason: "a position of doc \(doc) overflows 32 bits")
-        }
+    private mutating func checkPosition(_ position: UInt64) throws {
+        guard position <= UInt64(UInt32.max) else { throw overflowError() }
+    }
+
+    /// The error of `checkPosition`, built out of line: the join's loops stay free of the message's code.
+    @inline(never)
+    private func overflowError() -> StorageError {
+        StorageError.corrupt(file: bytes.name, offset: positionsStart, reason: "a position of doc \(doc) overflows 32 bits")
     }
 }

@@ -27,8 +27,7 @@ extension PostingsCursor {
     /// is too short, never shrinking it) and returns how many there are: the buffer is reused as is, with
     /// no per-document clearing or appending (phrase matching reads positions for every candidate).
     package mutating func readPositions(into buffer: inout [UInt32], at start: Int = 0) throws -> Int {
-        guard let index = try currentPositionsIndex() else { return 0 }
-        let count = Int(frequencies[indexInBlock])
+        guard let (index, count) = try currentPositionsRange() else { return 0 }
         if buffer.count < start + count { buffer.append(contentsOf: repeatElement(0, count: start + count - buffer.count)) }
         try positionsDecoder.read(count, at: index, bytes: bytes, doc: doc, into: &buffer, at: start)
         return count
@@ -39,37 +38,57 @@ extension PostingsCursor {
     /// array argument cost a uniqueness check and a closure per candidate document.
     @inline(__always)
     package mutating func readPositions(into output: UnsafeMutablePointer<UInt32>, capacity: Int) throws -> Int {
-        guard let index = try currentPositionsIndex() else { return 0 }
-        let count = Int(frequencies[indexInBlock])
+        guard let (index, count) = try currentPositionsRange() else { return 0 }
         guard count <= capacity else { throw StorageError.limitExceeded("\(count) positions do not fit their buffer") }
         try positionsDecoder.read(count, at: index, bytes: bytes, doc: doc, into: output)
         return count
     }
 
-    /// The value index of the current document's first position (nil when there is no current document),
-    /// the term's positions verified on first use and its frequencies unpacked; marks the document as the
-    /// last one read (a later document steps over its values, a repeated read starts over from them).
+    /// The value index of the current document's first position and its number of values (its tf), nil
+    /// when there is no current document; the term's positions verified on first use and its frequencies
+    /// unpacked. Marks the document as the last one read (a later document steps over its values, a
+    /// repeated read starts over from them). The phrase join asks for every key of every candidate, so the
+    /// frequencies are read without bounds checks (the guard keeps `indexInBlock` below `blockLength`).
     @inline(__always)
-    mutating func currentPositionsIndex() throws -> Int? {
-        guard block >= 0, indexInBlock >= 0, indexInBlock < blockLength, doc != Self.noMoreDocs else { return nil }
-        if let check = positionsCheck {
-            try check.verify(positionsStart..<positionsEnd, checksum: positionsChecksum, what: "positions")
-            positionsCheck = nil
-        }
-        if positionsDocIndex > indexInBlock {
+    mutating func currentPositionsRange() throws -> (index: Int, count: Int)? {
+        let slot = indexInBlock
+        // One unsigned comparison: before the first load, and once the list is exhausted (`finish`), the slot
+        // is not below `blockLength`.
+        guard UInt(bitPattern: slot) < UInt(bitPattern: blockLength) else { return nil }
+        if positionsCheck != nil { try verifyPositions() }
+        if packedFrequencies >= 0 { unpackFrequenciesOnce() }
+        var index = positionsIndex
+        var from = positionsDocIndex
+        if from > slot {
             // Asked again for the document decoded last: start over from its first position.
-            positionsIndex = decodedPositionsIndex
-            positionsDocIndex = indexInBlock
+            index = decodedPositionsIndex
+            from = slot
         }
-        if packedFrequencies >= 0 { unpackFrequencies() }
-        if positionsDocIndex < indexInBlock {
-            for index in positionsDocIndex..<indexInBlock { positionsIndex += Int(frequencies[index]) }
-            positionsDocIndex = indexInBlock
+        let count: Int = frequencies.withUnsafeBufferPointer { values in
+            guard let base = values.baseAddress, slot < values.count else { return 0 }
+            while from < slot {
+                index += Int(base[from])
+                from += 1
+            }
+            return Int(base[slot])
         }
-        let index = positionsIndex
         decodedPositionsIndex = index
-        positionsIndex += Int(frequencies[indexInBlock])
-        positionsDocIndex = indexInBlock + 1
-        return index
+        positionsIndex = index + count
+        positionsDocIndex = slot + 1
+        return (index, count)
+    }
+
+    /// `unpackFrequencies` out of line: once per block, while its inlined loop crowded the per-read path.
+    @inline(never)
+    private mutating func unpackFrequenciesOnce() {
+        unpackFrequencies()
+    }
+
+    /// Verifies the term's positions bytes on the cursor's first read of them (out of line: once per cursor).
+    @inline(never)
+    private mutating func verifyPositions() throws {
+        guard let check = positionsCheck else { return }
+        try check.verify(positionsStart..<positionsEnd, checksum: positionsChecksum, what: "positions")
+        positionsCheck = nil
     }
 }

@@ -163,4 +163,67 @@ final class PhraseJoinTests: XCTestCase {
         }
         XCTAssertGreaterThan(visited, 300)
     }
+
+    /// A position past 2^32 − 1 in a key's values throws `corrupt` from every join path (two keys, three,
+    /// more) rather than wrapping into a false match: doc 0 holds "a" at 0 and 2^32 − 1 and "b" at 1 and
+    /// 2^32 − 2, then "b"'s first value is patched from 1 to 127 (positions checksum recomputed), so its second
+    /// position sums to 2^32 + 124, which the join reaches while looking for "b" after "a" at 2^32 − 1.
+    func testPositionOverflowIsReported() throws {
+        let builder = SegmentBuilder()
+        let body = try builder.fieldNumber(for: "body")
+        let occurrences = [("a", 0), ("b", 1), ("b", UInt32.max - 1), ("a", UInt32.max)].map {
+            TermOccurrence(field: body, term: Array($0.0.utf8), position: $0.1)
+        }
+        try builder.add(DocumentPostings(stored: [], fieldLengths: [4], occurrences: occurrences))
+        let store = IndexStore.inMemory()
+        let reader = try store.openSegment(try store.writeSegment(builder))
+        let base = try XCTUnwrap(reader.bytes.base)
+        var bytes = Array(UnsafeRawBufferPointer(start: base, count: reader.bytes.count))
+        let positions = reader.layout.range(.positions)
+        var infoB = try XCTUnwrap(try reader.termInfo(field: 0, term: Array("b".utf8)))
+        let start = positions.lowerBound + Int(infoB.positionsOffset)
+        let termPositions = start..<(start + Int(infoB.positionsLength))
+        XCTAssertEqual(bytes[start], 1, "b's first value (its first position) is a one-byte varint")
+        bytes[start] = 127
+        infoB.positionsChecksum = CRC32.checksum(Array(bytes[termPositions]))
+        let infoA = try XCTUnwrap(try reader.termInfo(field: 0, term: Array("a".utf8)))
+        let file = FileBytes(name: "overflowing", copying: bytes)
+        let checksums = RangeChecksums(file)
+        func cursors(_ phrase: [String]) throws -> UnsafeMutablePointer<PostingsCursor> {
+            let opened = try phrase.map { word -> PostingsCursor in
+                var cursor = try PostingsCursor(file, postings: reader.layout.range(.postings), positions: positions,
+                                                documentCount: reader.layout.documentCount, info: word == "a" ? infoA : infoB,
+                                                checksums: checksums)
+                XCTAssertEqual(try cursor.nextDoc(), 0)
+                return cursor
+            }
+            let memory = UnsafeMutablePointer<PostingsCursor>.allocate(capacity: opened.count)
+            memory.initialize(from: opened, count: opened.count)
+            return memory
+        }
+        var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        var capacity = 1
+        defer { starts.deallocate() }
+        for phrase in [["a", "b"], ["a", "b", "a"], ["a", "b", "a", "b"]] {
+            for viaNextMatch in [false, true] {
+                let memory = try cursors(phrase)
+                let order = UnsafeMutablePointer<Int>.allocate(capacity: phrase.count)
+                order.initialize(from: Array(phrase.indices), count: phrase.count)
+                defer {
+                    memory.deinitialize(count: phrase.count)
+                    memory.deallocate()
+                    order.deallocate()
+                }
+                XCTAssertThrowsError(try viaNextMatch
+                    ? PostingsCursor.nextExactPhrase(memory, order: order, count: phrase.count, atOrAfter: 0,
+                                                     starts: &starts, capacity: &capacity).frequency
+                    : PostingsCursor.exactPhraseFrequency(memory, count: phrase.count, starts: &starts, capacity: &capacity),
+                    "\(phrase), via nextExactPhrase: \(viaNextMatch)") { error in
+                    guard case let StorageError.corrupt(name, _, reason) = error else { return XCTFail("\(phrase): \(error)") }
+                    XCTAssertEqual(name, "overflowing")
+                    XCTAssertTrue(reason.contains("overflows 32 bits"), reason)
+                }
+            }
+        }
+    }
 }
