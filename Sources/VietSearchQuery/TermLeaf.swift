@@ -24,15 +24,25 @@ struct TermLeaf {
 
     /// A leaf on its first document.
     init(reader: SegmentReader, info: TermInfo, scoring: FieldScoring) throws {
+        try self.init(reader: reader, info: info, scoring: scoring, fieldNumber: scoring.fieldNumber)
+    }
+
+    /// A leaf on its first document, for `scoring` in the segment's field `fieldNumber` (the binding's
+    /// `scoring` is read in place: a modified copy retained and released its strings and key arrays).
+    init(reader: SegmentReader, info: TermInfo, scoring: borrowing FieldScoring, fieldNumber: UInt8) throws {
+        // Everything that can throw runs before the first stored property is set: a throwing init that
+        // had set some built the leaf aside and copied it out (callgrind, session 7).
+        var cursor = try reader.postings(info)
+        let first = try cursor.nextDoc()
+        self.cursor = cursor
+        doc = first
         self.reader = reader
         self.info = info
         boost = scoring.boost
         idf = scoring.idf
         avgdl = scoring.avgdl
         bm25 = scoring.bm25
-        lengths = reader.fieldLengthColumn(field: scoring.fieldNumber)
-        cursor = try reader.postings(info)
-        doc = try cursor.nextDoc()
+        lengths = reader.fieldLengthColumn(field: fieldNumber)
     }
 
     /// A leaf over the same list back on its first document, with a cursor of its own.
