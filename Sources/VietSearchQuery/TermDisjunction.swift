@@ -296,7 +296,7 @@ final class TermDisjunction {
         var bits = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
         var lookup = try leaves.withUnsafeBufferPointer { leaf in
             for index in leaf.indices where index != largest { try leaf[index].markAllDocs(in: &bits) }
-            return try leaf[largest].reader.postings(leaf[largest].info)
+            return try leaf[largest].restarted()
         }
         var total = largestCount
         for (word, value) in bits.enumerated() {

@@ -141,8 +141,14 @@ struct TermLeaf {
         return bm25.score(boost: boost, idf: idf, tf: shallowMaxFrequency, dl: Double(dl), avgdl: avgdl)
     }
 
-    /// Sets the bit of every document of the term's list (from a fresh cursor; this leaf does not move).
+    /// Sets the bit of every live document of the term's list (this leaf does not move).
     func markAllDocs(in bits: inout [UInt64]) throws {
+        if doc == firstDoc {
+            // Not moved yet: a copy of the cursor marks from its loaded block (see `restarted`).
+            var all = cursor
+            try all.markAllDocsFromFirst(in: &bits)
+            return
+        }
         var all = try reader.postings(info)
         try all.markRemainingDocs(in: &bits)
     }

@@ -3,7 +3,7 @@ import XCTest
 @testable import VietSearchQuery
 import VietSearchStorage
 
-/// `TermLeaf.restarted` hands back a leaf on the list's first document whether the leaf has moved or not
+/// `TermLeaf.restarted` and `markAllDocs` (which reuse an unmoved leaf's cursor). `restarted` hands back a leaf on the list's first document whether the leaf has moved or not
 /// (an unmoved leaf is copied, sharing its decoded block; a moved one opens a new cursor), and the copy
 /// and the original then step independently: both walk the whole list with the same scores.
 final class TermLeafRestartTests: FacadeTestCase {
@@ -31,6 +31,12 @@ final class TermLeafRestartTests: FacadeTestCase {
             _ = try leaf.nextDoc()
         }
         return seen
+    }
+
+    private func bitset(_ docs: [UInt32], documents: Int) -> [UInt64] {
+        var bits = [UInt64](repeating: 0, count: (documents + 63) / 64)
+        for doc in docs { bits[Int(doc) >> 6] |= 1 << UInt64(doc & 63) }
+        return bits
     }
 
     private func assertSame(_ left: [(UInt32, Double)], _ right: [(UInt32, Double)], _ message: String,
@@ -67,6 +73,21 @@ final class TermLeafRestartTests: FacadeTestCase {
             var movedRestart = try moved.restarted()
             assertSame(try walk(&movedRestart), expected, "restart of a moved leaf")
             assertSame(try walk(&moved), Array(expected[(expected.count * 2 / 3)...]), "a moved leaf after its restart walked")
+
+            // Marking every document: from an unmoved leaf (its cursor copied, the loaded block marked too)
+            // and from a moved one (a new cursor), each the whole list, the leaf left where it was.
+            let expectedBits = bitset(expected.map(\.0), documents: Int(reader.documentCount))
+            var unmoved = try TermLeaf(reader: reader, info: info, scoring: scoring)
+            var bits = [UInt64](repeating: 0, count: expectedBits.count)
+            try unmoved.markAllDocs(in: &bits)
+            XCTAssertEqual(bits, expectedBits, "marked from an unmoved leaf")
+            assertSame(try walk(&unmoved), expected, "an unmoved leaf after marking")
+            var movedAgain = try TermLeaf(reader: reader, info: info, scoring: scoring)
+            _ = try movedAgain.advance(to: target)
+            bits = [UInt64](repeating: 0, count: expectedBits.count)
+            try movedAgain.markAllDocs(in: &bits)
+            XCTAssertEqual(bits, expectedBits, "marked from a moved leaf")
+            XCTAssertEqual(movedAgain.doc, target)
         }
     }
 }
