@@ -26,10 +26,8 @@ extension QueryWeight {
             for key in keys {
                 guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else { continue }
                 guard leaves.count < MaxScoreDisjunction.maximumLeaves else { return nil }
-                var scoring = key.scoring
-                scoring.fieldNumber = number
                 children.append(.leaf(leaves.count))
-                leaves.append(try TermLeaf(reader: segments[index], info: info, scoring: scoring))
+                leaves.append(try TermLeaf(reader: segments[index], info: info, scoring: key.scoring, fieldNumber: number))
             }
         case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
             for inner in should {

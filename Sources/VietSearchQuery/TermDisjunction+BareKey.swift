@@ -9,8 +9,8 @@ extension TermDisjunction {
     /// indices; nil for other shapes.
     func sparsePair() -> (sparse: Int, dense: Int)? {
         guard leaves.count == 2 else { return nil }
-        let (sparse, dense) = leaves[0].cost <= leaves[1].cost ? (0, 1) : (1, 0)
-        return leaves[sparse].cost * Self.seedFraction <= leaves[dense].cost ? (sparse, dense) : nil
+        let (sparse, dense) = costs[0] <= costs[1] ? (0, 1) : (1, 0)
+        return costs[sparse] * Self.seedFraction <= costs[dense] ? (sparse, dense) : nil
     }
 
     /// Offers the documents of `leaf` not marked in `offered` (empty: none is), each scored by that leaf
@@ -54,8 +54,8 @@ extension TermDisjunction {
         var offered = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
         var scores = [0.0, 0.0]
         var matched = [true, true]
-        var union = Int(leaves[dense].cost)
-        var lookup = try leaves[dense].restarted()
+        var union = Int(costs[dense])
+        var lookup = try restartedLeaf(dense)
         try leaves.withUnsafeMutableBufferPointer { leaf in
             try scores.withUnsafeMutableBufferPointer { scores in
                 try matched.withUnsafeMutableBufferPointer { matched in
@@ -86,14 +86,14 @@ extension TermDisjunction {
     func scoreSparseFirst(sparse: Int, dense: Int, into collector: inout TopKCollector, segment: Int) throws -> Double? {
         let limit = collector.limit
         guard limit > 0 else { return -Double.infinity }
-        guard leaves[sparse].cost >= UInt64(limit) else {
+        guard costs[sparse] >= UInt64(limit) else {
             // Fewer sparse documents than k (top-100), so no seed: every one is offered with its exact
             // score and the dense list walked alone, as when counting, instead of the general loop with
             // both leaves essential until k documents are kept.
             _ = try scorePairThenDense(sparse: sparse, dense: dense, into: &collector, segment: segment, counting: false)
             return nil
         }
-        let count = Int(leaves[sparse].cost)
+        let count = Int(costs[sparse])
         var docs = [UInt32](repeating: 0, count: count)
         var sparseScores = [Double](repeating: 0, count: count)
         var scores = [0.0, 0.0]

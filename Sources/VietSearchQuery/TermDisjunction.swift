@@ -20,6 +20,9 @@ final class TermDisjunction {
     /// Leaf count when the tree adds leaves 0, 1, … in order in one node (a bare key): summed directly.
     let flatCount: Int?
     let bounds: [Double]
+    /// Each leaf's `cost`, read from here: reading it through `leaves[i]` (a class's array property)
+    /// copied the whole leaf, ~10 references retained and released (callgrind, session 7).
+    let costs: [UInt64]
     /// Leaf indices by ascending bound.
     private let byBound: [Int]
     /// `prefixBounds[i]` = the summed bounds of `byBound[0..<i]`.
@@ -34,8 +37,17 @@ final class TermDisjunction {
         self.tree = tree
         documentCount = weight.segments[index].documentCount
         flatCount = tree.flatLeafCount == leaves.count ? leaves.count : nil
-        let bounds = try leaves.map { try $0.maxScore() }
+        var bounds: [Double] = [], costs: [UInt64] = []
+        bounds.reserveCapacity(leaves.count)
+        costs.reserveCapacity(leaves.count)
+        try leaves.withUnsafeBufferPointer { leaf in
+            for index in leaf.indices {
+                bounds.append(try leaf[index].maxScore())
+                costs.append(leaf[index].cost)
+            }
+        }
         self.bounds = bounds
+        self.costs = costs
         (byBound, prefixBounds) = SummedBounds.ascendingOrder(of: bounds)
     }
 
@@ -46,14 +58,14 @@ final class TermDisjunction {
         var seededThreshold = -Double.infinity
         if leaves.count == 1 {
             // A key in one field: nothing to merge, its document frequency is the count.
-            collector.addToTotal(Int(leaves[0].cost))
+            collector.addToTotal(Int(costs[0]))
             try leaves.withUnsafeMutableBufferPointer { leaf in
                 try Self.walk(&leaf[0], skipping: [], into: &collector, segment: segment)
             }
             return true
         }
         if let (sparse, dense) = sparsePair() {
-            if !reaches(totalHitsThreshold, collector, with: leaves[dense].cost) {
+            if !reaches(totalHitsThreshold, collector, with: costs[dense]) {
                 return try scorePairThenDense(sparse: sparse, dense: dense, into: &collector, segment: segment)
             }
             exact = try countUpFront(into: &collector, totalHitsThreshold: totalHitsThreshold)
@@ -194,13 +206,16 @@ final class TermDisjunction {
     /// no sparse leaf has k documents. (Seeding from every sparse leaf cost more than it saved on 3–4 term
     /// queries, callgrind.)
     private func initialThreshold(limit: Int) throws -> Double {
-        let longest = leaves.map(\.cost).max() ?? 0
-        let seeds = leaves.indices.filter {
-            leaves[$0].cost >= UInt64(limit) && leaves[$0].cost * Self.seedFraction <= longest
-        }
+        let longest = costs.max() ?? 0
         guard limit > 0 else { return -Double.infinity }
-        guard let seed = seeds.max(by: { bounds[$0] < bounds[$1] }) else { return try unionThreshold(limit: limit, longest: longest) }
-        var leaf = try leaves[seed].restarted()
+        // The sparse leaf of `limit` documents or more with the highest bound (the first on ties).
+        var seed: Int?
+        for index in costs.indices where costs[index] >= UInt64(limit) && costs[index] * Self.seedFraction <= longest {
+            if let best = seed, bounds[index] <= bounds[best] { continue }
+            seed = index
+        }
+        guard let seed else { return try unionThreshold(limit: limit, longest: longest) }
+        var leaf = try restartedLeaf(seed)
         var top = TopKCollector(limit: limit)
         while leaf.doc != PostingsCursor.noMoreDocs {
             top.collect(score: try leaf.score(), segment: 0, doc: leaf.doc)
@@ -214,11 +229,11 @@ final class TermDisjunction {
     /// (non-negative terms added), so this too is a lower bound of the final θ; −∞ when the sparse leaves
     /// hold fewer than `limit` documents together.
     private func unionThreshold(limit: Int, longest: UInt64) throws -> Double {
-        let sparse = leaves.indices.filter { leaves[$0].cost * Self.seedFraction <= longest }
-        guard sparse.count > 1, sparse.reduce(0, { $0 + leaves[$1].cost }) >= UInt64(limit) else { return -Double.infinity }
+        let sparse = costs.indices.filter { costs[$0] * Self.seedFraction <= longest }
+        guard sparse.count > 1, sparse.reduce(0, { $0 + costs[$1] }) >= UInt64(limit) else { return -Double.infinity }
         var found: [(doc: UInt32, score: Double)] = []
         for index in sparse {
-            var leaf = try leaves[index].restarted()
+            var leaf = try restartedLeaf(index)
             while leaf.doc != PostingsCursor.noMoreDocs {
                 found.append((leaf.doc, try leaf.score()))
                 _ = try leaf.nextDoc()
@@ -238,6 +253,11 @@ final class TermDisjunction {
             start = next
         }
         return top.threshold ?? -Double.infinity
+    }
+
+    /// Leaf `index` back on its first document with a cursor of its own, read in place (see `costs`).
+    func restartedLeaf(_ index: Int) throws -> TermLeaf {
+        try leaves.withUnsafeBufferPointer { try $0[index].restarted() }
     }
 
     /// Whether a list of `count` documents alone takes the collector's count to the threshold (then no
@@ -260,8 +280,8 @@ final class TermDisjunction {
     /// Adds the matches to `collector` before any is scored (see the type's note); false when the count
     /// added is a lower bound.
     private func countUpFront(into collector: inout TopKCollector, totalHitsThreshold: Int) throws -> Bool {
-        guard let largest = leaves.indices.max(by: { leaves[$0].cost < leaves[$1].cost }) else { return true }
-        let largestCount = Int(leaves[largest].cost)
+        guard let largest = costs.indices.max(by: { costs[$0] < costs[$1] }) else { return true }
+        let largestCount = Int(costs[largest])
         if leaves.count == 1 {
             collector.addToTotal(largestCount)
             return true
@@ -274,8 +294,10 @@ final class TermDisjunction {
         // lacks: those are marked on a bitset and looked up in the largest list with `advance`, which
         // decodes only its blocks that may hold one (a bare key: its title list against its body list).
         var bits = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
-        for index in leaves.indices where index != largest { try leaves[index].markAllDocs(in: &bits) }
-        var lookup = try leaves[largest].reader.postings(leaves[largest].info)
+        var lookup = try leaves.withUnsafeBufferPointer { leaf in
+            for index in leaf.indices where index != largest { try leaf[index].markAllDocs(in: &bits) }
+            return try leaf[largest].restarted()
+        }
         var total = largestCount
         for (word, value) in bits.enumerated() {
             var remaining = value

@@ -8,6 +8,8 @@ struct TermLeaf {
     private(set) var cursor: PostingsCursor
     /// The current document, or `PostingsCursor.noMoreDocs`.
     private(set) var doc: UInt32
+    /// The list's first live document: while `doc` is still this one the leaf has not moved.
+    private let firstDoc: UInt32
     let reader: SegmentReader
     let info: TermInfo
     private let lengths: FieldLengthColumn
@@ -24,22 +26,38 @@ struct TermLeaf {
 
     /// A leaf on its first document.
     init(reader: SegmentReader, info: TermInfo, scoring: FieldScoring) throws {
+        try self.init(reader: reader, info: info, scoring: scoring, fieldNumber: scoring.fieldNumber)
+    }
+
+    /// A leaf on its first document, for `scoring` in the segment's field `fieldNumber` (the binding's
+    /// `scoring` is read in place: a modified copy retained and released its strings and key arrays).
+    init(reader: SegmentReader, info: TermInfo, scoring: borrowing FieldScoring, fieldNumber: UInt8) throws {
+        // Everything that can throw runs before the first stored property is set: a throwing init that
+        // had set some built the leaf aside and copied it out (callgrind, session 7).
+        var cursor = try reader.postings(info)
+        let first = try cursor.nextDoc()
+        self.cursor = cursor
+        doc = first
+        firstDoc = first
         self.reader = reader
         self.info = info
         boost = scoring.boost
         idf = scoring.idf
         avgdl = scoring.avgdl
         bm25 = scoring.bm25
-        lengths = reader.fieldLengthColumn(field: scoring.fieldNumber)
-        cursor = try reader.postings(info)
-        doc = try cursor.nextDoc()
+        lengths = reader.fieldLengthColumn(field: fieldNumber)
     }
 
     /// A leaf over the same list back on its first document, with a cursor of its own.
     func restarted() throws -> TermLeaf {
         var copy = self
-        copy.cursor = try reader.postings(info)
-        copy.doc = try copy.cursor.nextDoc()
+        // A leaf still on its first document is its own restart: the copy shares the decoded block (an
+        // array copied on the first write), where a new cursor cost ~2k instructions to open plus a block
+        // decode (callgrind, session 7; the seeds of θ and the counting lookups restart unmoved leaves).
+        if doc != firstDoc {
+            copy.cursor = try reader.postings(info)
+            copy.doc = try copy.cursor.nextDoc()
+        }
         copy.shallowBlock = -1
         copy.shallowLastDoc = 0
         copy.shallowBound = 0
@@ -123,8 +141,14 @@ struct TermLeaf {
         return bm25.score(boost: boost, idf: idf, tf: shallowMaxFrequency, dl: Double(dl), avgdl: avgdl)
     }
 
-    /// Sets the bit of every document of the term's list (from a fresh cursor; this leaf does not move).
+    /// Sets the bit of every live document of the term's list (this leaf does not move).
     func markAllDocs(in bits: inout [UInt64]) throws {
+        if doc == firstDoc {
+            // Not moved yet: a copy of the cursor marks from its loaded block (see `restarted`).
+            var all = cursor
+            try all.markAllDocsFromFirst(in: &bits)
+            return
+        }
         var all = try reader.postings(info)
         try all.markRemainingDocs(in: &bits)
     }

@@ -60,21 +60,34 @@ extension PostingsCursor {
         while block + 1 < blockCount {
             // Frequencies are not unpacked (the cursor ends exhausted, so nothing reads them).
             try load(block: block + 1, frequencies: false)
-            let wordCount = bits.count
-            try bits.withUnsafeMutableBufferPointer { words in
-                try docs.withUnsafeBufferPointer { ids in
-                    for slot in 0..<blockLength {
-                        let doc = Int(ids[slot])
-                        if let deletions, deletions.contains(ids[slot]) { continue }
-                        guard doc >> 6 < wordCount else {
-                            throw StorageError.limitExceeded("doc \(doc) is outside the \(wordCount * 64)-document bitset")
-                        }
-                        words[doc >> 6] |= 1 << UInt64(doc & 63)
+            try markLoadedBlock(in: &bits)
+        }
+        _ = finish()
+    }
+
+    /// `markRemainingDocs` for a cursor still on the list's first live document (a copy of a cursor that
+    /// has not moved since its first `nextDoc`): its loaded block is marked too, whole, so no new cursor is
+    /// opened and that block not decoded again. Leaves the cursor exhausted.
+    package mutating func markAllDocsFromFirst(in bits: inout [UInt64]) throws {
+        if block >= 0 { try markLoadedBlock(in: &bits) }
+        try markRemainingDocs(in: &bits)
+    }
+
+    /// Sets the bits of the loaded block's live documents.
+    private func markLoadedBlock(in bits: inout [UInt64]) throws {
+        let wordCount = bits.count
+        try bits.withUnsafeMutableBufferPointer { words in
+            try docs.withUnsafeBufferPointer { ids in
+                for slot in 0..<blockLength {
+                    let doc = Int(ids[slot])
+                    if let deletions, deletions.contains(ids[slot]) { continue }
+                    guard doc >> 6 < wordCount else {
+                        throw StorageError.limitExceeded("doc \(doc) is outside the \(wordCount * 64)-document bitset")
                     }
+                    words[doc >> 6] |= 1 << UInt64(doc & 63)
                 }
             }
         }
-        _ = finish()
     }
 
     func lastDoc(ofBlock index: Int) throws -> UInt32 {
