@@ -1,4 +1,5 @@
-/// Exact and folded keys of recently seen non-ASCII words, found by the word's bytes, kept across
+/// Exact and folded keys of recently seen words (non-ASCII words and ASCII-letter words; not numbers or
+/// codes), found by the word's bytes, kept across
 /// `StreamingAnalyzer` calls. Vietnamese has about 7,000 syllables, so a few thousand entries answer
 /// nearly every word of running text, and the tone placement and key building run once per spelling.
 ///

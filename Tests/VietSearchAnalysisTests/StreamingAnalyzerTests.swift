@@ -113,6 +113,33 @@ final class StreamingAnalyzerTests: XCTestCase {
         assertIdentical(texts, chunkSizes: [1 << 30, 16])
     }
 
+    /// ASCII words are cached like syllables: a spelling keeps its key id while the cache holds it, one id
+    /// never stands for two pairs of keys, and numbers and codes get no id.
+    func testASCIIWordsGetKeyIDsAndNumbersDoNot() {
+        let analyzer = StreamingAnalyzer()
+        let text = "Trong cao cho TRONG trong Huy huy MY my tay Tay 2024 13/09/2022 A4 x1 người Người trong"
+        var keysByID: [Int: String] = [:]
+        var idsBySpelling: [String: Set<Int>] = [:]
+        for _ in 0..<2 {
+            _ = analyzer.analyze(text, chunkBytes: 1 << 30, token: { token in
+                let spelling = String(decoding: Array(text.utf8)[token.start..<token.end], as: UTF8.self)
+                let keys = String(decoding: token.exact, as: UTF8.self) + "|" + String(decoding: token.folded, as: UTF8.self)
+                guard token.keyID >= 0 else {
+                    XCTAssertTrue(spelling.contains { $0.isNumber }, "\(spelling) has no key id")
+                    return
+                }
+                XCTAssertFalse(spelling.contains { $0.isNumber }, "\(spelling) has a key id")
+                XCTAssertEqual(keysByID[token.keyID, default: keys], keys, "key id \(token.keyID) of \(spelling)")
+                keysByID[token.keyID] = keys
+                idsBySpelling[spelling, default: []].insert(token.keyID)
+            }, pieceEnd: {})
+        }
+        XCTAssertEqual(Set(idsBySpelling.keys), ["Trong", "cao", "cho", "TRONG", "trong", "Huy", "huy", "MY", "my", "tay",
+                                                  "Tay", "người", "Người"])
+        XCTAssertTrue(idsBySpelling.values.allSatisfy { $0.count == 1 })
+        XCTAssertEqual(keysByID[idsBySpelling["MY"]?.first ?? -1], "my|mi")
+    }
+
     /// More distinct words than the cache holds: it empties itself and keeps giving the right keys.
     func testKeysStayRightWhenTheCacheRefills() {
         let syllables = ["Đ", "đ", "ả", "ế", "ư", "ỗ", "ạ", "ì"]

@@ -49,7 +49,8 @@ final class EncoderTermIDTests: XCTestCase {
     private func documents(count: Int, seed: UInt64) -> [Document] {
         let words = ["Đảng", "viên", "chi", "bộ", "cơ", "sở", "giáo", "dục", "chính", "trị", "tư", "tưởng", "công",
                      "huyện", "xã", "TỈNH", "nhân", "dân", "phát", "triển", "năm", "2024", "người", "thực", "Hoà",
-                     "hòa", "QS-QP", "23điểm", "kỹ", "kĩ", "thuỷ", "Thủy", "e\u{301}", "ngày", "13/09/2022"]
+                     "hòa", "QS-QP", "23điểm", "kỹ", "kĩ", "thuỷ", "Thủy", "e\u{301}", "ngày", "13/09/2022",
+                     "trong", "TRONG", "Huy", "MY", "my", "tay", "ly"]
         var random = SeededGenerator(seed: seed)
         func text(_ count: Int) -> String {
             (0..<count).map { _ in words[random.next(below: words.count)] }.joined(separator: random.next(below: 9) == 0 ? ", " : " ")
@@ -63,6 +64,8 @@ final class EncoderTermIDTests: XCTestCase {
         let letters = Array("abcdeghiklmnopqrstuvxy")
         var words: [String] = []
         for first in letters { for second in letters { for third in letters.prefix(20) { words.append("đ\(first)\(second)\(third)") } } }
+        // ASCII words are cached too (more of them than the cache holds, with and without a final y).
+        for first in letters { for second in letters { for third in letters.prefix(12) { words.append("b\(first)\(second)\(third)") } } }
         return Document(id: "many", title: "nhân dân", body: words.joined(separator: " ") + " nhân dân viên chức đảng")
     }
 
