@@ -2,19 +2,35 @@ import CZlib
 import Dispatch
 import Synchronization
 
-/// CRC-32 through zlib (the footer's checksum algorithm 1).
+/// CRC-32 as zlib computes it (the footer's checksum algorithm 1).
 enum CRC32 {
+    /// Whether the CPU can run `vietsearch_crc32_fold` (x86-64 with PCLMULQDQ and SSE4.1).
+    private static let foldAvailable = vietsearch_crc32_fold_available() != 0
+
     static func checksum(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { update(0, $0) }
     }
 
-    /// Continues `crc` over `buffer`, in chunks because zlib takes a 32-bit length.
+    /// Continues `crc` over `buffer`: its whole 16-byte blocks by carry-less multiplication where the CPU
+    /// has it (~0.4 instructions a byte against zlib's ~3.9; the same value, test `CRC32FoldTests`), the
+    /// rest (and everything on other CPUs) through zlib, in chunks because zlib takes a 32-bit length.
     static func update(_ crc: UInt32, _ buffer: UnsafeRawBufferPointer) -> UInt32 {
         guard let base = buffer.baseAddress else { return crc }
+        var offset = 0
+        var folded = crc
+        if buffer.count >= 64 && foldAvailable {
+            offset = buffer.count & ~15
+            folded = vietsearch_crc32_fold(crc, base.assumingMemoryBound(to: UInt8.self), offset)
+        }
+        return zlibUpdate(folded, base + offset, count: buffer.count - offset)
+    }
+
+    /// `update` through zlib alone (also the reference the tests compare the folding with).
+    static func zlibUpdate(_ crc: UInt32, _ base: UnsafeRawPointer, count: Int) -> UInt32 {
         var value = UInt(crc)
         var offset = 0
-        while offset < buffer.count {
-            let chunk = Swift.min(buffer.count - offset, 1 << 30)
+        while offset < count {
+            let chunk = Swift.min(count - offset, 1 << 30)
             value = CZlib.crc32(value, base.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(chunk))
             offset += chunk
         }
