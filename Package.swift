@@ -14,9 +14,11 @@ let package = Package(
         // C libraries from the system (Debian: libzstd-dev, zlib1g-dev).
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // CRC-32 by carry-less multiplication (x86-64 with PCLMULQDQ; zlib's everywhere else).
+        .target(name: "CCRC32Fold"),
 
         // Bytes on disk: segments, manifest, codecs. Knows nothing of language.
-        .target(name: "VietSearchStorage", dependencies: ["CZstd", "CZlib"]),
+        .target(name: "VietSearchStorage", dependencies: ["CZstd", "CZlib", "CCRC32Fold"]),
         // Vietnamese text -> tokens with exact and folded keys. Knows nothing of storage.
         .target(name: "VietSearchAnalysis"),
         // Query parsing, BM25, execution over segments, top-k.

@@ -23,9 +23,11 @@ for file in "$root/Sources/vietsearch/Input"/*.swift; do
     grep -q '^import ArgumentParser' "$file" && continue
     sed -E '/^import VietSearch$/d' "$file" > "$src/cli-$(basename "$file")"
 done
+# The package's own C target (the CRC-32 folding), compiled apart and linked in.
+clang -c -O2 -I "$root/Sources/CCRC32Fold/include" "$root/Sources/CCRC32Fold/CRC32Fold.c" -o "$out/crc32fold.o"
 swiftc -sanitize=fuzzer,address -parse-as-library -Onone -g \
     -module-name VietSearchFuzz -package-name VietSearch \
-    -I "$root/Sources/CZstd" -I "$root/Sources/CZlib" \
-    "$src"/*.swift "$root/Fuzz/FuzzTargets.swift" -lzstd -lz \
+    -I "$root/Sources/CZstd" -I "$root/Sources/CZlib" -I "$root/Sources/CCRC32Fold/include" \
+    "$src"/*.swift "$root/Fuzz/FuzzTargets.swift" "$out/crc32fold.o" -lzstd -lz \
     -o "$out/vietsearch-fuzz"
 echo "built $out/vietsearch-fuzz"

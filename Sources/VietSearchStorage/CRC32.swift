@@ -1,15 +1,36 @@
+import CCRC32Fold
 import CZlib
 import Dispatch
 import Synchronization
 
-/// CRC-32 through zlib (the footer's checksum algorithm 1).
+/// CRC-32 (the footer's checksum algorithm 1, zlib's CRC). Ranges of 64 bytes or more are folded by
+/// carry-less multiplication where the processor has it (`CCRC32Fold`: ~0.4 instructions a byte on long
+/// ranges, ~1.7 on 100 bytes, against zlib's ~4–5.6), their last `count mod 16` bytes and shorter ranges
+/// go through zlib. A merge checksums every byte it reads and writes (inputs verified, each term's
+/// data, the spooled sections), so this was a fifth of its instructions.
 enum CRC32 {
+    /// Ranges shorter than this go to zlib whole (the folding needs 64 bytes to start).
+    static let foldMinimumBytes = 64
+    /// Whether this processor runs the folding (x86-64 with PCLMULQDQ and SSE4.1).
+    static let foldIsAvailable = vs_crc32_fold_available() != 0
+
     static func checksum(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { update(0, $0) }
     }
 
-    /// Continues `crc` over `buffer`, in chunks because zlib takes a 32-bit length.
+    /// Continues `crc` over `buffer`: the folding for its whole 16-byte groups when it is long enough,
+    /// zlib for the rest.
     static func update(_ crc: UInt32, _ buffer: UnsafeRawBufferPointer) -> UInt32 {
+        guard let base = buffer.baseAddress else { return crc }
+        guard buffer.count >= foldMinimumBytes, foldIsAvailable else { return zlibUpdate(crc, buffer) }
+        let folded = buffer.count & ~15
+        let value = vs_crc32_fold(crc, base.assumingMemoryBound(to: UInt8.self), folded)
+        return zlibUpdate(value, UnsafeRawBufferPointer(rebasing: buffer[folded...]))
+    }
+
+    /// Continues `crc` over `buffer` with zlib only (the reference the folding is tested against), in
+    /// chunks because zlib takes a 32-bit length.
+    static func zlibUpdate(_ crc: UInt32, _ buffer: UnsafeRawBufferPointer) -> UInt32 {
         guard let base = buffer.baseAddress else { return crc }
         var value = UInt(crc)
         var offset = 0
