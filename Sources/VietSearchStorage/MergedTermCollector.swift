@@ -86,10 +86,16 @@ struct MergedTermCollector {
                                        reason: "term frequencies add up to \(valueCount), the term entry says \(info.totalTermFrequency) positions")
         }
         guard valueCount > 0 else { return }
-        try bytes.verifyChecksum(of: positions, expected: info.positionsChecksum, what: "positions")
         var decoder = PositionsDecoder(range: positions, valueCount: info.totalTermFrequency)
         if !hasDeletes {
             var index = 0
+            // The term's first values: this input's packed blocks are the merged term's first blocks.
+            if buffer.positions.isEmpty && buffer.copiedPositions == nil && valueCount >= PositionsDecoder.blockSize {
+                index = try copyBlocks(valueCount / PositionsDecoder.blockSize, of: &decoder, positions, in: bytes,
+                                       expected: info.positionsChecksum, to: &buffer)
+            } else {
+                try bytes.verifyChecksum(of: positions, expected: info.positionsChecksum, what: "positions")
+            }
             while index < valueCount {
                 let count = Swift.min(PositionsDecoder.blockSize, valueCount - index)
                 let values = try decoder.documentValues(count, at: index, bytes: bytes, doc: 0)
@@ -98,6 +104,7 @@ struct MergedTermCollector {
             }
             return
         }
+        try bytes.verifyChecksum(of: positions, expected: info.positionsChecksum, what: "positions")
         var index = 0
         for (slot, frequency) in frequencies.enumerated() {
             if live[slot] {
@@ -106,6 +113,23 @@ struct MergedTermCollector {
             }
             index += Int(frequency)
         }
+    }
+
+    /// Hands the first `blockCount` packed blocks of the term's positions `range` to `buffer` as bytes to
+    /// copy (their values are the merged term's first ones, so the writer would cut and pack the same
+    /// blocks again), after verifying the whole range's checksum; returns the index of the first value
+    /// left to decode. Block headers are read bounds-checked (`PositionsDecoder.blockStart`).
+    private func copyBlocks(_ blockCount: Int, of decoder: inout PositionsDecoder, _ range: Range<Int>, in bytes: FileBytes,
+                            expected checksum: UInt32, to buffer: inout TermPostingsBuffer) throws -> Int {
+        buffer.copiedBlockStarts.removeAll(keepingCapacity: true)
+        for block in 0..<blockCount { buffer.copiedBlockStarts.append(try decoder.blockStart(block, bytes: bytes)) }
+        let copiedEnd = try decoder.blockStart(blockCount, bytes: bytes)
+        try bytes.verifyChecksum(of: range, expected: checksum, what: "positions")
+        guard let base = bytes.base, range.upperBound <= bytes.count, copiedEnd <= range.count else {
+            throw StorageError.corrupt(file: bytes.name, offset: range.lowerBound, reason: "positions blocks run past the term's positions")
+        }
+        buffer.copiedPositions = UnsafeRawBufferPointer(start: base + range.lowerBound, count: copiedEnd)
+        return blockCount * PositionsDecoder.blockSize
     }
 
     /// Decodes a list shorter than one block (its bounds, then `count` varint tail docs; FORMAT.md,

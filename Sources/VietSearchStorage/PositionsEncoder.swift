@@ -8,10 +8,10 @@ struct PositionsEncoder {
     /// Per bit width 0...32, how many values of the block have it.
     private var countOfWidth = [Int](repeating: 0, count: 33)
 
-    /// Appends `values` (a term's: per document its first position, then each gap − 1) to `out`; sets
-    /// `blockStarts[b]` to the offset in `out` where block `b` starts, the varint tail being the last block.
+    /// Appends `values` (a term's: per document its first position, then each gap − 1, or the ones after
+    /// its blocks already in `out`) to `out`; appends to `blockStarts` the offset in `out` where each block
+    /// starts, the varint tail being the last block.
     mutating func append(_ values: [UInt32], to out: inout [UInt8], blockStarts: inout [Int]) {
-        blockStarts.removeAll(keepingCapacity: true)
         let size = PositionsDecoder.blockSize
         let fullBlocks = values.count / size
         values.withUnsafeBufferPointer { all in

@@ -193,10 +193,7 @@ struct SegmentMerger {
                 }
                 smallest.removeAll(keepingCapacity: true)
                 smallest.append(contentsOf: streams[smallestIndex].stream.term)
-                buffer.docs.removeAll(keepingCapacity: true)
-                buffer.frequencies.removeAll(keepingCapacity: true)
-                buffer.positions.removeAll(keepingCapacity: true)
-                buffer.positionsAreValues = collectsInBulk
+                buffer.removeAll(positionsAreValues: collectsInBulk)
                 // Streams are in segment order, so appended doc ids ascend. Advanced in place.
                 var index = 0
                 while index < streams.count {

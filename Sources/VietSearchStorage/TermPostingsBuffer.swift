@@ -8,6 +8,26 @@ struct TermPostingsBuffer {
     /// position, then each gap − 1) rather than positions: `decode(stream:)` gives them so, and
     /// `PostingsWriter` then uses them as they are.
     var positionsAreValues = false
+    /// Packed position blocks that come before `positions`' values, as bytes to copy (a merge's first
+    /// input of the term without deletes: its full blocks are the merged term's first blocks, byte for
+    /// byte; inside the input's mapping, valid while its reader is open), or nil. `positions` then holds
+    /// the values after them, from value `copiedValueCount`.
+    var copiedPositions: UnsafeRawBufferPointer?
+    /// Where each copied block starts in `copiedPositions` (kept across terms for its capacity).
+    var copiedBlockStarts: [Int] = []
+    /// The values the copied blocks hold.
+    var copiedValueCount: Int { copiedPositions == nil ? 0 : copiedBlockStarts.count * PositionsDecoder.blockSize }
+
+    /// Empties the buffer for the next term, keeping capacity.
+    mutating func removeAll(positionsAreValues: Bool) {
+        docs.removeAll(keepingCapacity: true)
+        frequencies.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        self.positionsAreValues = positionsAreValues
+        copiedPositions = nil
+        copiedBlockStarts.removeAll(keepingCapacity: true)
+    }
+
     /// Raw buffers a stream is decoded into before being copied to the arrays in one piece each.
     private let scratch = DecodeScratch()
 
@@ -20,6 +40,7 @@ struct TermPostingsBuffer {
         frequencies.removeAll(keepingCapacity: true)
         positions.removeAll(keepingCapacity: true)
         positionsAreValues = true
+        copiedPositions = nil
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         // A (doc, tf, position) group takes at least 3 bytes; every value at least 1.
         scratch.reserve(groups: bytes.count / 3 + 1, values: bytes.count)
@@ -103,3 +124,4 @@ private final class DecodeScratch {
         }
     }
 }
+

@@ -87,6 +87,67 @@ final class MergeFastPathTests: XCTestCase {
         }
     }
 
+    /// A term's first input without deletes hands its whole position blocks to the writer as bytes (the
+    /// merged term's first blocks are the same values cut at the same places); its tail and a later
+    /// input's values are decoded. The values behind both are the ones a cursor reads.
+    func testFirstInputsWholePositionBlocksAreHandedOverAsBytes() throws {
+        let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
+        let readers = try segments(store, seed: 11, sizes: [400, 300]).map { try store.openSegment($0) }
+        let field = try XCTUnwrap(readers[0].fieldNames.firstIndex(of: "body"))
+        let laterField = try XCTUnwrap(readers[1].fieldNames.firstIndex(of: "body"))
+        // A body term with at least two position blocks in the first input, present in the second.
+        var stream = try TermStream(dictionary: readers[0].dictionary, field: UInt8(field))
+        var found: (term: [UInt8], first: TermInfo, later: TermInfo)?
+        while found == nil, try stream.next() {
+            guard stream.info.totalTermFrequency >= 256,
+                  let later = try readers[1].dictionary.lookup(field: UInt8(laterField), term: stream.term) else { continue }
+            found = (stream.term, stream.info, later)
+        }
+        let (term, first, later) = try XCTUnwrap(found, "no common term with two position blocks")
+        var collector = MergedTermCollector()
+        var buffer = TermPostingsBuffer()
+        buffer.removeAll(positionsAreValues: true)
+        try collector.append(first, of: readers[0], docMap: (0..<readers[0].documentCount).map { $0 }, to: &buffer)
+        let blocks = Int(first.totalTermFrequency) / 128
+        XCTAssertNotNil(buffer.copiedPositions, "term \(term)")
+        XCTAssertEqual(buffer.copiedBlockStarts.count, blocks)
+        XCTAssertEqual(buffer.copiedBlockStarts.first, 0)
+        XCTAssertEqual(buffer.positions.count, Int(first.totalTermFrequency) % 128)
+        let offset = UInt32(readers[0].documentCount)
+        try collector.append(later, of: readers[1], docMap: (0..<readers[1].documentCount).map { $0 + offset }, to: &buffer)
+        XCTAssertEqual(buffer.copiedBlockStarts.count, blocks, "a later input is decoded, not copied")
+        XCTAssertEqual(buffer.copiedValueCount + buffer.positions.count, Int(first.totalTermFrequency + later.totalTermFrequency))
+
+        // Reference: every document's positions through cursors, turned into the format's values.
+        var expected: [UInt32] = []
+        for (reader, info) in [(readers[0], first), (readers[1], later)] {
+            var cursor = try reader.postings(info)
+            while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
+                var positions: [UInt32] = []
+                try cursor.appendPositions(to: &positions)
+                for (index, position) in positions.enumerated() {
+                    expected.append(index == 0 ? position : position - positions[index - 1] - 1)
+                }
+            }
+        }
+        XCTAssertEqual(Array(expected[(blocks * 128)...]), buffer.positions)
+        // The copied bytes decode to the first values (read back as a positions range of their own).
+        let copied = try XCTUnwrap(buffer.copiedPositions)
+        let positionsSection = readers[0].layout.range(.positions)
+        let copiedStart = positionsSection.lowerBound + Int(first.positionsOffset)
+        XCTAssertEqual(copied.baseAddress, readers[0].bytes.base.map { $0 + copiedStart })
+        var decoder = PositionsDecoder(range: copiedStart..<(copiedStart + copied.count), valueCount: UInt64(blocks * 128))
+        var values = [UInt32](repeating: 0, count: blocks * 128)
+        try decoder.read(blocks * 128, at: 0, bytes: readers[0].bytes, doc: 0, into: &values, at: 0)
+        var runningPositions: [UInt32] = []
+        var previous: Int64 = -1
+        for value in expected[0..<(blocks * 128)] {
+            previous += Int64(value) + 1
+            runningPositions.append(UInt32(truncatingIfNeeded: previous))
+        }
+        XCTAssertEqual(values, runningPositions, "read() sums the values into positions from −1")
+    }
+
     func testBulkMergeReportsDamagedPositionsWithTheFileName() throws {
         let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
         let metas = try segments(store, seed: 9, sizes: [300, 200])
