@@ -61,21 +61,24 @@ extension QueryWeight {
     func keyDisjunctionMatchesLowerBound() -> Int? {
         guard Self.isKeyDisjunction(root) else { return nil }
         var longest = [UInt32](repeating: 0, count: segments.count)
-        func visit(_ clause: BoundQuery) {
-            switch clause {
-            case .keys(let keys):
-                for key in keys {
-                    for (index, info) in key.infos.enumerated() where fieldNumber(key.scoring.fieldName, index) != nil {
-                        if let info { longest[index] = Swift.max(longest[index], info.documentFrequency) }
-                    }
-                }
-            case .boolean(_, let should, _):
-                for inner in should { visit(inner) }
-            default:
-                return
-            }
-        }
-        visit(root)
+        addLongestLists(root, to: &longest)
         return longest.reduce(0) { $0 + Int($1) }
+    }
+
+    /// Raises `longest[segment]` to each key's document frequency in that segment (a method, not a nested
+    /// function: its captured context was allocated on every query).
+    private func addLongestLists(_ clause: BoundQuery, to longest: inout [UInt32]) {
+        switch clause {
+        case .keys(let keys):
+            for key in keys {
+                for (index, info) in key.infos.enumerated() where fieldNumber(key.scoring.fieldName, index) != nil {
+                    if let info { longest[index] = Swift.max(longest[index], info.documentFrequency) }
+                }
+            }
+        case .boolean(_, let should, _):
+            for inner in should { addLongestLists(inner, to: &longest) }
+        default:
+            return
+        }
     }
 }
