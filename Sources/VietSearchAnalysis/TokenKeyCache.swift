@@ -13,6 +13,10 @@ struct TokenKeyCache {
     private var tokenIndexes: [Int32] = []
     private let mask: Int
 
+    /// Inputs shorter than this are keyed without a cache (`TokenStream`): a query word or two allocated
+    /// the cache's three arrays for one or two tokens (~1k instructions a word, callgrind, session 8).
+    static let minimumByteCount = 32
+
     /// Sized from the input: about one slot per four bytes, between 16 and 65,536.
     init(byteCount: Int) {
         var capacity = 16

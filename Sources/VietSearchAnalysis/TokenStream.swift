@@ -18,7 +18,9 @@ struct TokenStream {
     private var text = UnsafeBufferPointer<CleanScalar>(start: nil, count: 0)
     private let original: UnsafeBufferPointer<UInt8>
     private var keys: KeyBuilder
-    private var cache: TokenKeyCache
+    /// Nil for short inputs (a query word): its three tables cost more to set up than the few tokens
+    /// could reuse, and keys built afresh are the same strings (see `TokenKeyCache`).
+    private var cache: TokenKeyCache?
     private var segments: [Segment] = []
     /// `segments` after cutting digits from words they are glued to.
     private var pieces: [Segment] = []
@@ -41,7 +43,7 @@ struct TokenStream {
         self.original = original
         self.keys = KeyBuilder(tables: tables)
         let expected = expectedBytes ?? original.count
-        self.cache = TokenKeyCache(byteCount: expected)
+        self.cache = expected < TokenKeyCache.minimumByteCount ? nil : TokenKeyCache(byteCount: expected)
         tokens.reserveCapacity(expected / 5 + 8)  // Vietnamese: ~6 bytes per token and space
     }
 
@@ -180,7 +182,7 @@ struct TokenStream {
         let end = text[to - 1].end
         let tokenBytes = UnsafeBufferPointer(rebasing: original[start..<end])
         let hash = joined ? nil : TokenKeyCache.hash(tokenBytes)
-        if let hash, let earlier = cache.lookup(hash: hash, start: start, end: end, in: original, tokens: tokens) {
+        if let hash, let earlier = cache?.lookup(hash: hash, start: start, end: end, in: original, tokens: tokens) {
             let same = tokens[earlier]
             tokens.append(Token(text: same.text, position: position, exact: same.exact, folded: same.folded,
                                 start: start, end: end, isJoinedForm: false,
@@ -188,7 +190,7 @@ struct TokenStream {
             return
         }
         let keys = self.keys.keys(text, from: from, to: to, skipConnectors: joined, original: tokenBytes)
-        if let hash { cache.insert(hash: hash, tokenIndex: tokens.count) }
+        if let hash { cache?.insert(hash: hash, tokenIndex: tokens.count) }
         tokens.append(Token(text: keys.text, position: position, exact: keys.exact, folded: keys.folded,
                             start: start, end: end, isJoinedForm: joined,
                             hasNonASCIILetter: keys.hasNonASCIILetter))

@@ -35,12 +35,12 @@ struct DiacriticRestorer {
 
     /// The query with restored marks, or nil when nothing would change or the query uses syntax.
     mutating func restore(_ query: String) throws -> String? {
-        guard Self.mayHaveBareWord(query), !Self.usesSyntax(query) else { return nil }
-        // Only a query with an A, O or N byte can hold an operator word: the others skip splitting.
-        if query.utf8.contains(where: { $0 == 0x41 || $0 == 0x4F || $0 == 0x4E }) {
-            let words = query.split(separator: " ")
-            guard !words.contains(where: { $0 == "AND" || $0 == "OR" || $0 == "NOT" }) else { return nil }
-        }
+        guard Self.mayRestore(query) else { return nil }
+        return try restoreTokens(query)
+    }
+
+    /// `restore` for a query that passed `mayRestore` (the engine tests it before building a restorer).
+    mutating func restoreTokens(_ query: String) throws -> String? {
         let tokens = VietnameseAnalyzer().analyze(query).tokens.filter { !$0.isJoinedForm }
         guard !tokens.isEmpty, tokens.count <= 12 else { return nil }
         var slots: [Slot] = []
@@ -58,6 +58,67 @@ struct DiacriticRestorer {
             changed = true
         }
         return changed ? String(decoding: output, as: UTF8.self) : nil
+    }
+
+    /// False when `restore` returns nil without looking at the index: no bare word, syntax, or an operator
+    /// word (`a OR b`, `x AND y`: every query of the harness's or2/and2/multi classes). Tested before the
+    /// restorer and its vocabulary are built (they and the word split cost ~16k instructions a query).
+    static func mayRestore(_ query: String) -> Bool {
+        mayHaveBareWord(query) && !usesSyntax(query) && !hasOperatorWord(query)
+    }
+
+    /// True when a word of `query` split at spaces (as `Character`s) is `AND`, `OR` or `NOT`.
+    static func hasOperatorWord(_ query: String) -> Bool {
+        var text = query
+        let (plain, mayHold) = text.withUTF8 { scanOperatorWords($0) }
+        if plain { return true }
+        // Only a query with an A, O or N byte can hold an operator word: the others skip splitting.
+        guard mayHold else { return false }
+        let words = query.split(separator: " ")
+        return words.contains(where: { $0 == "AND" || $0 == "OR" || $0 == "NOT" })
+    }
+
+    /// `hasOperatorWord`'s byte test alone (tests): true only when `query` surely has an operator word.
+    static func hasPlainOperatorWord(_ query: String) -> Bool {
+        var text = query
+        return text.withUTF8 { scanOperatorWords($0).plain }
+    }
+
+    /// A sufficient byte test for an operator word (the split allocates an array of substrings, ~7.5k
+    /// instructions): the operator's bytes with, on each side, the start or end of the query or an ASCII
+    /// space whose other neighbour is ASCII or the end. ASCII scalars are never grapheme extenders or
+    /// prepended marks, so each such space is a `Character` of its own (the separator) and the word between
+    /// is exactly the operator. `plain` false does not mean there is none; `mayHold` is false when there is
+    /// no A, O or N byte at all (then there is none).
+    private static func scanOperatorWords(_ bytes: UnsafeBufferPointer<UInt8>) -> (plain: Bool, mayHold: Bool) {
+        let count = bytes.count
+        var mayHold = false
+        for start in 0..<count {
+            let length: Int
+            switch bytes[start] {
+            case 0x41: length = 3 // AND
+            case 0x4F: length = 2 // OR
+            case 0x4E: length = 3 // NOT
+            default: continue
+            }
+            mayHold = true
+            let end = start + length
+            if end <= count && matchesOperator(bytes, from: start, length: length)
+                && (start == 0 || (bytes[start - 1] == 0x20 && (start == 1 || bytes[start - 2] < 0x80)))
+                && (end == count || (bytes[end] == 0x20 && (end + 1 == count || bytes[end + 1] < 0x80))) {
+                return (true, true)
+            }
+        }
+        return (false, mayHold)
+    }
+
+    private static func matchesOperator(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, length: Int) -> Bool {
+        switch (bytes[start], length) {
+        case (0x41, 3): return bytes[start + 1] == 0x4E && bytes[start + 2] == 0x44
+        case (0x4F, 2): return bytes[start + 1] == 0x52
+        case (0x4E, 3): return bytes[start + 1] == 0x4F && bytes[start + 2] == 0x54
+        default: return false
+        }
     }
 
     /// True when a character of `query` is one of `syntax`. Every syntax character is one scalar, so a

@@ -53,9 +53,9 @@ package struct QueryEngine: Sendable {
 
     /// The query with its marks restored from this snapshot's statistics (`DiacriticRestorer`), or nil.
     package func suggestion(for query: String, options: QueryOptions) throws -> String? {
-        // The restorer's own first test, before its vocabulary and closure are built: a query typed with all
-        // its marks (most queries) costs one scan of its scalars.
-        guard DiacriticRestorer.mayHaveBareWord(query) else { return nil }
+        // The restorer's own first tests, before its vocabulary and closure are built: a query typed with all
+        // its marks, or with an operator word (most queries), costs a scan or two of its bytes and scalars.
+        guard DiacriticRestorer.mayRestore(query) else { return nil }
         var counting = options
         counting.limit = 0
         counting.explain = false
@@ -66,7 +66,7 @@ package struct QueryEngine: Sendable {
             self.frequencyCache.store(pairCount: count, fields: fields, keys: keys)
             return count
         }
-        return try restorer.restore(query)
+        return try restorer.restoreTokens(query)
     }
 
     private func vocabulary(_ options: QueryOptions) -> IndexVocabulary {

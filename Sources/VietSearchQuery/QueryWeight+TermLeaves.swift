@@ -9,10 +9,22 @@ extension QueryWeight {
     func termLeaves(segment index: Int) throws -> (leaves: [TermLeaf], tree: ScoreSumTree)? {
         guard Self.isKeyDisjunction(root) else { return nil }
         var leaves: [TermLeaf] = []
+        // Room for every key at once: growing the array moved the leaves made so far, each copy retaining and
+        // releasing a leaf's references (or2: one regrowth a query, ~3k instructions, callgrind, session 8).
+        leaves.reserveCapacity(Swift.min(Self.keyCount(root), MaxScoreDisjunction.maximumLeaves))
         var tree = ScoreSumTree()
         guard let node = try addTermLeaves(root, segment: index, into: &leaves, tree: &tree) else { return nil }
         tree.setRoot(node)
         return (leaves, tree)
+    }
+
+    /// The keys of a keys-only clause in all fields (an upper bound of its leaves in any segment).
+    private static func keyCount(_ clause: BoundQuery) -> Int {
+        switch clause {
+        case .keys(let keys): return keys.count
+        case .boolean(_, let should, _): return should.reduce(0) { $0 + keyCount($1) }
+        default: return 0
+        }
     }
 
     /// `flatten`'s walk for keys-only clauses; nil past `maximumLeaves`.
@@ -22,7 +34,6 @@ extension QueryWeight {
         switch clause {
         case .keys(let keys):
             children.reserveCapacity(keys.count)
-            if leaves.isEmpty { leaves.reserveCapacity(keys.count) }
             for key in keys {
                 guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else { continue }
                 guard leaves.count < MaxScoreDisjunction.maximumLeaves else { return nil }
@@ -50,21 +61,24 @@ extension QueryWeight {
     func keyDisjunctionMatchesLowerBound() -> Int? {
         guard Self.isKeyDisjunction(root) else { return nil }
         var longest = [UInt32](repeating: 0, count: segments.count)
-        func visit(_ clause: BoundQuery) {
-            switch clause {
-            case .keys(let keys):
-                for key in keys {
-                    for (index, info) in key.infos.enumerated() where fieldNumber(key.scoring.fieldName, index) != nil {
-                        if let info { longest[index] = Swift.max(longest[index], info.documentFrequency) }
-                    }
-                }
-            case .boolean(_, let should, _):
-                for inner in should { visit(inner) }
-            default:
-                return
-            }
-        }
-        visit(root)
+        addLongestLists(root, to: &longest)
         return longest.reduce(0) { $0 + Int($1) }
+    }
+
+    /// Raises `longest[segment]` to each key's document frequency in that segment (a method, not a nested
+    /// function: its captured context was allocated on every query).
+    private func addLongestLists(_ clause: BoundQuery, to longest: inout [UInt32]) {
+        switch clause {
+        case .keys(let keys):
+            for key in keys {
+                for (index, info) in key.infos.enumerated() where fieldNumber(key.scoring.fieldName, index) != nil {
+                    if let info { longest[index] = Swift.max(longest[index], info.documentFrequency) }
+                }
+            }
+        case .boolean(_, let should, _):
+            for inner in should { addLongestLists(inner, to: &longest) }
+        default:
+            return
+        }
     }
 }

@@ -13,6 +13,8 @@ struct TermLeaf {
     let reader: SegmentReader
     let info: TermInfo
     private let lengths: FieldLengthColumn
+    /// The list's per-block bounds, read by `moveShallow` (through `cursor` they copied it, see the type).
+    private let skips: PostingsSkipTable
     let boost: Double, idf: Double, avgdl: Double, bm25: BM25
     /// Documents in the list (deleted ones included).
     var cost: UInt64 { UInt64(info.documentFrequency) }
@@ -46,6 +48,7 @@ struct TermLeaf {
         avgdl = scoring.avgdl
         bm25 = scoring.bm25
         lengths = reader.fieldLengthColumn(field: fieldNumber)
+        skips = cursor.skipTableView
     }
 
     /// A leaf over the same list back on its first document, with a cursor of its own.
@@ -108,10 +111,10 @@ struct TermLeaf {
     }
 
     private mutating func moveShallow(to target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
-        let blocks = cursor.blockTotal
+        let blocks = skips.blockCount
         var index = Swift.max(shallowBlock, 0)
         while index < blocks {
-            let entry = try cursor.blockBounds(index)
+            let entry = try skips.blockBounds(index)
             if entry.lastDoc >= target {
                 shallowBlock = index
                 shallowLastDoc = entry.lastDoc

@@ -142,6 +142,14 @@ final class PostingsTests: XCTestCase {
             // Block by block from the skip table (block-max pruning): the same pairs and each block's last doc;
             // a list without a skip table is one block whose last doc is unknown before decoding.
             XCTAssertEqual(cursor.blockTotal, expected.count, name)
+            // The skip table view scorers keep beside the cursor (`TermLeaf`) reads the same entries.
+            let view = cursor.skipTableView
+            XCTAssertEqual(view.blockCount, expected.count, name)
+            for block in 0..<view.blockCount {
+                let direct = try cursor.blockBounds(block), viewed = try view.blockBounds(block)
+                XCTAssertEqual([direct.lastDoc, direct.maxFrequency, direct.minFieldLength],
+                               [viewed.lastDoc, viewed.maxFrequency, viewed.minFieldLength], "\(name) block \(block)")
+            }
             for block in 0..<cursor.blockTotal {
                 let entry = try cursor.blockBounds(block)
                 let lastDoc = list.count < 128 ? PostingsCursor.noMoreDocs - 1 : list[Swift.min(list.count, block * 128 + 128) - 1].doc
@@ -155,6 +163,12 @@ final class PostingsTests: XCTestCase {
             let marked = (0..<Self.documentCount).filter { bits[$0 >> 6] >> UInt64($0 & 63) & 1 == 1 }
             XCTAssertEqual(marked.map(UInt32.init), list.map(\.doc), name)
             XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs, "\(name): exhausted after marking")
+            // A bitset too short for the list's last document is an error, not a write past its end.
+            if let last = list.last, last.doc >= 64 {
+                var short = [UInt64](repeating: 0, count: Int(last.doc) >> 6)
+                var fresh = try fixture.reader.postings(info)
+                XCTAssertThrowsError(try fresh.markRemainingDocs(in: &short), name)
+            }
         }
     }
 
