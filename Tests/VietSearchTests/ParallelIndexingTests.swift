@@ -90,7 +90,7 @@ final class ParallelIndexingTests: FacadeTestCase {
         XCTAssertEqual(segments.count, 1, "one segment assembled from every job")
         let segment = try XCTUnwrap(segments.first)
         try segment.verify()
-        XCTAssertEqual(segment.stored.dictionaries.entries.count, 1, "one dictionary, trained by the first job")
+        XCTAssertEqual(segment.storedDictionaryCount, 1, "one dictionary, trained by the first job")
         let searcher = try index.searcher()
         for number in [0, 150, 399, 799] {
             XCTAssertEqual(try searcher.document(id: documents[number].id), documents[number], "doc \(number)")
