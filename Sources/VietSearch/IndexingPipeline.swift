@@ -37,8 +37,6 @@ final class IndexingPipeline {
     private var batchFieldNames: Set<String> = []
     private var jobs: [SegmentBuildJob] = []
     private var jobTextBytes: [Int] = []
-    /// Per running job, whether it publishes `pendingDictionary`.
-    private var jobDecidesDictionary: [Bool] = []
     /// One encoder per job that can run at once, handed out in turn: at most `threads` jobs run and they
     /// are collected in order, so job `k` and job `k + threads` never run together. Reusing them keeps
     /// their syllable key caches warm (a fresh cache per batch cost the slow analysis path again).
@@ -49,9 +47,6 @@ final class IndexingPipeline {
     /// The stored-field dictionary decision of the first job that made one, given to later jobs so
     /// that the assembled segment has one dictionary.
     private var storedDictionary: StoredDictionaryChoice?
-    /// The decision the first running job will publish, while none is known: a job dispatched meanwhile
-    /// takes it from there instead of training its own.
-    private var pendingDictionary: StoredDictionaryPromise?
 
     /// Largest memory the pipeline accounted for at once (builders, batches, serialised output).
     private(set) var peakTrackedBytes = 0
@@ -91,30 +86,15 @@ final class IndexingPipeline {
         return produced
     }
 
-    /// Text bytes at which the batch being filled is handed over. Until the first job has calibrated
-    /// the plan (its builder-to-text ratio sizes the batches of several workers), batches are a quarter
-    /// of the others: they are built while the plan still guesses, and the sooner the first one is
-    /// handed over, the sooner both cores work (the first batch was built alone on the caller's thread
-    /// until session 8; full size, it was a sixth of a 10k-document run).
+    /// Text bytes at which the batch being filled is handed over. The first batch, built on the
+    /// caller's thread to calibrate the plan while no worker runs, is a quarter of the others: it is
+    /// serial work (a full-size one was a sixth of a 10k-document run).
     private var batchLimit: Int { plan.isCalibrated ? plan.batchBytes : Swift.max(1, plan.batchBytes / 4) }
 
     /// Everything added so far, as segments (waits for the workers).
     func finish() throws -> [Produced] {
         if plan.threads == 1 { return builder.documentCount > 0 ? [try produceBuilder()] : [] }
-        var produced: [Produced] = []
-        // The last batch goes in pieces of a quarter batch: the job that ends last runs alone while the
-        // other core has nothing left to do, for as long as its piece takes (a whole batch was ~5% of a
-        // 10k-document run).
-        let pieceLimit = Swift.max(1, plan.batchBytes / 4)
-        while !batch.isEmpty {
-            var count = 0
-            var bytes = 0
-            while count < batch.count && (count == 0 || bytes < pieceLimit) {
-                bytes += Self.textBytes(of: batch[count])
-                count += 1
-            }
-            produced += try dispatchJob(count: count, textBytes: bytes)
-        }
+        var produced = batch.isEmpty ? [] : try dispatchBatch()
         while !jobs.isEmpty { produced += try collectOldestJob() }
         if let assembled {
             self.assembled = nil
@@ -132,10 +112,8 @@ final class IndexingPipeline {
         batchFieldNames = []
         jobs = []
         jobTextBytes = []
-        jobDecidesDictionary = []
         assembled = nil
         storedDictionary = nil
-        pendingDictionary = nil
         // Dropped jobs may still be running with the old encoders.
         encoders = (0..<plan.threads).map { _ in DocumentEncoder() }
         producedOrdinal = nextOrdinal
@@ -179,47 +157,25 @@ final class IndexingPipeline {
 
     /// Starts a job for the current batch, first collecting the oldest jobs while `threads` are running.
     private func dispatchBatch() throws -> [Produced] {
-        try dispatchJob(count: batch.count, textBytes: batchTextBytes)
-    }
-
-    /// Starts a job for the first `count` documents of the batch (`textBytes` of text), first collecting
-    /// the oldest jobs while `threads` are running. The documents stay counted in the batch until then.
-    private func dispatchJob(count: Int, textBytes: Int) throws -> [Produced] {
         var produced: [Produced] = []
         while jobs.count >= plan.threads { produced += try collectOldestJob() }
-        // While no decision is known, the first job of a run decides the stored-field dictionary and
-        // the jobs started beside it take its decision (one dictionary per segment, trained once).
-        var published: StoredDictionaryPromise?
-        if storedDictionary == nil && pendingDictionary == nil {
-            published = StoredDictionaryPromise()
-            pendingDictionary = published
-        }
-        let job = SegmentBuildJob(documents: count == batch.count ? batch : Array(batch[..<count]), textBytes: textBytes,
-                                  flushBytes: plan.flushBytes,
-                                  storedDictionary: storedDictionary, publishedDictionary: published,
-                                  awaitedDictionary: published == nil ? pendingDictionary : nil,
-                                  encoder: encoders[dispatchedJobs % plan.threads])
+        let job = SegmentBuildJob(documents: batch, textBytes: batchTextBytes, flushBytes: plan.flushBytes,
+                                  storedDictionary: storedDictionary, encoder: encoders[dispatchedJobs % plan.threads])
         dispatchedJobs += 1
         jobs.append(job)
-        jobDecidesDictionary.append(published != nil)
-        jobTextBytes.append(textBytes)
-        if count == batch.count {
-            batch = []
-            batchTextBytes = 0
-            batchFieldNames = []
-        } else {
-            batch.removeFirst(count)
-            batchTextBytes -= textBytes
-        }
-        job.start()
+        jobTextBytes.append(batchTextBytes)
+        batch = []
+        batchTextBytes = 0
+        batchFieldNames = []
+        // The first batch is built on the caller's thread: its builder-to-text ratio calibrates the plan
+        // before batches are sized for several workers at once.
+        job.start(inline: !plan.isCalibrated)
         return produced
     }
 
     private func collectOldestJob() throws -> [Produced] {
         let job = jobs.removeFirst()
         jobTextBytes.removeFirst()
-        // Past the deciding job, a job dispatched without a decision known decides anew.
-        if jobDecidesDictionary.removeFirst() { pendingDictionary = nil }
         job.wait()
         peakTrackedBytes = max(peakTrackedBytes, job.peakTrackedBytes + trackedParallelBytes)
         plan.observe(builderBytes: job.peakBuilderBytes, textBytes: job.textBytes)

@@ -22,32 +22,28 @@ final class SegmentBuildJob: @unchecked Sendable {
     private var documents: [Document]
     private let flushBytes: Int
     private let storedDictionary: StoredDictionaryChoice?
-    /// Where this job publishes its dictionary decision (it is the first job, deciding for the others).
-    private let publishedDictionary: StoredDictionaryPromise?
-    /// An earlier, still running job's decision, taken at the end of this job (its stored blocks stay
-    /// raw until then).
-    private let awaitedDictionary: StoredDictionaryPromise?
     private let encoder: DocumentEncoder
     private let finished = DispatchSemaphore(value: 0)
 
-    /// `storedDictionary`: the choice every builder of the output segment shares (nil: train one, or
-    /// take `awaitedDictionary`'s). `publishedDictionary`: fulfilled with this job's decision.
+    /// `storedDictionary`: the choice every builder of the output segment shares (nil: train one).
     /// `encoder`: used by no other running job (its syllable key cache, warm from earlier batches, is
     /// not thread-safe).
     init(documents: [Document], textBytes: Int, flushBytes: Int, storedDictionary: StoredDictionaryChoice?,
-         publishedDictionary: StoredDictionaryPromise? = nil, awaitedDictionary: StoredDictionaryPromise? = nil,
          encoder: DocumentEncoder) {
         self.documents = documents
         self.textBytes = textBytes
         self.flushBytes = flushBytes
         self.storedDictionary = storedDictionary
-        self.publishedDictionary = storedDictionary == nil ? publishedDictionary : nil
-        self.awaitedDictionary = storedDictionary == nil ? awaitedDictionary : nil
         self.encoder = encoder
     }
 
-    /// Runs the job on a worker thread.
-    func start() {
+    /// Runs the job on a worker thread, or, `inline`, on the caller's thread before returning.
+    func start(inline: Bool = false) {
+        if inline {
+            run()
+            finished.signal()
+            return
+        }
         // A thread of its own, not a Dispatch queue: a writer used from Swift concurrency tasks blocks
         // its pool thread in `wait()`, and a job queued behind the blocked pool could never run.
         let thread = Thread { [self] in
@@ -79,10 +75,7 @@ final class SegmentBuildJob: @unchecked Sendable {
     }
 
     private func run() {
-        // Published on every path (nil after a failure: a job waiting for it then decides for itself).
-        defer { publishedDictionary?.fulfil(nil) }
-        let defers = awaitedDictionary != nil
-        var builder = SegmentBuilder(storedDictionary: storedDictionary, defersDictionaryDecision: defers)
+        var builder = SegmentBuilder(storedDictionary: storedDictionary)
         var outputBytes = 0
         let batch = documents
         documents = []  // the job's copy is `batch`, released when `run` returns
@@ -94,8 +87,7 @@ final class SegmentBuildJob: @unchecked Sendable {
                 if builder.estimatedMemoryBytes >= flushBytes {
                     outputBytes += builder.estimatedMemoryBytes
                     output.append(builder)
-                    builder = SegmentBuilder(storedDictionary: storedDictionary ?? builder.storedDictionary,
-                                             defersDictionaryDecision: defers)
+                    builder = SegmentBuilder(storedDictionary: storedDictionary ?? builder.storedDictionary)
                 }
             } catch {
                 failure = (error, document.id)
@@ -103,21 +95,7 @@ final class SegmentBuildJob: @unchecked Sendable {
                 return
             }
         }
-        if let awaitedDictionary {
-            // The first job's decision, usually made by now (it started earlier on a batch as large).
-            let choice = awaitedDictionary.wait()
-            do {
-                for finished in output + [builder] { try finished.resolveDeferredStoredDictionary(choice) }
-            } catch {
-                failure = (error, batch.last?.id ?? "")
-                output = []
-                return
-            }
-        }
-        guard builder.documentCount > 0 else {
-            publishedDictionary?.fulfil(output.lazy.compactMap(\.storedDictionary).first)
-            return
-        }
+        guard builder.documentCount > 0 else { return }
         do {
             if storedDictionary == nil {
                 // Decide the stored-field dictionary now (on this batch) rather than when the builder is
@@ -125,7 +103,6 @@ final class SegmentBuildJob: @unchecked Sendable {
                 // the jobs started before it was joined each trained their own (2 threads: 3 trainings of
                 // ~120 M instructions per run, and 2-3 dictionaries in one segment).
                 try builder.decideStoredDictionaryIfTrainable()
-                publishedDictionary?.fulfil((output + [builder]).lazy.compactMap(\.storedDictionary).first)
             }
             // The last raw blocks are compressed here rather than by the writer's append (serial).
             try builder.sealStoredIfDecided()

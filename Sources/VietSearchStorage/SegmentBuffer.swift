@@ -61,8 +61,8 @@ struct SegmentBuffer {
     /// `scratch` entries beyond which `checkpoint` spills them (default 1 Mi entries, 8 MiB).
     var spillThreshold = 1 << 20
 
-    init(storedDictionary: StoredDictionaryChoice? = nil, defersDictionaryDecision: Bool = false) {
-        stored = StoredFieldsWriter(choice: storedDictionary, defersDecision: defersDictionaryDecision)
+    init(storedDictionary: StoredDictionaryChoice? = nil) {
+        stored = StoredFieldsWriter(choice: storedDictionary)
     }
     var inDocument = false
 

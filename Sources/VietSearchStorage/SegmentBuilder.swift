@@ -43,10 +43,8 @@ package final class SegmentBuilder {
 
     /// A builder whose stored fields use `storedDictionary` (shared with other builders, so their
     /// segments can be joined with one dictionary), or, when nil, train their own on the first documents.
-    /// `defersDictionaryDecision` (with no dictionary given): another builder decides it, and
-    /// `resolveDeferredStoredDictionary(_:)` hands the decision over; until then the stored fields stay raw.
-    package init(storedDictionary: StoredDictionaryChoice? = nil, defersDictionaryDecision: Bool = false) {
-        buffer = SegmentBuffer(storedDictionary: storedDictionary, defersDictionaryDecision: defersDictionaryDecision)
+    package init(storedDictionary: StoredDictionaryChoice? = nil) {
+        buffer = SegmentBuffer(storedDictionary: storedDictionary)
     }
 
     /// The stored-field dictionary decision, once made (nil before the first ~1 MiB of stored text).
@@ -70,12 +68,6 @@ package final class SegmentBuilder {
     /// doing it when it appends the builder (serial work).
     package func sealStoredIfDecided() throws {
         try buffer.sealStoredIfDecided()
-    }
-
-    /// Ends a deferred dictionary decision: `choice` (what the deciding builder chose) compresses the raw
-    /// stored blocks exactly as if it had been given at the start; nil lets this builder decide itself.
-    package func resolveDeferredStoredDictionary(_ choice: StoredDictionaryChoice?) throws {
-        try buffer.stored.resolveDeferredDecision(choice)
     }
 
     /// Makes the stored-field dictionary decision now if it is open and the documents so far are enough

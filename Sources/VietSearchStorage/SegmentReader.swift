@@ -190,9 +190,6 @@ package final class SegmentReader: @unchecked Sendable {
     }
 
     /// Bytes per component.
-    /// Stored-field dictionaries the segment's blocks use (parallel indexing must leave one per segment).
-    package var storedDictionaryCount: Int { stored.dictionaries.entries.count }
-
     package var componentSizes: SegmentComponentSizes {
         let termDictionary = layout.range(.termBlocks).count + layout.range(.termIndex).count
         let postings = layout.range(.postings).count

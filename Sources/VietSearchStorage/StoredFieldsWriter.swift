@@ -81,14 +81,9 @@ struct StoredFieldsWriter {
     private var current: [UInt8] = []
     private var currentFirstDoc: UInt32 = 0
     private(set) var documentCount = 0
-    /// True while another builder makes the dictionary decision for this one (a parallel job started
-    /// before the first job decided): documents stay raw however many arrive, until
-    /// `resolveDeferredDecision(_:)`.
-    private(set) var defersDecision = false
 
-    init(choice: StoredDictionaryChoice? = nil, defersDecision: Bool = false) {
+    init(choice: StoredDictionaryChoice? = nil) {
         self.choice = choice
-        self.defersDecision = choice == nil && defersDecision
     }
 
     /// Appends the next document, given as a StoredDoc body (field count, name/value pairs).
@@ -109,7 +104,7 @@ struct StoredFieldsWriter {
         pending.append(contentsOf: current)
         current.removeAll(keepingCapacity: true)
         if choice == nil {
-            if !defersDecision && pending.count >= Self.trainingSampleBytes { try decide() }
+            if pending.count >= Self.trainingSampleBytes { try decide() }
         } else if pending.count >= Self.compressionRunBytes {
             try compressPending()
         }
@@ -189,18 +184,6 @@ struct StoredFieldsWriter {
             sizes.append(cut.count)
         }
         return Zstd.trainDictionary(samples: samples, sizes: sizes, capacity: Swift.min(dictionaryCapacity, raw.count / 16))
-    }
-
-    /// Ends a deferred decision: with `given`, the raw blocks so far are compressed with it as if it had
-    /// been given at the start (the same frames); with nil, this writer decides for itself as usual.
-    mutating func resolveDeferredDecision(_ given: StoredDictionaryChoice?) throws {
-        guard defersDecision else { return }
-        defersDecision = false
-        guard let given, choice == nil else { return }
-        choice = given
-        try compressPending()
-        pending = []
-        pendingDocuments = []
     }
 
     /// Seals now if the dictionary decision is open and at least `minimumBytesForDictionary` raw bytes

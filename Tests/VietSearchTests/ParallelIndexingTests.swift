@@ -1,7 +1,5 @@
 import Foundation
 import XCTest
-import VietSearchStorage
-import VietSearchTestSupport
 @testable import VietSearch
 
 /// Parallel indexing (`IndexConfiguration.threads`) must not change anything a user can see: the same
@@ -67,34 +65,6 @@ final class ParallelIndexingTests: FacadeTestCase {
             XCTAssertEqual(try three.document(id: document.id), try one.document(id: document.id), document.id)
         }
         XCTAssertEqual(try three.search("phiênbảnmới", options: SearchOptions(limit: 100)).count, 7)
-    }
-
-    func testJobsStartedBeforeTheFirstDecidedShareItsStoredDictionary() throws {
-        // 32 MiB: the batches cut before the first job reports (a quarter size, ~230 KiB of text) hold
-        // enough text to train a dictionary; the second job starts while the first is still running and
-        // must take the first one's decision rather than train a second dictionary for the same segment.
-        var configuration = IndexConfiguration(memoryBudget: 32 << 20, threads: 2)
-        configuration.mergePolicy = nil
-        let index = Index.inMemory(configuration: configuration)
-        let words = ["đảng", "viên", "cấp", "ủy", "xây", "dựng", "chỉnh", "đốn", "nâng", "cao", "chất", "lượng", "trong",
-                     "tình", "hình", "mới", "đời", "sống", "chính", "quyền", "địa", "phương", "nhân", "dân", "cán", "bộ"]
-        var random = SeededGenerator(seed: 21)
-        let phrases = (0..<400).map { _ in (0..<6).map { _ in words[random.next(below: words.count)] }.joined(separator: " ") }
-        let documents = (0..<800).map { number in
-            Document(id: "doc-\(number)", title: phrases[random.next(below: phrases.count)],
-                     body: (0..<(30 + random.next(below: 40))).map { _ in phrases[random.next(below: phrases.count)] }
-                         .joined(separator: ". "))
-        }
-        try self.index(documents, into: index)
-        let segments = try index.store.readManifest().segments.map { try index.store.openSegment($0) }
-        XCTAssertEqual(segments.count, 1, "one segment assembled from every job")
-        let segment = try XCTUnwrap(segments.first)
-        try segment.verify()
-        XCTAssertEqual(segment.storedDictionaryCount, 1, "one dictionary, trained by the first job")
-        let searcher = try index.searcher()
-        for number in [0, 150, 399, 799] {
-            XCTAssertEqual(try searcher.document(id: documents[number].id), documents[number], "doc \(number)")
-        }
     }
 
     func testDocumentOrderIsInputOrderWhateverTheThreadCount() throws {
