@@ -243,7 +243,7 @@ final class PhraseScorer: DocScorer {
     private func exactPhraseFrequency() throws -> Int {
         try PostingsCursor.exactPhraseFrequency(cursors, count: keyCount, starts: &starts, capacity: &startsCapacity)
     }
-    /// Scratch memory of the join for phrases of four keys or more (raw memory the scorer owns, grown by
+    /// Scratch memory of the join for phrases of three keys or more (raw memory the scorer owns, grown by
     /// the join, freed in `deinit`).
     @exclusivity(unchecked) private var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
     @exclusivity(unchecked) private var startsCapacity = 64
