@@ -74,6 +74,7 @@ extension PostingsCursor {
     @inline(never)
     private mutating func prepareValueStarts() {
         if packedFrequencies >= 0 { unpackFrequencies() }
+        if valueStarts.count < PostingsWriter.blockSize { valueStarts = [Int](repeating: 0, count: PostingsWriter.blockSize) }
         let length = Swift.min(blockLength, PostingsWriter.blockSize)
         let first = blockValueIndex
         frequencies.withUnsafeBufferPointer { values in

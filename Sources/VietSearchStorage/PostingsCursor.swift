@@ -114,7 +114,8 @@ package struct PostingsCursor {
         positionsDecoder = PositionsDecoder(range: positions, valueCount: info.totalTermFrequency)
         docs = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
         frequencies = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
-        valueStarts = [Int](repeating: 0, count: PostingsWriter.blockSize)
+        // Made on the first positions read (`prepareValueStarts`): most cursors never read positions.
+        valueStarts = []
     }
 
     /// Moves to the next live document. Inlinable: the step inside a decoded block without deletions is
