@@ -10,6 +10,9 @@ final class PhraseScorer: DocScorer {
     private let keyCount: Int
     private let reader: SegmentReader
     private let scoring: FieldScoring
+    /// The field's lengths, read inline per scored document (`SegmentReader.fieldLength` is a call through
+    /// the reader's column table per document; phrase queries score hundreds of matches each).
+    private let lengths: FieldLengthColumn
     private let slop: Int
     @exclusivity(unchecked) private(set) var doc: UInt32
     @exclusivity(unchecked) private(set) var frequency = 0
@@ -29,6 +32,7 @@ final class PhraseScorer: DocScorer {
         isTwoPhase = twoPhase
         self.reader = reader
         self.scoring = scoring
+        lengths = reader.fieldLengthColumn(field: scoring.fieldNumber)
         self.slop = slop
         cost = UInt64(infos.map(\.documentFrequency).min() ?? 0)
         frequencies = infos.map { Double($0.documentFrequency) }
@@ -115,7 +119,7 @@ final class PhraseScorer: DocScorer {
         if slop == 0 {
             for index in 1..<keyCount { frequencyBound = Swift.min(frequencyBound, cursors[index].currentFrequency()) }
         }
-        let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
+        let dl = try lengths.length(doc)
         return scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(frequencyBound),
                                   dl: Double(dl), avgdl: scoring.avgdl)
     }
@@ -150,7 +154,7 @@ final class PhraseScorer: DocScorer {
 
     /// Call `confirm()` first in two-phase mode.
     func score() throws -> Double {
-        let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
+        let dl = try lengths.length(doc)
         return scoring.bm25.score(boost: scoring.boost, idf: scoring.idf, tf: Double(frequency),
                                   dl: Double(dl), avgdl: scoring.avgdl)
     }
@@ -182,7 +186,7 @@ final class PhraseScorer: DocScorer {
     private var cachedBound: Double?
 
     func explain(into components: inout [ScoreContribution]) throws {
-        let dl = try reader.fieldLength(field: scoring.fieldNumber, doc: doc)
+        let dl = try lengths.length(doc)
         components.append(scoring.contribution(tf: Double(frequency), dl: Double(dl)))
     }
 
@@ -239,7 +243,7 @@ final class PhraseScorer: DocScorer {
     private func exactPhraseFrequency() throws -> Int {
         try PostingsCursor.exactPhraseFrequency(cursors, count: keyCount, starts: &starts, capacity: &startsCapacity)
     }
-    /// Scratch memory of the join for phrases of four keys or more (raw memory the scorer owns, grown by
+    /// Scratch memory of the join for phrases of three keys or more (raw memory the scorer owns, grown by
     /// the join, freed in `deinit`).
     @exclusivity(unchecked) private var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
     @exclusivity(unchecked) private var startsCapacity = 64

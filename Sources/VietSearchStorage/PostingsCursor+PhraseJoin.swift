@@ -8,14 +8,14 @@
 extension PostingsCursor {
     /// The phrase frequency without slop on the document all `count` cursors are on (the caller's
     /// intersection put them there). `starts` (with room for `capacity` values, grown as needed) is scratch
-    /// memory for phrases of four keys or more. Throws when a position read overflows 32 bits.
+    /// memory for phrases of three keys or more. Throws when a position read overflows 32 bits.
     package static func exactPhraseFrequency(_ cursors: UnsafeMutablePointer<PostingsCursor>, count: Int,
                                              starts: inout UnsafeMutablePointer<UInt32>, capacity: inout Int) throws -> Int {
         if count == 2 { return try adjacentPairs(&cursors[0], &cursors[1]) }
         guard count > 2 else { return count == 1 ? Int(cursors[0].currentFrequency()) : 0 }
         if count == 3 {
             let order = tfOrder(&cursors[0], &cursors[1], &cursors[2])
-            return try triples(cursors, lead: order.lead, filter: order.filter, last: order.last)
+            return try triples(cursors, lead: order.lead, filter: order.filter, last: order.last, starts: &starts, capacity: &capacity)
         }
         // The key with the lowest tf gives the candidate starts; each other key filters them in one merge,
         // and the remaining keys are not read once no start is left (most candidates fail).
@@ -26,11 +26,7 @@ extension PostingsCursor {
             if frequency < leadFrequency { (lead, leadFrequency) = (key, frequency) }
         }
         guard let leadValues = try cursors[lead].currentValues() else { return 0 }
-        if capacity < leadValues.count {
-            starts.deallocate()
-            capacity = Swift.max(leadValues.count, capacity * 2)
-            starts = .allocate(capacity: capacity)
-        }
+        if capacity < leadValues.count { grow(&starts, &capacity, to: leadValues.count) }
         var kept = 0
         var position = UInt64.max
         let offset = UInt64(lead)
@@ -76,7 +72,7 @@ extension PostingsCursor {
             while true {
                 let doc = try nextCommonDoc(cursors + lead, cursors + filter, cursors + last, atOrAfter: next)
                 guard doc != noMoreDocs else { return (doc, 0) }
-                let frequency = try triples(cursors, lead: lead, filter: filter, last: last)
+                let frequency = try triples(cursors, lead: lead, filter: filter, last: last, starts: &starts, capacity: &capacity)
                 if frequency > 0 { return (doc, frequency) }
                 guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
                 next = doc + 1
@@ -119,62 +115,77 @@ extension PostingsCursor {
     }
 
     /// Three keys (phrase positions `lead`, `filter`, `last`, chosen by the caller: lowest tf or df first):
-    /// the lead's positions give the starts, the filter's thin them, the last confirms; one pass over the
-    /// lead's values, each other key's values read only when a start first needs them and summed only as
-    /// far as the merge goes (no buffer of starts: most candidates fail on their first filter, and harness
-    /// phrases are mostly two or three words). Inlined into `nextExactPhrase`'s loop (a call per candidate).
+    /// the lead's positions that have the filter key at the right distance are kept in `starts` (one merge
+    /// of the two keys' values, in a loop with nothing else live, so its variables stay in registers), and
+    /// only when some are kept is the last key read and merged with them (most candidates fail on the
+    /// first pair). Each key's values are summed only as far as its merge goes. `starts` (room for
+    /// `capacity`) is grown to the lead's tf when shorter.
     @inline(__always)
-    private static func triples(_ cursors: UnsafeMutablePointer<PostingsCursor>, lead: Int, filter: Int, last: Int) throws -> Int {
-        guard let leadValues = try cursors[lead].currentValues() else { return 0 }
+    private static func triples(_ cursors: UnsafeMutablePointer<PostingsCursor>, lead: Int, filter: Int, last: Int,
+                                starts: inout UnsafeMutablePointer<UInt32>, capacity: inout Int) throws -> Int {
+        guard let leadValues = try cursors[lead].currentValues(),
+              let filterValues = try cursors[filter].currentValues(), filterValues.count > 0 else { return 0 }
+        if capacity < leadValues.count { grow(&starts, &capacity, to: leadValues.count) }
         let leadOffset = UInt64(lead)
-        let filterOffset = UInt64(filter) &- leadOffset
+        // Offsets may wrap: they are added back to a position ≥ lead, so the sums are exact.
+        let pair = pairedPositions(leadValues, leadOffset: leadOffset, filterValues,
+                                   offset: UInt64(filter) &- leadOffset, into: starts)
+        try cursors[lead].checkPosition(pair.leadEnd)
+        try cursors[filter].checkPosition(pair.filterEnd)
+        guard pair.kept > 0 else { return 0 }
+        guard let lastValues = try cursors[last].currentValues(), lastValues.count > 0 else { return 0 }
         let lastOffset = UInt64(last) &- leadOffset
-        var filterValues: UnsafePointer<UInt32>? = nil
-        var filterCount = 0, filterScan = 0
-        var filterPosition: UInt64 = 0
-        var lastValues: UnsafePointer<UInt32>? = nil
-        var lastCount = 0, lastScan = 0
-        var lastPosition: UInt64 = 0
         var matches = 0
-        var position = UInt64.max
-        merge: for slot in 0..<leadValues.count {
-            position = position &+ UInt64(leadValues.values[slot]) &+ 1
-            // A start s = position − lead must be ≥ 0; the other keys sit at s + key (offsets may wrap: they
-            // are added back to a position ≥ lead, so the sums are exact).
-            guard position >= leadOffset else { continue }
-            if filterValues == nil {
-                guard let values = try cursors[filter].currentValues(), values.count > 0 else { return 0 }
-                (filterValues, filterCount) = (values.values, values.count)
-                filterPosition = UInt64(values.values[0])
-                filterScan = 1
+        var lastPosition = UInt64(lastValues.values[0])
+        var scan = 1
+        merge: for slot in 0..<pair.kept {
+            // Kept positions are below 2^32 (the lead's last summed position was checked above).
+            let target = UInt64(starts[slot]) &+ lastOffset
+            while lastPosition < target {
+                guard scan < lastValues.count else { break merge }
+                lastPosition = lastPosition &+ UInt64(lastValues.values[scan]) &+ 1
+                scan += 1
             }
-            guard let filtering = filterValues else { return 0 }
-            let filterTarget = position &+ filterOffset
-            while filterPosition < filterTarget {
-                guard filterScan < filterCount else { break merge }
-                filterPosition = filterPosition &+ UInt64(filtering[filterScan]) &+ 1
-                filterScan += 1
-            }
-            guard filterPosition == filterTarget else { continue }
-            if lastValues == nil {
-                guard let values = try cursors[last].currentValues(), values.count > 0 else { break merge }
-                (lastValues, lastCount) = (values.values, values.count)
-                lastPosition = UInt64(values.values[0])
-                lastScan = 1
-            }
-            guard let confirming = lastValues else { break merge }
-            let lastTarget = position &+ lastOffset
-            while lastPosition < lastTarget {
-                guard lastScan < lastCount else { break merge }
-                lastPosition = lastPosition &+ UInt64(confirming[lastScan]) &+ 1
-                lastScan += 1
-            }
-            if lastPosition == lastTarget { matches += 1 }
+            if lastPosition == target { matches += 1 }
         }
-        try cursors[lead].checkPosition(position)
-        if filterValues != nil { try cursors[filter].checkPosition(filterPosition) }
-        if lastValues != nil { try cursors[last].checkPosition(lastPosition) }
+        try cursors[last].checkPosition(lastPosition)
         return matches
+    }
+
+    /// The lead key's positions `p` ≥ `leadOffset` (a phrase start p − lead is ≥ 0) with `p + offset`
+    /// among the other key's positions, written to `kept` (room for the lead's tf), with the last
+    /// position summed of each key (the caller checks them against 2^32: positions only grow).
+    @inline(__always)
+    private static func pairedPositions(_ lead: (values: UnsafePointer<UInt32>, count: Int), leadOffset: UInt64,
+                                        _ other: (values: UnsafePointer<UInt32>, count: Int), offset: UInt64,
+                                        into kept: UnsafeMutablePointer<UInt32>) -> (kept: Int, leadEnd: UInt64, filterEnd: UInt64) {
+        var found = 0
+        var position = UInt64.max
+        var otherPosition = UInt64(other.values[0])
+        var scan = 1
+        merge: for slot in 0..<lead.count {
+            position = position &+ UInt64(lead.values[slot]) &+ 1
+            guard position >= leadOffset else { continue }
+            let target = position &+ offset
+            while otherPosition < target {
+                guard scan < other.count else { break merge }
+                otherPosition = otherPosition &+ UInt64(other.values[scan]) &+ 1
+                scan += 1
+            }
+            if otherPosition == target {
+                kept[found] = UInt32(truncatingIfNeeded: position)
+                found += 1
+            }
+        }
+        return (found, position, otherPosition)
+    }
+
+    /// Replaces `starts` by room for at least `count` values (its contents are not kept).
+    @inline(never)
+    private static func grow(_ starts: inout UnsafeMutablePointer<UInt32>, _ capacity: inout Int, to count: Int) {
+        starts.deallocate()
+        capacity = Swift.max(count, capacity * 2)
+        starts = .allocate(capacity: capacity)
     }
 
     /// Three keys by ascending tf on the current document (ties in phrase order): lead, filter, last.

@@ -45,10 +45,10 @@ extension PostingsCursor {
     }
 
     /// The value index of the current document's first position and its number of values (its tf), nil
-    /// when there is no current document; the term's positions verified on first use and its frequencies
-    /// unpacked. Marks the document as the last one read (a later document steps over its values, a
-    /// repeated read starts over from them). The phrase join asks for every key of every candidate, so the
-    /// frequencies are read without bounds checks (the guard keeps `indexInBlock` below `blockLength`).
+    /// when there is no current document; the term's positions verified on first use and the block's
+    /// value starts computed on its first read. The phrase join asks for every key of every candidate, so
+    /// the two values are read without bounds checks (the guard keeps `indexInBlock` below `blockLength`,
+    /// which is at most both arrays' length).
     @inline(__always)
     mutating func currentPositionsRange() throws -> (index: Int, count: Int)? {
         let slot = indexInBlock
@@ -56,32 +56,39 @@ extension PostingsCursor {
         // is not below `blockLength`.
         guard UInt(bitPattern: slot) < UInt(bitPattern: blockLength) else { return nil }
         if positionsCheck != nil { try verifyPositions() }
-        if packedFrequencies >= 0 { unpackFrequenciesOnce() }
-        var index = positionsIndex
-        var from = positionsDocIndex
-        if from > slot {
-            // Asked again for the document decoded last: start over from its first position.
-            index = decodedPositionsIndex
-            from = slot
+        if !valueStartsReady { prepareValueStarts() }
+        let index: Int = valueStarts.withUnsafeBufferPointer { starts in
+            guard let base = starts.baseAddress, slot < starts.count else { return 0 }
+            return base[slot]
         }
         let count: Int = frequencies.withUnsafeBufferPointer { values in
             guard let base = values.baseAddress, slot < values.count else { return 0 }
-            while from < slot {
-                index += Int(base[from])
-                from += 1
-            }
             return Int(base[slot])
         }
-        decodedPositionsIndex = index
-        positionsIndex = index + count
-        positionsDocIndex = slot + 1
         return (index, count)
     }
 
-    /// `unpackFrequencies` out of line: once per block, while its inlined loop crowded the per-read path.
+    /// Unpacks the block's frequencies if still packed and sums them into `valueStarts` (out of line: once
+    /// per block, while an inlined loop crowded the per-read path). A tf is below 2^32 and a block holds
+    /// 128, so the sums cannot overflow.
     @inline(never)
-    private mutating func unpackFrequenciesOnce() {
-        unpackFrequencies()
+    private mutating func prepareValueStarts() {
+        if packedFrequencies >= 0 { unpackFrequencies() }
+        if valueStarts.count < PostingsWriter.blockSize { valueStarts = [Int](repeating: 0, count: PostingsWriter.blockSize) }
+        let length = Swift.min(blockLength, PostingsWriter.blockSize)
+        let first = blockValueIndex
+        frequencies.withUnsafeBufferPointer { values in
+            valueStarts.withUnsafeMutableBufferPointer { starts in
+                guard let tfs = values.baseAddress, let out = starts.baseAddress,
+                      length <= values.count, length <= starts.count else { return }
+                var running = first
+                for slot in 0..<length {
+                    out[slot] = running
+                    running &+= Int(tfs[slot])
+                }
+            }
+        }
+        valueStartsReady = true
     }
 
     /// Verifies the term's positions bytes on the cursor's first read of them (out of line: once per cursor).

@@ -1,0 +1,75 @@
+import XCTest
+@testable import VietSearchStorage
+import VietSearchTestSupport
+
+/// Reading a document's positions from a cursor (`PostingsCursor.positions`, which locates the document's
+/// values by the block's value starts, the tfs of the documents before it summed once per block) against
+/// the documents' words: cursors that step and jump ahead (within a block and across blocks, through the
+/// skip table), read only some documents, read one document twice, and reach the short varint-coded last
+/// block; some documents hold hundreds of a key, so their values straddle position blocks.
+final class PositionReadTests: XCTestCase {
+    private static let vocabulary = ["a", "b", "c"]
+
+    func testPositionsOfVisitedDocumentsMatchTheirWords() throws {
+        for seed: UInt64 in [3, 17, 91] {
+            var generator = SeededGenerator(seed: seed)
+            // Not a multiple of 128, so frequent words end with a short (varint) block.
+            let documentCount = 700 + Int(seed)
+            let builder = SegmentBuilder()
+            let body = try builder.fieldNumber(for: "body")
+            var words: [[String]] = []
+            for _ in 0..<documentCount {
+                let length = Int.random(in: 0..<10, using: &generator) == 0 ? Int.random(in: 200...600, using: &generator)
+                                                                            : Int.random(in: 0...25, using: &generator)
+                let document = (0..<length).map { _ -> String in
+                    let roll = Int.random(in: 0..<10, using: &generator)
+                    return roll < 6 ? "a" : roll < 9 ? "b" : "c"
+                }
+                words.append(document)
+                let occurrences = document.enumerated().map {
+                    TermOccurrence(field: body, term: Array($0.element.utf8), position: UInt32($0.offset))
+                }
+                try builder.add(DocumentPostings(stored: [], fieldLengths: [UInt32(length)], occurrences: occurrences))
+            }
+            let store = IndexStore.inMemory()
+            let reader = try store.openSegment(try store.writeSegment(builder))
+            for word in Self.vocabulary {
+                let expected: [UInt32: [UInt32]] = Dictionary(uniqueKeysWithValues: words.enumerated().compactMap { doc, document in
+                    let positions = document.indices.filter { document[$0] == word }.map { UInt32($0) }
+                    return positions.isEmpty ? nil : (UInt32(doc), positions)
+                })
+                let info = try XCTUnwrap(try reader.termInfo(field: 0, term: Array(word.utf8)))
+                XCTAssertGreaterThan(info.documentFrequency, 128, "\(word): the list spans several blocks")
+                var cursor = try PostingsCursor(reader.bytes, postings: reader.layout.range(.postings),
+                                                positions: reader.layout.range(.positions),
+                                                documentCount: reader.layout.documentCount, info: info, checksums: reader.checksums)
+                var doc = try cursor.nextDoc()
+                var visited = 0, read = 0
+                while doc != PostingsCursor.noMoreDocs {
+                    visited += 1
+                    let model = try XCTUnwrap(expected[doc], "\(word): doc \(doc) is listed")
+                    let roll = Int.random(in: 0..<6, using: &generator)
+                    // The tf read before the positions on some documents, after them on others (the block's
+                    // frequencies are unpacked by whichever comes first).
+                    if roll != 1 { XCTAssertEqual(cursor.currentFrequency(), UInt32(model.count), "\(word) doc \(doc): tf") }
+                    if roll < 3 {
+                        XCTAssertEqual(try cursor.positions(), model, "seed \(seed) \(word) doc \(doc)")
+                        read += 1
+                    }
+                    if roll == 1 { XCTAssertEqual(cursor.currentFrequency(), UInt32(model.count), "\(word) doc \(doc): tf") }
+                    if roll == 0 {
+                        XCTAssertEqual(try cursor.positions(), model, "seed \(seed) \(word) doc \(doc), read again")
+                    }
+                    // Mostly the next document, sometimes a jump within the block or past several blocks.
+                    switch Int.random(in: 0..<20, using: &generator) {
+                    case 0: doc = try cursor.advance(to: doc + UInt32.random(in: 2...20, using: &generator))
+                    case 1: doc = try cursor.advance(to: doc + UInt32.random(in: 60...200, using: &generator))
+                    default: doc = try cursor.nextDoc()
+                    }
+                }
+                XCTAssertGreaterThan(visited, 20, "\(word)")
+                XCTAssertGreaterThan(read, 5, "\(word)")
+            }
+        }
+    }
+}
