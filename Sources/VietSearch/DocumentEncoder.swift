@@ -48,13 +48,19 @@ struct DocumentEncoder {
         stored.reserveCapacity(document.fields.count + 1)
         var lengths = [UInt32](repeating: 0, count: Int(max(numbers.max() ?? 0, idNumber)) + 1)
         try builder.beginDocument()
-        termIDs.use(builder)
+        if termIDs.use(builder) { analyzer.forgetPayloads() }
         do {
             var id = document.id
             try id.withUTF8 { try builder.addOccurrence(field: idNumber, bytes: $0, position: 0) }
             for (field, number) in zip(document.fields, numbers) {
                 let analyzer = self.analyzer
-                let positions = try analyzer.analyze(field.value, chunkBytes: Self.analysisChunkBytes, token: {
+                // Most tokens are spellings whose term ids the analyser keeps for this field (`known`).
+                let positions = try analyzer.analyze(field.value, chunkBytes: Self.analysisChunkBytes,
+                                                     payloadChannel: number, known: { payload, position in
+                    try builder.addTermPair(field: number, first: TermIDPayloads.exact(of: payload),
+                                            second: TermIDPayloads.folded(of: payload),
+                                            position: UInt32(clamping: position))
+                }, token: {
                     try add($0, field: number, to: builder)
                 }, pieceEnd: { builder.checkpoint() })
                 lengths[Int(number)] = UInt32(clamping: positions)
@@ -69,19 +75,17 @@ struct DocumentEncoder {
 
     /// Reused for every token: `'e' + exact key` then `'f' + folded key` (TermKeys' encoding).
     private let keyBytes = KeyScratch()
-    /// Term ids of the keys of tokens the analyser's cache gave (most tokens), so they skip the term table.
-    private let termIDs = TokenTermIDs()
+    /// Which builder the analyser's payloads (term ids of cached spellings) belong to.
+    private let termIDs = TermIDPayloads()
     /// `TermKeys`' markers, read once (a global of another module costs an accessor call per read).
     private let exactMarker = TermKeys.exactMarker
     private let foldedMarker = TermKeys.foldedMarker
 
+    /// Adds a token by its key bytes; returns the payload for its spelling (its two term ids) when the
+    /// analyser caches it.
     @inline(__always)
-    private func add(_ token: KeyedToken, field: UInt8, to builder: SegmentBuilder) throws {
+    private func add(_ token: KeyedToken, field: UInt8, to builder: SegmentBuilder) throws -> UInt64 {
         let position = UInt32(clamping: token.position)
-        if token.keyID >= 0, let ids = termIDs.lookup(field: field, keyID: token.keyID) {
-            try builder.addTermPair(field: field, first: ids.exact, second: ids.folded, position: position)
-            return
-        }
         // Raw copies into one reused buffer: `Array.append(contentsOf:)` of a few bytes cost about a
         // hundred instructions per call, a sixth of indexing time went into building keys.
         let exactCount = token.exact.count
@@ -94,7 +98,7 @@ struct DocumentEncoder {
         let ids = try builder.addOccurrencePairGivingIDs(
             field: field, first: UnsafeBufferPointer(start: base, count: exactCount + 1),
             second: UnsafeBufferPointer(start: base + exactCount + 1, count: foldedCount + 1), position: position)
-        if token.keyID >= 0 { termIDs.store(field: field, keyID: token.keyID, exact: ids.first, folded: ids.second) }
+        return token.keyID >= 0 ? TermIDPayloads.payload(exact: ids.first, folded: ids.second) : StreamingAnalyzer.noPayload
     }
 
     @inline(__always)

@@ -27,23 +27,32 @@ struct StreamingAnalysis {
         cache.deallocate()
     }
 
-    /// See `StreamingAnalyzer.analyze(_:chunkBytes:token:pieceEnd:)`.
-    mutating func analyze(_ bytes: UnsafeBufferPointer<UInt8>, chunkBytes: Int, token: (KeyedToken) throws -> Void,
+    /// See `StreamingAnalyzer.analyze(_:chunkBytes:payloadChannel:known:token:pieceEnd:)`; `payloadChannel`
+    /// nil: no payloads (every token goes to `token`, whose result is ignored).
+    mutating func analyze(_ bytes: UnsafeBufferPointer<UInt8>, chunkBytes: Int, payloadChannel: Int?,
+                          known: (UInt64, Int) throws -> Void, token: (KeyedToken) throws -> UInt64,
                           pieceEnd: () throws -> Void) rethrows -> Int {
         position = 0
         cache.prepare()
+        let payloads = payloadChannel.map { cache.payloads(channel: $0) }
         var pieceStart = 0
         while pieceStart < bytes.count {
             let end = safeEnd(of: bytes, from: pieceStart, size: max(1, chunkBytes))
-            try analyzePiece(bytes, from: pieceStart, to: end, token)
+            try analyzePiece(bytes, from: pieceStart, to: end, payloads: payloads, known: known, token: token)
             try pieceEnd()
             pieceStart = end
         }
         return position
     }
 
+    /// Drops the payloads of every channel (see `SyllableKeyCache.forgetPayloads`).
+    func forgetPayloads() {
+        cache.forgetPayloads()
+    }
+
     mutating func analyzePiece(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
-                              _ token: (KeyedToken) throws -> Void) rethrows {
+                               payloads: UnsafeMutablePointer<UInt64>?, known: (UInt64, Int) throws -> Void,
+                               token: (KeyedToken) throws -> UInt64) rethrows {
         var index = start
         while index < end {
             if generalPathOnly {
@@ -51,7 +60,13 @@ struct StreamingAnalysis {
                 continue
             }
             let outcome = splitter.split(bytes, from: index, limit: end)
-            for span in splitter.spans { try emit(span, in: bytes, token) }
+            // Each fast-path span is one token: positions follow the span index (kept in a local
+            // rather than in `position`, a store per token).
+            let first = position
+            for (offset, span) in splitter.spans.enumerated() {
+                try emit(span, at: first + offset, in: bytes, payloads: payloads, known: known, token: token)
+            }
+            position = first + splitter.spans.count
             index = outcome.end
             if outcome.needsGeneralPath {
                 let regionEnd = safeEnd(of: bytes, from: index, size: Self.generalRegionBytes, limit: end)
@@ -75,7 +90,7 @@ struct StreamingAnalysis {
 
     /// `bytes[start..<end]` through `TextCleaner` and `TokenStream`; returns `end`.
     private mutating func analyzeGenerally(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
-                                           _ token: (KeyedToken) throws -> Void) rethrows -> Int {
+                                           _ token: (KeyedToken) throws -> UInt64) rethrows -> Int {
         let cleaned = TextCleaner(tables: tables).clean(UnsafeBufferPointer(rebasing: bytes[start..<end]), base: start)
         var stream = TokenStream(original: bytes, tables: tables, expectedBytes: end - start)
         cleaned.withUnsafeBufferPointer { stream.run($0) }
@@ -84,9 +99,9 @@ struct StreamingAnalysis {
             var folded = found.folded
             try exact.withUTF8 { exactBytes in
                 try folded.withUTF8 { foldedBytes in
-                    try token(KeyedToken(position: position + found.position, start: found.start, end: found.end,
-                                         exact: exactBytes, folded: foldedBytes, isJoinedForm: found.isJoinedForm,
-                                         hasNonASCIILetter: found.hasNonASCIILetter))
+                    _ = try token(KeyedToken(position: position + found.position, start: found.start, end: found.end,
+                                             exact: exactBytes, folded: foldedBytes, isJoinedForm: found.isJoinedForm,
+                                             hasNonASCIILetter: found.hasNonASCIILetter))
                 }
             }
         }
@@ -94,27 +109,35 @@ struct StreamingAnalysis {
         return end
     }
 
-    /// Keys a span found by the fast path and hands it over.
+    /// Keys a span found by the fast path and hands it over: a cached spelling with a payload in
+    /// `payloads` goes to `known` (one probe, no keys decoded), any other to `token`, whose result becomes
+    /// the spelling's payload when it is cached.
     @inline(__always)
-    private mutating func emit(_ span: FastRunSplitter.Span, in bytes: UnsafeBufferPointer<UInt8>,
-                               _ token: (KeyedToken) throws -> Void) rethrows {
+    private mutating func emit(_ span: FastRunSplitter.Span, at position: Int, in bytes: UnsafeBufferPointer<UInt8>,
+                               payloads: UnsafeMutablePointer<UInt64>?, known: (UInt64, Int) throws -> Void,
+                               token: (KeyedToken) throws -> UInt64) rethrows {
+        // ASCII words (12% of the harness corpus' tokens, ~1,500 distinct spellings) are cached like
+        // syllables, so they get payloads too; codes and numbers are not (~17,000 distinct in the same
+        // corpus, under 2% of tokens: they would only churn the cache).
+        var key: SyllableKeyCache.Key?
+        if span.keying != .asciiCode {
+            key = SyllableKeyCache.key(bytes, from: span.start, to: span.end)
+            if let key, let slot = cache.slot(of: key) {
+                if let payloads {
+                    let payload = payloads[slot]
+                    if payload != SyllableKeyCache.noPayload { return try known(payload, position) }
+                }
+                let hit = cache.hit(at: slot)
+                let payload = try token(KeyedToken(position: position, start: span.start, end: span.end, exact: hit.exact,
+                                                   folded: hit.folded, isJoinedForm: false,
+                                                   hasNonASCIILetter: hit.hasNonASCIILetter, keyID: hit.entryID))
+                payloads?[slot] = payload
+                return
+            }
+        }
         let word = UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])
-        defer { position += 1 }
         switch span.keying {
         case .asciiCode, .asciiWord:
-            // ASCII words (12% of the harness corpus' tokens, ~1,500 distinct spellings) are cached like
-            // syllables, so the encoder adds them by term id too; codes and numbers are not (~17,000
-            // distinct in the same corpus, under 2% of tokens: they would only churn the cache).
-            var key: SyllableKeyCache.Key?
-            if span.keying == .asciiWord {
-                key = SyllableKeyCache.key(bytes, from: span.start, to: span.end)
-                if let key, let hit = cache.lookup(key) {
-                    try token(KeyedToken(position: position, start: span.start, end: span.end, exact: hit.exact,
-                                         folded: hit.folded, isJoinedForm: false, hasNonASCIILetter: false,
-                                         keyID: hit.entryID))
-                    return
-                }
-            }
             ensureScratch(2 * word.count)
             for index in 0..<word.count {
                 let byte = word[index]
@@ -131,16 +154,10 @@ struct StreamingAnalysis {
             }
             var keyID = -1
             if let key { keyID = cache.insert(key, exact: exact, folded: folded, hasNonASCIILetter: false) ?? -1 }
-            try token(KeyedToken(position: position, start: span.start, end: span.end, exact: exact, folded: folded,
-                                 isJoinedForm: false, hasNonASCIILetter: false, keyID: keyID))
+            let payload = try token(KeyedToken(position: position, start: span.start, end: span.end, exact: exact,
+                                               folded: folded, isJoinedForm: false, hasNonASCIILetter: false, keyID: keyID))
+            if keyID >= 0 { payloads?[keyID & (SyllableKeyCache.slotCount - 1)] = payload }
         case .word:
-            let key = SyllableKeyCache.key(bytes, from: span.start, to: span.end)
-            if let key, let hit = cache.lookup(key) {
-                try token(KeyedToken(position: position, start: span.start, end: span.end, exact: hit.exact,
-                                     folded: hit.folded, isJoinedForm: false, hasNonASCIILetter: hit.hasNonASCIILetter,
-                                     keyID: hit.entryID))
-                return
-            }
             var made = keys(of: word, at: span.start)
             let hasNonASCIILetter = made.hasNonASCIILetter
             try made.exact.withUTF8 { exact in
@@ -149,9 +166,10 @@ struct StreamingAnalysis {
                     if let key {
                         keyID = cache.insert(key, exact: exact, folded: folded, hasNonASCIILetter: hasNonASCIILetter) ?? -1
                     }
-                    try token(KeyedToken(position: position, start: span.start, end: span.end, exact: exact,
-                                         folded: folded, isJoinedForm: false,
-                                         hasNonASCIILetter: hasNonASCIILetter, keyID: keyID))
+                    let payload = try token(KeyedToken(position: position, start: span.start, end: span.end,
+                                                       exact: exact, folded: folded, isJoinedForm: false,
+                                                       hasNonASCIILetter: hasNonASCIILetter, keyID: keyID))
+                    if keyID >= 0 { payloads?[keyID & (SyllableKeyCache.slotCount - 1)] = payload }
                 }
             }
         }

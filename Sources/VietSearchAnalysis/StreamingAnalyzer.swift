@@ -34,8 +34,33 @@ public final class StreamingAnalyzer {
                         pieceEnd: () throws -> Void) rethrows -> Int {
         var input = text
         return try input.withUTF8 { bytes in
-            try analysis.analyze(bytes, chunkBytes: chunkBytes, token: token, pieceEnd: pieceEnd)
+            try analysis.analyze(bytes, chunkBytes: chunkBytes, payloadChannel: nil, known: { _, _ in },
+                                 token: { try token($0); return Self.noPayload }, pieceEnd: pieceEnd)
         }
+    }
+
+    /// A payload value that stands for none (see `analyze(_:chunkBytes:payloadChannel:known:token:pieceEnd:)`).
+    public static let noPayload = SyllableKeyCache.noPayload
+
+    /// Like `analyze(_:chunkBytes:token:pieceEnd:)`, for a caller that derives something from a token's
+    /// keys (the indexer: the builder's term ids): `token` returns a payload for the token's spelling
+    /// (or `noPayload`), which the analyser keeps beside the spelling's cached keys in `payloadChannel`
+    /// (0 ..< 256; the indexer's field number); a later token of a spelling with a payload in the channel
+    /// goes to `known(payload, position)` instead, without its keys being decoded. Payloads live as long as
+    /// the cache holds the spelling (the cache is refilled now and then) or until `forgetPayloads()`.
+    public func analyze(_ text: String, chunkBytes: Int, payloadChannel: UInt8,
+                        known: (UInt64, Int) throws -> Void, token: (KeyedToken) throws -> UInt64,
+                        pieceEnd: () throws -> Void) rethrows -> Int {
+        var input = text
+        return try input.withUTF8 { bytes in
+            try analysis.analyze(bytes, chunkBytes: chunkBytes, payloadChannel: Int(payloadChannel), known: known,
+                                 token: token, pieceEnd: pieceEnd)
+        }
+    }
+
+    /// Drops every payload of every channel (the values they stand for stopped being valid).
+    public func forgetPayloads() {
+        analysis.forgetPayloads()
     }
 
     /// Analyses `text` whole, calling `token` for each token in order; returns the position count.

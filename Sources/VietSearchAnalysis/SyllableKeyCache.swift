@@ -34,6 +34,9 @@ struct SyllableKeyCache {
     /// Number of distinct slots an `entryID` can name (`entryID & (slotCount − 1)`).
     static let slotCount = 1 << slotBits
 
+    /// A payload slot that holds nothing (see `payloads(channel:)`).
+    static let noPayload = UInt64.max
+
     /// One table slot: the word's chunks and `meta` (0 when empty; else length, key lengths, flag and
     /// the offset of the exact then folded key in the arena, packed by `pack`).
     private struct Slot {
@@ -53,6 +56,10 @@ struct SyllableKeyCache {
 
     private let slots: UnsafeMutablePointer<Slot>
     private let arena: UnsafeMutablePointer<UInt8>
+    /// Per channel (a caller's field number), one caller value per slot (`noPayload`: none), so that a
+    /// repeated word costs one probe to reach what the caller derived from its keys (the builder's term
+    /// ids). A slot's payloads are dropped whenever the slot changes hands (`insert`, `clear`).
+    private var payloadTables: [UnsafeMutablePointer<UInt64>?] = []
     private var entryCount = 0
     private var arenaUsed = 0
     /// How many times the table was emptied (see `entryID`).
@@ -78,6 +85,23 @@ struct SyllableKeyCache {
     func deallocate() {
         slots.deallocate()
         arena.deallocate()
+        for table in payloadTables { table?.deallocate() }
+    }
+
+    /// The payload table of `channel` (made on first use), `slotCount` values indexed by slot; valid
+    /// until the cache is deallocated.
+    mutating func payloads(channel: Int) -> UnsafeMutablePointer<UInt64> {
+        while payloadTables.count <= channel { payloadTables.append(nil) }
+        if let table = payloadTables[channel] { return table }
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: Self.slotCount)
+        table.initialize(repeating: Self.noPayload, count: Self.slotCount)
+        payloadTables[channel] = table
+        return table
+    }
+
+    /// Drops every payload of every channel (the caller's values stopped being valid).
+    func forgetPayloads() {
+        for table in payloadTables { table?.update(repeating: Self.noPayload, count: Self.slotCount) }
     }
 
     /// The key of `input[start..<end]`, or nil if the word is longer than `maximumWordBytes`.
@@ -111,21 +135,33 @@ struct SyllableKeyCache {
 
     /// The keys stored for `key`, if any.
     @inline(__always) func lookup(_ key: Key) -> Hit? {
+        guard let slot = slot(of: key) else { return nil }
+        return hit(at: slot)
+    }
+
+    /// The slot holding `key`'s word, if any (a probe without decoding the keys: see `hit(at:)`).
+    @inline(__always) func slot(of key: Key) -> Int? {
         var slot = Int(truncatingIfNeeded: key.hash) & (Self.slotCount - 1)
         while true {
             let candidate = slots[slot]
             if candidate.meta == 0 { return nil }
             if candidate.low == key.low && candidate.high == key.high && Int(candidate.meta >> 56) == key.length {
-                let offset = Int(truncatingIfNeeded: candidate.meta & 0xFFFF_FFFF)
-                let exactLength = Int(truncatingIfNeeded: candidate.meta >> 40) & 0xFF
-                let foldedLength = Int(truncatingIfNeeded: candidate.meta >> 48) & 0xFF
-                return Hit(exact: UnsafeBufferPointer(start: arena + offset, count: exactLength),
-                           folded: UnsafeBufferPointer(start: arena + offset + exactLength, count: foldedLength),
-                           hasNonASCIILetter: candidate.meta & (1 << 32) != 0,
-                           entryID: Self.entryID(generation: generation, slot: slot))
+                return slot
             }
             slot = (slot + 1) & (Self.slotCount - 1)
         }
+    }
+
+    /// The keys stored in `slot`, which `slot(of:)` or `insert` gave.
+    @inline(__always) func hit(at slot: Int) -> Hit {
+        let meta = slots[slot].meta
+        let offset = Int(truncatingIfNeeded: meta & 0xFFFF_FFFF)
+        let exactLength = Int(truncatingIfNeeded: meta >> 40) & 0xFF
+        let foldedLength = Int(truncatingIfNeeded: meta >> 48) & 0xFF
+        return Hit(exact: UnsafeBufferPointer(start: arena + offset, count: exactLength),
+                   folded: UnsafeBufferPointer(start: arena + offset + exactLength, count: foldedLength),
+                   hasNonASCIILetter: meta & (1 << 32) != 0,
+                   entryID: Self.entryID(generation: generation, slot: slot))
     }
 
     /// Stores the keys of `key`'s word, which must not be stored yet; returns the new entry's `entryID`
@@ -146,11 +182,13 @@ struct SyllableKeyCache {
         var slot = Int(truncatingIfNeeded: key.hash) & (Self.slotCount - 1)
         while slots[slot].meta != 0 { slot = (slot + 1) & (Self.slotCount - 1) }
         slots[slot] = Slot(low: key.low, high: key.high, meta: meta)
+        for table in payloadTables { table?[slot] = Self.noPayload }
         return Self.entryID(generation: generation, slot: slot)
     }
 
     private mutating func clear() {
         slots.update(repeating: Slot(low: 0, high: 0, meta: 0), count: Self.slotCount)
+        forgetPayloads()
         entryCount = 0
         arenaUsed = 0
         generation += 1

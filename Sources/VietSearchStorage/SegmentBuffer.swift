@@ -207,13 +207,25 @@ struct SegmentBuffer {
     /// `addOccurrencePair` returned them): no key bytes to hash or compare.
     @inline(__always)
     mutating func addTermPair(field: UInt8, first: UInt32, second: UInt32, position: UInt32) throws {
-        guard inDocument else { throw StorageError.limitExceeded("occurrence added outside a document (call beginDocument first)") }
-        guard termStreams.isTerm(Int(first), of: field), termStreams.isTerm(Int(second), of: field) else {
+        guard inDocument, termStreams.areTerms(first, second, of: field) else {
+            guard inDocument else { throw StorageError.limitExceeded("occurrence added outside a document (call beginDocument first)") }
             throw StorageError.limitExceeded("term ids \(first), \(second) are not terms of field \(field) in this segment")
         }
-        if !collectsDirectly { notePosition(position, field: field) }
-        record(Int(first), at: position)
-        record(Int(second), at: position)
+        // `record` twice, with the direct path's checks made once for the pair.
+        if collectsDirectly {
+            let doc = UInt32(truncatingIfNeeded: documentCount)
+            let firstAdded = termStreams.addOccurrence(Int(first), doc: doc, position: position)
+            if firstAdded && termStreams.addOccurrence(Int(second), doc: doc, position: position) { return }
+            // Positions went back: the document so far moves to `scratch`, which sorts it.
+            undoDirectOccurrences(keepingThem: true)
+            positionsAscend = false
+            if !firstAdded { scratch.append(UInt64(first) << 32 | UInt64(position)) }
+            scratch.append(UInt64(second) << 32 | UInt64(position))
+            return
+        }
+        notePosition(position, field: field)
+        scratch.append(UInt64(first) << 32 | UInt64(position))
+        scratch.append(UInt64(second) << 32 | UInt64(position))
     }
 
     /// A term belongs to one field, so positions ascending within each field means ascending within

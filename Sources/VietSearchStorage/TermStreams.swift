@@ -18,7 +18,7 @@ final class TermStreams {
         var lastDoc: UInt32 = .max
         var lastPosition: UInt32 = 0
         var frequency: UInt32 = 0
-        /// The term's field number (for `isTerm`).
+        /// The term's field number (for `areTerms`).
         var field: UInt8 = 0
     }
 
@@ -55,10 +55,12 @@ final class TermStreams {
 
     func isEmpty(_ term: Int) -> Bool { table?[term].count ?? 0 == 0 }
 
-    /// True if `term` is a term id of `field`.
+    /// True if `first` and `second` are term ids of `field` (a token's two keys, checked together: one
+    /// unwrap and one bound for both).
     @inline(__always)
-    func isTerm(_ term: Int, of field: UInt8) -> Bool {
-        term >= 0 && term < count && table?[term].field == field
+    func areTerms(_ first: UInt32, _ second: UInt32, of field: UInt8) -> Bool {
+        guard let table, Int(Swift.max(first, second)) < count else { return false }
+        return table[Int(first)].field == field && table[Int(second)].field == field
     }
 
     /// The last document added to `term`'s stream (`UInt32.max`: none), for the next doc delta.
