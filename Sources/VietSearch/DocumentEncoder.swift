@@ -54,12 +54,12 @@ struct DocumentEncoder {
             try id.withUTF8 { try builder.addOccurrence(field: idNumber, bytes: $0, position: 0) }
             for (field, number) in zip(document.fields, numbers) {
                 let analyzer = self.analyzer
-                // Most tokens are spellings whose term ids the analyser keeps for this field (`known`).
+                // Most tokens are spellings whose term ids the analyser keeps for this field (`known`):
+                // they come in runs, added by one builder call each (payloads are `exact << 32 | folded`,
+                // the pairs `addTermPairs` takes).
                 let positions = try analyzer.analyze(field.value, chunkBytes: Self.analysisChunkBytes,
-                                                     payloadChannel: number, known: { payload, position in
-                    try builder.addTermPair(field: number, first: TermIDPayloads.exact(of: payload),
-                                            second: TermIDPayloads.folded(of: payload),
-                                            position: UInt32(clamping: position))
+                                                     payloadChannel: number, known: { pairs, positions in
+                    try builder.addTermPairs(field: number, pairs: pairs, positions: positions)
                 }, token: {
                     try add($0, field: number, to: builder)
                 }, pieceEnd: { builder.checkpoint() })

@@ -21,13 +21,10 @@ final class TermIDPayloads {
         return true
     }
 
-    /// The payload for a token's two term ids (never `StreamingAnalyzer.noPayload`: term ids are below
-    /// `UInt32.max`, see `SegmentBuilder.addOccurrencePairGivingIDs`).
+    /// The payload for a token's two term ids, in the form `SegmentBuilder.addTermPairs` takes (never
+    /// `StreamingAnalyzer.noPayload`: a builder's term table numbers its terms below `UInt32.max`).
     @inline(__always)
     static func payload(exact: UInt32, folded: UInt32) -> UInt64 {
         UInt64(exact) << 32 | UInt64(folded)
     }
-
-    @inline(__always) static func exact(of payload: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: payload >> 32) }
-    @inline(__always) static func folded(of payload: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: payload) }
 }

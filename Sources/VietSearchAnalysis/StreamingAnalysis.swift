@@ -14,6 +14,8 @@ struct StreamingAnalysis {
     var position = 0
     /// When set, every piece of text takes the general path (tests compare the two paths).
     private let generalPathOnly: Bool
+    /// Known tokens (spellings with a payload) not yet handed over.
+    private var knownRun = KnownTokenRun(capacity: 2_048)
 
     init(generalPathOnly: Bool) {
         self.generalPathOnly = generalPathOnly
@@ -25,13 +27,14 @@ struct StreamingAnalysis {
         scratch.deallocate()
         splitter.deallocate()
         cache.deallocate()
+        knownRun.deallocate()
     }
 
     /// See `StreamingAnalyzer.analyze(_:chunkBytes:payloadChannel:known:token:pieceEnd:)`; `payloadChannel`
     /// nil: no payloads (every token goes to `token`, whose result is ignored).
     mutating func analyze(_ bytes: UnsafeBufferPointer<UInt8>, chunkBytes: Int, payloadChannel: Int?,
-                          known: (UInt64, Int) throws -> Void, token: (KeyedToken) throws -> UInt64,
-                          pieceEnd: () throws -> Void) rethrows -> Int {
+                          known: (UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<UInt32>) throws -> Void,
+                          token: (KeyedToken) throws -> UInt64, pieceEnd: () throws -> Void) rethrows -> Int {
         position = 0
         cache.prepare()
         let payloads = payloadChannel.map { cache.payloads(channel: $0) }
@@ -51,7 +54,8 @@ struct StreamingAnalysis {
     }
 
     mutating func analyzePiece(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
-                               payloads: UnsafeMutablePointer<UInt64>?, known: (UInt64, Int) throws -> Void,
+                               payloads: UnsafeMutablePointer<UInt64>?,
+                               known: (UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<UInt32>) throws -> Void,
                                token: (KeyedToken) throws -> UInt64) rethrows {
         var index = start
         while index < end {
@@ -63,9 +67,11 @@ struct StreamingAnalysis {
             // Each fast-path span is one token: positions follow the span index (kept in a local
             // rather than in `position`, a store per token).
             let first = position
+            knownRun.reserve(splitter.spans.count)
             for (offset, span) in splitter.spans.enumerated() {
                 try emit(span, at: first + offset, in: bytes, payloads: payloads, known: known, token: token)
             }
+            try knownRun.flush(known)
             position = first + splitter.spans.count
             index = outcome.end
             if outcome.needsGeneralPath {
@@ -110,11 +116,13 @@ struct StreamingAnalysis {
     }
 
     /// Keys a span found by the fast path and hands it over: a cached spelling with a payload in
-    /// `payloads` goes to `known` (one probe, no keys decoded), any other to `token`, whose result becomes
-    /// the spelling's payload when it is cached.
+    /// `payloads` joins the run of known tokens (one probe, no keys decoded), any other goes to `token`
+    /// (after the run so far, to keep the order), whose result becomes the spelling's payload when it is
+    /// cached.
     @inline(__always)
     private mutating func emit(_ span: FastRunSplitter.Span, at position: Int, in bytes: UnsafeBufferPointer<UInt8>,
-                               payloads: UnsafeMutablePointer<UInt64>?, known: (UInt64, Int) throws -> Void,
+                               payloads: UnsafeMutablePointer<UInt64>?,
+                               known: (UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<UInt32>) throws -> Void,
                                token: (KeyedToken) throws -> UInt64) rethrows {
         // ASCII words (12% of the harness corpus' tokens, ~1,500 distinct spellings) are cached like
         // syllables, so they get payloads too; codes and numbers are not (~17,000 distinct in the same
@@ -125,8 +133,12 @@ struct StreamingAnalysis {
             if let key, let slot = cache.slot(of: key) {
                 if let payloads {
                     let payload = payloads[slot]
-                    if payload != SyllableKeyCache.noPayload { return try known(payload, position) }
+                    if payload != SyllableKeyCache.noPayload {
+                        knownRun.append(payload: payload, position: position)
+                        return
+                    }
                 }
+                try knownRun.flush(known)
                 let hit = cache.hit(at: slot)
                 let payload = try token(KeyedToken(position: position, start: span.start, end: span.end, exact: hit.exact,
                                                    folded: hit.folded, isJoinedForm: false,
@@ -135,6 +147,7 @@ struct StreamingAnalysis {
                 return
             }
         }
+        try knownRun.flush(known)
         let word = UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])
         switch span.keying {
         case .asciiCode, .asciiWord:

@@ -45,12 +45,14 @@ public final class StreamingAnalyzer {
     /// Like `analyze(_:chunkBytes:token:pieceEnd:)`, for a caller that derives something from a token's
     /// keys (the indexer: the builder's term ids): `token` returns a payload for the token's spelling
     /// (or `noPayload`), which the analyser keeps beside the spelling's cached keys in `payloadChannel`
-    /// (0 ..< 256; the indexer's field number); a later token of a spelling with a payload in the channel
-    /// goes to `known(payload, position)` instead, without its keys being decoded. Payloads live as long as
-    /// the cache holds the spelling (the cache is refilled now and then) or until `forgetPayloads()`.
+    /// (0 ..< 256; the indexer's field number); later tokens of spellings with a payload in the channel
+    /// are handed to `known(payloads, positions)` instead, in runs of consecutive such tokens (every token
+    /// before a run has been handed over before it, every token after it after it), without their keys
+    /// being decoded. Positions are clamped to `UInt32`. Payloads live as long as the cache holds the
+    /// spelling (the cache is refilled now and then) or until `forgetPayloads()`.
     public func analyze(_ text: String, chunkBytes: Int, payloadChannel: UInt8,
-                        known: (UInt64, Int) throws -> Void, token: (KeyedToken) throws -> UInt64,
-                        pieceEnd: () throws -> Void) rethrows -> Int {
+                        known: (UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<UInt32>) throws -> Void,
+                        token: (KeyedToken) throws -> UInt64, pieceEnd: () throws -> Void) rethrows -> Int {
         var input = text
         return try input.withUTF8 { bytes in
             try analysis.analyze(bytes, chunkBytes: chunkBytes, payloadChannel: Int(payloadChannel), known: known,

@@ -207,11 +207,31 @@ struct SegmentBuffer {
     /// `addOccurrencePair` returned them): no key bytes to hash or compare.
     @inline(__always)
     mutating func addTermPair(field: UInt8, first: UInt32, second: UInt32, position: UInt32) throws {
-        guard inDocument, termStreams.areTerms(first, second, of: field) else {
-            guard inDocument else { throw StorageError.limitExceeded("occurrence added outside a document (call beginDocument first)") }
+        guard inDocument else { throw StorageError.limitExceeded("occurrence added outside a document (call beginDocument first)") }
+        try recordPair(field: field, first: first, second: second, position: position)
+    }
+
+    /// `addTermPair` for a run of tokens: `pairs[i]` is `first << 32 | second` at `positions[i]`. The
+    /// document state is checked once for the run (the indexer's runs of cached spellings).
+    mutating func addTermPairs(field: UInt8, pairs: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<UInt32>) throws {
+        guard inDocument else { throw StorageError.limitExceeded("occurrence added outside a document (call beginDocument first)") }
+        guard pairs.count == positions.count else {
+            throw StorageError.limitExceeded("\(pairs.count) term pairs with \(positions.count) positions")
+        }
+        for index in 0..<pairs.count {
+            let pair = pairs[index]
+            try recordPair(field: field, first: UInt32(truncatingIfNeeded: pair >> 32), second: UInt32(truncatingIfNeeded: pair),
+                           position: positions[index])
+        }
+    }
+
+    /// `record` of both terms, after checking they are terms of `field`, with the direct path's checks made
+    /// once for the pair.
+    @inline(__always)
+    private mutating func recordPair(field: UInt8, first: UInt32, second: UInt32, position: UInt32) throws {
+        guard termStreams.areTerms(first, second, of: field) else {
             throw StorageError.limitExceeded("term ids \(first), \(second) are not terms of field \(field) in this segment")
         }
-        // `record` twice, with the direct path's checks made once for the pair.
         if collectsDirectly {
             let doc = UInt32(truncatingIfNeeded: documentCount)
             let firstAdded = termStreams.addOccurrence(Int(first), doc: doc, position: position)

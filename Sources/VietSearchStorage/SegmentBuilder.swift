@@ -127,6 +127,13 @@ package final class SegmentBuilder {
         try buffer.addTermPair(field: field, first: first, second: second, position: position)
     }
 
+    /// `addTermPair` for a run of tokens: `pairs[i]` is `first << 32 | second`, added at `positions[i]`
+    /// (one call for many tokens). Throws as `addTermPair` does, or if the counts differ; the pairs
+    /// before the one that failed stay added (the caller abandons the document).
+    package func addTermPairs(field: UInt8, pairs: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<UInt32>) throws {
+        try buffer.addTermPairs(field: field, pairs: pairs, positions: positions)
+    }
+
     /// Changes when term ids given out earlier stop being valid (`append(_:)` empties the appended builder).
     package private(set) var termIDEpoch = 0
 

@@ -112,4 +112,95 @@ final class DirectOccurrenceTests: XCTestCase {
         XCTAssertThrowsError(try builder.addTermPair(field: title, first: ids.first, second: 99, position: 1))
         XCTAssertNoThrow(try builder.addTermPair(field: title, first: ids.second, second: ids.first, position: 1))
     }
+    /// Runs of pairs (`addTermPairs`, the indexer's cached spellings) give what the same pairs added one by
+    /// one (`addTermPair`) give, on the direct path and the scratch path, including pairs whose first or
+    /// second term's positions go back mid-run (the document then moves to the scratch path).
+    func testTermPairRunsGiveWhatSinglePairsGive() throws {
+        func build(runs: Bool, direct: Bool) throws -> SegmentBuilder {
+            let builder = SegmentBuilder()
+            builder.setDirectOccurrencesForTesting(direct)
+            let fields = [try builder.fieldNumber(for: "title"), try builder.fieldNumber(for: "body")]
+            var random = SeededGenerator(seed: 7)
+            var runLengths = SeededGenerator(seed: 8)  // its own generator: the documents are the same either way
+            // A first document interns the pairs: exact keys "e<n>" with the folded key "f<n % 5>"
+            // (several exact keys share one); the documents after it add them by id.
+            var vocabulary: [[(first: UInt32, second: UInt32)]] = []
+            try builder.beginDocument()
+            for field in fields {
+                var ids: [(first: UInt32, second: UInt32)] = []
+                for word in 0..<30 {
+                    ids.append(try Array("e\(word)".utf8).withUnsafeBufferPointer { first in
+                        try Array("f\(word % 5)".utf8).withUnsafeBufferPointer { second in
+                            try builder.addOccurrencePairGivingIDs(field: field, first: first, second: second,
+                                                                   position: UInt32(word))
+                        }
+                    })
+                }
+                vocabulary.append(ids)
+            }
+            try builder.finishDocument(stored: [], fieldLengths: [30, 30])
+            for round in 0..<60 {
+                try builder.beginDocument()
+                for (field, fieldPairs) in zip(fields, vocabulary) {
+                    var pairs: [UInt64] = []
+                    var positions: [UInt32] = []
+                    var position: UInt32 = 0
+                    for index in 0..<(20 + random.next(below: 200)) {
+                        let ids = fieldPairs[random.next(below: fieldPairs.count)]
+                        pairs.append(UInt64(ids.first) << 32 | UInt64(ids.second))
+                        positions.append(position)
+                        if round % 6 == 1 && index == 40 { position = UInt32(random.next(below: 10)) } else {
+                            position += UInt32(random.next(below: 3))
+                        }
+                    }
+                    if runs {
+                        var start = 0
+                        while start < pairs.count {
+                            let end = min(pairs.count, start + 1 + runLengths.next(below: 25))
+                            try pairs[start..<end].withUnsafeBufferPointer { pairRun in
+                                try positions[start..<end].withUnsafeBufferPointer {
+                                    try builder.addTermPairs(field: field, pairs: pairRun, positions: $0)
+                                }
+                            }
+                            start = end
+                        }
+                    } else {
+                        for (pair, position) in zip(pairs, positions) {
+                            try builder.addTermPair(field: field, first: UInt32(pair >> 32), second: UInt32(pair & 0xFFFF_FFFF),
+                                                    position: position)
+                        }
+                    }
+                }
+                try builder.finishDocument(stored: [StoredField(name: "n", value: "\(round)")], fieldLengths: [300, 300])
+            }
+            return builder
+        }
+        let reference = try build(runs: false, direct: false)
+        XCTAssertEqual(streams(try build(runs: true, direct: true)), streams(reference))
+        XCTAssertEqual(streams(try build(runs: true, direct: false)), streams(reference))
+        XCTAssertEqual(streams(try build(runs: false, direct: true)), streams(reference))
+        XCTAssertGreaterThan(reference.buffer.sortedTermIndices().count, 60)
+    }
+
+    func testTermPairRunsAreChecked() throws {
+        let builder = SegmentBuilder()
+        let title = try builder.fieldNumber(for: "title")
+        let body = try builder.fieldNumber(for: "body")
+        let pair = [UInt64(0) << 32 | 1]
+        let position: [UInt32] = [3]
+        func run(_ field: UInt8, _ pairs: [UInt64], _ positions: [UInt32]) throws {
+            try pairs.withUnsafeBufferPointer { pairs in
+                try positions.withUnsafeBufferPointer { try builder.addTermPairs(field: field, pairs: pairs, positions: $0) }
+            }
+        }
+        XCTAssertThrowsError(try run(title, pair, position))  // outside a document
+        try builder.beginDocument()
+        _ = try Array("a".utf8).withUnsafeBufferPointer { first in
+            try Array("b".utf8).withUnsafeBufferPointer { try builder.addOccurrencePairGivingIDs(field: title, first: first, second: $0, position: 0) }
+        }
+        XCTAssertThrowsError(try run(body, pair, position))  // terms of another field
+        XCTAssertThrowsError(try run(title, pair + [UInt64(2) << 32], position + [4]))  // no term 2
+        XCTAssertThrowsError(try run(title, pair, []))  // counts differ
+        XCTAssertNoThrow(try run(title, pair + [UInt64(1) << 32], position + [4]))
+    }
 }
