@@ -148,8 +148,10 @@ struct FastRunSplitter {
                 index += first.length
                 continue
             }
+            // The word's first scalar is already classified: the scan goes on after it.
             let wordStart = index
-            var seen: UInt8 = 0
+            var seen = first.bits
+            index += first.length
             while index < limit {
                 let byte = bytes[index]
                 if byte < 0x80 {
@@ -166,7 +168,8 @@ struct FastRunSplitter {
                 index += next.length
             }
             // Most words end at a space: no connector, nothing to clean.
-            let joins = index < limit && bytes[index] < 0x80 && classes[Int(bytes[index])] != Class.connector
+            let followingBits: UInt8 = index < limit && bytes[index] < 0x80 ? classes[Int(bytes[index])] : 0
+            let joins = followingBits != 0 && followingBits != Class.connector
                 ? false : joinsNextSegment(bytes, at: index, limit: limit)
             switch joins {
             case nil:
@@ -186,6 +189,14 @@ struct FastRunSplitter {
                 } else {
                     let keying: Keying = sawDigit ? .asciiCode : sawNonASCIILetter ? .word : .asciiWord
                     append(Span(start: wordStart, end: index, keying: keying))
+                }
+                // The ASCII space or punctuation after the word, as the loop's start would take it
+                // (without classifying it again).
+                if followingBits == Class.safePoint {
+                    if index - start >= Self.stretchBytes { return Outcome(end: index, needsGeneralPath: false) }
+                    safePoint = index
+                    spansAtSafePoint = spanCount
+                    index += 1
                 }
             }
         }

@@ -5,7 +5,8 @@ import VietSearchTestSupport
 @testable import VietSearchStorage
 @testable import VietSearch
 
-/// `DocumentEncoder` adds most tokens by term ids remembered per analyser key id (`TokenTermIDs`) and
+/// `DocumentEncoder` adds most tokens by term ids kept as payloads beside the analyser's cached spellings
+/// (`TermIDPayloads`, in runs through `addTermPairs`) and
 /// the builder writes occurrences straight into its term streams: the builders it fills must hold
 /// exactly what adding every token's key bytes from `VietnameseAnalyzer.analyze` gives, across builder
 /// switches, a joined (emptied) builder reused, and the analyser's key cache being emptied.
