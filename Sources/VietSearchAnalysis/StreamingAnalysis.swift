@@ -67,18 +67,46 @@ struct StreamingAnalysis {
             // Each fast-path span is one token: positions follow the span index (kept in a local
             // rather than in `position`, a store per token).
             let first = position
-            knownRun.reserve(splitter.spans.count)
-            for (offset, span) in splitter.spans.enumerated() {
-                try emit(span, at: first + offset, in: bytes, payloads: payloads, known: known, token: token)
+            let spans = splitter.spans
+            knownRun.reserve(spans.count)
+            var spanIndex = 0
+            while spanIndex < spans.count {
+                if let payloads {
+                    spanIndex = collectKnown(spans, from: spanIndex, at: first, in: bytes, payloads: payloads)
+                    guard spanIndex < spans.count else { break }
+                }
+                try emit(spans[spanIndex], at: first + spanIndex, in: bytes, payloads: payloads, known: known, token: token)
+                spanIndex += 1
             }
             try knownRun.flush(known)
-            position = first + splitter.spans.count
+            position = first + spans.count
             index = outcome.end
             if outcome.needsGeneralPath {
                 let regionEnd = safeEnd(of: bytes, from: index, size: Self.generalRegionBytes, limit: end)
                 index = try analyzeGenerally(bytes, from: index, to: regionEnd, token)
             }
         }
+    }
+
+    /// Adds the known tokens among `spans` from `start` to the run, up to the first other one; returns
+    /// its index (or the span count). The common case in a loop of its own, with no call inside, so that
+    /// the run, the cache's table and the payloads stay in registers (`emit` handles the other tokens).
+    @inline(__always)
+    private mutating func collectKnown(_ spans: UnsafeBufferPointer<FastRunSplitter.Span>, from start: Int, at first: Int,
+                                       in bytes: UnsafeBufferPointer<UInt8>, payloads: UnsafeMutablePointer<UInt64>) -> Int {
+        var run = knownRun
+        defer { knownRun = run }
+        var index = start
+        while index < spans.count {
+            let span = spans[index]
+            guard span.keying != .asciiCode, let key = SyllableKeyCache.key(bytes, from: span.start, to: span.end),
+                  let slot = cache.slot(of: key) else { break }
+            let payload = payloads[slot]
+            guard payload != SyllableKeyCache.noPayload else { break }
+            run.append(payload: payload, position: first + index)
+            index += 1
+        }
+        return index
     }
 
     /// Least text handed to the general path at once (at least 1, so that it always moves on): the

@@ -14,7 +14,8 @@ struct SyllableKeyCache {
         var low: UInt64
         var high: UInt64
         var length: Int
-        var hash: UInt64
+        /// The slot the word's probe starts at.
+        var home: Int
     }
 
     /// Cached keys; the bytes stay valid until the next `insert`.
@@ -128,9 +129,10 @@ struct SyllableKeyCache {
                 if index < 8 { low |= byte << (8 * UInt64(index)) } else { high |= byte << (8 * UInt64(index - 8)) }
             }
         }
-        var hash = (low ^ UInt64(length)) &* 0x9E37_79B9_7F4A_7C15
-        hash = (hash ^ (hash >> 29) ^ high) &* 0xBF58_476D_1CE4_E5B9
-        return Key(low: low, high: high, length: length, hash: hash ^ (hash >> 32))
+        // Multiplicative hashing, the slot from the product's top bits (which depend on every byte); the
+        // two multiplications are independent. The length is implied by the zero bytes past the word.
+        let hash = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xBF58_476D_1CE4_E5B9)
+        return Key(low: low, high: high, length: length, home: Int(truncatingIfNeeded: hash >> UInt64(64 - slotBits)))
     }
 
     /// The keys stored for `key`, if any.
@@ -141,7 +143,7 @@ struct SyllableKeyCache {
 
     /// The slot holding `key`'s word, if any (a probe without decoding the keys: see `hit(at:)`).
     @inline(__always) func slot(of key: Key) -> Int? {
-        var slot = Int(truncatingIfNeeded: key.hash) & (Self.slotCount - 1)
+        var slot = key.home
         while true {
             let candidate = slots[slot]
             if candidate.meta == 0 { return nil }
@@ -179,7 +181,7 @@ struct SyllableKeyCache {
         entryCount += 1
         let meta = UInt64(key.length) << 56 | UInt64(folded.count) << 48 | UInt64(exact.count) << 40
             | (hasNonASCIILetter ? 1 << 32 : 0) | UInt64(offset)
-        var slot = Int(truncatingIfNeeded: key.hash) & (Self.slotCount - 1)
+        var slot = key.home
         while slots[slot].meta != 0 { slot = (slot + 1) & (Self.slotCount - 1) }
         slots[slot] = Slot(low: key.low, high: key.high, meta: meta)
         for table in payloadTables { table?[slot] = Self.noPayload }
