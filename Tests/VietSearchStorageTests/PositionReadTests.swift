@@ -15,24 +15,9 @@ final class PositionReadTests: XCTestCase {
             var generator = SeededGenerator(seed: seed)
             // Not a multiple of 128, so frequent words end with a short (varint) block.
             let documentCount = 700 + Int(seed)
-            let builder = SegmentBuilder()
-            let body = try builder.fieldNumber(for: "body")
-            var words: [[String]] = []
-            for _ in 0..<documentCount {
-                let length = Int.random(in: 0..<10, using: &generator) == 0 ? Int.random(in: 200...600, using: &generator)
-                                                                            : Int.random(in: 0...25, using: &generator)
-                let document = (0..<length).map { _ -> String in
-                    let roll = Int.random(in: 0..<10, using: &generator)
-                    return roll < 6 ? "a" : roll < 9 ? "b" : "c"
-                }
-                words.append(document)
-                let occurrences = document.enumerated().map {
-                    TermOccurrence(field: body, term: Array($0.element.utf8), position: UInt32($0.offset))
-                }
-                try builder.add(DocumentPostings(stored: [], fieldLengths: [UInt32(length)], occurrences: occurrences))
-            }
-            let store = IndexStore.inMemory()
-            let reader = try store.openSegment(try store.writeSegment(builder))
+            let words = RandomWordDocuments.make(count: documentCount, longOneIn: 10, longLengths: 200...600, shortLengths: 0...25,
+                                                 aBelow: 6, bBelow: 9, using: &generator)
+            let reader = try bodyWordsSegment(words)
             for word in Self.vocabulary {
                 let expected: [UInt32: [UInt32]] = Dictionary(uniqueKeysWithValues: words.enumerated().compactMap { doc, document in
                     let positions = document.indices.filter { document[$0] == word }.map { UInt32($0) }
