@@ -46,9 +46,11 @@ package struct PostingsCursor {
     /// Index of the first position value of the current block's first document (its skip entry's).
     var blockValueIndex = 0
     /// `valueStarts[i]`: the index of the first position value of the block's document `i` (the block's
-    /// index plus the tfs before it), valid while `valueStartsReady`: computed once per block on the
-    /// first positions read, so that a read is two loads instead of a sum over the documents stepped over.
-    var valueStarts: [Int]
+    /// index plus the tfs before it), and past the block's last document the index after its values (so
+    /// document `i`'s tf is `valueStarts[i + 1] − valueStarts[i]`); valid while `valueStartsReady`: computed
+    /// once per block on the first positions read, so that a read is two loads instead of a sum over the
+    /// documents stepped over. Value indices are below 2^32 (skip entries hold them in 32 bits).
+    var valueStarts: [UInt32]
     var valueStartsReady = false
 
     /// An exhausted cursor (for a term absent from a segment).
