@@ -48,7 +48,7 @@ extension PostingsCursor {
     /// when there is no current document; the term's positions verified on first use and the block's
     /// value starts computed on its first read. The phrase join asks for every key of every candidate, so
     /// the two values are read without bounds checks (the guard keeps `indexInBlock` below `blockLength`,
-    /// which is at most both arrays' length).
+    /// and `valueStarts` holds `blockLength + 1` values once ready).
     @inline(__always)
     mutating func currentPositionsRange() throws -> (index: Int, count: Int)? {
         let slot = indexInBlock
@@ -56,37 +56,49 @@ extension PostingsCursor {
         // is not below `blockLength`.
         guard UInt(bitPattern: slot) < UInt(bitPattern: blockLength) else { return nil }
         if positionsCheck != nil { try verifyPositions() }
-        if !valueStartsReady { prepareValueStarts() }
-        let index: Int = valueStarts.withUnsafeBufferPointer { starts in
-            guard let base = starts.baseAddress, slot < starts.count else { return 0 }
-            return base[slot]
+        if !valueStartsReady { try prepareValueStarts() }
+        let range: (index: Int, count: Int) = valueStarts.withUnsafeBufferPointer { starts in
+            guard let base = starts.baseAddress, slot &+ 1 < starts.count else { return (0, 0) }
+            let first = base[slot]
+            // Starts ascend (every tf is at least 1; `prepareValueStarts` checked the last one fits 32 bits).
+            return (Int(first), Int(base[slot &+ 1] &- first))
         }
-        let count: Int = frequencies.withUnsafeBufferPointer { values in
-            guard let base = values.baseAddress, slot < values.count else { return 0 }
-            return Int(base[slot])
-        }
-        return (index, count)
+        return range
     }
 
-    /// Unpacks the block's frequencies if still packed and sums them into `valueStarts` (out of line: once
-    /// per block, while an inlined loop crowded the per-read path). A tf is below 2^32 and a block holds
-    /// 128, so the sums cannot overflow.
+    /// Sums the block's tfs into `valueStarts` (out of line: once per block, while an inlined loop crowded
+    /// the per-read path). A full block's tfs still bit-packed (a phrase's lists are mostly read for their
+    /// positions alone) are summed straight from the packed bits in the pass that unpacks them
+    /// (`BitPacking.unpackAscending`: a packed value is tf − 1, as a doc-id gap is), without unpacking them
+    /// into `frequencies` and summing those in a second pass; they stay packed for `currentFrequency`.
     @inline(never)
-    private mutating func prepareValueStarts() {
-        if packedFrequencies >= 0 { unpackFrequencies() }
-        if valueStarts.count < PostingsWriter.blockSize { valueStarts = [Int](repeating: 0, count: PostingsWriter.blockSize) }
-        let length = Swift.min(blockLength, PostingsWriter.blockSize)
-        let first = blockValueIndex
-        frequencies.withUnsafeBufferPointer { values in
-            valueStarts.withUnsafeMutableBufferPointer { starts in
+    private mutating func prepareValueStarts() throws {
+        let size = PostingsWriter.blockSize
+        if valueStarts.count <= size { valueStarts = [UInt32](repeating: 0, count: size + 1) }
+        let length = Swift.min(blockLength, size)
+        let first = Int64(blockValueIndex)
+        let packed = packedFrequencies >= 0 && length == size
+        let source = packed ? rawBytes(packedFrequencies, count: Swift.min(postingsEnd, bytes.count) - packedFrequencies)
+                            : UnsafeRawBufferPointer(start: nil, count: 0)
+        let width = packedFrequencyWidth
+        let last: Int64? = frequencies.withUnsafeBufferPointer { values in
+            valueStarts.withUnsafeMutableBufferPointer { starts -> Int64? in
                 guard let tfs = values.baseAddress, let out = starts.baseAddress,
-                      length <= values.count, length <= starts.count else { return }
+                      length <= values.count, length < starts.count, first <= Int64(UInt32.max) else { return nil }
+                out[0] = UInt32(truncatingIfNeeded: first)
+                // `load` checked that the packed bytes exist and that width < 32.
+                if packed { return BitPacking.unpackAscending(source, count: size, width: width, after: first, into: out + 1) }
                 var running = first
                 for slot in 0..<length {
-                    out[slot] = running
-                    running &+= Int(tfs[slot])
+                    running &+= Int64(tfs[slot])
+                    out[slot &+ 1] = UInt32(truncatingIfNeeded: running)
                 }
+                return running
             }
+        }
+        guard let last, last <= Int64(UInt32.max) else {
+            throw StorageError.corrupt(file: bytes.name, offset: positionsStart,
+                                       reason: "the position values of block \(block) run past 2^32")
         }
         valueStartsReady = true
     }

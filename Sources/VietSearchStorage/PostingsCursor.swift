@@ -38,17 +38,19 @@ package struct PostingsCursor {
     @usableFromInline var packedFrequencies = -1
     /// Whether a frequency was read alone from the packed block since it was loaded: the first read takes
     /// one value (a lookup from another list wants one), the second unpacks the block.
-    private var readOnePackedFrequency = false
-    private var packedFrequencyWidth = 0
+    var readOnePackedFrequency = false
+    var packedFrequencyWidth = 0
     private(set) var skipEntry = (lastDoc: UInt32(0), maxFrequency: UInt32(0), minFieldLength: UInt32(0))
     /// The term's positions (FORMAT.md, "Positions"), read by value index.
     var positionsDecoder: PositionsDecoder
     /// Index of the first position value of the current block's first document (its skip entry's).
     var blockValueIndex = 0
     /// `valueStarts[i]`: the index of the first position value of the block's document `i` (the block's
-    /// index plus the tfs before it), valid while `valueStartsReady`: computed once per block on the
-    /// first positions read, so that a read is two loads instead of a sum over the documents stepped over.
-    var valueStarts: [Int]
+    /// index plus the tfs before it), and past the block's last document the index after its values (so
+    /// document `i`'s tf is `valueStarts[i + 1] − valueStarts[i]`); valid while `valueStartsReady`: computed
+    /// once per block on the first positions read, so that a read is two loads instead of a sum over the
+    /// documents stepped over. Value indices are below 2^32 (skip entries hold them in 32 bits).
+    var valueStarts: [UInt32]
     var valueStartsReady = false
 
     /// An exhausted cursor (for a term absent from a segment).
@@ -205,53 +207,6 @@ package struct PostingsCursor {
         return doc
     }
 
-    /// Term frequency in the current document.
-    package var termFrequency: UInt32 {
-        guard indexInBlock >= 0 && indexInBlock < blockLength else { return 0 }
-        guard packedFrequencies >= 0 else { return frequencies[indexInBlock] }
-        // Not unpacked yet: read the one value (this getter cannot unpack the block).
-        let width = packedFrequencyWidth
-        let source = rawBytes(packedFrequencies, count: BitPacking.byteCount(count: PostingsWriter.blockSize, width: width))
-        return (BitPacking.value(at: indexInBlock, width: width, in: source) ?? 0) &+ 1
-    }
-
-    /// `termFrequency` for a cursor held in a class property: a mutating call accesses it in place, where
-    /// the getter made Swift copy the whole cursor (three retains and releases) per scored document.
-    /// Inlinable, as `nextDoc`.
-    @inlinable @inline(__always)
-    package mutating func currentFrequency() -> UInt32 {
-        if packedFrequencies < 0 && indexInBlock >= 0 && indexInBlock < blockLength { return frequencies[indexInBlock] }
-        return slowCurrentFrequency()
-    }
-
-    /// `currentFrequency` on the first read of a block's frequencies, or off a document.
-    @usableFromInline
-    mutating func slowCurrentFrequency() -> UInt32 {
-        guard indexInBlock >= 0 && indexInBlock < blockLength else { return 0 }
-        if packedFrequencies >= 0 {
-            if !readOnePackedFrequency {
-                readOnePackedFrequency = true
-                return termFrequency
-            }
-            unpackFrequencies()
-        }
-        return frequencies[indexInBlock]
-    }
-
-    /// Unpacks the current block's frequencies, left packed by `load` until a caller wants one (a cursor
-    /// leapfrogging through a conjunction or phrase reads most blocks for their doc ids alone).
-    mutating func unpackFrequencies() {
-        let width = packedFrequencyWidth
-        let source = rawBytes(packedFrequencies, count: Swift.min(postingsEnd, bytes.count) - packedFrequencies)
-        packedFrequencies = -1
-        frequencies.withUnsafeMutableBufferPointer { values in
-            // `load` checked that the bytes exist and that width < 32 (no value overflows when incremented).
-            guard let base = values.baseAddress,
-                  BitPacking.unpack(source, count: PostingsWriter.blockSize, width: width, into: base) else { return }
-            for slot in 0..<PostingsWriter.blockSize { base[slot] &+= 1 }
-        }
-    }
-
     mutating func finish() -> UInt32 {
         block = Swift.max(block, 0)
         indexInBlock = blockLength
@@ -395,13 +350,5 @@ package struct PostingsCursor {
         }
         guard let last else { throw reader.corrupt("bit-packed block does not decode", at: start) }
         return last
-    }
-
-    /// `count` mapped bytes from `offset` (empty when there are none); callers have bounds-checked them.
-    private func rawBytes(_ offset: Int, count: Int) -> UnsafeRawBufferPointer {
-        guard let base = bytes.base, offset >= 0, count > 0, offset + count <= bytes.count else {
-            return UnsafeRawBufferPointer(start: nil, count: 0)
-        }
-        return UnsafeRawBufferPointer(start: base + offset, count: count)
     }
 }

@@ -18,25 +18,10 @@ final class PhraseJoinTests: XCTestCase {
 
     private func makeFixture(seed: UInt64, documentCount: Int) throws -> Fixture {
         var generator = SeededGenerator(seed: seed)
-        let builder = SegmentBuilder()
-        let body = try builder.fieldNumber(for: "body")
-        var words: [[String]] = []
-        for _ in 0..<documentCount {
-            let length = Int.random(in: 0..<8, using: &generator) == 0 ? Int.random(in: 150...700, using: &generator)
-                                                                       : Int.random(in: 0...30, using: &generator)
-            // Skewed: "a" is frequent, "c" rarer, so keys differ in tf per document and in df.
-            let document = (0..<length).map { _ -> String in
-                let roll = Int.random(in: 0..<10, using: &generator)
-                return roll < 5 ? "a" : roll < 8 ? "b" : "c"
-            }
-            words.append(document)
-            let occurrences = document.enumerated().map {
-                TermOccurrence(field: body, term: Array($0.element.utf8), position: UInt32($0.offset))
-            }
-            try builder.add(DocumentPostings(stored: [], fieldLengths: [UInt32(length)], occurrences: occurrences))
-        }
-        let store = IndexStore.inMemory()
-        let reader = try store.openSegment(try store.writeSegment(builder))
+        // Skewed: "a" is frequent, "c" rarer, so keys differ in tf per document and in df.
+        let words = RandomWordDocuments.make(count: documentCount, longOneIn: 8, longLengths: 150...700, shortLengths: 0...30,
+                                             aBelow: 5, bBelow: 8, using: &generator)
+        let reader = try bodyWordsSegment(words)
         var bits = [UInt64](repeating: 0, count: (documentCount + 63) / 64)
         var deleted: UInt32 = 0
         for doc in 0..<documentCount where doc % 7 == 3 {

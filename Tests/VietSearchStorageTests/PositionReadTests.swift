@@ -15,24 +15,9 @@ final class PositionReadTests: XCTestCase {
             var generator = SeededGenerator(seed: seed)
             // Not a multiple of 128, so frequent words end with a short (varint) block.
             let documentCount = 700 + Int(seed)
-            let builder = SegmentBuilder()
-            let body = try builder.fieldNumber(for: "body")
-            var words: [[String]] = []
-            for _ in 0..<documentCount {
-                let length = Int.random(in: 0..<10, using: &generator) == 0 ? Int.random(in: 200...600, using: &generator)
-                                                                            : Int.random(in: 0...25, using: &generator)
-                let document = (0..<length).map { _ -> String in
-                    let roll = Int.random(in: 0..<10, using: &generator)
-                    return roll < 6 ? "a" : roll < 9 ? "b" : "c"
-                }
-                words.append(document)
-                let occurrences = document.enumerated().map {
-                    TermOccurrence(field: body, term: Array($0.element.utf8), position: UInt32($0.offset))
-                }
-                try builder.add(DocumentPostings(stored: [], fieldLengths: [UInt32(length)], occurrences: occurrences))
-            }
-            let store = IndexStore.inMemory()
-            let reader = try store.openSegment(try store.writeSegment(builder))
+            let words = RandomWordDocuments.make(count: documentCount, longOneIn: 10, longLengths: 200...600, shortLengths: 0...25,
+                                                 aBelow: 6, bBelow: 9, using: &generator)
+            let reader = try bodyWordsSegment(words)
             for word in Self.vocabulary {
                 let expected: [UInt32: [UInt32]] = Dictionary(uniqueKeysWithValues: words.enumerated().compactMap { doc, document in
                     let positions = document.indices.filter { document[$0] == word }.map { UInt32($0) }
@@ -69,6 +54,42 @@ final class PositionReadTests: XCTestCase {
                 }
                 XCTAssertGreaterThan(visited, 20, "\(word)")
                 XCTAssertGreaterThan(read, 5, "\(word)")
+            }
+        }
+    }
+
+    /// A block's value starts (where each document's positions begin) come from its tfs whether these are
+    /// still bit-packed when the block's first positions are read (no tf read yet, or one: the sums are taken
+    /// straight from the packed bits), already unpacked (a second tf read unpacks them) or varint-coded (the
+    /// short last block): every document's positions, read without a tf read of their own
+    /// (`readPositions`), and its tf, read after them, match the words.
+    func testPositionsWhateverTheFrequenciesState() throws {
+        var generator = SeededGenerator(seed: 41)
+        let words = RandomWordDocuments.make(count: 1_000, longOneIn: 9, longLengths: 100...400, shortLengths: 1...20,
+                                             aBelow: 6, bBelow: 9, using: &generator)
+        let reader = try bodyWordsSegment(words)
+        for word in Self.vocabulary {
+            for frequencyReads in 0...3 {
+                let info = try XCTUnwrap(try reader.termInfo(field: 0, term: Array(word.utf8)))
+                XCTAssertGreaterThan(info.documentFrequency, 256, "\(word): several full blocks")
+                var cursor = try PostingsCursor(reader.bytes, postings: reader.layout.range(.postings),
+                                                positions: reader.layout.range(.positions),
+                                                documentCount: reader.layout.documentCount, info: info, checksums: reader.checksums)
+                var buffer: [UInt32] = []
+                var doc = try cursor.nextDoc()
+                var listed = 0
+                while doc != PostingsCursor.noMoreDocs {
+                    let model = words[Int(doc)].indices.filter { words[Int(doc)][$0] == word }.map { UInt32($0) }
+                    if listed % PostingsWriter.blockSize == 0 {
+                        for _ in 0..<frequencyReads { XCTAssertEqual(cursor.currentFrequency(), UInt32(model.count)) }
+                    }
+                    let count = try cursor.readPositions(into: &buffer)
+                    XCTAssertEqual(Array(buffer[0..<count]), model, "\(word) doc \(doc), \(frequencyReads) tf reads first")
+                    XCTAssertEqual(cursor.currentFrequency(), UInt32(model.count), "\(word) doc \(doc): tf after the positions")
+                    listed += 1
+                    doc = try cursor.nextDoc()
+                }
+                XCTAssertEqual(listed, Int(info.documentFrequency))
             }
         }
     }

@@ -118,3 +118,18 @@ func assertSegment(_ reader: SegmentReader, equals model: SegmentModel, file: St
         XCTAssertEqual(try cursor.nextDoc(), PostingsCursor.noMoreDocs, file: file, line: line)
     }
 }
+
+/// A segment with one field, "body", holding each document's words at their indices (the positions and
+/// phrase-join tests' documents, `RandomWordDocuments`), written to an in-memory store and opened.
+func bodyWordsSegment(_ documents: [[String]]) throws -> SegmentReader {
+    let builder = SegmentBuilder()
+    let body = try builder.fieldNumber(for: "body")
+    for document in documents {
+        let occurrences = document.enumerated().map {
+            TermOccurrence(field: body, term: Array($0.element.utf8), position: UInt32($0.offset))
+        }
+        try builder.add(DocumentPostings(stored: [], fieldLengths: [UInt32(document.count)], occurrences: occurrences))
+    }
+    let store = IndexStore.inMemory()
+    return try store.openSegment(try store.writeSegment(builder))
+}
