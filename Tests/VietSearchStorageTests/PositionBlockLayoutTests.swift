@@ -85,7 +85,7 @@ final class PositionBlockLayoutTests: XCTestCase {
     }
 
     /// Real text: the seed articles and the relevance fixtures' documents, words split at non-letters,
-    /// each word's position values (per document its first position, then gaps − 1) cut into blocks.
+    /// each word's (exact and folded) position values (per document its first position, then gaps − 1) cut into blocks.
     func testBlocksOfRealTextGetTheHistogramsLayout() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var documents: [String] = []
@@ -100,10 +100,13 @@ final class PositionBlockLayoutTests: XCTestCase {
             var last: [String: UInt32] = [:]
             let words = document.lowercased().split { !$0.isLetter }
             for (position, word) in words.enumerated() {
-                let key = String(word)
                 let position = UInt32(position)
-                values[key, default: []].append(last[key].map { position - $0 - 1 } ?? position)
-                last[key] = position
+                // Each word under its exact and its folded key, as the index keys it.
+                let exact = "e" + word, folded = "f" + word.folding(options: .diacriticInsensitive, locale: nil)
+                for key in [exact, folded] {
+                    values[key, default: []].append(last[key].map { position - $0 - 1 } ?? position)
+                    last[key] = position
+                }
             }
         }
         var blocks = 0
