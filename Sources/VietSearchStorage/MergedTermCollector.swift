@@ -12,6 +12,8 @@ struct MergedTermCollector {
     private var docs: [UInt32] = []
     private var frequencies: [UInt32] = []
     private var live: [Bool] = []
+    /// Reused across terms and inputs (`restart`), with its memory for unpacked values.
+    private var decoder = PositionsDecoder(range: 0..<0, valueCount: 0)
 
     /// Appends the documents of `segment`'s list `info` (renumbered by `docMap`, deleted ones dropped),
     /// their frequencies and their position values to `buffer`, whose `positionsAreValues` must be set.
@@ -33,13 +35,28 @@ struct MergedTermCollector {
             frequencies.removeAll(keepingCapacity: true)
             live.removeAll(keepingCapacity: true)
         }
+        var listLength = Int(info.encodedDocumentFrequency)
+        var valueCount = 0
+        var cursor: PostingsCursor?
+        var firstDecodedBlock = 0
+        if listLength >= PostingsWriter.blockSize {
+            let opened = try segment.postings(info)
+            // The term's first input, its doc ids unchanged (first in the merge, no deletes): its whole
+            // blocks are the merged term's first blocks, copied as bytes rather than decoded and packed again.
+            if !hasDeletes && buffer.documentCount == 0 && docMap.first == 0 {
+                let copied = try Self.wholeBlocks(of: info, in: segment, postingsSection: postingsSection)
+                buffer.copiedPostings = copied
+                firstDecodedBlock = copied.blockCount
+                listLength -= copied.documentCount
+                valueCount = copied.frequencySum
+            }
+            cursor = opened
+        }
         // Room for every document of the list, written through pointers, the unused end cut afterwards.
         let firstSlot = buffer.docs.count
-        let listLength = Int(info.encodedDocumentFrequency)
         buffer.docs.append(contentsOf: repeatElement(0, count: listLength))
         buffer.frequencies.append(contentsOf: repeatElement(0, count: listLength))
         var taken = 0
-        var valueCount = 0
         try docMap.withUnsafeBufferPointer { map in
             try buffer.docs.withUnsafeMutableBufferPointer { outDocs in
                 try buffer.frequencies.withUnsafeMutableBufferPointer { outFrequencies in
@@ -59,9 +76,8 @@ struct MergedTermCollector {
                         frequencyOut[taken] = frequency
                         taken += 1
                     }
-                    if listLength >= PostingsWriter.blockSize {
-                        var cursor = try segment.postings(info)
-                        for block in 0..<cursor.blockCount {
+                    if var cursor {
+                        for block in firstDecodedBlock..<cursor.blockCount {
                             try cursor.load(block: block)
                             if cursor.packedFrequencies >= 0 { cursor.unpackFrequencies() }
                             let length = cursor.blockLength
@@ -86,12 +102,12 @@ struct MergedTermCollector {
                                        reason: "term frequencies add up to \(valueCount), the term entry says \(info.totalTermFrequency) positions")
         }
         guard valueCount > 0 else { return }
-        var decoder = PositionsDecoder(range: positions, valueCount: info.totalTermFrequency)
+        decoder.restart(range: positions, valueCount: info.totalTermFrequency)
         if !hasDeletes {
             var index = 0
             // The term's first values: this input's packed blocks are the merged term's first blocks.
             if buffer.positions.isEmpty && buffer.copiedPositions == nil && valueCount >= PositionsDecoder.blockSize {
-                index = try copyBlocks(valueCount / PositionsDecoder.blockSize, of: &decoder, positions, in: bytes,
+                index = try Self.copyBlocks(valueCount / PositionsDecoder.blockSize, of: &decoder, positions, in: bytes,
                                        expected: info.positionsChecksum, to: &buffer)
             } else {
                 try bytes.verifyChecksum(of: positions, expected: info.positionsChecksum, what: "positions")
@@ -115,11 +131,66 @@ struct MergedTermCollector {
         }
     }
 
+    /// The full blocks of the list `info` (every block when its length is a multiple of 128, else all but
+    /// the tail), for copying. The cursor that opened the list verified its checksum; the copied entries
+    /// and blocks are checked as a reader would need them: entries inside the list, block 0 at offset 0,
+    /// offsets ascending to the next block's, each block exactly its two widths' size, last docs
+    /// ascending below the document count, at least one value per document.
+    private static func wholeBlocks(of info: TermInfo, in segment: SegmentReader, postingsSection: Range<Int>) throws -> CopiedPostingsBlocks {
+        let bytes = segment.bytes
+        let listLength = Int(info.encodedDocumentFrequency)
+        let blockCount = (listLength + PostingsWriter.blockSize - 1) / PostingsWriter.blockSize
+        let fullBlocks = listLength / PostingsWriter.blockSize
+        let start = postingsSection.lowerBound + Int(info.postingsOffset)
+        let end = start + Int(info.postingsLength)
+        let blocksStart = start + blockCount * PostingsWriter.skipEntrySize
+        func corrupt(_ reason: String) -> StorageError {
+            StorageError.corrupt(file: bytes.name, offset: start, reason: "postings copied by the merge: \(reason)")
+        }
+        guard let base = bytes.base, end <= bytes.count, blocksStart <= end else { throw corrupt("skip entries outside the list") }
+        let entries = UnsafeRawBufferPointer(start: base + start, count: fullBlocks * PostingsWriter.skipEntrySize)
+        var copied = CopiedPostingsBlocks(skipEntries: entries, blocks: UnsafeRawBufferPointer(start: base + blocksStart, count: 0),
+                                          blockCount: fullBlocks, frequencySum: 0, lastDoc: 0)
+        func entry(_ block: Int, _ field: Int) -> Int {
+            Int(UInt32(littleEndian: (base + start).loadUnaligned(fromByteOffset: block * PostingsWriter.skipEntrySize + 4 * field, as: UInt32.self)))
+        }
+        var previousLastDoc = -1
+        var previousIndex = 0
+        for block in 0..<fullBlocks {
+            let offset = entry(block, 3)
+            let next = block + 1 < blockCount ? entry(block + 1, 3) : end - blocksStart
+            guard block > 0 || offset == 0, offset + 2 <= next, blocksStart + next <= end else { throw corrupt("block \(block)'s offsets") }
+            let deltaWidth = Int(base.load(fromByteOffset: blocksStart + offset, as: UInt8.self))
+            let frequencyWidth = Int(base.load(fromByteOffset: blocksStart + offset + 1, as: UInt8.self))
+            guard deltaWidth <= 32, frequencyWidth <= 32,
+                  next - offset == 2 + BitPacking.byteCount(count: PostingsWriter.blockSize, width: deltaWidth)
+                    + BitPacking.byteCount(count: PostingsWriter.blockSize, width: frequencyWidth) else {
+                throw corrupt("block \(block)'s size does not match its widths \(deltaWidth)/\(frequencyWidth)")
+            }
+            // 128 ascending docs of at least one value each.
+            let lastDoc = entry(block, 0), index = entry(block, 5)
+            guard lastDoc >= previousLastDoc + PostingsWriter.blockSize, lastDoc < Int(segment.layout.documentCount),
+                  block == 0 ? index == 0 : index >= previousIndex + PostingsWriter.blockSize else {
+                throw corrupt("block \(block)'s last doc \(lastDoc) or value index \(index)")
+            }
+            previousLastDoc = lastDoc
+            previousIndex = index
+            copied.blocks = UnsafeRawBufferPointer(start: base + blocksStart, count: next)
+        }
+        let frequencySum = fullBlocks < blockCount ? entry(fullBlocks, 5) : Int(clamping: info.totalTermFrequency)
+        guard frequencySum >= previousIndex + PostingsWriter.blockSize, UInt64(frequencySum) <= info.totalTermFrequency else {
+            throw corrupt("value index \(frequencySum) after the copied blocks")
+        }
+        copied.frequencySum = frequencySum
+        copied.lastDoc = UInt32(previousLastDoc)
+        return copied
+    }
+
     /// Hands the first `blockCount` packed blocks of the term's positions `range` to `buffer` as bytes to
     /// copy (their values are the merged term's first ones, so the writer would cut and pack the same
     /// blocks again), after verifying the whole range's checksum; returns the index of the first value
     /// left to decode. Block headers are read bounds-checked (`PositionsDecoder.blockStart`).
-    private func copyBlocks(_ blockCount: Int, of decoder: inout PositionsDecoder, _ range: Range<Int>, in bytes: FileBytes,
+    private static func copyBlocks(_ blockCount: Int, of decoder: inout PositionsDecoder, _ range: Range<Int>, in bytes: FileBytes,
                             expected checksum: UInt32, to buffer: inout TermPostingsBuffer) throws -> Int {
         buffer.copiedBlockStarts.removeAll(keepingCapacity: true)
         for block in 0..<blockCount { buffer.copiedBlockStarts.append(try decoder.blockStart(block, bytes: bytes)) }

@@ -49,6 +49,15 @@ struct PositionsDecoder {
         anchorOffset = start
     }
 
+    /// Makes this a decoder over another term's positions (as `init`), keeping the memory for unpacked
+    /// values: a merge reads its inputs' terms one after another, and a fresh decoder per term allocated
+    /// that memory again on its first read.
+    mutating func restart(range: Range<Int>, valueCount: UInt64) {
+        let kept = cache
+        self = PositionsDecoder(range: range, valueCount: valueCount)
+        cache = kept
+    }
+
     /// Sets the known start of the block holding value `index`: `offset` bytes into the term's positions
     /// (a skip entry's pair). Throws when it cannot be one.
     mutating func anchor(offset: UInt32, index: UInt32, bytes: FileBytes, entryOffset: Int) throws {

@@ -4,91 +4,82 @@
 /// `count mod 128` values as varints. Scratch buffers are reused across terms.
 struct PositionsEncoder {
     private var highBits = [UInt32](repeating: 0, count: PositionsDecoder.blockSize)
-    private var exceptionSlots = [UInt8](repeating: 0, count: PositionsDecoder.blockSize)
-    /// Per bit width 0...32, how many values of the block have it.
-    private var countOfWidth = [Int](repeating: 0, count: 33)
+    /// The layout of each full block of the term being written.
+    private var layouts: [PositionBlockLayout] = []
 
     /// Appends `values` (a term's: per document its first position, then each gap − 1, or the ones after
     /// its blocks already in `out`) to `out`; appends to `blockStarts` the offset in `out` where each block
-    /// starts, the varint tail being the last block.
+    /// starts, the varint tail being the last block. Every block's layout is chosen first, so the term's
+    /// bytes are written through one pointer into room made once (exact for the blocks, 5 bytes per tail
+    /// value): making room and trimming per packed array cost ~150 instructions each.
     mutating func append(_ values: [UInt32], to out: inout [UInt8], blockStarts: inout [Int]) {
         let size = PositionsDecoder.blockSize
         let fullBlocks = values.count / size
+        let tailCount = values.count - fullBlocks * size
         values.withUnsafeBufferPointer { all in
-            for block in 0..<fullBlocks {
+            guard let source = all.baseAddress else {
                 blockStarts.append(out.count)
-                appendBlock(UnsafeBufferPointer(rebasing: all[(block * size)..<((block + 1) * size)]), to: &out)
+                return
             }
-            blockStarts.append(out.count)
-            Self.appendVarints(UnsafeBufferPointer(rebasing: all[(fullBlocks * size)...]), to: &out)
+            layouts.removeAll(keepingCapacity: true)
+            var blockBytes = 0
+            for block in 0..<fullBlocks {
+                let layout = PositionBlockLayout.choose(source + block * size)
+                layouts.append(layout)
+                blockBytes += layout.size
+            }
+            let start = out.count
+            // Packing may store up to 8 bytes past an array (zeros that later writes overwrite).
+            let room = blockBytes + 5 * tailCount + 8
+            out.appendZeros(room)
+            let written = out.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                let target = base + start
+                var offset = 0
+                highBits.withUnsafeMutableBufferPointer { high in
+                    layouts.withUnsafeBufferPointer { layouts in
+                        guard let high = high.baseAddress else { return }
+                        for block in 0..<fullBlocks {
+                            blockStarts.append(start + offset)
+                            offset += Self.writeBlock(source + block * size, layouts[block], to: target + offset, highBits: high)
+                        }
+                    }
+                }
+                blockStarts.append(start + offset)
+                var next = target.assumingMemoryBound(to: UInt8.self) + offset
+                for slot in (fullBlocks * size)..<values.count { next = PostingsWriter.writeVarint(UInt64(source[slot]), to: next) }
+                return next - target.assumingMemoryBound(to: UInt8.self)
+            }
+            out.removeLast(room - written)
         }
     }
 
-    /// One block of 128 values: width, exception count, (with exceptions) the high bits' width, the low
-    /// bits, then (with exceptions) the exceptions' slots and their high bits.
-    private mutating func appendBlock(_ block: UnsafeBufferPointer<UInt32>, to out: inout [UInt8]) {
-        let (maxWidth, bestWidth, exceptions) = countOfWidth.withUnsafeMutableBufferPointer { counts in
-            for width in 0...32 { counts[width] = 0 }
-            for value in block { counts[BitPacking.width(of: value)] &+= 1 }
-            var maxWidth = 32
-            while maxWidth > 0 && counts[maxWidth] == 0 { maxWidth -= 1 }
-            var bestWidth = maxWidth
-            var bestSize = BitPacking.byteCount(count: block.count, width: maxWidth)
-            var bestExceptions = 0
-            var wider = 0
-            var width = maxWidth - 1
-            // Narrower widths turn more values into exceptions; ties keep the wider width (fewer exceptions).
-            while width >= 0 {
-                wider += counts[width + 1]
-                let size = BitPacking.byteCount(count: block.count, width: width)
-                    + 1 + wider + BitPacking.byteCount(count: wider, width: maxWidth - width)
-                if size < bestSize {
-                    bestSize = size
-                    bestWidth = width
-                    bestExceptions = wider
-                }
-                width -= 1
-            }
-            return (maxWidth, bestWidth, bestExceptions)
-        }
-        out.append(UInt8(bestWidth))
-        out.append(UInt8(exceptions))
-        guard exceptions > 0 else {
+    /// One block of 128 values at `target`: width, exception count, (with exceptions) the high bits'
+    /// width, the low bits, then (with exceptions) the exceptions' slots and their high bits. Returns
+    /// `layout.size`; may store zeros up to 8 bytes past it. `highBits` has room for 128 values.
+    private static func writeBlock(_ block: UnsafePointer<UInt32>, _ layout: PositionBlockLayout,
+                                   to target: UnsafeMutableRawPointer, highBits high: UnsafeMutablePointer<UInt32>) -> Int {
+        let values = UnsafeBufferPointer(start: block, count: PositionsDecoder.blockSize)
+        let width = layout.width
+        target.storeBytes(of: UInt8(truncatingIfNeeded: width), as: UInt8.self)
+        target.storeBytes(of: UInt8(truncatingIfNeeded: layout.exceptions), toByteOffset: 1, as: UInt8.self)
+        guard layout.exceptions > 0 else {
             // Every value fits: packed as it is (no low/high split).
-            BitPacking.pack(block, width: bestWidth, into: &out)
-            return
+            BitPacking.pack(values, width: width, to: target + 2)
+            return layout.size
         }
-        out.append(UInt8(maxWidth - bestWidth))
-        let mask: UInt32 = bestWidth >= 32 ? .max : (1 << UInt32(bestWidth)) - 1
-        BitPacking.pack(block, width: bestWidth, mask: mask, into: &out)
+        let highWidth = layout.maxWidth - width
+        target.storeBytes(of: UInt8(truncatingIfNeeded: highWidth), toByteOffset: 2, as: UInt8.self)
+        let mask: UInt32 = width >= 32 ? .max : (1 << UInt32(width)) - 1
+        BitPacking.pack(values, width: width, mask: mask, to: target + 3)
+        let slots = target + 3 + BitPacking.byteCount(count: values.count, width: width)
         var found = 0
-        highBits.withUnsafeMutableBufferPointer { high in
-            exceptionSlots.withUnsafeMutableBufferPointer { slots in
-                for slot in 0..<block.count where block[slot] > mask {
-                    slots[found] = UInt8(truncatingIfNeeded: slot)
-                    high[found] = block[slot] >> UInt32(bestWidth)
-                    found += 1
-                }
-            }
+        for slot in 0..<values.count where values[slot] > mask {
+            slots.storeBytes(of: UInt8(truncatingIfNeeded: slot), toByteOffset: found, as: UInt8.self)
+            high[found] = values[slot] >> UInt32(width)
+            found += 1
         }
-        out.append(contentsOf: exceptionSlots[0..<exceptions])
-        highBits.withUnsafeBufferPointer { high in
-            BitPacking.pack(UnsafeBufferPointer(rebasing: high[0..<exceptions]), width: maxWidth - bestWidth, into: &out)
-        }
-    }
-
-    /// The varint tail, written through a pointer into room for the worst case (5 bytes per value).
-    private static func appendVarints(_ values: UnsafeBufferPointer<UInt32>, to out: inout [UInt8]) {
-        guard !values.isEmpty else { return }
-        let start = out.count
-        let room = 5 * values.count
-        out.appendZeros(room)
-        let written = out.withUnsafeMutableBufferPointer { bytes -> Int in
-            guard let base = bytes.baseAddress else { return 0 }
-            var next = base + start
-            for value in values { next = PostingsWriter.writeVarint(UInt64(value), to: next) }
-            return next - (base + start)
-        }
-        out.removeLast(room - written)
+        BitPacking.pack(UnsafeBufferPointer(start: high, count: found), width: highWidth, to: slots + found)
+        return layout.size
     }
 }

@@ -82,21 +82,37 @@ struct PostingsWriter {
         }
         let postingsStart = postings.count
         let positionsStart = positions.count
+        // `docs` holds the documents after the copied blocks, if any (whole blocks: the rest align).
         let count = buffer.docs.count
         let blockCount = (count + Self.blockSize - 1) / Self.blockSize
         blockBody.removeAll(keepingCapacity: true)
 
         // A list shorter than one block has no skip table: its bounds lead the tail instead.
-        let hasSkipTable = count >= Self.blockSize
+        let hasSkipTable = buffer.documentCount >= Self.blockSize
         // A builder's decoded stream comes as position values already; a merge's as positions.
         if !buffer.positionsAreValues { Self.positionValues(of: buffer, into: &positionValues) }
         skipPositionIndices.removeAll(keepingCapacity: true)
+        var previousDoc: Int64 = -1
+        var positionIndex = 0
+        if let copied = buffer.copiedPostings {
+            // A merge's first input's whole blocks: their entries as stored (the positions block is
+            // patched below like every entry's), their bytes as they are.
+            for block in 0..<copied.blockCount {
+                postings.appendUInt32(copied.entry(block, 0))
+                postings.appendUInt32(copied.entry(block, 1))
+                postings.appendUInt32(copied.entry(block, 2))
+                postings.appendUInt32(copied.entry(block, 3))
+                skipPositionIndices.append(Int(copied.entry(block, 5)))
+                postings.appendUInt64(0)
+            }
+            blockBody.append(contentsOf: copied.blocks.assumingMemoryBound(to: UInt8.self))
+            previousDoc = Int64(copied.lastDoc)
+            positionIndex = copied.frequencySum
+        }
         // Raw buffers: the arrays' bounds and uniqueness checks cost as much as the encoding itself.
         try buffer.docs.withUnsafeBufferPointer { docs in
             try buffer.frequencies.withUnsafeBufferPointer { frequencies in
                 try fieldLengths.withUnsafeBufferPointer { lengths in
-                    var previousDoc: Int64 = -1
-                    var positionIndex = 0
                     for block in 0..<blockCount {
                         let start = block * Self.blockSize
                         let end = Swift.min(count, start + Self.blockSize)
@@ -147,7 +163,7 @@ struct PostingsWriter {
         if hasSkipTable {
             // Each skip entry's positions: the start of the position block holding its first doc's first
             // value (relative to the term's positions), and that value's index.
-            for block in 0..<blockCount {
+            for block in 0..<skipPositionIndices.count {
                 let field = postingsStart + block * Self.skipEntrySize + 16
                 let index = skipPositionIndices[block]
                 let blockStart = positionBlockStarts[index / PositionsDecoder.blockSize] - positionsStart

@@ -219,14 +219,14 @@ struct SegmentMerger {
                         streams.remove(at: index)
                     }
                 }
-                guard !buffer.docs.isEmpty else { continue }
+                guard buffer.documentCount > 0 else { continue }
                 let location = try writer.append(buffer, field: UInt8(newField), fieldLengths: lengths[newField])
-                var total: UInt64 = 0
+                var total = UInt64(buffer.copiedPostings?.frequencySum ?? 0)
                 for frequency in buffer.frequencies { total += UInt64(frequency) }
                 key.removeAll(keepingCapacity: true)
                 key.append(UInt8(newField))
                 key.append(contentsOf: smallest)
-                dictionary.add(key: key, documentFrequency: UInt32(buffer.docs.count), totalTermFrequency: total,
+                dictionary.add(key: key, documentFrequency: UInt32(buffer.documentCount), totalTermFrequency: total,
                                location: location)
                 perField[newField] += 1
                 if writer.postings.count + writer.positions.count >= SpoolFile.bufferSize {

@@ -17,6 +17,13 @@ struct TermPostingsBuffer {
     var copiedBlockStarts: [Int] = []
     /// The values the copied blocks hold.
     var copiedValueCount: Int { copiedPositions == nil ? 0 : copiedBlockStarts.count * PositionsDecoder.blockSize }
+    /// Whole postings blocks that come before `docs`, as bytes to copy (a merge's first input of the term
+    /// when its doc ids keep their numbers: its full blocks are the merged term's first blocks, byte for
+    /// byte), or nil. `docs` and `frequencies` then hold the documents after them.
+    var copiedPostings: CopiedPostingsBlocks?
+
+    /// The term's documents, the copied blocks' included.
+    var documentCount: Int { (copiedPostings?.documentCount ?? 0) + docs.count }
 
     /// Empties the buffer for the next term, keeping capacity.
     mutating func removeAll(positionsAreValues: Bool) {
@@ -26,6 +33,7 @@ struct TermPostingsBuffer {
         self.positionsAreValues = positionsAreValues
         copiedPositions = nil
         copiedBlockStarts.removeAll(keepingCapacity: true)
+        copiedPostings = nil
     }
 
     /// Raw buffers a stream is decoded into before being copied to the arrays in one piece each.
@@ -41,6 +49,7 @@ struct TermPostingsBuffer {
         positions.removeAll(keepingCapacity: true)
         positionsAreValues = true
         copiedPositions = nil
+        copiedPostings = nil
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         // A (doc, tf, position) group takes at least 3 bytes; every value at least 1.
         scratch.reserve(groups: bytes.count / 3 + 1, values: bytes.count)

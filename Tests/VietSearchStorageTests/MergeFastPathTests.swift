@@ -148,6 +148,48 @@ final class MergeFastPathTests: XCTestCase {
         XCTAssertEqual(values, runningPositions, "read() sums the values into positions from −1")
     }
 
+    /// The first input's whole postings blocks are handed over as bytes when its doc ids keep their
+    /// numbers (and only then); the documents after them are decoded, and the term's totals count both.
+    func testFirstInputsWholePostingsBlocksAreHandedOverAsBytes() throws {
+        let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
+        let readers = try segments(store, seed: 12, sizes: [700, 300]).map { try store.openSegment($0) }
+        let field = try XCTUnwrap(readers[0].fieldNames.firstIndex(of: "body"))
+        var stream = try TermStream(dictionary: readers[0].dictionary, field: UInt8(field))
+        var info: TermInfo?
+        while info == nil, try stream.next() {
+            if stream.info.encodedDocumentFrequency >= 300 && stream.info.encodedDocumentFrequency % 128 != 0 { info = stream.info }
+        }
+        let first = try XCTUnwrap(info, "no body term in 300+ documents")
+        let documentFrequency = Int(first.encodedDocumentFrequency)
+        var expectedDocs: [UInt32] = [], expectedFrequencies: [UInt32] = []
+        var cursor = try readers[0].postings(first)
+        while try cursor.nextDoc() != PostingsCursor.noMoreDocs {
+            expectedDocs.append(cursor.doc)
+            expectedFrequencies.append(cursor.termFrequency)
+        }
+        var collector = MergedTermCollector()
+        var buffer = TermPostingsBuffer()
+        buffer.removeAll(positionsAreValues: true)
+        try collector.append(first, of: readers[0], docMap: (0..<readers[0].documentCount).map { $0 }, to: &buffer)
+        let copied = try XCTUnwrap(buffer.copiedPostings)
+        XCTAssertEqual(copied.blockCount, documentFrequency / 128)
+        XCTAssertEqual(buffer.documentCount, documentFrequency)
+        XCTAssertEqual(buffer.docs, Array(expectedDocs[(copied.blockCount * 128)...]))
+        XCTAssertEqual(buffer.frequencies, Array(expectedFrequencies[(copied.blockCount * 128)...]))
+        XCTAssertEqual(copied.lastDoc, expectedDocs[copied.blockCount * 128 - 1])
+        XCTAssertEqual(copied.frequencySum, Int(expectedFrequencies[..<(copied.blockCount * 128)].reduce(0, +)))
+        for block in 0..<copied.blockCount {
+            XCTAssertEqual(copied.entry(block, 0), expectedDocs[block * 128 + 127], "block \(block)'s last doc")
+            XCTAssertEqual(copied.entry(block, 1), expectedFrequencies[(block * 128)..<(block * 128 + 128)].max())
+        }
+
+        // Shifted doc ids (the input is not first): every block is decoded and renumbered.
+        buffer.removeAll(positionsAreValues: true)
+        try collector.append(first, of: readers[0], docMap: (0..<readers[0].documentCount).map { $0 + 5 }, to: &buffer)
+        XCTAssertNil(buffer.copiedPostings)
+        XCTAssertEqual(buffer.docs, expectedDocs.map { $0 + 5 })
+    }
+
     func testBulkMergeReportsDamagedPositionsWithTheFileName() throws {
         let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
         let metas = try segments(store, seed: 9, sizes: [300, 200])
