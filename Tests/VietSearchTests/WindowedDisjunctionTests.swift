@@ -51,7 +51,8 @@ final class WindowedDisjunctionTests: FacadeTestCase {
             let terms = (0..<(2 + generator.next(below: 4))).map { _ in Self.words[generator.next(below: Self.words.count)] }
             switch generator.next(below: 4) {
             case 0: return "title:\(terms[0]) OR " + terms.dropFirst().joined(separator: " OR ")
-            case 1: return "(\(terms[0]) OR \(terms[1])) OR " + terms.dropFirst(2).joined(separator: " OR ")
+            case 1 where terms.count > 2:
+                return "(\(terms[0]) OR \(terms[1])) OR " + terms.dropFirst(2).joined(separator: " OR ")
             default: return terms.joined(separator: " OR ")
             }
         }
