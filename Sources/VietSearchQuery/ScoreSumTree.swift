@@ -105,6 +105,54 @@ struct ScoreSumTree {
         }
     }
 
+    /// The root's sum over the leaves whose bit is set in `mask` (at most 64 leaves), leaf `l`'s score at
+    /// `scores[l * stride]`: the same additions in the same order as `sum(matched:scores:)`, for a loop that
+    /// keeps a window of documents' leaf scores side by side (`TermDisjunction`'s windows).
+    func sum(mask: UInt64, scores: UnsafePointer<Double>, stride: Int) -> Double {
+        guard twoLevel else { return sum(node: root, mask: mask, scores: scores, stride: stride).total }
+        return innerLeaves.withUnsafeBufferPointer { leaves in
+            innerEnds.withUnsafeBufferPointer { ends in
+                var total = 0.0
+                var start = 0
+                for end in ends {
+                    var part = 0.0
+                    var any = false
+                    for slot in start..<end {
+                        let leaf = leaves[slot]
+                        if mask & (1 &<< UInt64(leaf)) != 0 {
+                            part += scores[leaf &* stride]
+                            any = true
+                        }
+                    }
+                    if any { total += part }
+                    start = end
+                }
+                return total
+            }
+        }
+    }
+
+    private func sum(node: Int, mask: UInt64, scores: UnsafePointer<Double>, stride: Int) -> (total: Double, any: Bool) {
+        var total = 0.0
+        var any = false
+        for slot in starts[node]..<ends[node] {
+            let child = children[slot]
+            if child >= 0 {
+                if mask & (1 &<< UInt64(child)) != 0 {
+                    total += scores[child &* stride]
+                    any = true
+                }
+            } else {
+                let part = sum(node: -1 - child, mask: mask, scores: scores, stride: stride)
+                if part.any {
+                    total += part.total
+                    any = true
+                }
+            }
+        }
+        return (total, any)
+    }
+
     private func sum(node: Int, matched: UnsafeBufferPointer<Bool>, scores: UnsafeBufferPointer<Double>) -> (total: Double, any: Bool) {
         var total = 0.0
         var any = false

@@ -133,6 +133,24 @@ struct TermLeaf {
         return (shallowLastDoc, 0)
     }
 
+    /// An upper bound of `score()` over the documents `start...end` (`start` not before the last target of
+    /// `blockMax`): the best bound of the blocks holding them. The blocks past `start`'s are read from the
+    /// skip table without moving the cached block, which later `blockMax` calls in the window still need.
+    mutating func windowBound(from start: UInt32, through end: UInt32) throws -> Double {
+        let first = try blockMax(at: start)
+        guard first.lastDoc < end else { return first.bound }
+        var best = first.bound
+        var index = shallowBlock + 1
+        while index < skips.blockCount {
+            let entry = try skips.blockBounds(index)
+            best = Swift.max(best, bm25.score(boost: boost, idf: idf, tf: Double(entry.maxFrequency),
+                                              dl: Double(entry.minFieldLength), avgdl: avgdl))
+            if entry.lastDoc >= end { break }
+            index += 1
+        }
+        return best
+    }
+
     /// An upper bound of `score()` on document `target` (not before the current one), tighter than
     /// `blockMax`: the block's max term frequency with the document's own field length, read from the
     /// length column without decoding the block (the block's min length is often far from the document's).
