@@ -33,19 +33,7 @@ final class PhraseJoinTests: XCTestCase {
     }
 
     private func cursor(_ fixture: Fixture, _ word: String, deleting: Bool) throws -> PostingsCursor {
-        let reader = fixture.reader
-        let info = try XCTUnwrap(try reader.termInfo(field: 0, term: Array(word.utf8)))
-        return try PostingsCursor(reader.bytes, postings: reader.layout.range(.postings), positions: reader.layout.range(.positions),
-                                  documentCount: reader.layout.documentCount, info: info,
-                                  deletions: deleting ? fixture.deletions : nil, checksums: reader.checksums)
-    }
-
-    /// Starts `s` with `phrase[i]` at `s + i` for every `i` (the definition of exact phrase frequency).
-    private static func modelFrequency(_ words: [String], _ phrase: [String]) -> Int {
-        guard words.count >= phrase.count else { return 0 }
-        return (0...(words.count - phrase.count)).filter { start in
-            phrase.indices.allSatisfy { words[start + $0] == phrase[$0] }
-        }.count
+        try bodyWordCursor(fixture.reader, word, deletions: deleting ? fixture.deletions : nil)
     }
 
     func testIntersectionAndJoinMatchModel() throws {
@@ -91,7 +79,7 @@ final class PhraseJoinTests: XCTestCase {
                         let words = fixture.words[expected]
                         let frequency = try PostingsCursor.exactPhraseFrequency(cursors, count: opened.count,
                                                                                 starts: &starts, capacity: &capacity)
-                        XCTAssertEqual(frequency, Self.modelFrequency(words, phrase), "\(phrase) in doc \(expected)")
+                        XCTAssertEqual(frequency, modelPhraseFrequency(words, phrase), "\(phrase) in doc \(expected)")
                         if frequency > 0 { matchedDocuments += 1 }
                         if words.count > 128 { longDocuments += 1 }
                     }
@@ -131,7 +119,7 @@ final class PhraseJoinTests: XCTestCase {
                                                                    starts: &starts, capacity: &capacity)
                     let expected = fixture.words.indices.first { doc in
                         doc >= Int(target) && !(deleting && fixture.deletions.contains(UInt32(doc)))
-                            && Self.modelFrequency(fixture.words[doc], phrase) > 0
+                            && modelPhraseFrequency(fixture.words[doc], phrase) > 0
                     }
                     guard let expected else {
                         XCTAssertEqual(found.doc, PostingsCursor.noMoreDocs, "\(phrase) after \(target)")
@@ -139,7 +127,7 @@ final class PhraseJoinTests: XCTestCase {
                         break
                     }
                     XCTAssertEqual(found.doc, UInt32(expected), "\(phrase) from \(target), deleting \(deleting)")
-                    XCTAssertEqual(found.frequency, Self.modelFrequency(fixture.words[expected], phrase), "\(phrase) in doc \(expected)")
+                    XCTAssertEqual(found.frequency, modelPhraseFrequency(fixture.words[expected], phrase), "\(phrase) in doc \(expected)")
                     guard found.doc == UInt32(expected) else { break }
                     visited += 1
                     target = found.doc + (Int.random(in: 0..<5, using: &generator) == 0 ? UInt32.random(in: 2...30, using: &generator) : 1)

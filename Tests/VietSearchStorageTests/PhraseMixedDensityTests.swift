@@ -44,18 +44,7 @@ final class PhraseMixedDensityTests: XCTestCase {
     }
 
     private func cursor(_ fixture: Fixture, _ word: String, deleting: Bool) throws -> PostingsCursor {
-        let reader = fixture.reader
-        let info = try XCTUnwrap(try reader.termInfo(field: 0, term: Array(word.utf8)))
-        return try PostingsCursor(reader.bytes, postings: reader.layout.range(.postings), positions: reader.layout.range(.positions),
-                                  documentCount: reader.layout.documentCount, info: info,
-                                  deletions: deleting ? fixture.deletions : nil, checksums: reader.checksums)
-    }
-
-    private static func modelFrequency(_ words: [String], _ phrase: [String]) -> Int {
-        guard words.count >= phrase.count else { return 0 }
-        return (0...(words.count - phrase.count)).filter { start in
-            phrase.indices.allSatisfy { words[start + $0] == phrase[$0] }
-        }.count
+        try bodyWordCursor(fixture.reader, word, deletions: deleting ? fixture.deletions : nil)
     }
 
     func testEveryMatchVisitedAcrossDensities() throws {
@@ -98,14 +87,14 @@ final class PhraseMixedDensityTests: XCTestCase {
                     let found = try PostingsCursor.nextExactPhrase(cursors, order: order, count: opened.count, atOrAfter: target,
                                                                    starts: &starts, capacity: &capacity)
                     let expected = fixture.words.indices.first { doc in
-                        doc >= Int(target) && isLive(doc) && Self.modelFrequency(fixture.words[doc], phrase) > 0
+                        doc >= Int(target) && isLive(doc) && modelPhraseFrequency(fixture.words[doc], phrase) > 0
                     }
                     guard let expected else {
                         XCTAssertEqual(found.doc, PostingsCursor.noMoreDocs, "\(phrase) after \(target)")
                         break
                     }
                     XCTAssertEqual(found.doc, UInt32(expected), "\(phrase) from \(target), deleting \(deleting)")
-                    XCTAssertEqual(found.frequency, Self.modelFrequency(fixture.words[expected], phrase), "\(phrase) in doc \(expected)")
+                    XCTAssertEqual(found.frequency, modelPhraseFrequency(fixture.words[expected], phrase), "\(phrase) in doc \(expected)")
                     guard found.doc == UInt32(expected) else { break }
                     visited += 1
                     let roll = generator.next(below: 10)

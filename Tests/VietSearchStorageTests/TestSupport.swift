@@ -133,3 +133,20 @@ func bodyWordsSegment(_ documents: [[String]]) throws -> SegmentReader {
     let store = IndexStore.inMemory()
     return try store.openSegment(try store.writeSegment(builder))
 }
+
+/// A cursor over `word`'s postings (field 0) of `reader`, skipping `deletions` when given.
+func bodyWordCursor(_ reader: SegmentReader, _ word: String, deletions: DeletedDocs?) throws -> PostingsCursor {
+    let info = try XCTUnwrap(try reader.termInfo(field: 0, term: Array(word.utf8)))
+    return try PostingsCursor(reader.bytes, postings: reader.layout.range(.postings), positions: reader.layout.range(.positions),
+                              documentCount: reader.layout.documentCount, info: info,
+                              deletions: deletions, checksums: reader.checksums)
+}
+
+/// Starts `s` with `phrase[i]` at `s + i` for every `i` (the definition of exact phrase frequency): the model the
+/// phrase joins are checked against.
+func modelPhraseFrequency(_ words: [String], _ phrase: [String]) -> Int {
+    guard words.count >= phrase.count else { return 0 }
+    return (0...(words.count - phrase.count)).filter { start in
+        phrase.indices.allSatisfy { words[start + $0] == phrase[$0] }
+    }.count
+}
