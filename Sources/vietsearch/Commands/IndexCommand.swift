@@ -34,6 +34,10 @@ struct IndexCommand: ParsableCommand {
           help: "Merge the segments flushed during the run into one before the final commit publishes them (faster searches; costs a rewrite of the batch).")
     var mergeFlushed = true
 
+    @Flag(name: .long, inversion: .prefixedNo,
+          help: "Read and parse JSONL input on a thread of its own, ahead of the threads building segments.")
+    var readAhead = true
+
     func validate() throws {
         if threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024 (got \(threads)).") }
         if inputs.isEmpty { throw ValidationError("Give at least one INPUT.") }
@@ -60,7 +64,8 @@ struct IndexCommand: ParsableCommand {
         var encodings: [(String, JSONValue)] = []
         do {
             for source in sources {
-                let (reader, chosen) = try decoding.open(source)
+                let (opened, chosen) = try decoding.open(source)
+                let reader = readAhead && source.isJSONL ? ReadAheadDocumentReader(opened) : opened
                 if let chosen {
                     encodings.append((source.name, .string(chosen.rawValue)))
                     StandardStream.error.writeLine("encoding: \(source.name): \(chosen.rawValue)")

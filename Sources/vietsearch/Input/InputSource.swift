@@ -40,6 +40,12 @@ enum InputSource {
         return sources
     }
 
+    /// True for JSONL input (a file or standard input): many documents, worth reading ahead.
+    var isJSONL: Bool {
+        if case .text = self { return false }
+        return true
+    }
+
     /// Bytes to read, for the progress bar; nil when unknown (standard input).
     var size: Int? {
         switch self {
