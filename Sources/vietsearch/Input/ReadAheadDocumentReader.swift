@@ -35,23 +35,23 @@ final class ReadAheadDocumentReader: DocumentReader {
 
     func next() throws -> SourcedDocument? {
         while nextInChunk == current.documents.count {
-            if let failure = current.failure {
-                current.failure = nil
-                throw failure
+            if current.isLast {
+                // What the wrapped reader consumed up to its end or error (blank lines, the failing line).
+                consumed = current.bytesConsumedAtEnd
+                if let failure = current.failure {
+                    current.failure = nil
+                    throw failure
+                }
+                return nil
             }
-            if current.isLast { return nil }
             current = channel.take()
             nextInChunk = 0
-            if current.documents.isEmpty { consumed = current.bytesConsumedAtEnd }
         }
         let entry = current.documents[nextInChunk]
         // Dropped from the chunk so that the document's text is freed when the writer is done with it.
         current.documents[nextInChunk] = Chunk.Entry.empty
         nextInChunk += 1
         consumed = entry.bytesConsumed
-        if nextInChunk == current.documents.count && (current.isLast || current.failure != nil) {
-            consumed = current.bytesConsumedAtEnd
-        }
         return entry.document
     }
 
