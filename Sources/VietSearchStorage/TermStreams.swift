@@ -175,13 +175,19 @@ final class TermStreams {
         entry.pointee.frequency &+= 1
     }
 
-    /// `SegmentBuffer.writeVarint` with the one-byte case (most gaps and doc deltas) first and no
-    /// overflow checks; returns the length.
+    /// `SegmentBuffer.writeVarint` with the one- and two-byte cases unrolled and no overflow checks;
+    /// returns the length.
     @inline(__always)
     private static func writeVarint(_ value: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
         if value < 0x80 {
             out[0] = UInt8(truncatingIfNeeded: value)
             return 1
+        }
+        if value < 0x4000 {
+            // Two bytes: a document's first position past 127, most doc deltas and the longer gaps.
+            out[0] = UInt8(truncatingIfNeeded: value) | 0x80
+            out[1] = UInt8(truncatingIfNeeded: value >> 7)
+            return 2
         }
         var rest = value
         var length = 0
@@ -221,8 +227,34 @@ final class TermStreams {
         touchedCapacity = capacity
     }
 
-    /// The frequency of `term` in the document `addOccurrence` last added to it.
-    func documentFrequency(_ term: Int) -> UInt32 { table?[term].frequency ?? 0 }
+    /// Ends the current document for the direct path: writes each touched term's frequency into its
+    /// placeholder byte (moving the positions up when it takes more than one byte, which is rare), then
+    /// empties `touchedTerms`. Here rather than in `SegmentBuffer` so that the table is read once, not
+    /// unwrapped per call for each touched term.
+    func finishTouchedTerms() {
+        guard let table, let touched else {
+            touchedCount = 0
+            return
+        }
+        for index in 0..<touchedCount {
+            let record = touched[index]
+            let entry = table + record.term
+            let frequency = entry.pointee.frequency
+            if frequency < 0x80, let base = entry.pointee.base {
+                base[record.frequencyOffset] = UInt8(truncatingIfNeeded: frequency)
+                continue
+            }
+            var size = 1
+            while frequency >> (7 * size) != 0 { size += 1 }
+            let tail = entry.pointee.count - record.frequencyOffset - 1
+            _ = reserve(record.term, extra: size - 1)
+            guard let base = entry.pointee.base else { continue }
+            (base + record.frequencyOffset + size).update(from: base + record.frequencyOffset + 1, count: tail)
+            _ = SegmentBuffer.writeVarint(frequency, to: base, at: record.frequencyOffset)
+            entry.pointee.count += size - 1
+        }
+        touchedCount = 0
+    }
 
     /// Bytes in `term`'s stream.
     func byteCount(_ term: Int) -> Int { table?[term].count ?? 0 }
@@ -247,13 +279,6 @@ final class TermStreams {
     @inline(__always)
     func commit(_ term: Int, written: Int) {
         table?[term].count += written
-    }
-
-    /// The start of `term`'s stream, which must have been reserved; valid until the stream next grows.
-    @inline(__always)
-    func base(_ term: Int) -> UnsafeMutablePointer<UInt8> {
-        guard let base = table?[term].base else { fatalAllocationFailure() }
-        return base
     }
 
     /// Undoes a document's `addOccurrence` calls: the stream back to its first `count` bytes (capacity
