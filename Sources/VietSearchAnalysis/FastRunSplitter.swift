@@ -53,13 +53,27 @@ struct FastRunSplitter {
         static let connector: UInt8 = 4
         static let nonASCIILetter: UInt8 = 8
         static let safePoint: UInt8 = 16
+        /// Only in the byte table: a UTF-8 lead or continuation byte (the scalar must be decoded).
+        static let multiByte: UInt8 = 64
         static let needsCleaning: UInt8 = 128
+        /// Only in the block table: the 64 scalars of the block do not all have the same bits.
+        static let mixedBlock: UInt8 = 0xFF
         static let word = letter | digit
     }
 
-    /// `Class` bits by scalar, built once; never freed (like `AnalysisTables.shared`).
+    /// Where the block table starts in `classes`: per three-byte sequence's first two bytes (`(lead & 0x0F)
+    /// << 6 | second & 0x3F`, a block of 64 scalars), the block's bits when they are the same for all 64
+    /// (every Vietnamese letter of U+1EA0–U+1EF9), else `mixedBlock`: most three-byte scalars are
+    /// classified without being decoded. Blocks at or above `AnalysisTables.flatLimit` are all `mixedBlock`.
+    private static let blockTableOffset = AnalysisTables.flatLimit
+    /// Where the byte table starts in `classes`: an ASCII byte's bits, `multiByte` for every other byte,
+    /// so that a word's scan takes an ASCII byte with one lookup and one test.
+    private static let byteTableOffset = AnalysisTables.flatLimit + 1_024
+
+    /// `Class` bits by scalar (below `flatLimit`), then the block and byte tables; built once, never
+    /// freed (like `AnalysisTables.shared`).
     nonisolated(unsafe) private static let sharedClasses: UnsafeMutablePointer<UInt8> = {
-        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: AnalysisTables.flatLimit)
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: byteTableOffset + 256)
         let tables = AnalysisTables.shared
         for value in 0..<AnalysisTables.flatLimit {
             var bits: UInt8
@@ -73,6 +87,16 @@ struct FastRunSplitter {
             if value == 0xD0 || value == 0xF0 { bits = Class.needsCleaning }  // ETH: repaired by cleaning
             table[value] = bits
         }
+        for block in 0..<1_024 {
+            let first = block << 6
+            var bits = Class.mixedBlock
+            if first + 64 <= AnalysisTables.flatLimit {
+                bits = table[first]
+                for value in first..<first + 64 where table[value] != bits { bits = Class.mixedBlock }
+            }
+            table[blockTableOffset + block] = bits
+        }
+        for byte in 0..<256 { table[byteTableOffset + byte] = byte < 0x80 ? table[byte] : Class.multiByte }
         return table
     }()
 
@@ -109,11 +133,18 @@ struct FastRunSplitter {
     private func scalar(_ bytes: UnsafePointer<UInt8>, at index: Int) -> (bits: UInt8, length: Int) {
         let lead = bytes[index]
         if lead < 0x80 { return (classes[Int(lead)], 1) }
-        let value: UInt32
-        let length: Int
         if lead < 0xE0 {
-            value = (UInt32(lead) & 0x1F) << 6 | UInt32(bytes[index + 1]) & 0x3F
-            length = 2
+            // Two bytes: below U+0800, so inside the flat table.
+            return (classes[(Int(lead) & 0x1F) << 6 | Int(bytes[index + 1]) & 0x3F], 2)
+        }
+        var value: UInt32
+        let length: Int
+        if lead < 0xF0 {
+            let block = (Int(lead) & 0x0F) << 6 | Int(bytes[index + 1]) & 0x3F
+            let blockBits = classes[Self.blockTableOffset + block]
+            if blockBits != Class.mixedBlock { return (blockBits, 3) }
+            value = UInt32(block) << 6 | UInt32(bytes[index + 2]) & 0x3F
+            length = 3
         } else {
             (value, length) = UTF8Encoding.decode(UnsafeBufferPointer(start: bytes, count: index + 4), at: index)
         }
@@ -153,14 +184,13 @@ struct FastRunSplitter {
             var seen = first.bits
             index += first.length
             while index < limit {
-                let byte = bytes[index]
-                if byte < 0x80 {
-                    let bits = classes[Int(byte)]
-                    guard bits & Class.word != 0 else { break }
+                let bits = classes[Self.byteTableOffset + Int(bytes[index])]
+                if bits & Class.word != 0 {
                     seen |= bits
                     index += 1
                     continue
                 }
+                guard bits == Class.multiByte else { break }
                 let next = scalar(bytes, at: index)
                 if next.bits == Class.needsCleaning { return fail(at: safePoint, keeping: spansAtSafePoint) }
                 guard next.bits & Class.word != 0 else { break }

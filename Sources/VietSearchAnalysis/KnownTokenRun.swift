@@ -39,7 +39,7 @@ struct KnownTokenRun {
     mutating func append(payload: UInt64, position: Int) {
         payloads[count] = payload
         positions[count] = UInt32(clamping: position)
-        count += 1
+        count &+= 1  // below the reserved capacity
     }
 
     /// Hands the collected tokens to `known` (if any) and empties the run.

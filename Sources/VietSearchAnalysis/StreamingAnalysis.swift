@@ -103,8 +103,8 @@ struct StreamingAnalysis {
                   let slot = cache.slot(of: key) else { break }
             let payload = payloads[slot]
             guard payload != SyllableKeyCache.noPayload else { break }
-            run.append(payload: payload, position: first + index)
-            index += 1
+            run.append(payload: payload, position: first &+ index)  // a span's position: no overflow to check
+            index &+= 1
         }
         return index
     }

@@ -108,11 +108,11 @@ struct SyllableKeyCache {
     /// The key of `input[start..<end]`, or nil if the word is longer than `maximumWordBytes`.
     @inline(__always)
     static func key(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Key? {
-        let length = end - start
+        let length = end &- start  // a span's bounds: no overflow to check
         guard length <= maximumWordBytes, let base = input.baseAddress else { return nil }
         var low: UInt64 = 0
         var high: UInt64 = 0
-        if start + 16 <= input.count {
+        if start &+ 16 <= input.count {
             // Whole chunks, then the bytes past the word masked off.
             let raw = UnsafeRawPointer(base + start)
             low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))

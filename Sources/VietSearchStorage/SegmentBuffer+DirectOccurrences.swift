@@ -17,24 +17,7 @@ struct TouchedTerm {
 extension SegmentBuffer {
     /// Ends the current document on the direct path: writes each touched term's frequency.
     mutating func finishDirectOccurrences() {
-        let streams = termStreams
-        for touched in streams.touchedTerms {
-            let frequency = streams.documentFrequency(touched.term)
-            if frequency < 0x80 {
-                streams.base(touched.term)[touched.frequencyOffset] = UInt8(frequency)
-                continue
-            }
-            // Rare: a frequency of two bytes or more; the positions after it move up.
-            var size = 1
-            while frequency >> (7 * size) != 0 { size += 1 }
-            let tail = streams.byteCount(touched.term) - touched.frequencyOffset - 1
-            _ = streams.reserve(touched.term, extra: size - 1)
-            let base = streams.base(touched.term)
-            (base + touched.frequencyOffset + size).update(from: base + touched.frequencyOffset + 1, count: tail)
-            _ = Self.writeVarint(frequency, to: base, at: touched.frequencyOffset)
-            streams.commit(touched.term, written: size - 1)
-        }
-        streams.forgetTouchedTerms()
+        termStreams.finishTouchedTerms()
         collectsDirectly = false
     }
 

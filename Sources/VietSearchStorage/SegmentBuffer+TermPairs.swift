@@ -18,10 +18,17 @@ extension SegmentBuffer {
         guard pairs.count == positions.count else {
             throw StorageError.limitExceeded("\(pairs.count) term pairs with \(positions.count) positions")
         }
-        for index in 0..<pairs.count {
+        // On the direct path the streams record the run in one loop, up to the first pair that needs a
+        // check's answer or a fallback (a wrong id, a position going back): that pair and the rest go
+        // one by one below.
+        var index = collectsDirectly
+            ? termStreams.addOccurrencePairs(pairs, positions: positions, field: field, doc: UInt32(truncatingIfNeeded: documentCount))
+            : 0
+        while index < pairs.count {
             let pair = pairs[index]
             try recordPair(field: field, first: UInt32(truncatingIfNeeded: pair >> 32), second: UInt32(truncatingIfNeeded: pair),
                            position: positions[index])
+            index += 1
         }
     }
 

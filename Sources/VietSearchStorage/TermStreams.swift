@@ -103,12 +103,108 @@ final class TermStreams {
         return true
     }
 
+    /// `addOccurrence` of both terms of each pair of a run, `pairs[i]` being `first << 32 | second` at
+    /// `positions[i]`, in one loop with the table, the touched list and the document in registers (the
+    /// calls one occurrence at a time, with their checks, cost about 80 instructions an occurrence, most
+    /// of them spills and reloads). Stops before the first pair that is not two terms of `field` or whose
+    /// position is below a term's last one in `doc`, leaving that pair unrecorded, and returns its index
+    /// (the caller handles it with the checks and fallbacks of `addOccurrence`); the pairs' count when
+    /// every pair was recorded. Writes the same bytes as `addOccurrence` (tested).
+    func addOccurrencePairs(_ pairs: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<UInt32>,
+                            field: UInt8, doc: UInt32) -> Int {
+        guard let table, let pairBase = pairs.baseAddress, let positionBase = positions.baseAddress else { return 0 }
+        let pairCount = Swift.min(pairs.count, positions.count)
+        let termCount = UInt64(count)
+        var touchedBase = touched
+        var touchedUsed = touchedCount
+        defer { touchedCount = touchedUsed }
+        var index = 0
+        while index < pairCount {
+            let pair = pairBase[index]
+            let first = pair >> 32
+            let second = pair & 0xFFFF_FFFF
+            guard Swift.max(first, second) < termCount else { break }
+            let firstEntry = table + Int(truncatingIfNeeded: first)
+            let secondEntry = table + Int(truncatingIfNeeded: second)
+            let position = positionBase[index]
+            guard firstEntry.pointee.field == field, secondEntry.pointee.field == field,
+                  firstEntry.pointee.lastDoc != doc || position >= firstEntry.pointee.lastPosition,
+                  secondEntry.pointee.lastDoc != doc || position >= secondEntry.pointee.lastPosition else { break }
+            record(firstEntry, term: Int(truncatingIfNeeded: first), doc: doc, position: position,
+                   touched: &touchedBase, touchedCount: &touchedUsed)
+            record(secondEntry, term: Int(truncatingIfNeeded: second), doc: doc, position: position,
+                   touched: &touchedBase, touchedCount: &touchedUsed)
+            index &+= 1
+        }
+        return index
+    }
+
+    /// One occurrence for `addOccurrencePairs`, whose position is known not to be below the term's last
+    /// one in `doc`, with the touched list in the caller's locals (`self`'s are brought up to date only
+    /// when it grows). The same bytes, entry and touched-list changes as `addOccurrence`.
+    @inline(__always)
+    private func record(_ entry: UnsafeMutablePointer<Entry>, term: Int, doc: UInt32, position: UInt32,
+                        touched: inout UnsafeMutablePointer<TouchedTerm>?, touchedCount: inout Int) {
+        let lastDoc = entry.pointee.lastDoc
+        let streamCount = entry.pointee.count
+        if lastDoc != doc {
+            let out = room(entry, term: term, extra: 11)
+            var length = Self.writeVarint(lastDoc == .max ? doc : doc &- lastDoc, to: out)
+            if touchedCount == touchedCapacity {
+                self.touchedCount = touchedCount
+                growTouched()
+                touched = self.touched
+            }
+            touched?[touchedCount] = TouchedTerm(term: term, streamCount: streamCount,
+                                                 frequencyOffset: streamCount &+ length, previousLastDoc: lastDoc)
+            touchedCount &+= 1
+            out[length] = 1
+            length &+= 1
+            length &+= Self.writeVarint(position, to: out + length)
+            entry.pointee.count = streamCount &+ length
+            entry.pointee.lastDoc = doc
+            entry.pointee.lastPosition = position
+            entry.pointee.frequency = 1
+            return
+        }
+        let last = entry.pointee.lastPosition
+        guard position != last else { return }  // the same key twice at one position counts once
+        let out = room(entry, term: term, extra: 5)
+        entry.pointee.count = streamCount &+ Self.writeVarint(position &- last, to: out)
+        entry.pointee.lastPosition = position
+        entry.pointee.frequency &+= 1
+    }
+
+    /// `SegmentBuffer.writeVarint` with the one- and two-byte cases unrolled and no overflow checks;
+    /// returns the length.
+    @inline(__always)
+    private static func writeVarint(_ value: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        if value < 0x80 {
+            out[0] = UInt8(truncatingIfNeeded: value)
+            return 1
+        }
+        if value < 0x4000 {
+            // Two bytes: a document's first position past 127, most doc deltas and the longer gaps.
+            out[0] = UInt8(truncatingIfNeeded: value) | 0x80
+            out[1] = UInt8(truncatingIfNeeded: value >> 7)
+            return 2
+        }
+        var rest = value
+        var length = 0
+        while rest >= 0x80 {
+            out[length] = UInt8(truncatingIfNeeded: rest) | 0x80
+            rest >>= 7
+            length &+= 1
+        }
+        out[length] = UInt8(truncatingIfNeeded: rest)
+        return length &+ 1
+    }
+
     /// `reserve` for the entry at hand: its fast path inline, growth out of line.
     @inline(__always)
     private func room(_ entry: UnsafeMutablePointer<Entry>, term: Int, extra: Int) -> UnsafeMutablePointer<UInt8> {
-        if let base = entry.pointee.base, entry.pointee.count + extra <= entry.pointee.capacity {
-            return base + entry.pointee.count
-        }
+        let count = entry.pointee.count
+        if count &+ extra <= entry.pointee.capacity, let base = entry.pointee.base { return base + count }
         return grow(term, extra: extra)
     }
 
@@ -131,8 +227,34 @@ final class TermStreams {
         touchedCapacity = capacity
     }
 
-    /// The frequency of `term` in the document `addOccurrence` last added to it.
-    func documentFrequency(_ term: Int) -> UInt32 { table?[term].frequency ?? 0 }
+    /// Ends the current document for the direct path: writes each touched term's frequency into its
+    /// placeholder byte (moving the positions up when it takes more than one byte, which is rare), then
+    /// empties `touchedTerms`. Here rather than in `SegmentBuffer` so that the table is read once, not
+    /// unwrapped per call for each touched term.
+    func finishTouchedTerms() {
+        guard let table, let touched else {
+            touchedCount = 0
+            return
+        }
+        for index in 0..<touchedCount {
+            let record = touched[index]
+            let entry = table + record.term
+            let frequency = entry.pointee.frequency
+            if frequency < 0x80, let base = entry.pointee.base {
+                base[record.frequencyOffset] = UInt8(truncatingIfNeeded: frequency)
+                continue
+            }
+            var size = 1
+            while frequency >> (7 * size) != 0 { size += 1 }
+            let tail = entry.pointee.count - record.frequencyOffset - 1
+            _ = reserve(record.term, extra: size - 1)
+            guard let base = entry.pointee.base else { continue }
+            (base + record.frequencyOffset + size).update(from: base + record.frequencyOffset + 1, count: tail)
+            _ = SegmentBuffer.writeVarint(frequency, to: base, at: record.frequencyOffset)
+            entry.pointee.count += size - 1
+        }
+        touchedCount = 0
+    }
 
     /// Bytes in `term`'s stream.
     func byteCount(_ term: Int) -> Int { table?[term].count ?? 0 }
@@ -157,13 +279,6 @@ final class TermStreams {
     @inline(__always)
     func commit(_ term: Int, written: Int) {
         table?[term].count += written
-    }
-
-    /// The start of `term`'s stream, which must have been reserved; valid until the stream next grows.
-    @inline(__always)
-    func base(_ term: Int) -> UnsafeMutablePointer<UInt8> {
-        guard let base = table?[term].base else { fatalAllocationFailure() }
-        return base
     }
 
     /// Undoes a document's `addOccurrence` calls: the stream back to its first `count` bytes (capacity

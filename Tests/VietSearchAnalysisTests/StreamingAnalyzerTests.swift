@@ -140,6 +140,26 @@ final class StreamingAnalyzerTests: XCTestCase {
         XCTAssertEqual(keysByID[idsBySpelling["MY"]?.first ?? -1], "my|mi")
     }
 
+    /// Every scalar of one, two and three UTF-8 bytes below U+3400 and a sample above (the splitter
+    /// classifies most three-byte scalars by a table of their 64-scalar blocks, the rest decoded), alone,
+    /// inside a Vietnamese or ASCII word, after digits and between connectors: the reference's tokens.
+    func testEveryScalarOfTheSplitterTablesGivesTheSameTokens() {
+        let values = Array(0x20..<0x3400) + Array(stride(from: 0x3400, to: 0x11000, by: 61)) + [0xFEFF, 0xFF0C, 0x1F600]
+        var texts: [String] = []
+        var text = ""
+        for (index, value) in values.enumerated() {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let s = String(Character(scalar))
+            text += "\(s) việt\(s)nam a\(s)b 12\(s)3 ộ\(s) \(s)ữ x.\(s).y, "
+            if index % 64 == 63 {
+                texts.append(text)
+                text = ""
+            }
+        }
+        texts.append(text)
+        assertIdentical(texts, chunkSizes: [1 << 30])
+    }
+
     /// More distinct words than the cache holds: it empties itself and keeps giving the right keys.
     func testKeysStayRightWhenTheCacheRefills() {
         let syllables = ["Đ", "đ", "ả", "ế", "ư", "ỗ", "ạ", "ì"]
