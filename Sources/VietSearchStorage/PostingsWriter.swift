@@ -94,16 +94,17 @@ struct PostingsWriter {
         skipPositionIndices.removeAll(keepingCapacity: true)
         var previousDoc: Int64 = -1
         var positionIndex = 0
+        // The skip entries' room, made once and filled through a pointer (24 byte appends per entry,
+        // each with its uniqueness check, cost ~100 instructions an entry).
+        let copiedBlocks = buffer.copiedPostings?.blockCount ?? 0
+        if hasSkipTable { postings.appendZeros((copiedBlocks + blockCount) * Self.skipEntrySize) }
         if let copied = buffer.copiedPostings {
             // A merge's first input's whole blocks: their entries as stored (the positions block is
             // patched below like every entry's), their bytes as they are.
             for block in 0..<copied.blockCount {
-                postings.appendUInt32(copied.entry(block, 0))
-                postings.appendUInt32(copied.entry(block, 1))
-                postings.appendUInt32(copied.entry(block, 2))
-                postings.appendUInt32(copied.entry(block, 3))
+                setSkipEntry(block, at: postingsStart, lastDoc: copied.entry(block, 0), maxFrequency: copied.entry(block, 1),
+                             minFieldLength: copied.entry(block, 2), blockOffset: copied.entry(block, 3))
                 skipPositionIndices.append(Int(copied.entry(block, 5)))
-                postings.appendUInt64(0)
             }
             blockBody.append(contentsOf: copied.blocks.assumingMemoryBound(to: UInt8.self))
             previousDoc = Int64(copied.lastDoc)
@@ -118,8 +119,10 @@ struct PostingsWriter {
                         let end = Swift.min(count, start + Self.blockSize)
                         var maxFrequency: UInt32 = 0
                         var minFieldLength = UInt32.max
+                        var frequencySum = 0
                         for index in start..<end {
                             maxFrequency = Swift.max(maxFrequency, frequencies[index])
+                            frequencySum &+= Int(frequencies[index])
                             let doc = Int(docs[index])
                             minFieldLength = Swift.min(minFieldLength, doc < lengths.count ? lengths[doc] : 0)
                         }
@@ -127,13 +130,10 @@ struct PostingsWriter {
                             throw StorageError.limitExceeded("postings of one term exceed 4 GiB")
                         }
                         if hasSkipTable {
-                            postings.appendUInt32(docs[end - 1])
-                            postings.appendUInt32(maxFrequency)
-                            postings.appendUInt32(minFieldLength)
-                            postings.appendUInt32(UInt32(blockBody.count))
                             // The positions pair is known once the term's positions are encoded (patched below).
+                            setSkipEntry(copiedBlocks + block, at: postingsStart, lastDoc: docs[end - 1], maxFrequency: maxFrequency,
+                                         minFieldLength: minFieldLength, blockOffset: UInt32(blockBody.count))
                             skipPositionIndices.append(positionIndex)
-                            postings.appendUInt64(0)
                         } else {
                             blockBody.appendVarint(maxFrequency)
                             blockBody.appendVarint(minFieldLength)
@@ -144,7 +144,7 @@ struct PostingsWriter {
                             appendTail(docs: docs, frequencies: frequencies, from: start, to: end, previousDoc: previousDoc)
                         }
                         previousDoc = Int64(docs[end - 1])
-                        for index in start..<end { positionIndex += Int(frequencies[index]) }
+                        positionIndex += frequencySum
                     }
                 }
             }
@@ -163,12 +163,14 @@ struct PostingsWriter {
         if hasSkipTable {
             // Each skip entry's positions: the start of the position block holding its first doc's first
             // value (relative to the term's positions), and that value's index.
-            for block in 0..<skipPositionIndices.count {
-                let field = postingsStart + block * Self.skipEntrySize + 16
-                let index = skipPositionIndices[block]
-                let blockStart = positionBlockStarts[index / PositionsDecoder.blockSize] - positionsStart
-                postings.setUInt32(UInt32(blockStart), at: field)
-                postings.setUInt32(UInt32(index), at: field + 4)
+            postings.withUnsafeMutableBytes { entries in
+                for block in 0..<skipPositionIndices.count {
+                    let field = postingsStart + block * Self.skipEntrySize + 16
+                    let index = skipPositionIndices[block]
+                    let blockStart = positionBlockStarts[index / PositionsDecoder.blockSize] - positionsStart
+                    entries.storeBytes(of: UInt32(truncatingIfNeeded: blockStart).littleEndian, toByteOffset: field, as: UInt32.self)
+                    entries.storeBytes(of: UInt32(truncatingIfNeeded: index).littleEndian, toByteOffset: field + 4, as: UInt32.self)
+                }
             }
         }
         postings.append(contentsOf: blockBody)
@@ -193,6 +195,20 @@ struct PostingsWriter {
             return shared
         }
         return location
+    }
+
+    /// Writes skip entry `block` of the term whose postings start at `postingsStart` (its room made),
+    /// all but the positions pair (zero until patched).
+    @inline(__always)
+    private mutating func setSkipEntry(_ block: Int, at postingsStart: Int, lastDoc: UInt32, maxFrequency: UInt32,
+                                       minFieldLength: UInt32, blockOffset: UInt32) {
+        let offset = postingsStart + block * Self.skipEntrySize
+        postings.withUnsafeMutableBytes { entry in
+            entry.storeBytes(of: lastDoc.littleEndian, toByteOffset: offset, as: UInt32.self)
+            entry.storeBytes(of: maxFrequency.littleEndian, toByteOffset: offset + 4, as: UInt32.self)
+            entry.storeBytes(of: minFieldLength.littleEndian, toByteOffset: offset + 8, as: UInt32.self)
+            entry.storeBytes(of: blockOffset.littleEndian, toByteOffset: offset + 12, as: UInt32.self)
+        }
     }
 
     /// True when the term just written (from `postingsStart` and `positionsStart` to the ends of the
@@ -309,35 +325,6 @@ struct PostingsWriter {
         }
     }
 
-    /// A 64-bit hash of both byte strings, a word of 8 bytes per multiply (deterministic, unlike `Hasher`,
-    /// so a segment's bytes do not depend on the process). Every shareable term is hashed when the
-    /// buffers are drained: FNV-1a's multiply per byte was 4% of a merge's instructions.
-    private static func contentHash(_ first: ArraySlice<UInt8>, _ second: ArraySlice<UInt8>) -> UInt64 {
-        let seed = first.withUnsafeBytes { wordHash(0xcbf2_9ce4_8422_2325, $0) }
-        return second.withUnsafeBytes { wordHash(seed ^ 0xff, $0) }
-    }
-
-    /// Folds `bytes` into `seed` 8 bytes at a time (the last 1–7 bytes as one word), then the length.
-    private static func wordHash(_ seed: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        @inline(__always) func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
-            let product = (hash ^ word) &* 0x9e37_79b9_7f4a_7c15
-            return product ^ (product >> 29)
-        }
-        var hash = seed
-        guard let base = bytes.baseAddress else { return mix(hash, 0) }
-        var offset = 0
-        while offset + 8 <= bytes.count {
-            hash = mix(hash, base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            offset += 8
-        }
-        if offset < bytes.count {
-            var last: UInt64 = 0
-            for index in offset..<bytes.count { last = last << 8 | UInt64(base.load(fromByteOffset: index, as: UInt8.self)) }
-            hash = mix(hash, last)
-        }
-        return mix(hash, UInt64(bytes.count))
-    }
-
     /// Makes room for this many bytes in each section before writing (they grow as needed past it).
     mutating func reserveCapacity(postings postingsBytes: Int, positions positionsBytes: Int) {
         postings.reserveCapacity(postingsBytes)
@@ -347,7 +334,31 @@ struct PostingsWriter {
     /// Hands out the bytes written so far and empties the buffers; later offsets keep counting from
     /// the start of the sections. Call between terms only.
     mutating func drain() -> (postings: [UInt8], positions: [UInt8]) {
-        // Terms later ones may share are compared by hash once their bytes are gone.
+        hashUnhashedTerms()
+        let result = (postings, positions)
+        drainedPostings += UInt64(postings.count)
+        drainedPositions += UInt64(positions.count)
+        postings.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        return result
+    }
+
+    /// As `drain()`, handing the bytes to `consume` in place: the buffers stay this writer's only
+    /// references, so emptying them keeps their memory (handing them out as arrays made the next
+    /// term's writes allocate and fault in fresh 1 MiB buffers, copy on write).
+    mutating func drain(_ consume: (_ postings: UnsafeRawBufferPointer, _ positions: UnsafeRawBufferPointer) throws -> Void) rethrows {
+        hashUnhashedTerms()
+        try postings.withUnsafeBytes { postingsBytes in
+            try positions.withUnsafeBytes { positionsBytes in try consume(postingsBytes, positionsBytes) }
+        }
+        drainedPostings += UInt64(postings.count)
+        drainedPositions += UInt64(positions.count)
+        postings.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+    }
+
+    /// Terms later ones may share are compared by hash once their bytes are gone.
+    private mutating func hashUnhashedTerms() {
         for content in unhashed {
             guard var entry = written[content] else { continue }
             let postingsStart = Int(entry.location.postingsOffset - drainedPostings)
@@ -357,11 +368,5 @@ struct PostingsWriter {
             written[content] = entry
         }
         unhashed.removeAll(keepingCapacity: true)
-        let result = (postings, positions)
-        drainedPostings += UInt64(postings.count)
-        drainedPositions += UInt64(positions.count)
-        postings.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
-        return result
     }
 }

@@ -230,17 +230,13 @@ struct SegmentMerger {
                                location: location)
                 perField[newField] += 1
                 if writer.postings.count + writer.positions.count >= SpoolFile.bufferSize {
-                    let drained = writer.drain()
-                    try postings.append(drained.postings)
-                    try positions.append(drained.positions)
+                    try writer.drain { try postings.append($0); try positions.append($1) }
                     try termBlocks.append(dictionary.drainBlocks())
                     releaseInputPages()
                 }
             }
         }
-        let drained = writer.drain()
-        try postings.append(drained.postings)
-        try positions.append(drained.positions)
+        try writer.drain { try postings.append($0); try positions.append($1) }
         let finished = dictionary.finish()
         try termBlocks.append(finished.blocks)
         return (finished.index, perField)

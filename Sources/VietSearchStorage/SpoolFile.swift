@@ -28,15 +28,26 @@ final class SpoolFile {
     deinit { if fd >= 0 { close(fd) } }
 
     func append(_ bytes: [UInt8]) throws {
-        crc = bytes.withUnsafeBytes { CRC32.update(crc, $0) }
-        size += bytes.count
-        if buffer.count + bytes.count > Self.bufferSize { try flush() }
-        if bytes.count >= Self.bufferSize {
-            try bytes.withUnsafeBytes { try writeAll($0) }
-        } else {
-            buffer.append(contentsOf: bytes)
-        }
+        try bytes.withUnsafeBytes { try append($0) }
     }
+
+    /// Appends `bytes`: small ranges through the buffer, ranges of at least `directWriteSize` written
+    /// straight to the file after what is buffered (a merge's drained postings and positions, ~1 MiB a
+    /// drain, were copied into the buffer first: 1.8% of a merge's instructions in `memcpy`).
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        crc = CRC32.update(crc, bytes)
+        size += bytes.count
+        if bytes.count >= Self.directWriteSize {
+            try flush()
+            try writeAll(bytes)
+            return
+        }
+        if buffer.count + bytes.count > Self.bufferSize { try flush() }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Ranges this large skip the buffer (a write call per range costs less than copying it).
+    static let directWriteSize = 1 << 16
 
     func flush() throws {
         guard !buffer.isEmpty else { return }
