@@ -166,7 +166,9 @@ struct PositionsDecoder {
             if cachedBlock != target { try fill(block: target, bytes: bytes) }
             let from = next & (Self.blockSize - 1)
             let n = Swift.min(count - done, cachedCount - from)
-            (out + done).update(from: cache.values + from, count: n)
+            // A plain loop: a document's part of a block is a few values, where a `memcpy` call cost more.
+            let source = cache.values + from, destination = out + done
+            for slot in 0..<n { destination[slot] = source[slot] }
             done += n
             next += n
         }

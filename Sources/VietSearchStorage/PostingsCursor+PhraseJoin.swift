@@ -54,29 +54,8 @@ extension PostingsCursor {
                                         capacity: inout Int) throws -> (doc: UInt32, frequency: Int) {
         var next = target
         switch count {
-        case 2:
-            // The common case (two-word phrases): a two-cursor leapfrog and one merge, no dispatch per candidate.
-            let lead = cursors + order[0], other = cursors + order[1]
-            while true {
-                let doc = try nextCommonDoc(lead, other, atOrAfter: next)
-                guard doc != noMoreDocs else { return (doc, 0) }
-                let frequency = try adjacentPairs(&cursors[0], &cursors[1])
-                if frequency > 0 { return (doc, frequency) }
-                guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
-                next = doc + 1
-            }
-        case 3:
-            // Three words: keys by document frequency (the intersection's order) lead and filter the join,
-            // which spares reading three tfs per candidate to order them (the rarer word mostly has the lower tf).
-            let (lead, filter, last) = (order[0], order[1], order[2])
-            while true {
-                let doc = try nextCommonDoc(cursors + lead, cursors + filter, cursors + last, atOrAfter: next)
-                guard doc != noMoreDocs else { return (doc, 0) }
-                let frequency = try triples(cursors, lead: lead, filter: filter, last: last, starts: &starts, capacity: &capacity)
-                if frequency > 0 { return (doc, frequency) }
-                guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
-                next = doc + 1
-            }
+        case 2: return try nextExactPair(cursors, order: order, atOrAfter: target)
+        case 3: return try nextExactTriple(cursors, order: order, atOrAfter: target, starts: &starts, capacity: &capacity)
         default:
             while true {
                 let doc = try nextCommonDoc(cursors, order: order, count: count, atOrAfter: next)
@@ -89,8 +68,46 @@ extension PostingsCursor {
         }
     }
 
+    /// `nextExactPhrase` for two keys (the common case, two-word phrases): a two-cursor leapfrog and one merge,
+    /// no dispatch per candidate. A function of its own, so that the leapfrog and the join are inlined into
+    /// its loop (in the larger `nextExactPhrase` they were compiled as calls, a prologue and epilogue per candidate).
+    @inline(never)
+    private static func nextExactPair(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
+                                      atOrAfter target: UInt32) throws -> (doc: UInt32, frequency: Int) {
+        let lead = cursors + order[0], other = cursors + order[1]
+        var next = target
+        while true {
+            let doc = try nextCommonDoc(lead, other, atOrAfter: next)
+            guard doc != noMoreDocs else { return (doc, 0) }
+            let frequency = try adjacentPairs(&cursors[0], &cursors[1])
+            if frequency > 0 { return (doc, frequency) }
+            guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
+            next = doc + 1
+        }
+    }
+
+    /// `nextExactPhrase` for three keys, a function of its own for the same reason as `nextExactPair`. The keys by
+    /// document frequency (the intersection's order) lead and filter the join, which spares reading three tfs per
+    /// candidate to order them (the rarer word mostly has the lower tf).
+    @inline(never)
+    private static func nextExactTriple(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
+                                        atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
+                                        capacity: inout Int) throws -> (doc: UInt32, frequency: Int) {
+        let (lead, filter, last) = (order[0], order[1], order[2])
+        var next = target
+        while true {
+            let doc = try nextCommonDoc(cursors + lead, cursors + filter, cursors + last, atOrAfter: next)
+            guard doc != noMoreDocs else { return (doc, 0) }
+            let frequency = try triples(cursors, lead: lead, filter: filter, last: last, starts: &starts, capacity: &capacity)
+            if frequency > 0 { return (doc, frequency) }
+            guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
+            next = doc + 1
+        }
+    }
+
     /// Two keys: how many positions `p` of `first` have `p + 1` among `second`'s, in one merge of both
     /// documents' values.
+    @inline(__always)
     private static func adjacentPairs(_ first: inout PostingsCursor, _ second: inout PostingsCursor) throws -> Int {
         guard let firstValues = try first.currentValues(), let secondValues = try second.currentValues(),
               secondValues.count > 0 else { return 0 }

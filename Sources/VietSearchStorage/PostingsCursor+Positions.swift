@@ -55,7 +55,7 @@ extension PostingsCursor {
         // One unsigned comparison: before the first load, and once the list is exhausted (`finish`), the slot
         // is not below `blockLength`.
         guard UInt(bitPattern: slot) < UInt(bitPattern: blockLength) else { return nil }
-        if positionsCheck != nil { try verifyPositions() }
+        // The positions are verified there: a cursor's first read always finds its block's starts not ready.
         if !valueStartsReady { try prepareValueStarts() }
         let range: (index: Int, count: Int) = valueStarts.withUnsafeBufferPointer { starts in
             guard let base = starts.baseAddress, slot &+ 1 < starts.count else { return (0, 0) }
@@ -73,6 +73,7 @@ extension PostingsCursor {
     /// into `frequencies` and summing those in a second pass; they stay packed for `currentFrequency`.
     @inline(never)
     private mutating func prepareValueStarts() throws {
+        if positionsCheck != nil { try verifyPositions() }
         let size = PostingsWriter.blockSize
         if valueStarts.count <= size { valueStarts = [UInt32](repeating: 0, count: size + 1) }
         let length = Swift.min(blockLength, size)

@@ -47,23 +47,10 @@ final class PhraseJoinTests: XCTestCase {
             for phrase in phrases {
                 var opened = try phrase.map { try cursor(fixture, $0, deleting: deleting) }
                 for index in opened.indices { _ = try opened[index].nextDoc() }
-                let frequencies = opened.map(\.documentFrequency)
-                let order = opened.indices.sorted { frequencies[$0] < frequencies[$1] }
-                let cursors = UnsafeMutablePointer<PostingsCursor>.allocate(capacity: opened.count)
-                cursors.initialize(from: opened, count: opened.count)
-                let orderMemory = UnsafeMutablePointer<Int>.allocate(capacity: order.count)
-                orderMemory.initialize(from: order, count: order.count)
-                var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
-                var capacity = 1
-                defer {
-                    cursors.deinitialize(count: opened.count)
-                    cursors.deallocate()
-                    orderMemory.deallocate()
-                    starts.deallocate()
-                }
+                let join = PhraseJoinMemory(rarestFirst: opened, startsCapacity: 1)
                 var target: UInt32 = 0
                 while true {
-                    let found = try PostingsCursor.nextCommonDoc(cursors, order: orderMemory, count: opened.count, atOrAfter: target)
+                    let found = try PostingsCursor.nextCommonDoc(join.cursors, order: join.order, count: join.count, atOrAfter: target)
                     let expected = fixture.words.indices.first { doc in
                         doc >= Int(target) && !(deleting && fixture.deletions.contains(UInt32(doc)))
                             && phrase.allSatisfy(fixture.words[doc].contains)
@@ -77,8 +64,8 @@ final class PhraseJoinTests: XCTestCase {
                     // Some documents are passed over without their positions (the join skips their values).
                     if Int.random(in: 0..<4, using: &generator) > 0 {
                         let words = fixture.words[expected]
-                        let frequency = try PostingsCursor.exactPhraseFrequency(cursors, count: opened.count,
-                                                                                starts: &starts, capacity: &capacity)
+                        let frequency = try PostingsCursor.exactPhraseFrequency(join.cursors, count: join.count,
+                                                                                starts: &join.starts, capacity: &join.capacity)
                         XCTAssertEqual(frequency, modelPhraseFrequency(words, phrase), "\(phrase) in doc \(expected)")
                         if frequency > 0 { matchedDocuments += 1 }
                         if words.count > 128 { longDocuments += 1 }
@@ -101,22 +88,11 @@ final class PhraseJoinTests: XCTestCase {
             for phrase in [["a", "b"], ["c", "c"], ["a", "b", "a"], ["b", "c", "a", "a"]] {
                 var opened = try phrase.map { try cursor(fixture, $0, deleting: deleting) }
                 for index in opened.indices { _ = try opened[index].nextDoc() }
-                let cursors = UnsafeMutablePointer<PostingsCursor>.allocate(capacity: opened.count)
-                cursors.initialize(from: opened, count: opened.count)
-                let order = UnsafeMutablePointer<Int>.allocate(capacity: opened.count)
-                order.initialize(from: Array(opened.indices.reversed()), count: opened.count)
-                var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 2)
-                var capacity = 2
-                defer {
-                    cursors.deinitialize(count: opened.count)
-                    cursors.deallocate()
-                    order.deallocate()
-                    starts.deallocate()
-                }
+                let join = PhraseJoinMemory(opened, order: Array(opened.indices.reversed()), startsCapacity: 2)
                 var target: UInt32 = 0
                 while true {
-                    let found = try PostingsCursor.nextExactPhrase(cursors, order: order, count: opened.count, atOrAfter: target,
-                                                                   starts: &starts, capacity: &capacity)
+                    let found = try PostingsCursor.nextExactPhrase(join.cursors, order: join.order, count: join.count, atOrAfter: target,
+                                                                   starts: &join.starts, capacity: &join.capacity)
                     let expected = fixture.words.indices.first { doc in
                         doc >= Int(target) && !(deleting && fixture.deletions.contains(UInt32(doc)))
                             && modelPhraseFrequency(fixture.words[doc], phrase) > 0
@@ -162,35 +138,23 @@ final class PhraseJoinTests: XCTestCase {
         let infoA = try XCTUnwrap(try reader.termInfo(field: 0, term: Array("a".utf8)))
         let file = FileBytes(name: "overflowing", copying: bytes)
         let checksums = RangeChecksums(file)
-        func cursors(_ phrase: [String]) throws -> UnsafeMutablePointer<PostingsCursor> {
-            let opened = try phrase.map { word -> PostingsCursor in
+        func cursors(_ phrase: [String]) throws -> [PostingsCursor] {
+            try phrase.map { word -> PostingsCursor in
                 var cursor = try PostingsCursor(file, postings: reader.layout.range(.postings), positions: positions,
                                                 documentCount: reader.layout.documentCount, info: word == "a" ? infoA : infoB,
                                                 checksums: checksums)
                 XCTAssertEqual(try cursor.nextDoc(), 0)
                 return cursor
             }
-            let memory = UnsafeMutablePointer<PostingsCursor>.allocate(capacity: opened.count)
-            memory.initialize(from: opened, count: opened.count)
-            return memory
         }
-        var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
-        var capacity = 1
-        defer { starts.deallocate() }
         for phrase in [["a", "b"], ["a", "b", "a"], ["a", "b", "a", "b"]] {
             for viaNextMatch in [false, true] {
-                let memory = try cursors(phrase)
-                let order = UnsafeMutablePointer<Int>.allocate(capacity: phrase.count)
-                order.initialize(from: Array(phrase.indices), count: phrase.count)
-                defer {
-                    memory.deinitialize(count: phrase.count)
-                    memory.deallocate()
-                    order.deallocate()
-                }
+                let join = PhraseJoinMemory(try cursors(phrase), order: Array(phrase.indices), startsCapacity: 1)
                 XCTAssertThrowsError(try viaNextMatch
-                    ? PostingsCursor.nextExactPhrase(memory, order: order, count: phrase.count, atOrAfter: 0,
-                                                     starts: &starts, capacity: &capacity).frequency
-                    : PostingsCursor.exactPhraseFrequency(memory, count: phrase.count, starts: &starts, capacity: &capacity),
+                    ? PostingsCursor.nextExactPhrase(join.cursors, order: join.order, count: join.count, atOrAfter: 0,
+                                                     starts: &join.starts, capacity: &join.capacity).frequency
+                    : PostingsCursor.exactPhraseFrequency(join.cursors, count: join.count, starts: &join.starts,
+                                                          capacity: &join.capacity),
                     "\(phrase), via nextExactPhrase: \(viaNextMatch)") { error in
                     guard case let StorageError.corrupt(name, _, reason) = error else { return XCTFail("\(phrase): \(error)") }
                     XCTAssertEqual(name, "overflowing")

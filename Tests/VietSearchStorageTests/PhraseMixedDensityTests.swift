@@ -57,25 +57,13 @@ final class PhraseMixedDensityTests: XCTestCase {
             for phrase in phrases {
                 var opened = try phrase.map { try cursor(fixture, $0, deleting: deleting) }
                 for index in opened.indices { _ = try opened[index].nextDoc() }
-                let cursors = UnsafeMutablePointer<PostingsCursor>.allocate(capacity: opened.count)
-                cursors.initialize(from: opened, count: opened.count)
-                let frequencies = opened.map(\.documentFrequency)
-                let order = UnsafeMutablePointer<Int>.allocate(capacity: opened.count)
-                order.initialize(from: opened.indices.sorted { frequencies[$0] < frequencies[$1] }, count: opened.count)
-                var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 4)
-                var capacity = 4
-                defer {
-                    cursors.deinitialize(count: opened.count)
-                    cursors.deallocate()
-                    order.deallocate()
-                    starts.deallocate()
-                }
+                let join = PhraseJoinMemory(rarestFirst: opened, startsCapacity: 4)
                 func isLive(_ doc: Int) -> Bool { !(deleting && fixture.deletions.contains(UInt32(doc))) }
                 var target: UInt32 = 0
                 while true {
                     if generator.next(below: 8) == 0 {
                         // The scorer's other path: the leapfrog to a candidate (all keys, live), then a match after it.
-                        let candidate = try PostingsCursor.nextCommonDoc(cursors, order: order, count: opened.count, atOrAfter: target)
+                        let candidate = try PostingsCursor.nextCommonDoc(join.cursors, order: join.order, count: join.count, atOrAfter: target)
                         let expected = fixture.words.indices.first { doc in
                             doc >= Int(target) && isLive(doc) && phrase.allSatisfy(fixture.words[doc].contains)
                         }
@@ -84,8 +72,8 @@ final class PhraseMixedDensityTests: XCTestCase {
                         target = candidate + 1
                         resumedAfterLeapfrog += 1
                     }
-                    let found = try PostingsCursor.nextExactPhrase(cursors, order: order, count: opened.count, atOrAfter: target,
-                                                                   starts: &starts, capacity: &capacity)
+                    let found = try PostingsCursor.nextExactPhrase(join.cursors, order: join.order, count: join.count, atOrAfter: target,
+                                                                   starts: &join.starts, capacity: &join.capacity)
                     let expected = fixture.words.indices.first { doc in
                         doc >= Int(target) && isLive(doc) && modelPhraseFrequency(fixture.words[doc], phrase) > 0
                     }

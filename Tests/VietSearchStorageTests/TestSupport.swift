@@ -150,3 +150,39 @@ func modelPhraseFrequency(_ words: [String], _ phrase: [String]) -> Int {
         phrase.indices.allSatisfy { words[start + $0] == phrase[$0] }
     }.count
 }
+
+/// The phrase join's pointer arguments as the phrase scorer holds them: the cursors, the intersection's
+/// order of them and the three-key join's scratch starts, in raw memory freed with this object (the join
+/// tests' set-up, one place instead of a copy per test).
+final class PhraseJoinMemory {
+    let cursors: UnsafeMutablePointer<PostingsCursor>
+    let order: UnsafeMutablePointer<Int>
+    let count: Int
+    var starts: UnsafeMutablePointer<UInt32>
+    var capacity: Int
+
+    /// `opened` in phrase order, `order` the cursor indices to lead the intersection with; `startsCapacity`
+    /// small in tests, so that the join's growing of `starts` runs.
+    init(_ opened: [PostingsCursor], order: [Int], startsCapacity: Int) {
+        count = opened.count
+        cursors = .allocate(capacity: Swift.max(count, 1))
+        cursors.initialize(from: opened, count: count)
+        self.order = .allocate(capacity: Swift.max(count, 1))
+        self.order.initialize(from: order, count: count)
+        capacity = startsCapacity
+        starts = .allocate(capacity: startsCapacity)
+    }
+
+    /// The scorer's order: rarest key (lowest document frequency) first.
+    convenience init(rarestFirst opened: [PostingsCursor], startsCapacity: Int) {
+        let frequencies = opened.map(\.documentFrequency)
+        self.init(opened, order: opened.indices.sorted { frequencies[$0] < frequencies[$1] }, startsCapacity: startsCapacity)
+    }
+
+    deinit {
+        cursors.deinitialize(count: count)
+        cursors.deallocate()
+        order.deallocate()
+        starts.deallocate()
+    }
+}
