@@ -18,7 +18,7 @@ import VietSearchStorage
 /// count up to the threshold as exhaustive scoring (`PruningTests`, `KeyConjunctionTests`).
 final class KeyConjunction {
     /// Relative slack on bound comparisons: bounds and scores are summed in different orders.
-    private static let slack = 1e-9
+    static let slack = 1e-9
     /// A leaf seeds θ when its list is at most this fraction of the longest one (as in `TermDisjunction`).
     private static let seedFraction: UInt64 = 8
     /// The bitset count is chosen when the lists hold fewer documents than this many times those of the
@@ -26,6 +26,18 @@ final class KeyConjunction {
     /// leaf, against ~20 a document to mark one). Tuned on the harness's 200 and2 queries (callgrind,
     /// whole run): 6 → 344 M, 12 → 325 M, 25 → 311 M, 50 → 313 M, always → 339 M.
     private static let leapfrogCostPerDocument = 25.0
+    /// From this many hits up, the bitset's matches are scored a window at a time while every leaf is
+    /// essential (`MatchWindows`); below it θ rises after a few matches and the candidate loop prunes sooner.
+    static let windowedLimit = 50
+
+    /// What `MatchWindows` reads of the conjunction (its sums, bounds and their order), passed as one value.
+    struct Plan {
+        let tree: ScoreSumTree
+        let bounds: [Double]
+        let byBound: [Int]
+        let prefixBounds: [Double]
+        let documentCount: UInt32
+    }
 
     @exclusivity(unchecked) private var leaves: [TermLeaf]
     /// Groups by ascending cost: the cheapest disagrees most often, so it is asked first.
@@ -112,8 +124,21 @@ final class KeyConjunction {
             }
         }
         updateEssentials()
+        // At top-50 and above θ stays low for long and most matches are scored: the bitset's matches are
+        // scored a window at a time.
+        let plan = Plan(tree: tree, bounds: bounds, byBound: byBound, prefixBounds: prefixBounds, documentCount: documentCount)
+        var windows = !matches.isEmpty && collector.limit >= Self.windowedLimit && count <= 64
+            ? MatchWindows(leafCount: count) : nil
         var target: UInt32 = 0
         while essentialStart < count {
+            if !counting, let next = try windows?.scoreWindow(from: target, leaf, matches: matches, plan: plan,
+                                                                essentialStart: essentialStart, threshold: &threshold,
+                                                                collector: &collector, segment: segment) {
+                if next >= documentCount { break }
+                target = next
+                updateEssentials()
+                continue
+            }
             let candidate: UInt32
             if !matches.isEmpty {
                 candidate = try nextMatch(atOrAfter: target, leaf, matches: matches, essentialStart: essentialStart)
@@ -287,13 +312,13 @@ final class KeyConjunction {
     }
 
     @inline(__always)
-    private static func isSet(_ bits: UnsafeBufferPointer<UInt64>, _ doc: UInt32) -> Bool {
+    static func isSet(_ bits: UnsafeBufferPointer<UInt64>, _ doc: UInt32) -> Bool {
         let word = Int(doc >> 6)
         return word < bits.count && bits[word] & (1 << UInt64(doc & 63)) != 0
     }
 
     /// The first set bit at or after `target`, or `noMoreDocs`.
-    private static func nextSetBit(_ bits: UnsafeBufferPointer<UInt64>, atOrAfter target: UInt32) -> UInt32 {
+    static func nextSetBit(_ bits: UnsafeBufferPointer<UInt64>, atOrAfter target: UInt32) -> UInt32 {
         var word = Int(target >> 6)
         guard word < bits.count else { return PostingsCursor.noMoreDocs }
         var value = bits[word] & (~0 << UInt64(target & 63))
