@@ -3,13 +3,15 @@ import XCTest
 import VietSearchQuery
 import VietSearchTestSupport
 
-/// `KeyConjunction`'s per-document bounds on the bitset's matches (a match whose long lists' bounds at
-/// the document, plus its short lists' exact scores, cannot beat θ is skipped without decoding a block),
-/// against exhaustive scoring on random corpora: same hits in the same order, bit-identical scores, same
-/// counts, for k from 1 to 200, in one segment and over several with deletions. The bodies are long and
-/// the words Zipf-like, so most pairs of words are counted on bitsets with lists of many 128-document
-/// blocks, and the titles are short lists that hold few of the matches.
-final class KeyConjunctionBoundsTests: FacadeTestCase {
+/// `KeyConjunction`'s loop over the bitset's matches a window at a time (`MatchWindows`, from
+/// `KeyConjunction.windowedLimit` hits up: essential leaves walked or advanced per match into a score buffer,
+/// non-essential ones looked up while a match can still beat θ) and the candidate loop below it, against
+/// exhaustive scoring on random corpora: same hits in the same order, bit-identical scores, same counts, for k
+/// from 1 to 200, in one segment and over several with deletions. The bodies are long and the words Zipf-like,
+/// so most pairs of words are counted on bitsets with lists of many 128-document blocks and several 1,024-document
+/// windows, and the titles are short lists with high bounds that hold few of the matches (so at top-100 some
+/// body lists go non-essential while others stay essential).
+final class MatchWindowsTests: FacadeTestCase {
     private static let words = ["đảng", "viên", "xây", "dựng", "công", "tác", "giáo", "dục", "người", "dân",
                                 "nước", "hiếm", "lạ", "xa"]
 
@@ -59,7 +61,7 @@ final class KeyConjunctionBoundsTests: FacadeTestCase {
         }
     }
 
-    func testBoundedMatchesEqualExhaustiveScoringInOneSegment() throws {
+    func testWindowedMatchesEqualExhaustiveScoringInOneSegment() throws {
         let engine = try engine(documents: 4_000, seed: 0x5eed_a001, segmented: false)
         XCTAssertEqual(engine.segments.count, 1)
         var compared = 0
@@ -73,7 +75,7 @@ final class KeyConjunctionBoundsTests: FacadeTestCase {
         XCTAssertGreaterThan(compared, 10_000)
     }
 
-    func testBoundedMatchesEqualExhaustiveScoringOverSegmentsWithDeletions() throws {
+    func testWindowedMatchesEqualExhaustiveScoringOverSegmentsWithDeletions() throws {
         let engine = try engine(documents: 3_000, seed: 0x5eed_a002, segmented: true)
         XCTAssertGreaterThan(engine.segments.count, 1, "θ must carry from one segment to the next")
         var compared = 0
