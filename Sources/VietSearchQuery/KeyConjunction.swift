@@ -29,6 +29,8 @@ final class KeyConjunction {
     /// From this many hits up, the bitset's matches are scored a window at a time while every leaf is
     /// essential (`MatchWindows`); below it θ rises after a few matches and the candidate loop prunes sooner.
     static let windowedLimit = 50
+    /// ... and when the bitset holds more than this many matches per hit asked for.
+    static let windowedMatchesPerHit = 2
 
     /// What `MatchWindows` reads of the conjunction (its sums, bounds and their order), passed as one value.
     struct Plan {
@@ -74,17 +76,23 @@ final class KeyConjunction {
     /// `totalHitsThreshold`); call it once. Returns false when the count it added is only a lower bound.
     func collect(into collector: inout TopKCollector, segment: Int, totalHitsThreshold: Int) throws -> Bool {
         var matches: [UInt64] = []
+        var matchCount = 0
         var counting = collector.totalHits < totalHitsThreshold
         var seededThreshold = -Double.infinity
         if counting && prefersBitset(leftToCount: totalHitsThreshold - collector.totalHits) {
             var total = 0
             (matches, total) = try matchBitset()
+            matchCount = total
             collector.addToTotal(total)
             counting = false
             if total == 0 { return true }
             seededThreshold = try initialThreshold(limit: collector.limit, matches: matches)
         }
         let exactFromBitset = !matches.isEmpty
+        // With few matches beside k nothing is pruned and the windows' set-up costs more than they save
+        // (callgrind per query, top-100: matches ≤ 100 +5%, 101–200 even, more −9 to −15%).
+        let windowed = exactFromBitset && collector.limit >= Self.windowedLimit
+            && matchCount / Self.windowedMatchesPerHit > collector.limit
         // Taken out of the property so this is the only reference (else every cursor copies its block
         // buffers on its first decode).
         var leaves: [TermLeaf] = []
@@ -97,7 +105,7 @@ final class KeyConjunction {
                 try matched.withUnsafeMutableBufferPointer { matched in
                     try matches.withUnsafeBufferPointer { matches in
                         try run(leaf, scores: scores, matched: matched, matches: matches, counting: counting,
-                                seededThreshold: seededThreshold, collector: &collector, segment: segment,
+                                windowed: windowed, seededThreshold: seededThreshold, collector: &collector, segment: segment,
                                 totalHitsThreshold: totalHitsThreshold)
                     }
                 }
@@ -110,7 +118,7 @@ final class KeyConjunction {
     /// else from a leapfrog over the groups. Returns whether it was still counting at the end.
     private func run(_ leaf: UnsafeMutableBufferPointer<TermLeaf>, scores: UnsafeMutableBufferPointer<Double>,
                      matched: UnsafeMutableBufferPointer<Bool>, matches: UnsafeBufferPointer<UInt64>,
-                     counting startsCounting: Bool, seededThreshold: Double, collector: inout TopKCollector,
+                     counting startsCounting: Bool, windowed: Bool, seededThreshold: Double, collector: inout TopKCollector,
                      segment: Int, totalHitsThreshold: Int) throws -> Bool {
         let count = leaf.count
         let noMoreDocs = PostingsCursor.noMoreDocs
@@ -127,8 +135,7 @@ final class KeyConjunction {
         // At top-50 and above θ stays low for long and most matches are scored: the bitset's matches are
         // scored a window at a time.
         let plan = Plan(tree: tree, bounds: bounds, byBound: byBound, prefixBounds: prefixBounds, documentCount: documentCount)
-        var windows = !matches.isEmpty && collector.limit >= Self.windowedLimit && count <= 64
-            ? MatchWindows(leafCount: count) : nil
+        var windows = windowed && count <= 64 ? MatchWindows(leafCount: count) : nil
         var target: UInt32 = 0
         while essentialStart < count {
             if !counting, let next = try windows?.scoreWindow(from: target, leaf, matches: matches, plan: plan,
