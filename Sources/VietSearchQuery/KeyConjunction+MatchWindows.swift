@@ -1,15 +1,16 @@
 import VietSearchStorage
 
-/// `KeyConjunction`'s loop over the bitset's matches a window of documents at a time, while every leaf is
-/// essential (θ below the sum of the long lists' bounds: at top-100 most matches must then be scored). The
-/// document-at-a-time loop advanced every leaf to every match (a non-inlined `advance` of ~80 instructions,
-/// re-decoding blocks, plus the matched flags reset); here each leaf fills a per-(leaf, slot) score buffer
-/// for the window's matches, either by walking its documents in the window (inlined `nextDoc`, a bit test
-/// each: a list about as dense as the matches) or by advancing to each match (a list much denser than the
-/// matches), and the window's matches are then offered in doc order, each summed in the scorer tree's order
-/// from its slot's leaf mask (`ScoreSumTree.sum(mask:scores:stride:)`, bit-identical to `sum(matched:scores:)`).
-/// Every match is offered: the collector keeps exactly what the candidate loop would have kept (a match it
-/// skipped could not beat θ, and the collector rejects such a match).
+/// `KeyConjunction`'s loop over the bitset's matches a window of documents at a time (at top-100 θ stays
+/// below the body lists' bounds for long and most matches must be scored). The document-at-a-time loop
+/// advanced every leaf to every match (a non-inlined `advance` of ~80 instructions, re-decoding blocks, plus
+/// the matched flags reset); here each essential leaf fills a per-(leaf, slot) score buffer for the window's
+/// matches, either by walking its documents in the window (`nextDoc` and a bit test each: a list at most a
+/// few times denser than the matches) or by advancing to each match (a much denser list); then the window's
+/// matches are visited in doc order: while some leaves are non-essential, a match no essential leaf holds is
+/// skipped and the others look up the non-essential leaves while they can still beat θ, as the candidate loop
+/// did; a competitive match is offered with its score summed in the scorer tree's order from its slot's leaf
+/// mask (`ScoreSumTree.sum(mask:scores:stride:)`, bit-identical to `sum(matched:scores:)`). The collector
+/// keeps exactly what the candidate loop kept: the same matches are offered in the same order.
 struct MatchWindows {
     /// Documents in a window at most (64-document words of the bitset).
     static let windowSize = 1_024

@@ -26,10 +26,10 @@ final class KeyConjunction {
     /// leaf, against ~20 a document to mark one). Tuned on the harness's 200 and2 queries (callgrind,
     /// whole run): 6 → 344 M, 12 → 325 M, 25 → 311 M, 50 → 313 M, always → 339 M.
     private static let leapfrogCostPerDocument = 25.0
-    /// From this many hits up, the bitset's matches are scored a window at a time while every leaf is
-    /// essential (`MatchWindows`); below it θ rises after a few matches and the candidate loop prunes sooner.
+    /// From this many hits up, the bitset's matches are scored a window at a time (`MatchWindows`); below
+    /// it θ rises after a few matches and the candidate loop prunes sooner.
     static let windowedLimit = 50
-    /// ... and when the bitset holds more than this many matches per hit asked for.
+    /// The windows are used only when the bitset holds more than this many matches per hit asked for.
     static let windowedMatchesPerHit = 2
 
     /// What `MatchWindows` reads of the conjunction (its sums, bounds and their order), passed as one value.
