@@ -18,7 +18,7 @@ import VietSearchStorage
 /// count up to the threshold as exhaustive scoring (`PruningTests`, `KeyConjunctionTests`).
 final class KeyConjunction {
     /// Relative slack on bound comparisons: bounds and scores are summed in different orders.
-    private static let slack = 1e-9
+    static let slack = 1e-9
     /// A leaf seeds θ when its list is at most this fraction of the longest one (as in `TermDisjunction`).
     private static let seedFraction: UInt64 = 8
     /// The bitset count is chosen when the lists hold fewer documents than this many times those of the
@@ -26,6 +26,20 @@ final class KeyConjunction {
     /// leaf, against ~20 a document to mark one). Tuned on the harness's 200 and2 queries (callgrind,
     /// whole run): 6 → 344 M, 12 → 325 M, 25 → 311 M, 50 → 313 M, always → 339 M.
     private static let leapfrogCostPerDocument = 25.0
+    /// From this many hits up, the bitset's matches are scored a window at a time (`MatchWindows`); below
+    /// it θ rises after a few matches and the candidate loop prunes sooner.
+    static let windowedLimit = 50
+    /// The windows are used only when the bitset holds more than this many matches per hit asked for.
+    static let windowedMatchesPerHit = 2
+
+    /// What `MatchWindows` reads of the conjunction (its sums, bounds and their order), passed as one value.
+    struct Plan {
+        let tree: ScoreSumTree
+        let bounds: [Double]
+        let byBound: [Int]
+        let prefixBounds: [Double]
+        let documentCount: UInt32
+    }
 
     @exclusivity(unchecked) private var leaves: [TermLeaf]
     /// Groups by ascending cost: the cheapest disagrees most often, so it is asked first.
@@ -62,17 +76,23 @@ final class KeyConjunction {
     /// `totalHitsThreshold`); call it once. Returns false when the count it added is only a lower bound.
     func collect(into collector: inout TopKCollector, segment: Int, totalHitsThreshold: Int) throws -> Bool {
         var matches: [UInt64] = []
+        var matchCount = 0
         var counting = collector.totalHits < totalHitsThreshold
         var seededThreshold = -Double.infinity
         if counting && prefersBitset(leftToCount: totalHitsThreshold - collector.totalHits) {
             var total = 0
             (matches, total) = try matchBitset()
+            matchCount = total
             collector.addToTotal(total)
             counting = false
             if total == 0 { return true }
             seededThreshold = try initialThreshold(limit: collector.limit, matches: matches)
         }
         let exactFromBitset = !matches.isEmpty
+        // With few matches beside k nothing is pruned and the windows' set-up costs more than they save
+        // (callgrind per query, top-100: matches ≤ 100 +5%, 101–200 even, more −9 to −15%).
+        let windowed = exactFromBitset && collector.limit >= Self.windowedLimit
+            && matchCount / Self.windowedMatchesPerHit > collector.limit
         // Taken out of the property so this is the only reference (else every cursor copies its block
         // buffers on its first decode).
         var leaves: [TermLeaf] = []
@@ -85,7 +105,7 @@ final class KeyConjunction {
                 try matched.withUnsafeMutableBufferPointer { matched in
                     try matches.withUnsafeBufferPointer { matches in
                         try run(leaf, scores: scores, matched: matched, matches: matches, counting: counting,
-                                seededThreshold: seededThreshold, collector: &collector, segment: segment,
+                                windowed: windowed, seededThreshold: seededThreshold, collector: &collector, segment: segment,
                                 totalHitsThreshold: totalHitsThreshold)
                     }
                 }
@@ -98,7 +118,7 @@ final class KeyConjunction {
     /// else from a leapfrog over the groups. Returns whether it was still counting at the end.
     private func run(_ leaf: UnsafeMutableBufferPointer<TermLeaf>, scores: UnsafeMutableBufferPointer<Double>,
                      matched: UnsafeMutableBufferPointer<Bool>, matches: UnsafeBufferPointer<UInt64>,
-                     counting startsCounting: Bool, seededThreshold: Double, collector: inout TopKCollector,
+                     counting startsCounting: Bool, windowed: Bool, seededThreshold: Double, collector: inout TopKCollector,
                      segment: Int, totalHitsThreshold: Int) throws -> Bool {
         let count = leaf.count
         let noMoreDocs = PostingsCursor.noMoreDocs
@@ -112,8 +132,20 @@ final class KeyConjunction {
             }
         }
         updateEssentials()
+        // At top-50 and above θ stays low for long and most matches are scored: the bitset's matches are
+        // scored a window at a time.
+        let plan = Plan(tree: tree, bounds: bounds, byBound: byBound, prefixBounds: prefixBounds, documentCount: documentCount)
+        var windows = windowed && count <= 64 ? MatchWindows(leafCount: count) : nil
         var target: UInt32 = 0
         while essentialStart < count {
+            if !counting, let next = try windows?.scoreWindow(from: target, leaf, matches: matches, plan: plan,
+                                                                essentialStart: essentialStart, threshold: &threshold,
+                                                                collector: &collector, segment: segment) {
+                if next >= documentCount { break }
+                target = next
+                updateEssentials()
+                continue
+            }
             let candidate: UInt32
             if !matches.isEmpty {
                 candidate = try nextMatch(atOrAfter: target, leaf, matches: matches, essentialStart: essentialStart)
@@ -287,13 +319,13 @@ final class KeyConjunction {
     }
 
     @inline(__always)
-    private static func isSet(_ bits: UnsafeBufferPointer<UInt64>, _ doc: UInt32) -> Bool {
+    static func isSet(_ bits: UnsafeBufferPointer<UInt64>, _ doc: UInt32) -> Bool {
         let word = Int(doc >> 6)
         return word < bits.count && bits[word] & (1 << UInt64(doc & 63)) != 0
     }
 
     /// The first set bit at or after `target`, or `noMoreDocs`.
-    private static func nextSetBit(_ bits: UnsafeBufferPointer<UInt64>, atOrAfter target: UInt32) -> UInt32 {
+    static func nextSetBit(_ bits: UnsafeBufferPointer<UInt64>, atOrAfter target: UInt32) -> UInt32 {
         var word = Int(target >> 6)
         guard word < bits.count else { return PostingsCursor.noMoreDocs }
         var value = bits[word] & (~0 << UInt64(target & 63))

@@ -1,0 +1,91 @@
+import XCTest
+@testable import VietSearch
+import VietSearchQuery
+import VietSearchTestSupport
+
+/// `KeyConjunction`'s loop over the bitset's matches a window at a time (`MatchWindows`, from
+/// `KeyConjunction.windowedLimit` hits up: essential leaves walked or advanced per match into a score buffer,
+/// non-essential ones looked up while a match can still beat θ) and the candidate loop below it, against
+/// exhaustive scoring on random corpora: same hits in the same order, bit-identical scores, same counts, for k
+/// from 1 to 200, in one segment and over several with deletions. The bodies are long and the words Zipf-like,
+/// so most pairs of words are counted on bitsets with lists of many 128-document blocks and several 1,024-document
+/// windows, and the titles are short lists with high bounds that hold few of the matches (so at top-100 some
+/// body lists go non-essential while others stay essential).
+final class MatchWindowsTests: FacadeTestCase {
+    private static let words = ["đảng", "viên", "xây", "dựng", "công", "tác", "giáo", "dục", "người", "dân",
+                                "nước", "hiếm", "lạ", "xa"]
+
+    private func corpus(documents: Int, seed: UInt64) -> [Document] {
+        var state = seed
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        // Word w drawn with weight ~1/(w+1): the first words are in most bodies, the last in few.
+        func word() -> String {
+            let rank = next(Self.words.count) * next(Self.words.count + 1) / Self.words.count
+            return Self.words[Swift.min(rank, Self.words.count - 1)]
+        }
+        return (0..<documents).map { number in
+            let title = (0..<(2 + next(6))).map { _ in next(5) == 0 ? word() : "tin\(next(80))" }
+            let body = (0..<(5 + next(160))).map { _ in next(2) == 0 ? "chữ\(next(400))" : word() }
+            return Document(id: "doc\(number)", title: title.joined(separator: " "), body: body.joined(separator: " "))
+        }
+    }
+
+    private func engine(documents: Int, seed: UInt64, segmented: Bool) throws -> QueryEngine {
+        var configuration = IndexConfiguration(memoryBudget: segmented ? 512 << 10 : 64 << 20)
+        if segmented { configuration.mergePolicy = nil }
+        let index = Index.inMemory(configuration: configuration)
+        try self.index(corpus(documents: documents, seed: seed), into: index)
+        if segmented {
+            let writer = try index.writer()
+            for number in stride(from: 4, to: documents, by: 11) { XCTAssertTrue(try writer.delete(id: "doc\(number)")) }
+            try writer.commit()
+            writer.close()
+        }
+        let manifest = try index.store.readManifest()
+        return QueryEngine(segments: try manifest.segments.map { try index.store.openSegment($0) })
+    }
+
+    /// Two or three words under AND, some with a `title:` clause or an OR group (still key groups alone).
+    private func randomQueries(count: Int, seed: UInt64) -> [String] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in
+            let terms = (0..<(2 + generator.next(below: 2))).map { _ in Self.words[generator.next(below: Self.words.count)] }
+            switch generator.next(below: 5) {
+            case 0: return "title:\(terms[0]) AND " + terms.dropFirst().joined(separator: " AND ")
+            case 1 where terms.count > 2: return "(\(terms[0]) OR \(terms[1])) AND \(terms[2])"
+            default: return terms.joined(separator: " AND ")
+            }
+        }
+    }
+
+    func testWindowedMatchesEqualExhaustiveScoringInOneSegment() throws {
+        let engine = try engine(documents: 4_000, seed: 0x5eed_a001, segmented: false)
+        XCTAssertEqual(engine.segments.count, 1)
+        var compared = 0
+        for query in randomQueries(count: 24, seed: 21) {
+            for limit in [1, 2, 10, 37, 100, 137, 200] {
+                for threshold in [10, 1_000, Int.max] {
+                    compared += try assertPrunedMatchesExhaustive(engine, query, limit: limit, threshold: threshold).compared
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 10_000)
+    }
+
+    func testWindowedMatchesEqualExhaustiveScoringOverSegmentsWithDeletions() throws {
+        let engine = try engine(documents: 3_000, seed: 0x5eed_a002, segmented: true)
+        XCTAssertGreaterThan(engine.segments.count, 1, "θ must carry from one segment to the next")
+        var compared = 0
+        for query in randomQueries(count: 16, seed: 22) {
+            for limit in [1, 7, 50, 100, 200] {
+                for threshold in [10, Int.max] {
+                    compared += try assertPrunedMatchesExhaustive(engine, query, limit: limit, threshold: threshold).compared
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 5_000)
+    }
+}
