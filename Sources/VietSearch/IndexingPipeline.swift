@@ -99,6 +99,13 @@ final class IndexingPipeline {
         if plan.threads == 1 { return builder.documentCount > 0 ? [try produceBuilder()] : [] }
         var produced = batch.isEmpty ? [] : try dispatchBatch()
         while !jobs.isEmpty { produced += try collectOldestJob() }
+        if let workers {
+            // The workers keep their freed job memory for their next jobs; none comes before the next
+            // batch, so it goes back to the system before the last segment is serialised (the run's
+            // memory peak), once the workers have freed what was sent back to them.
+            workers.drain()
+            FreedMemory.returnToSystem()
+        }
         if let assembled {
             self.assembled = nil
             produced.append(try produce(assembled))

@@ -56,6 +56,13 @@ final class IndexingWorkers: @unchecked Sendable {
         workers[index % workers.count].submit(task)
     }
 
+    /// Blocks until every worker has run the tasks queued so far (the memory sent to `release` is freed).
+    func drain() {
+        let done = DispatchSemaphore(value: 0)
+        for worker in workers { worker.submit { done.signal() } }
+        for _ in workers { done.wait() }
+    }
+
     /// Drops `memory` on worker `index % count` (the one that allocated it), after its queued tasks. The
     /// caller must hold no other reference to what `memory` holds, or the last reference, and the
     /// free, may stay with it.

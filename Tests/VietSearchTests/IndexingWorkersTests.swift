@@ -35,7 +35,10 @@ final class IndexingWorkersTests: XCTestCase {
                 }
             }
             workers.release([Tracked(name: "a", log: log), Tracked(name: "b", log: log)], on: 1)
+            // Each worker's last task: the other tasks and the release are done once both ran.
+            workers.run(on: 0) { done.signal() }
             workers.run(on: 1) { done.signal() }
+            done.wait()
             done.wait()
         }
         let entries = log.all
