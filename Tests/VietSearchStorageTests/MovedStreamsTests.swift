@@ -23,6 +23,9 @@ final class MovedStreamsTests: XCTestCase {
             try kept.add(try keptCorpus.document(number: number, builder: kept))
         }
         let streamsBefore = moved.buffer.termStreams
+        // Compared with the builder's own estimate: two builders of the same documents can differ in it
+        // (Swift arrays' capacities follow the allocator's chunk sizes).
+        let estimateBefore = moved.estimatedMemoryBytes
         let firstTermBase = moved.buffer.termStreams.base(0)
 
         let retired = moved.moveStreamsToCallingThread()
@@ -33,7 +36,7 @@ final class MovedStreamsTests: XCTestCase {
 
         XCTAssertFalse(moved.buffer.termStreams === streamsBefore, "the streams are a new object")
         XCTAssertNotEqual(moved.buffer.termStreams.base(0), firstTermBase, "the bytes were copied, not shared")
-        XCTAssertEqual(moved.estimatedMemoryBytes, kept.estimatedMemoryBytes)
+        XCTAssertEqual(moved.estimatedMemoryBytes, estimateBefore)
         XCTAssertEqual(moved.buffer.termStreams.heapBytes, kept.buffer.termStreams.heapBytes)
         XCTAssertEqual(moved.buffer.termStreams.count, kept.buffer.termStreams.count)
         XCTAssertGreaterThan(moved.buffer.termStreams.count, 50)
