@@ -19,6 +19,10 @@ final class SegmentBuildJob: @unchecked Sendable {
     private(set) var peakBuilderBytes = 0
     /// Bytes of text in the batch.
     let textBytes: Int
+    /// The worker thread the job runs on, unless started inline (nil): that thread's arena holds the
+    /// job's memory.
+    private(set) var worker: Int?
+    private let assignedWorker: Int
 
     private var documents: [Document]
     private let flushBytes: Int
@@ -31,41 +35,45 @@ final class SegmentBuildJob: @unchecked Sendable {
     private let completed = Atomic<Bool>(false)
 
     /// `storedDictionary`: the choice every builder of the output segment shares (nil: train one).
-    /// `encoder`: used by no other running job (its syllable key cache, warm from earlier batches, is
-    /// not thread-safe).
+    /// `worker`: the thread of `start(on:)`'s workers to run on. `encoder`: used by no other running job
+    /// (its syllable key cache, warm from earlier batches, is not thread-safe).
     init(documents: [Document], textBytes: Int, flushBytes: Int, storedDictionary: StoredDictionaryChoice?,
-         encoder: DocumentEncoder) {
+         encoder: DocumentEncoder, worker: Int) {
         self.documents = documents
         self.textBytes = textBytes
         self.flushBytes = flushBytes
         self.storedDictionary = storedDictionary
         self.encoder = encoder
+        self.assignedWorker = worker
     }
 
-    /// Runs the job on a worker thread, or, `inline`, on the caller's thread before returning.
-    func start(inline: Bool = false) {
-        if inline {
+    /// Runs the job on `workers`' thread `worker`, or, with no workers, on the caller's thread before
+    /// returning.
+    func start(on workers: IndexingWorkers?) {
+        guard let workers else {
             run()
             completed.store(true, ordering: .releasing)
             finished.signal()
             return
         }
-        // A thread of its own, not a Dispatch queue: a writer used from Swift concurrency tasks blocks
-        // its pool thread in `wait()`, and a job queued behind the blocked pool could never run.
-        let thread = Thread { [self] in
+        self.worker = assignedWorker
+        workers.run(on: assignedWorker) { [self] in
             run()
             completed.store(true, ordering: .releasing)
             finished.signal()
         }
-        thread.start()
     }
 
     private var isDone = false
 
-    /// Drops the output once the writer has taken it, so that its builders are freed before the writer
-    /// trims the heap rather than when the job itself goes.
-    func releaseOutput() {
-        output = []
+    /// Takes the output (the writer then owns the builders, and sends what is left of them back to the
+    /// job's worker to be freed). The batch's documents are freed here, by the thread that made them.
+    func takeOutput() -> [SegmentBuilder] {
+        defer {
+            output = []
+            documents = []
+        }
+        return output
     }
 
     /// Blocks until the job is done.
@@ -86,8 +94,9 @@ final class SegmentBuildJob: @unchecked Sendable {
     private func run() {
         var builder = SegmentBuilder(storedDictionary: storedDictionary)
         var outputBytes = 0
+        // The documents stay until the writer takes the output: the writer's thread allocated them and
+        // frees them there, rather than this thread waiting on the writer's malloc arena lock for each.
         let batch = documents
-        documents = []  // the job's copy is `batch`, released when `run` returns
         for document in batch {
             do {
                 _ = try encoder.encode(document, into: builder)

@@ -4,9 +4,10 @@ import Glibc
 
 /// Gives freed heap pages back to the system (README "Indexing (session 4)", peak memory): after a
 /// segment is written, and while a consumed builder's streams are freed during its serialisation.
-/// With parallel indexing, builders are allocated on worker threads and freed on the writer's: glibc
-/// keeps the freed pages in the workers' arenas, away from the top of any heap, so they stay resident
-/// and the process grew with the corpus (2 threads, 100k documents: 224 MB against 125 MB with one).
+/// glibc keeps freed pages in the middle of a heap resident: with parallel indexing, builders freed
+/// untrimmed made the process grow with the corpus (2 threads, 100k documents: 224 MB against 125 MB
+/// with one). Since session 10 a worker's job memory is freed by that worker and reused by its next
+/// job, untrimmed, and a segment being assembled is moved to the writer's memory and trimmed here.
 package enum FreedMemory {
     package static func returnToSystem() {
         #if canImport(Glibc)

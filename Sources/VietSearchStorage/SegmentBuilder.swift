@@ -52,10 +52,30 @@ package final class SegmentBuilder {
 
     /// Moves every document of `other` after this builder's (same result as adding them here, in
     /// order); `other` is left empty. Throws `.limitExceeded`, changing neither, past 255 fields in all.
-    package func append(_ other: SegmentBuilder) throws {
+    /// Returns `other`'s former memory, freed when the value goes: parallel indexing drops it on the
+    /// worker thread that allocated it (see `IndexingWorkers`).
+    @discardableResult
+    package func append(_ other: SegmentBuilder) throws -> RetiredMemory {
         try buffer.append(other.buffer)
+        let retired = RetiredMemory(buffer: other.buffer, streams: nil)
         other.buffer = SegmentBuffer()
         other.termIDEpoch += 1
+        return retired
+    }
+
+    /// Moves the term streams (most of a builder's memory) into memory the calling thread allocates,
+    /// same contents and capacities, and returns the old streams. Parallel indexing does it to the
+    /// worker's builder that starts the segment it assembles (see `TermStreams.copiedHere`).
+    package func moveStreamsToCallingThread() -> RetiredMemory {
+        let old = buffer.termStreams
+        buffer.termStreams = old.copiedHere()
+        return RetiredMemory(streams: old)
+    }
+
+    /// Memory a builder gave up, freed when the last copy of this value goes.
+    package struct RetiredMemory: @unchecked Sendable {
+        fileprivate var buffer: SegmentBuffer?
+        fileprivate var streams: TermStreams?
     }
 
     /// Compresses the stored fields' last block: `IndexStore.serializeSegment` does it first.

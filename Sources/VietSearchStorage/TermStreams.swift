@@ -296,6 +296,37 @@ final class TermStreams {
         commit(term, written: bytes.count)
     }
 
+    /// A copy in memory the calling thread allocates, each stream with its capacity (so `heapBytes`, and
+    /// the memory plan's decisions, stay the same). Parallel indexing starts the segment it assembles
+    /// from a worker's builder: grown in place, its streams stayed in the worker's malloc arena, and
+    /// every later append's `realloc` waited on that arena's lock while the worker allocated.
+    func copiedHere() -> TermStreams {
+        let copy = TermStreams()
+        if let table, tableCapacity > 0 {
+            guard let raw = malloc(tableCapacity * MemoryLayout<Entry>.stride) else { fatalAllocationFailure() }
+            let entries = raw.bindMemory(to: Entry.self, capacity: tableCapacity)
+            entries.initialize(from: table, count: count)
+            for term in 0..<count {
+                guard let base = table[term].base else { continue }
+                guard let fresh = malloc(Swift.max(1, table[term].capacity)) else { fatalAllocationFailure() }
+                fresh.copyMemory(from: base, byteCount: table[term].count)
+                entries[term].base = fresh.assumingMemoryBound(to: UInt8.self)
+            }
+            copy.table = entries
+            copy.tableCapacity = tableCapacity
+            copy.count = count
+        }
+        if let touched, touchedCapacity > 0 {
+            guard let raw = malloc(touchedCapacity * MemoryLayout<TouchedTerm>.stride) else { fatalAllocationFailure() }
+            copy.touched = raw.bindMemory(to: TouchedTerm.self, capacity: touchedCapacity)
+            copy.touched?.initialize(from: touched, count: touchedCount)
+            copy.touchedCapacity = touchedCapacity
+            copy.touchedCount = touchedCount
+        }
+        copy.heapBytes = heapBytes
+        return copy
+    }
+
     /// `term`'s stream; valid until the stream next grows.
     func bytes(_ term: Int) -> UnsafeBufferPointer<UInt8> {
         guard let entry = table?[term] else { return UnsafeBufferPointer(start: nil, count: 0) }
