@@ -26,7 +26,7 @@ final class MovedStreamsTests: XCTestCase {
         // Compared with the builder's own estimate: two builders of the same documents can differ in it
         // (Swift arrays' capacities follow the allocator's chunk sizes).
         let estimateBefore = moved.estimatedMemoryBytes
-        let firstTermBase = moved.buffer.termStreams.base(0)
+        let firstTermBase = moved.buffer.termStreams.bytes(0).baseAddress
 
         let retired = moved.moveStreamsToCallingThread()
         // Freed on another thread, as the writer's workers do; the builder must not depend on it.
@@ -35,7 +35,7 @@ final class MovedStreamsTests: XCTestCase {
         freed.wait()
 
         XCTAssertFalse(moved.buffer.termStreams === streamsBefore, "the streams are a new object")
-        XCTAssertNotEqual(moved.buffer.termStreams.base(0), firstTermBase, "the bytes were copied, not shared")
+        XCTAssertNotEqual(moved.buffer.termStreams.bytes(0).baseAddress, firstTermBase, "the bytes were copied, not shared")
         XCTAssertEqual(moved.estimatedMemoryBytes, estimateBefore)
         XCTAssertEqual(moved.buffer.termStreams.heapBytes, kept.buffer.termStreams.heapBytes)
         XCTAssertEqual(moved.buffer.termStreams.count, kept.buffer.termStreams.count)

@@ -12,40 +12,12 @@ import VietSearchTestSupport
 /// windows, and the titles are short lists with high bounds that hold few of the matches (so at top-100 some
 /// body lists go non-essential while others stay essential).
 final class MatchWindowsTests: FacadeTestCase {
-    private static let words = ["đảng", "viên", "xây", "dựng", "công", "tác", "giáo", "dục", "người", "dân",
-                                "nước", "hiếm", "lạ", "xa"]
-
-    private func corpus(documents: Int, seed: UInt64) -> [Document] {
-        var state = seed
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
-        // Word w drawn with weight ~1/(w+1): the first words are in most bodies, the last in few.
-        func word() -> String {
-            let rank = next(Self.words.count) * next(Self.words.count + 1) / Self.words.count
-            return Self.words[Swift.min(rank, Self.words.count - 1)]
-        }
-        return (0..<documents).map { number in
-            let title = (0..<(2 + next(6))).map { _ in next(5) == 0 ? word() : "tin\(next(80))" }
-            let body = (0..<(5 + next(160))).map { _ in next(2) == 0 ? "chữ\(next(400))" : word() }
-            return Document(id: "doc\(number)", title: title.joined(separator: " "), body: body.joined(separator: " "))
-        }
-    }
+    private static let words = ZipfWordCorpus.words
+    private static let corpus = ZipfWordCorpus(bodyLengthSpread: 160, fillerOneIn: 2)
 
     private func engine(documents: Int, seed: UInt64, segmented: Bool) throws -> QueryEngine {
-        var configuration = IndexConfiguration(memoryBudget: segmented ? 512 << 10 : 64 << 20)
-        if segmented { configuration.mergePolicy = nil }
-        let index = Index.inMemory(configuration: configuration)
-        try self.index(corpus(documents: documents, seed: seed), into: index)
-        if segmented {
-            let writer = try index.writer()
-            for number in stride(from: 4, to: documents, by: 11) { XCTAssertTrue(try writer.delete(id: "doc\(number)")) }
-            try writer.commit()
-            writer.close()
-        }
-        let manifest = try index.store.readManifest()
-        return QueryEngine(segments: try manifest.segments.map { try index.store.openSegment($0) })
+        try engine(over: Self.corpus, documents: documents, seed: seed, segmented: segmented,
+                   deletingFrom: 4, deletingEvery: 11)
     }
 
     /// Two or three words under AND, some with a `title:` clause or an OR group (still key groups alone).

@@ -9,40 +9,12 @@ import VietSearchTestSupport
 /// several 1,024-document windows and many 128-document blocks per list, with word frequencies spread
 /// (Zipf-like) so that lists differ in bounds and some go non-essential in some windows only.
 final class WindowedDisjunctionTests: FacadeTestCase {
-    private static let words = ["đảng", "viên", "xây", "dựng", "công", "tác", "giáo", "dục", "người", "dân",
-                                "nước", "hiếm", "lạ", "xa"]
-
-    private func corpus(documents: Int, seed: UInt64) -> [Document] {
-        var state = seed
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
-        // Word w drawn with weight ~1/(w+1): the first words are in most bodies, the last in few.
-        func word() -> String {
-            let rank = next(Self.words.count) * next(Self.words.count + 1) / Self.words.count
-            return Self.words[Swift.min(rank, Self.words.count - 1)]
-        }
-        return (0..<documents).map { number in
-            let title = (0..<(2 + next(6))).map { _ in next(5) == 0 ? word() : "tin\(next(80))" }
-            let body = (0..<(5 + next(120))).map { _ in next(3) == 0 ? "chữ\(next(400))" : word() }
-            return Document(id: "doc\(number)", title: title.joined(separator: " "), body: body.joined(separator: " "))
-        }
-    }
+    private static let words = ZipfWordCorpus.words
+    private static let corpus = ZipfWordCorpus(bodyLengthSpread: 120, fillerOneIn: 3)
 
     private func engine(documents: Int, seed: UInt64, segmented: Bool) throws -> QueryEngine {
-        var configuration = IndexConfiguration(memoryBudget: segmented ? 512 << 10 : 64 << 20)
-        if segmented { configuration.mergePolicy = nil }
-        let index = Index.inMemory(configuration: configuration)
-        try self.index(corpus(documents: documents, seed: seed), into: index)
-        if segmented {
-            let writer = try index.writer()
-            for number in stride(from: 5, to: documents, by: 13) { XCTAssertTrue(try writer.delete(id: "doc\(number)")) }
-            try writer.commit()
-            writer.close()
-        }
-        let manifest = try index.store.readManifest()
-        return QueryEngine(segments: try manifest.segments.map { try index.store.openSegment($0) })
+        try engine(over: Self.corpus, documents: documents, seed: seed, segmented: segmented,
+                   deletingFrom: 5, deletingEvery: 13)
     }
 
     private func randomQueries(count: Int, seed: UInt64) -> [String] {
