@@ -90,4 +90,33 @@ final class TermLeafRestartTests: FacadeTestCase {
             XCTAssertEqual(movedAgain.doc, target)
         }
     }
+
+    /// `maxScore` reads the skip table view directly: it must equal the best BM25 over the blocks' (max tf,
+    /// min length) pairs as the cursor's own `forEachBlockBound` reports them (the former way), and bound
+    /// every document's score; for a multi-block list (skip table) and a one-block list (header pair).
+    func testMaxScoreIsTheBestBlockBound() throws {
+        let reader = try reader()
+        let body = try XCTUnwrap(reader.fieldNumber(named: "body"))
+        let terms = try reader.terms(field: body, prefix: [], limit: 10_000).sorted { $0.info.documentFrequency > $1.info.documentFrequency }
+        let long = try XCTUnwrap(terms.first)
+        let short = try XCTUnwrap(terms.first { $0.info.documentFrequency > 3 && $0.info.documentFrequency < 128 })
+        for (term, info) in [long, short] {
+            let scoring = FieldScoring(clause: "t", fieldName: "body", fieldNumber: body, boost: 1.5, idf: 2, avgdl: 10,
+                                       bm25: BM25(), keys: [term])
+            var leaf = try TermLeaf(reader: reader, info: info, scoring: scoring)
+            var expected = 0.0
+            var blocks = 0
+            try reader.postings(info).forEachBlockBound { maxFrequency, minFieldLength in
+                blocks += 1
+                expected = Swift.max(expected, scoring.bm25.score(boost: 1.5, idf: 2, tf: Double(maxFrequency),
+                                                                  dl: Double(minFieldLength), avgdl: 10))
+            }
+            XCTAssertEqual(blocks, (Int(info.documentFrequency) + 127) / 128)
+            let bound = try leaf.maxScore()
+            XCTAssertEqual(bound.bitPattern, expected.bitPattern, "\(info.documentFrequency) documents")
+            let scores = try walk(&leaf).map(\.1)
+            XCTAssertLessThanOrEqual(try XCTUnwrap(scores.max()), bound)
+            XCTAssertGreaterThan(bound, 0)
+        }
+    }
 }
