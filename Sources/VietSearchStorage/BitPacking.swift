@@ -44,32 +44,36 @@ enum BitPacking {
         }
         let needed = byteCount(count: count, width: width)
         guard source.count >= needed, let base = source.baseAddress else { return count == 0 }
+        // The AVX2 kernel first (where the CPU has it), for the groups whose loads stay inside `source`;
+        // then the Swift loops from the first group it did not decode.
+        let kernelDone = unpackWithKernel(base, count: count, width: width, byteCount: source.count, into: destination)
         // Eight values take exactly `width` bytes. A group's last 8-byte load starts at byte ⌊7w/8⌋ of it,
         // so group g can use whole-word loads while g·w + ⌊7w/8⌋ + 8 ≤ source.count.
         let room = source.count - 8 - (7 * width) >> 3
         let fastGroups = room < 0 ? 0 : Swift.min(count / 8, room / width + 1)
+        let (from, output, groups) = (base + kernelDone * width, destination + kernelDone * 8, Swift.max(fastGroups - kernelDone, 0))
         // One copy of the group loop per width: shifts and offsets become constants and the 8 loads unroll.
         switch width {
-        case 1: unpackGroups(base, fastGroups, width: 1, into: destination)
-        case 2: unpackGroups(base, fastGroups, width: 2, into: destination)
-        case 3: unpackGroups(base, fastGroups, width: 3, into: destination)
-        case 4: unpackGroups(base, fastGroups, width: 4, into: destination)
-        case 5: unpackGroups(base, fastGroups, width: 5, into: destination)
-        case 6: unpackGroups(base, fastGroups, width: 6, into: destination)
-        case 7: unpackGroups(base, fastGroups, width: 7, into: destination)
-        case 8: unpackGroups(base, fastGroups, width: 8, into: destination)
-        case 9: unpackGroups(base, fastGroups, width: 9, into: destination)
-        case 10: unpackGroups(base, fastGroups, width: 10, into: destination)
-        case 11: unpackGroups(base, fastGroups, width: 11, into: destination)
-        case 12: unpackGroups(base, fastGroups, width: 12, into: destination)
-        case 13: unpackGroups(base, fastGroups, width: 13, into: destination)
-        case 14: unpackGroups(base, fastGroups, width: 14, into: destination)
-        case 15: unpackGroups(base, fastGroups, width: 15, into: destination)
-        case 16: unpackGroups(base, fastGroups, width: 16, into: destination)
-        default: unpackGroups(base, fastGroups, width: width, into: destination)
+        case 1: unpackGroups(from, groups, width: 1, into: output)
+        case 2: unpackGroups(from, groups, width: 2, into: output)
+        case 3: unpackGroups(from, groups, width: 3, into: output)
+        case 4: unpackGroups(from, groups, width: 4, into: output)
+        case 5: unpackGroups(from, groups, width: 5, into: output)
+        case 6: unpackGroups(from, groups, width: 6, into: output)
+        case 7: unpackGroups(from, groups, width: 7, into: output)
+        case 8: unpackGroups(from, groups, width: 8, into: output)
+        case 9: unpackGroups(from, groups, width: 9, into: output)
+        case 10: unpackGroups(from, groups, width: 10, into: output)
+        case 11: unpackGroups(from, groups, width: 11, into: output)
+        case 12: unpackGroups(from, groups, width: 12, into: output)
+        case 13: unpackGroups(from, groups, width: 13, into: output)
+        case 14: unpackGroups(from, groups, width: 14, into: output)
+        case 15: unpackGroups(from, groups, width: 15, into: output)
+        case 16: unpackGroups(from, groups, width: 16, into: output)
+        default: unpackGroups(from, groups, width: width, into: output)
         }
         // The rest (the last groups of a buffer without spare bytes) value by value.
-        var index = fastGroups * 8
+        var index = Swift.max(fastGroups, kernelDone) * 8
         var bitPosition = index * width
         let mask: UInt64 = (1 << UInt64(width)) - 1
         while index < count {
@@ -129,24 +133,27 @@ enum BitPacking {
         }
         let needed = byteCount(count: count, width: width)
         guard source.count >= needed, let base = source.baseAddress else { return count == 0 ? running : nil }
+        let kernelDone = unpackAscendingWithKernel(base, count: count, width: width, byteCount: source.count,
+                                                   running: &running, into: destination)
         let room = source.count - 8 - (7 * width) >> 3
         let fastGroups = room < 0 ? 0 : Swift.min(count / 8, room / width + 1)
+        let (from, output, groups) = (base + kernelDone * width, destination + kernelDone * 8, Swift.max(fastGroups - kernelDone, 0))
         switch width {
-        case 1: running = ascendingGroups(base, fastGroups, width: 1, after: running, into: destination)
-        case 2: running = ascendingGroups(base, fastGroups, width: 2, after: running, into: destination)
-        case 3: running = ascendingGroups(base, fastGroups, width: 3, after: running, into: destination)
-        case 4: running = ascendingGroups(base, fastGroups, width: 4, after: running, into: destination)
-        case 5: running = ascendingGroups(base, fastGroups, width: 5, after: running, into: destination)
-        case 6: running = ascendingGroups(base, fastGroups, width: 6, after: running, into: destination)
-        case 7: running = ascendingGroups(base, fastGroups, width: 7, after: running, into: destination)
-        case 8: running = ascendingGroups(base, fastGroups, width: 8, after: running, into: destination)
-        case 9: running = ascendingGroups(base, fastGroups, width: 9, after: running, into: destination)
-        case 10: running = ascendingGroups(base, fastGroups, width: 10, after: running, into: destination)
-        case 11: running = ascendingGroups(base, fastGroups, width: 11, after: running, into: destination)
-        case 12: running = ascendingGroups(base, fastGroups, width: 12, after: running, into: destination)
-        default: running = ascendingGroups(base, fastGroups, width: width, after: running, into: destination)
+        case 1: running = ascendingGroups(from, groups, width: 1, after: running, into: output)
+        case 2: running = ascendingGroups(from, groups, width: 2, after: running, into: output)
+        case 3: running = ascendingGroups(from, groups, width: 3, after: running, into: output)
+        case 4: running = ascendingGroups(from, groups, width: 4, after: running, into: output)
+        case 5: running = ascendingGroups(from, groups, width: 5, after: running, into: output)
+        case 6: running = ascendingGroups(from, groups, width: 6, after: running, into: output)
+        case 7: running = ascendingGroups(from, groups, width: 7, after: running, into: output)
+        case 8: running = ascendingGroups(from, groups, width: 8, after: running, into: output)
+        case 9: running = ascendingGroups(from, groups, width: 9, after: running, into: output)
+        case 10: running = ascendingGroups(from, groups, width: 10, after: running, into: output)
+        case 11: running = ascendingGroups(from, groups, width: 11, after: running, into: output)
+        case 12: running = ascendingGroups(from, groups, width: 12, after: running, into: output)
+        default: running = ascendingGroups(from, groups, width: width, after: running, into: output)
         }
-        var index = fastGroups * 8
+        var index = Swift.max(fastGroups, kernelDone) * 8
         var bitPosition = index * width
         let mask: UInt64 = (1 << UInt64(width)) - 1
         while index < count {

@@ -1,0 +1,42 @@
+#ifndef VIETSEARCH_CBITUNPACK_H
+#define VIETSEARCH_CBITUNPACK_H
+
+// AVX2 kernels for the bit-packed arrays of FORMAT.md ("Conventions"): value i of a block occupies bits
+// i·w ..< (i+1)·w of a little-endian bit stream, so 8 values ("a group") take exactly w bytes.
+// `BitPacking` (VietSearchStorage) calls these for the groups it has proven readable and decodes the rest
+// itself; on CPUs without AVX2 (or when turned off) the kernels decode nothing and Swift decodes all.
+//
+// Reads: group g is read from bytes g·w ..< g·w + R(w), where R(w) is 8 for w ≤ 8, 16 for 9 ≤ w ≤ 16,
+// ⌊4w/8⌋ + 16 for 17 ≤ w ≤ 24 and 32 for w = 32 (the other widths have no kernel). The caller passes only
+// groups whose bytes lie inside its buffer; the kernels check nothing.
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the kernels are in use: the CPU has AVX2 (and the OS saves its registers), the environment
+/// variable VIETSEARCH_NO_SIMD is not set to a non-empty value other than "0", and they were not turned off.
+int vs_unpack_simd_enabled(void);
+
+/// Turns the kernels on (`enabled` ≠ 0; only takes effect where the CPU has them) or off; returns the
+/// previous `vs_unpack_simd_enabled()`. For tests, which check both paths in one run.
+int vs_unpack_set_simd_enabled(int enabled);
+
+/// Decodes `groups` groups of 8 values of `width` bits from `source` into `destination` (8·groups values).
+/// Returns `groups`, or 0 when nothing was decoded (no kernel for `width`, or the kernels are off).
+size_t vs_unpack_groups(const void *source, size_t groups, unsigned width, uint32_t *destination);
+
+/// `vs_unpack_groups` for doc-id gaps stored minus one (FORMAT.md "Postings"): writes the running sums
+/// *running + Σ_{j≤i} (value j + 1), truncated to 32 bits, and leaves the last (in 64 bits) in *running.
+/// Only for widths ≤ 24 (a group's sum then fits 27 bits); returns `groups` or 0 as `vs_unpack_groups`.
+size_t vs_unpack_ascending_groups(const void *source, size_t groups, unsigned width, uint64_t *running,
+                                  uint32_t *destination);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

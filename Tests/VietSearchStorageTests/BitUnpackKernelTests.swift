@@ -1,0 +1,154 @@
+import Foundation
+import XCTest
+@testable import VietSearchStorage
+import VietSearchTestSupport
+
+/// The AVX2 unpacking kernels (CBitUnpack) and the portable Swift loops decode every width and count to the
+/// values an independent bit-by-bit reader finds, from sources with exactly the packed bytes (no slack:
+/// under AddressSanitizer a read past the end fails the run) or with spare bytes after them, aligned or not.
+final class BitUnpackKernelTests: XCTestCase {
+    /// Value `index` of `width` bits read one bit at a time (FORMAT.md: value i occupies bits i·w ..< (i+1)·w
+    /// of a little-endian bit stream).
+    private func referenceValue(_ bytes: [UInt8], index: Int, width: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for bit in 0..<width {
+            let position = index * width + bit
+            if bytes[position >> 3] >> UInt8(position & 7) & 1 == 1 { value |= 1 << UInt32(bit) }
+        }
+        return value
+    }
+
+    /// `body` run with the kernels on (where the CPU has them) and off; the previous state restored.
+    private func withEachPath(_ body: (String) throws -> Void) rethrows {
+        let wasOn = BitPacking.setKernelsEnabled(true)
+        defer { BitPacking.setKernelsEnabled(wasOn) }
+        try body(BitPacking.kernelsEnabled ? "avx2" : "portable (no AVX2)")
+        BitPacking.setKernelsEnabled(false)
+        XCTAssertFalse(BitPacking.kernelsEnabled)
+        try body("portable")
+    }
+
+    /// Calls `body` with `bytes` copied to a heap buffer of exactly `offset + bytes.count` bytes, starting at
+    /// `offset` (its end is the allocation's end).
+    private func withExactBuffer<R>(_ bytes: [UInt8], offset: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(offset + bytes.count, 1), alignment: 64)
+        defer { buffer.deallocate() }
+        buffer.initializeMemory(as: UInt8.self, repeating: 0x5a)
+        bytes.withUnsafeBytes { source in
+            if let base = source.baseAddress, let target = buffer.baseAddress { (target + offset).copyMemory(from: base, byteCount: source.count) }
+        }
+        return body(UnsafeRawBufferPointer(rebasing: buffer[offset ..< offset + bytes.count]))
+    }
+
+    /// 300 values of `width` bits: random, all ones, or all zeros.
+    private func values(width: Int, pattern: Int, generator: inout SeededGenerator) -> [UInt32] {
+        let mask: UInt64 = width == 32 ? 0xffff_ffff : (1 << UInt64(width)) - 1
+        switch pattern {
+        case 0: return (0..<300).map { _ in UInt32(generator.next() & mask) }
+        case 1: return [UInt32](repeating: UInt32(mask), count: 300)
+        default: return [UInt32](repeating: 0, count: 300)
+        }
+    }
+
+    func testUnpackEveryWidthAndCountMatchesBitByBitReader() {
+        var generator = SeededGenerator(seed: 1101)
+        withEachPath { path in
+            for width in 0...32 {
+                for pattern in 0..<3 {
+                    let values = values(width: width, pattern: pattern, generator: &generator)
+                    var packed: [UInt8] = []
+                    BitPacking.pack(values, width: width, into: &packed)
+                    let expected = (0..<300).map { referenceValue(packed, index: $0, width: width) }
+                    XCTAssertEqual(expected, values, "the reference reader disagrees with pack, width \(width)")
+                    for count in 0...300 {
+                        // Exact bytes at every count; spare bytes and unaligned starts at every 7th.
+                        let exact = Array(packed.prefix(BitPacking.byteCount(count: count, width: width)))
+                        var layouts = [(exact, 0)]
+                        if count % 7 == 0 { layouts += [(exact, 1), (exact, 3), (exact + [UInt8](repeating: 0xff, count: 40), 1)] }
+                        for (bytes, offset) in layouts {
+                            var decoded = [UInt32](repeating: 0xdead_beef, count: count + 1)
+                            let ok = withExactBuffer(bytes, offset: offset) { raw in
+                                decoded.withUnsafeMutableBufferPointer {
+                                    BitPacking.unpack(raw, count: count, width: width, into: $0.baseAddress!)
+                                }
+                            }
+                            let label = "\(path) width \(width) count \(count) pattern \(pattern) bytes \(bytes.count) offset \(offset)"
+                            XCTAssertTrue(ok, label)
+                            if Array(decoded.prefix(count)) != Array(expected.prefix(count)) { XCTFail(label); return }
+                            XCTAssertEqual(decoded[count], 0xdead_beef, "wrote past its count: \(label)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func testUnpackAscendingEveryWidthAndCountMatchesBitByBitSums() {
+        var generator = SeededGenerator(seed: 1102)
+        withEachPath { path in
+            for width in 0...32 {
+                for pattern in 0..<3 {
+                    let gaps = values(width: width, pattern: pattern, generator: &generator)
+                    var packed: [UInt8] = []
+                    BitPacking.pack(gaps, width: width, into: &packed)
+                    let referenceGaps = (0..<300).map { referenceValue(packed, index: $0, width: width) }
+                    for count in 0...300 {
+                        let exact = Array(packed.prefix(BitPacking.byteCount(count: count, width: width)))
+                        // Previous ids below, at and above 2^32 (the 32-bit outputs wrap, the sum does not).
+                        let previous: Int64 = [-1, 41, 0xffff_fff0, 1 << 33][count % 4]
+                        var layouts = [(exact, 0)]
+                        if count % 5 == 0 { layouts += [(exact, 1), (exact + [UInt8](repeating: 0xff, count: 40), 3)] }
+                        var expected: [UInt32] = []
+                        var running = previous
+                        for gap in referenceGaps.prefix(count) {
+                            running += Int64(gap) + 1
+                            expected.append(UInt32(truncatingIfNeeded: running))
+                        }
+                        for (bytes, offset) in layouts {
+                            var decoded = [UInt32](repeating: 0xdead_beef, count: count + 1)
+                            let last = withExactBuffer(bytes, offset: offset) { raw in
+                                decoded.withUnsafeMutableBufferPointer {
+                                    BitPacking.unpackAscending(raw, count: count, width: width, after: previous, into: $0.baseAddress!)
+                                }
+                            }
+                            let label = "\(path) width \(width) count \(count) pattern \(pattern) previous \(previous) offset \(offset)"
+                            XCTAssertEqual(last, running, label)
+                            if Array(decoded.prefix(count)) != expected { XCTFail(label); return }
+                            XCTAssertEqual(decoded[count], 0xdead_beef, "wrote past its count: \(label)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The kernels are on exactly where /proc/cpuinfo lists avx2 (Linux x86-64) and the environment does not
+    /// turn them off, and there they decode whole 128-value blocks, not leave them to Swift.
+    func testKernelsRunWhereTheCPUHasAVX2() throws {
+        let wasOn = BitPacking.setKernelsEnabled(true)
+        defer { BitPacking.setKernelsEnabled(wasOn) }
+        #if arch(x86_64) && os(Linux)
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+        XCTAssertEqual(BitPacking.kernelsEnabled, flags.split(separator: " ").contains("avx2"))
+        #endif
+        guard BitPacking.kernelsEnabled else { return }
+        let block = [UInt8](repeating: 0xa5, count: 32 * 16 + 32)
+        var out = [UInt32](repeating: 0, count: 128)
+        for width in Array(1...24) + [32] {
+            let decoded = block.withUnsafeBytes { raw in
+                out.withUnsafeMutableBufferPointer {
+                    BitPacking.unpackWithKernel(raw.baseAddress!, count: 128, width: width, byteCount: raw.count, into: $0.baseAddress!)
+                }
+            }
+            XCTAssertEqual(decoded, 16, "width \(width)")
+        }
+        BitPacking.setKernelsEnabled(false)
+        let decoded = block.withUnsafeBytes { raw in
+            out.withUnsafeMutableBufferPointer {
+                BitPacking.unpackWithKernel(raw.baseAddress!, count: 128, width: 5, byteCount: raw.count, into: $0.baseAddress!)
+            }
+        }
+        XCTAssertEqual(decoded, 0, "kernels turned off still decoded")
+    }
+}
