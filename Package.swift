@@ -15,9 +15,10 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // AVX2 kernels for bit-unpacking, chosen at run time (baseline x86-64 code elsewhere). DWARF 4 as the
-        // Swift targets have it: clang's default DWARF 5 stops valgrind 3.19 (callgrind) reading the binary.
-        .target(name: "CBitUnpack", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+        // AVX2 kernels for bit-unpacking, chosen at run time (baseline x86-64 code elsewhere). No unsafeFlags:
+        // they would stop other packages depending on this one by version. For callgrind, build with
+        // `-Xcc -gdwarf-4` (clang's default DWARF 5 stops valgrind 3.19 reading the binary).
+        .target(name: "CBitUnpack"),
         // Bytes on disk: segments, manifest, codecs. Knows nothing of language.
         .target(name: "VietSearchStorage", dependencies: ["CZstd", "CZlib", "CBitUnpack"]),
         // Vietnamese text -> tokens with exact and folded keys. Knows nothing of storage.
