@@ -1,3 +1,4 @@
+import Dispatch
 import VietSearchStorage
 
 /// Turns the documents the writer adds into serialised segments, in input order, within the memory
@@ -41,10 +42,12 @@ final class IndexingPipeline {
     /// are collected in order, so job `k` and job `k + threads` never run together. Reusing them keeps
     /// their syllable key caches warm (a fresh cache per batch cost the slow analysis path again).
     private lazy var encoders = (0..<plan.threads).map { _ in DocumentEncoder() }
-    private var dispatchedJobs = 0
+    private(set) var dispatchedJobs = 0
     /// The threads jobs run on (job `k` on thread `k % threads`, with encoder `k % threads`), started
     /// with the first job that is not built inline.
     private var workers: IndexingWorkers?
+    /// Wall time per text byte of the last collected worker job (0: none yet), to cut the last batch.
+    private var lastJobNanosecondsPerByte = 0.0
     /// The segment being assembled from finished jobs' builders.
     private var assembled: SegmentBuilder?
     /// The stored-field dictionary decision of the first job that made one, given to later jobs so
@@ -97,7 +100,7 @@ final class IndexingPipeline {
     /// Everything added so far, as segments (waits for the workers).
     func finish() throws -> [Produced] {
         if plan.threads == 1 { return builder.documentCount > 0 ? [try produceBuilder()] : [] }
-        var produced = batch.isEmpty ? [] : try dispatchBatch()
+        var produced = batch.isEmpty ? [] : try dispatchLastBatch()
         while !jobs.isEmpty { produced += try collectOldestJob() }
         if let workers {
             // The workers keep their freed job memory for their next jobs; none comes before the next
@@ -177,20 +180,72 @@ final class IndexingPipeline {
     private func dispatchBatch() throws -> [Produced] {
         var produced: [Produced] = []
         while jobs.count >= plan.threads { produced += try collectOldestJob() }
-        let job = SegmentBuildJob(documents: batch, textBytes: batchTextBytes, flushBytes: plan.flushBytes,
+        dispatch(batch, textBytes: batchTextBytes)
+        batch = []
+        batchTextBytes = 0
+        batchFieldNames = []
+        return produced
+    }
+
+    /// The last batch, when the input ends. With 2 workers, one is usually still building the job before
+    /// it: given whole to the free worker, the last job ran alone for up to a job's time while the other
+    /// core idled. It is cut so that both end together: the free worker gets the larger part, larger by
+    /// what the busy one still has to do (estimated from the pace of the last collected job), and the
+    /// other part is queued behind the busy job on its worker (so it never runs beside it: their encoder
+    /// is the same).
+    private func dispatchLastBatch() throws -> [Produced] {
+        var produced: [Produced] = []
+        while jobs.count >= plan.threads { produced += try collectOldestJob() }
+        let free = batchTextBytes - Self.splitPoint(total: batchTextBytes, busyRemaining: busyWorkerRemainingBytes)
+        guard plan.threads == 2, workers != nil, jobs.count == 1, free < batchTextBytes else {
+            dispatch(batch, textBytes: batchTextBytes)
+            batch = []
+            batchTextBytes = 0
+            batchFieldNames = []
+            return produced
+        }
+        var cut = 0
+        var firstBytes = 0
+        while cut < batch.count && firstBytes < free {
+            firstBytes += Self.textBytes(of: batch[cut])
+            cut += 1
+        }
+        dispatch(Array(batch[..<cut]), textBytes: firstBytes)
+        if cut < batch.count { dispatch(Array(batch[cut...]), textBytes: batchTextBytes - firstBytes) }
+        batch = []
+        batchTextBytes = 0
+        batchFieldNames = []
+        return produced
+    }
+
+    /// Text bytes of the last batch for the busy worker (the rest goes to the free one): half of what
+    /// the two have left in all, less the busy worker's remaining work; 0 (no cut) when that is under
+    /// a sixteenth of the batch (a tiny job costs more than it balances).
+    static func splitPoint(total: Int, busyRemaining: Int) -> Int {
+        let busyShare = (total - busyRemaining) / 2
+        return busyShare * 16 < total ? 0 : busyShare
+    }
+
+    /// Text bytes the newest running job has still to build, from the pace (text bytes per second) of
+    /// the last job collected; 0 when not known.
+    private var busyWorkerRemainingBytes: Int {
+        guard let running = jobs.last, let started = running.startedNanoseconds, lastJobNanosecondsPerByte > 0 else { return 0 }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- started)
+        return Swift.max(0, running.textBytes - Int(elapsed / lastJobNanosecondsPerByte))
+    }
+
+    /// Starts a job for `documents` on the next worker in turn (job `k` on worker `k % threads`).
+    private func dispatch(_ documents: [Document], textBytes: Int) {
+        let job = SegmentBuildJob(documents: documents, textBytes: textBytes, flushBytes: plan.flushBytes,
                                   storedDictionary: storedDictionary, encoder: encoders[dispatchedJobs % plan.threads],
                                   worker: dispatchedJobs % plan.threads)
         dispatchedJobs += 1
         jobs.append(job)
-        jobTextBytes.append(batchTextBytes)
-        batch = []
-        batchTextBytes = 0
-        batchFieldNames = []
+        jobTextBytes.append(textBytes)
         // The first batch is built on the caller's thread: its builder-to-text ratio calibrates the plan
         // before batches are sized for several workers at once.
         if plan.isCalibrated && workers == nil { workers = IndexingWorkers(count: plan.threads) }
         job.start(on: plan.isCalibrated ? workers : nil)
-        return produced
     }
 
     private func collectOldestJob() throws -> [Produced] {
@@ -199,6 +254,9 @@ final class IndexingPipeline {
         job.wait()
         peakTrackedBytes = max(peakTrackedBytes, job.peakTrackedBytes + trackedParallelBytes)
         plan.observe(builderBytes: job.peakBuilderBytes, textBytes: job.textBytes)
+        if let nanoseconds = job.runNanoseconds, job.textBytes > 0 {
+            lastJobNanosecondsPerByte = Double(nanoseconds) / Double(job.textBytes)
+        }
         if let failure = job.failure {
             reset()
             throw WorkerFailure(error: VietSearchError.invalidInput(

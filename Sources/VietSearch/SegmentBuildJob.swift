@@ -33,6 +33,17 @@ final class SegmentBuildJob: @unchecked Sendable {
     /// futex call that put the writer's thread to sleep and woke it again on every document it added
     /// (9,000 of the 13,000 context switches of a 2-thread 10k-document run).
     private let completed = Atomic<Bool>(false)
+    /// When a worker started the job (`DispatchTime` nanoseconds; 0: not yet), read by the writer while
+    /// the job runs to cut the last batch (`IndexingPipeline.dispatchLastBatch`).
+    private let started = Atomic<UInt64>(0)
+    /// Wall time of the run, once done (worker jobs only).
+    private(set) var runNanoseconds: UInt64?
+
+    /// When the job started on its worker, or nil.
+    var startedNanoseconds: UInt64? {
+        let value = started.load(ordering: .relaxed)
+        return value == 0 ? nil : value
+    }
 
     /// `storedDictionary`: the choice every builder of the output segment shares (nil: train one).
     /// `worker`: the thread of `start(on:)`'s workers to run on. `encoder`: used by no other running job
@@ -58,7 +69,10 @@ final class SegmentBuildJob: @unchecked Sendable {
         }
         self.worker = assignedWorker
         workers.run(on: assignedWorker) { [self] in
+            let start = DispatchTime.now().uptimeNanoseconds
+            started.store(start, ordering: .relaxed)
             run()
+            runNanoseconds = DispatchTime.now().uptimeNanoseconds &- start
             completed.store(true, ordering: .releasing)
             finished.signal()
         }

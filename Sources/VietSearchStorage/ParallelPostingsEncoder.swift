@@ -40,12 +40,13 @@ struct ParallelPostingsEncoder {
         var positionsChecksum: UInt32
     }
 
-    /// The first term with some content: its final location, and its bytes in its run.
+    /// The first term with some content: its index in `terms` and its run (the location and bytes are
+    /// looked up there). Small on purpose: the map holds every shareable term, and since the runs are
+    /// joined while later runs encode it is alive at the flush's memory peak (with the location and
+    /// ranges inline, 10k documents peaked ~5 MB higher).
     private struct FirstWritten {
-        var location: TermDataLocation
-        var run: Int
-        var postings: Range<Int>
-        var positions: Range<Int>
+        var term: UInt32
+        var run: UInt32
     }
 
     /// One slot per run, each written by its own thread (no array: concurrent writes to one array's
@@ -64,12 +65,23 @@ struct ParallelPostingsEncoder {
     /// whole segment's postings with a transient copy at each doubling.
     static let runStreamBytes = 4 << 20
 
+    /// Receives each run's joined terms, in term order, while later runs may still be encoding:
+    /// `terms` indexes `encode`'s `terms`, and the three slices hold their final values in that order.
+    typealias JoinedTerms = (_ terms: Range<Int>, _ locations: ArraySlice<TermDataLocation>,
+                             _ documentFrequencies: ArraySlice<UInt32>, _ totalTermFrequencies: ArraySlice<UInt64>) -> Void
+
     /// Encodes `terms` (sorted) of `builder` on `parts` threads. `releasingStreams`: frees each term's
     /// builder stream once decoded (the builder is being consumed), so that the encoded sections take
     /// the place of the streams in memory rather than coming on top of them.
     /// `runBytes`: stream bytes per run (tests make it small to exercise many runs).
+    /// `joined`: called once per run, in run order, never two at a time, as soon as the run and every
+    /// run before it are encoded: the runs are joined (offsets moved, data shared across runs) by the
+    /// thread that completes that prefix, so the serial join, and the caller's per-term work (the term
+    /// dictionary), overlap the runs still encoding instead of following the last one (README
+    /// "Indexing (session 11: two threads, the end of the run)").
     static func encode(_ builder: SegmentBuffer, terms: [Int], parts requested: Int,
-                       releasingStreams: Bool = false, runBytes: Int = Self.runStreamBytes) throws -> Output {
+                       releasingStreams: Bool = false, runBytes: Int = Self.runStreamBytes,
+                       joined: JoinedTerms? = nil) throws -> Output {
         let threads = Swift.max(1, requested)
         var total = 0
         for term in terms { total += builder.termStreams.byteCount(term) }
@@ -93,6 +105,8 @@ struct ParallelPostingsEncoder {
             slots.base.deallocate()
         }
         let shared = SharedBuilder(buffer: builder)
+        let joiner = RunJoiner(slots: slots, splitPoints: splitPoints, fields: terms.map { builder.terms.field(of: $0) },
+                               joined: joined)
         let encodeRun = { @Sendable (run: Int) in
             let builder = shared.buffer
             var output = Run()
@@ -125,6 +139,7 @@ struct ParallelPostingsEncoder {
             slots.base[run] = output
             // The run's streams were freed among long-lived blocks, where glibc keeps them resident.
             if releasingStreams { FreedMemory.returnToSystem() }
+            joiner.finished(run)
         }
         let workers = Swift.min(threads, runCount)
         if workers == 1 {
@@ -142,9 +157,8 @@ struct ParallelPostingsEncoder {
             }
         }
         if releasingStreams { builder.termStreams.recountHeapBytes() }
-        let runs = Array(UnsafeBufferPointer(start: slots.base, count: runCount))
-        for run in runs { if let error = run.error { throw error } }
-        return join(runs, fields: terms.map { builder.terms.field(of: $0) })
+        for run in 0..<runCount { if let error = slots.base[run].error { throw error } }
+        return joiner.takeOutput()
     }
 
     /// `bytes` in an array of exactly their size (or `bytes` itself when little would be saved).
@@ -159,15 +173,89 @@ struct ParallelPostingsEncoder {
             initialized = bytes.count
         }
     }
+}
 
-    /// Lays the runs end to end, moving offsets and sharing data equal to an earlier run's.
-    private static func join(_ runs: [Run], fields: [UInt8]) -> Output {
-        var output = Output()
-        var firstWritten: [ContentKey: FirstWritten] = [:]
-        var postingsBase: UInt64 = 0
-        var positionsBase: UInt64 = 0
-        var termIndex = 0
-        for (runIndex, run) in runs.enumerated() {
+extension ParallelPostingsEncoder {
+    /// Lays the runs end to end as they finish, in run order, moving offsets and sharing data equal to
+    /// an earlier run's: whichever thread finishes a run joins every run from the first not yet joined
+    /// up to the first not yet finished, unless another thread is joining (a flag kept under the lock:
+    /// one joining thread at a time, so joins, and `joined` calls, never overlap and go in order).
+    /// Reads a run's slot only after its thread stored it and marked it finished under the lock.
+    private final class RunJoiner: @unchecked Sendable {
+        private let slots: Slots
+        private let splitPoints: [Int]
+        private let fields: [UInt8]
+        private let joined: JoinedTerms?
+        private let lock = Mutex<Void>(())
+        private var isFinished: [Bool]
+        private var nextToJoin = 0
+        /// A run that failed stops the joining (the encoder throws its error).
+        private var stopped = false
+        /// A thread is joining runs (only it touches `output` and the join state meanwhile).
+        private var joining = false
+        private var output = Output()
+        private var firstWritten: [ContentKey: FirstWritten] = [:]
+        private var postingsBase: UInt64 = 0
+        private var positionsBase: UInt64 = 0
+
+        init(slots: Slots, splitPoints: [Int], fields: [UInt8], joined: JoinedTerms?) {
+            self.slots = slots
+            self.splitPoints = splitPoints
+            self.fields = fields
+            self.joined = joined
+            isFinished = [Bool](repeating: false, count: splitPoints.count - 1)
+            // Exact sizes from the start: grown by doubling, the copies came on top of the flush's peak.
+            let termCount = splitPoints.last ?? 0
+            output.locations.reserveCapacity(termCount)
+            output.documentFrequencies.reserveCapacity(termCount)
+            output.totalTermFrequencies.reserveCapacity(termCount)
+        }
+
+        /// Run `run`'s slot is stored: joins what can be joined, unless another thread is joining (it
+        /// then joins this run too, and this thread goes on encoding rather than waiting for it).
+        func finished(_ run: Int) {
+            var next: Int? = lock.withLock { _ in
+                isFinished[run] = true
+                return claimNext()
+            }
+            while let index = next {
+                if slots.base[index].error != nil {
+                    lock.withLock { _ in
+                        stopped = true
+                        joining = false
+                    }
+                    break
+                }
+                let first = output.locations.count
+                join(index)
+                let range = first..<output.locations.count
+                joined?(range, output.locations[range], output.documentFrequencies[range],
+                        output.totalTermFrequencies[range])
+                next = lock.withLock { _ in
+                    joining = false
+                    return claimNext()
+                }
+            }
+        }
+
+        /// Under the lock: the next run to join if it is finished and no thread is joining (this thread
+        /// then is).
+        private func claimNext() -> Int? {
+            guard !joining, !stopped, nextToJoin < isFinished.count, isFinished[nextToJoin] else { return nil }
+            joining = true
+            nextToJoin += 1
+            return nextToJoin - 1
+        }
+
+        /// The joined output (call once every run's thread is done: that ordering is the synchronisation).
+        func takeOutput() -> Output {
+            defer { output = Output() }
+            return output
+        }
+
+        private func join(_ runIndex: Int) {
+            let run = slots.base[runIndex]
+            var termIndex = splitPoints[runIndex]
             output.memoryBytes += run.postings.capacity + run.positions.capacity
             // Owned terms of the run, by their offset in the run: their final location.
             var moved: [UInt64: TermDataLocation] = [:]
@@ -192,9 +280,13 @@ struct ParallelPostingsEncoder {
                                      positionsLength: location.positionsLength,
                                      postingsChecksum: location.postingsChecksum, positionsChecksum: location.positionsChecksum)
                 let shareable = location.postingsLength + location.positionsLength >= PostingsWriter.minimumSharedBytes
-                if shareable, let earlier = firstWritten[key], runIndex > 0, earlier.run < runIndex,
-                   runs[earlier.run].postings[earlier.postings] == run.postings[postingsRange],
-                   runs[earlier.run].positions[earlier.positions] == run.positions[positionsRange] {
+                if shareable, let earlier = firstWritten[key], runIndex > 0, Int(earlier.run) < runIndex,
+                   case let earlierRun = slots.base[Int(earlier.run)],
+                   case let local = earlierRun.locations[Int(earlier.term) - splitPoints[Int(earlier.run)]],
+                   earlierRun.postings[Int(local.postingsOffset)..<Int(local.postingsOffset + local.postingsLength)]
+                       == run.postings[postingsRange],
+                   earlierRun.positions[Int(local.positionsOffset)..<Int(local.positionsOffset + local.positionsLength)]
+                       == run.positions[positionsRange] {
                     // Equal to an earlier run's term: drop these bytes, point there.
                     if postingsRunStart < postingsRange.lowerBound {
                         output.postings.append(run.postings[postingsRunStart..<postingsRange.lowerBound])
@@ -206,9 +298,10 @@ struct ParallelPostingsEncoder {
                     positionsRunStart = positionsRange.upperBound
                     removedPostings += location.postingsLength
                     removedPositions += location.positionsLength
-                    var shared = earlier.location
+                    let earlierLocation = output.locations[Int(earlier.term)]
+                    var shared = earlierLocation
                     shared.isShared = true
-                    moved[location.postingsOffset] = earlier.location
+                    moved[location.postingsOffset] = earlierLocation
                     output.locations.append(shared)
                     continue
                 }
@@ -217,8 +310,7 @@ struct ParallelPostingsEncoder {
                 location.positionsOffset = location.positionsOffset - removedPositions + positionsBase
                 moved[original] = location
                 if shareable && firstWritten[key] == nil {
-                    firstWritten[key] = FirstWritten(location: location, run: runIndex, postings: postingsRange,
-                                                     positions: positionsRange)
+                    firstWritten[key] = FirstWritten(term: UInt32(termIndex - 1), run: UInt32(runIndex))
                 }
                 output.locations.append(location)
             }
@@ -229,6 +321,5 @@ struct ParallelPostingsEncoder {
             output.documentFrequencies += run.documentFrequencies
             output.totalTermFrequencies += run.totalTermFrequencies
         }
-        return output
     }
 }

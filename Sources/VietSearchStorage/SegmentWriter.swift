@@ -12,22 +12,15 @@ enum SegmentWriter {
         try segmentBuilder.sealStored()
         let builder = segmentBuilder.buffer
         let fieldCount = builder.fieldNames.count
-        var termCounts = [UInt64](repeating: 0, count: fieldCount)
         let sortedTerms = builder.sortedTermIndices()
+        // The dictionary is built as the encoder joins its runs, while later runs still encode.
+        let dictionary = DictionaryInProgress(builder: builder, sortedTerms: sortedTerms, fieldCount: fieldCount)
         let encoded = try ParallelPostingsEncoder.encode(builder, terms: sortedTerms, parts: threads,
-                                                     releasingStreams: consuming)
-        var dictionary = TermDictionaryWriter()
-        var key: [UInt8] = []
-        for (index, term) in sortedTerms.enumerated() {
-            let termKey = builder.termKeys[term]
-            key.removeAll(keepingCapacity: true)
-            key.append(termKey.field)
-            key.append(contentsOf: termKey.bytes)
-            dictionary.add(key: key, documentFrequency: encoded.documentFrequencies[index],
-                           totalTermFrequency: encoded.totalTermFrequencies[index], location: encoded.locations[index])
-            termCounts[Int(termKey.field)] += 1
+                                                     releasingStreams: consuming) { range, locations, frequencies, totals in
+            dictionary.add(range, locations: locations, documentFrequencies: frequencies, totalTermFrequencies: totals)
         }
-        let terms = dictionary.finish()
+        let termCounts = dictionary.termCounts
+        let terms = dictionary.writer.finish()
         let stored = try builder.stored.sections()
         var idWriter = StoredIDsWriter()
         var position = 0
@@ -93,5 +86,36 @@ enum SegmentWriter {
         let memory = encoded.memoryBytes + terms.blocks.capacity + terms.index.capacity + fieldLengths.capacity
             + stored.index.capacity + info.capacity + ids.blocks.capacity + ids.index.capacity
         return ([header[...]] + Array(sections.joined()) + [trailer[...]], checksum, memory)
+    }
+}
+
+/// The term dictionary of a segment being serialised, filled run by run as `ParallelPostingsEncoder`
+/// joins them (one call at a time, in term order: the encoder's lock orders them).
+private final class DictionaryInProgress {
+    private let builder: SegmentBuffer
+    private let sortedTerms: [Int]
+    var writer = TermDictionaryWriter()
+    /// Terms per field number.
+    private(set) var termCounts: [UInt64]
+    private var key: [UInt8] = []
+
+    init(builder: SegmentBuffer, sortedTerms: [Int], fieldCount: Int) {
+        self.builder = builder
+        self.sortedTerms = sortedTerms
+        termCounts = [UInt64](repeating: 0, count: fieldCount)
+    }
+
+    func add(_ range: Range<Int>, locations: ArraySlice<TermDataLocation>, documentFrequencies: ArraySlice<UInt32>,
+             totalTermFrequencies: ArraySlice<UInt64>) {
+        let termKeys = builder.termKeys
+        for index in range {
+            let termKey = termKeys[sortedTerms[index]]
+            key.removeAll(keepingCapacity: true)
+            key.append(termKey.field)
+            key.append(contentsOf: termKey.bytes)
+            writer.add(key: key, documentFrequency: documentFrequencies[index],
+                       totalTermFrequency: totalTermFrequencies[index], location: locations[index])
+            termCounts[Int(termKey.field)] += 1
+        }
     }
 }
