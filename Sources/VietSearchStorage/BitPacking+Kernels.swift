@@ -47,6 +47,17 @@ extension BitPacking {
         return vs_unpack_groups(base, groups, UInt32(width), destination)
     }
 
+    /// Decodes a whole block of 128 values (16 groups) with the kernel alone, when it is on, has a kernel
+    /// for `width` and all 16 groups' reads lie in `byteCount` bytes from `base`; false (nothing decoded)
+    /// otherwise. For callers that know their block's width and bytes (`PositionsDecoder.fill`): `unpack`
+    /// reaches the same kernel call after its own checks and the arithmetic for its Swift loops.
+    @inline(__always)
+    static func unpackWholeBlock(_ base: UnsafeRawPointer, byteCount: Int, width: Int,
+                                 into destination: UnsafeMutablePointer<UInt32>) -> Bool {
+        guard let reach = kernelReach(width: width), 15 &* width &+ reach <= byteCount else { return false }
+        return vs_unpack_groups(base, 16, UInt32(truncatingIfNeeded: width), destination) == 16
+    }
+
     /// `unpackWithKernel` for `unpackAscending` (widths ≤ 24): the running sum continues from `running`.
     @inline(__always)
     static func unpackAscendingWithKernel(_ base: UnsafeRawPointer, count: Int, width: Int, byteCount: Int,

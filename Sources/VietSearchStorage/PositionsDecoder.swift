@@ -198,24 +198,41 @@ struct PositionsDecoder {
             throw StorageError.corrupt(file: bytes.name, offset: blockOffset, reason: "positions block too close to the end of the file")
         }
         let values = cache.values
-        guard BitPacking.unpack(UnsafeRawBufferPointer(start: base + lowBits, count: bytes.count - lowBits),
-                                count: Self.blockSize, width: header.width, into: values) else {
-            throw truncated(bytes, at: blockOffset)
+        // The kernel alone when it can take the whole block (nearly always: `unpack` would find the same
+        // after a second bounds computation), else `unpack`'s kernel-and-Swift path.
+        if !BitPacking.unpackWholeBlock(base + lowBits, byteCount: bytes.count - lowBits, width: header.width, into: values) {
+            guard BitPacking.unpack(UnsafeRawBufferPointer(start: base + lowBits, count: bytes.count - lowBits),
+                                    count: Self.blockSize, width: header.width, into: values) else {
+                throw truncated(bytes, at: blockOffset)
+            }
         }
+        guard header.exceptions > 0 else { return finishFill(block: target) }
+        // ~6 exceptions a block in phrase queries: the loop keeps its pointers and widths in registers and
+        // uses masking shifts (`blockHeader` checked width + exception width ≤ 32, so width < 32 and the high
+        // bits of one exception, at most 31 from a bit offset below 8, lie in the 8-byte word loaded).
+        let slots = base + exceptionSlots, high = base + highBits
+        let width = UInt32(truncatingIfNeeded: header.width)
+        let exceptionWidth = header.exceptionWidth
+        let highMask: UInt64 = (1 &<< UInt64(truncatingIfNeeded: exceptionWidth)) &- 1
         var previous = -1
-        let highMask: UInt64 = (1 << UInt64(header.exceptionWidth)) - 1
+        var highBit = 0
         for exception in 0..<header.exceptions {
-            let slot = Int(base.load(fromByteOffset: exceptionSlots + exception, as: UInt8.self))
+            let slot = Int(slots.load(fromByteOffset: exception, as: UInt8.self))
             guard slot > previous, slot < Self.blockSize else {
                 throw StorageError.corrupt(file: bytes.name, offset: blockOffset,
                                            reason: "positions block \(target)'s exception slots do not ascend below 128")
             }
             previous = slot
-            let highBit = exception &* header.exceptionWidth
-            let high = (UInt64(littleEndian: (base + highBits).loadUnaligned(fromByteOffset: highBit >> 3, as: UInt64.self))
-                        >> UInt64(highBit & 7)) & highMask
-            values[slot] |= UInt32(truncatingIfNeeded: high << UInt64(header.width))
+            let word = UInt64(littleEndian: high.loadUnaligned(fromByteOffset: highBit &>> 3, as: UInt64.self))
+            values[slot] |= UInt32(truncatingIfNeeded: (word &>> UInt64(truncatingIfNeeded: highBit & 7)) & highMask) &<< width
+            highBit &+= exceptionWidth
         }
+        finishFill(block: target)
+    }
+
+    /// Marks packed block `target` as the one `cache` holds (after `fill` unpacked it).
+    @inline(__always)
+    private mutating func finishFill(block target: Int) {
         cachedCount = Self.blockSize
         cachedBlock = target
         (cachedStart, cachedEnd) = (target * Self.blockSize, (target + 1) * Self.blockSize)
