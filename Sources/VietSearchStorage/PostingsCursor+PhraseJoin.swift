@@ -88,17 +88,33 @@ extension PostingsCursor {
 
     /// `nextExactPhrase` for three keys, a function of its own for the same reason as `nextExactPair`. The keys by
     /// document frequency (the intersection's order) lead and filter the join, which spares reading three tfs per
-    /// candidate to order them (the rarer word mostly has the lower tf).
+    /// candidate to order them (the rarer word mostly has the lower tf). The join is `triples` written out in the
+    /// loop: called, despite `@inline(__always)` (this loop is past the inliner's size limit), it cost a
+    /// prologue, an epilogue and spilled arguments per candidate (~30 instructions, ~2,000 candidates a query).
     @inline(never)
     private static func nextExactTriple(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                         atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
                                         capacity: inout Int) throws -> (doc: UInt32, frequency: Int) {
         let (lead, filter, last) = (order[0], order[1], order[2])
+        let leadOffset = UInt64(lead)
+        // Offsets may wrap: they are added back to a position ≥ lead, so the sums are exact.
+        let filterOffset = UInt64(filter) &- leadOffset, lastOffset = UInt64(last) &- leadOffset
         var next = target
         while true {
             let doc = try nextCommonDoc(cursors + lead, cursors + filter, cursors + last, atOrAfter: next)
             guard doc != noMoreDocs else { return (doc, 0) }
-            let frequency = try triples(cursors, lead: lead, filter: filter, last: last, starts: &starts, capacity: &capacity)
+            var frequency = 0
+            join: do {
+                guard let leadValues = try cursors[lead].currentValues(),
+                      let filterValues = try cursors[filter].currentValues(), filterValues.count > 0 else { break join }
+                if capacity < leadValues.count { grow(&starts, &capacity, to: leadValues.count) }
+                let pair = pairedPositions(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset, into: starts)
+                try cursors[lead].checkPosition(pair.leadEnd)
+                try cursors[filter].checkPosition(pair.filterEnd)
+                guard pair.kept > 0 else { break join }
+                guard let lastValues = try cursors[last].currentValues(), lastValues.count > 0 else { break join }
+                frequency = try cursors[last].keptWithLast(starts, pair.kept, offset: lastOffset, lastValues)
+            }
             if frequency > 0 { return (doc, frequency) }
             guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
             next = doc + 1
@@ -151,21 +167,28 @@ extension PostingsCursor {
         try cursors[filter].checkPosition(pair.filterEnd)
         guard pair.kept > 0 else { return 0 }
         guard let lastValues = try cursors[last].currentValues(), lastValues.count > 0 else { return 0 }
-        let lastOffset = UInt64(last) &- leadOffset
+        return try cursors[last].keptWithLast(starts, pair.kept, offset: UInt64(last) &- leadOffset, lastValues)
+    }
+
+    /// How many of the `count` kept lead positions `p` (ascending) have `p + offset` among this (the last) key's
+    /// positions on the current document, summed from its values (`document`, at least one) as far as the merge goes.
+    @inline(__always)
+    private mutating func keptWithLast(_ kept: UnsafeMutablePointer<UInt32>, _ count: Int, offset: UInt64,
+                                       _ document: (values: UnsafePointer<UInt32>, count: Int)) throws -> Int {
         var matches = 0
-        var lastPosition = UInt64(lastValues.values[0])
+        var lastPosition = UInt64(document.values[0])
         var scan = 1
-        merge: for slot in 0..<pair.kept {
-            // Kept positions are below 2^32 (the lead's last summed position was checked above).
-            let target = UInt64(starts[slot]) &+ lastOffset
+        merge: for slot in 0..<count {
+            // Kept positions are below 2^32 (the lead's last summed position was checked).
+            let target = UInt64(kept[slot]) &+ offset
             while lastPosition < target {
-                guard scan < lastValues.count else { break merge }
-                lastPosition = lastPosition &+ UInt64(lastValues.values[scan]) &+ 1
+                guard scan < document.count else { break merge }
+                lastPosition = lastPosition &+ UInt64(document.values[scan]) &+ 1
                 scan += 1
             }
             if lastPosition == target { matches += 1 }
         }
-        try cursors[last].checkPosition(lastPosition)
+        try checkPosition(lastPosition)
         return matches
     }
 
