@@ -47,6 +47,8 @@ enum BitPacking {
         // The AVX2 kernel first (where the CPU has it), for the groups whose loads stay inside `source`;
         // then the Swift loops from the first group it did not decode.
         let kernelDone = unpackWithKernel(base, count: count, width: width, byteCount: source.count, into: destination)
+        // A whole block decoded by the kernel (the usual case): none of the Swift loops' set-up below.
+        if kernelDone &* 8 == count { return true }
         // Eight values take exactly `width` bytes. A group's last 8-byte load starts at byte ⌊7w/8⌋ of it,
         // so group g can use whole-word loads while g·w + ⌊7w/8⌋ + 8 ≤ source.count.
         let room = source.count - 8 - (7 * width) >> 3
@@ -135,6 +137,8 @@ enum BitPacking {
         guard source.count >= needed, let base = source.baseAddress else { return count == 0 ? running : nil }
         let kernelDone = unpackAscendingWithKernel(base, count: count, width: width, byteCount: source.count,
                                                    running: &running, into: destination)
+        // A whole block decoded by the kernel (the usual case): none of the Swift loops' set-up below.
+        if kernelDone &* 8 == count { return running }
         let room = source.count - 8 - (7 * width) >> 3
         let fastGroups = room < 0 ? 0 : Swift.min(count / 8, room / width + 1)
         let (from, output, groups) = (base + kernelDone * width, destination + kernelDone * 8, Swift.max(fastGroups - kernelDone, 0))

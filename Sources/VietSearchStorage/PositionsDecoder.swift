@@ -207,9 +207,8 @@ struct PositionsDecoder {
             }
         }
         guard header.exceptions > 0 else { return finishFill(block: target) }
-        // ~6 exceptions a block in phrase queries: the loop keeps its pointers and widths in registers and
-        // uses masking shifts (`blockHeader` checked width + exception width ≤ 32, so width < 32 and the high
-        // bits of one exception, at most 31 from a bit offset below 8, lie in the 8-byte word loaded).
+        // ~6 a block: pointers and widths in registers, masking shifts (`blockHeader` checked width + exception
+        // width ≤ 32: width < 32, and ≤ 31 high bits from a bit offset < 8 lie in the word loaded).
         let slots = base + exceptionSlots, high = base + highBits
         let width = UInt32(truncatingIfNeeded: header.width)
         let exceptionWidth = header.exceptionWidth
@@ -305,7 +304,14 @@ struct PositionsDecoder {
     }
 
     /// A packed block's header at `offset`, checked, with the block's total size (checked to fit).
+    @inline(__always)
     private func blockHeader(at offset: Int, bytes: FileBytes) throws
+        -> (width: Int, exceptions: Int, exceptionWidth: Int, size: Int) {
+        try Self.blockHeader(at: offset, start: start, end: end, bytes: bytes)
+    }
+
+    /// `blockHeader` within `start ..< end`: static, so a call passes two bounds, not a copy of the decoder.
+    private static func blockHeader(at offset: Int, start: Int, end: Int, bytes: FileBytes) throws
         -> (width: Int, exceptions: Int, exceptionWidth: Int, size: Int) {
         guard let base = bytes.base, offset >= start, offset + 2 <= end, end <= bytes.count else {
             throw truncated(bytes, at: offset)
@@ -328,6 +334,10 @@ struct PositionsDecoder {
     }
 
     private func truncated(_ bytes: FileBytes, at offset: Int) -> StorageError {
+        Self.truncated(bytes, at: offset)
+    }
+
+    private static func truncated(_ bytes: FileBytes, at offset: Int) -> StorageError {
         StorageError.corrupt(file: bytes.name, offset: offset, reason: "positions block runs past the term's positions (truncated?)")
     }
 

@@ -124,6 +124,52 @@ final class BitUnpackKernelTests: XCTestCase {
 
     /// The kernels are on exactly where /proc/cpuinfo lists avx2 (Linux x86-64) and the environment does not
     /// turn them off, and there they decode whole 128-value blocks, not leave them to Swift.
+    /// `unpackWholeBlock` (the positions decoder's direct kernel call) decodes a 128-value block exactly when
+    /// the kernels are on, have a kernel for the width and all 16 groups' reads fit the bytes given, to the
+    /// reference reader's values; otherwise it declines and writes nothing (the caller then uses `unpack`).
+    func testUnpackWholeBlockDecodesOrDeclines() {
+        var generator = SeededGenerator(seed: 1212)
+        var decodedBlocks = 0
+        var kernelsRan = false
+        withEachPath { path in
+            if BitPacking.kernelsEnabled { kernelsRan = true }
+            for width in 0...32 {
+                let values = Array(values(width: width, pattern: 0, generator: &generator).prefix(128))
+                var packed: [UInt8] = []
+                BitPacking.pack(values, width: width, into: &packed)
+                XCTAssertEqual(packed.count, 16 * width)
+                for spare in [0, 1, 7, 8, 15, 16, 40] {
+                    let bytes = packed + [UInt8](repeating: 0xff, count: spare)
+                    var decoded = [UInt32](repeating: 0xdead_beef, count: 129)
+                    let done = withExactBuffer(bytes, offset: 1) { raw in
+                        decoded.withUnsafeMutableBufferPointer { output in
+                            BitPacking.unpackWholeBlock(raw.baseAddress!, byteCount: raw.count, width: width, into: output.baseAddress!)
+                        }
+                    }
+                    let label = "\(path) width \(width) spare \(spare)"
+                    // Independent of the code's own reach table: the kernels' loads as CBitUnpack.h states them.
+                    let reach: Int? = switch width {
+                    case 1...8: 8
+                    case 9...16: 16
+                    case 17...24: (4 * width) / 8 + 16
+                    case 32: 32
+                    default: nil
+                    }
+                    let fits = reach.map { 15 * width + $0 <= bytes.count } ?? false
+                    XCTAssertEqual(done, BitPacking.kernelsEnabled && fits, label)
+                    if done {
+                        decodedBlocks += 1
+                        XCTAssertEqual(Array(decoded.prefix(128)), (0..<128).map { referenceValue(packed, index: $0, width: width) }, label)
+                    } else {
+                        XCTAssertEqual(decoded, [UInt32](repeating: 0xdead_beef, count: 129), "declined but wrote: \(label)")
+                    }
+                    XCTAssertEqual(decoded[128], 0xdead_beef, "wrote past the block: \(label)")
+                }
+            }
+        }
+        if kernelsRan { XCTAssertGreaterThan(decodedBlocks, 100) }
+    }
+
     func testKernelsRunWhereTheCPUHasAVX2() throws {
         let wasOn = BitPacking.setKernelsEnabled(true)
         defer { BitPacking.setKernelsEnabled(wasOn) }
