@@ -100,8 +100,9 @@ extension SegmentMerger {
 
         /// Hands `produce` an `emit` function to call once per merged term, in key order, with the
         /// term's buffer, its new field number and its bytes; runs it on a thread of its own while `consume` is called on the calling
-        /// thread with each term, in the same order. The first error of either side is thrown, after the
-        /// producing thread has stopped (so nothing it reads is released under it).
+        /// thread with each term, in the same order. The first error of either side is thrown (a reading
+        /// error after every term emitted before it was written), once the producing thread has
+        /// stopped (so nothing it reads is released under it).
         static func run(limits: Limits = Limits(), produce: @escaping @Sendable (_ emit: (TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws -> Void,
                         consume: (TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws {
             let pipeline = TermPipeline(limits: limits)
@@ -149,6 +150,8 @@ extension SegmentMerger {
                 batch = Batch()
                 finish(nil)
             } catch {
+                // The terms emitted before the error are handed over too (the writer is told last).
+                if filling && !batch.terms.isEmpty { send(batch) }
                 batch = Batch()
                 finish(error)
             }
