@@ -15,7 +15,7 @@ extension SegmentMerger {
     /// Each term's data is copied into a batch's flat arrays and copied out again into the writing
     /// thread's own buffer (two `memcpy`s per array, small beside encoding): both threads keep one
     /// buffer each, with its capacity, as the one-thread walk does, and the batches hold at most about
-    /// `Limits.values` values each (more only for a single larger term).
+    /// `2 × Limits.values` values each; a larger term crosses alone, its buffer swapped (`spare`).
     final class TermPipeline: @unchecked Sendable {
         /// One batch of merged terms, in key order, laid end to end. A value moved between the threads
         /// (its arrays are never shared: a class's properties cost a dynamic exclusivity check each access).
@@ -36,6 +36,11 @@ extension SegmentMerger {
             var frequencies: [UInt32] = []
             var positions: [UInt32] = []
             var copiedBlockStarts: [Int] = []
+            /// A term of at least `Limits.values` values, alone in its batch: its buffer itself (moved,
+            /// not copied; see `spare`).
+            var large: TermPostingsBuffer?
+            var largeField: UInt8 = 0
+            var largeTerm: [UInt8] = []
 
             var values: Int { docs.count + positions.count }
 
@@ -88,6 +93,10 @@ extension SegmentMerger {
         private var free: [Batch]
         private var full: [Batch] = []
         private var producerFinished = false
+        /// The buffer the producer swaps with a large term's (taking the term's place in memory, as the
+        /// one-thread walk keeps one buffer of the largest term's size): back here once the term is
+        /// written, so two such buffers exist, never one per batch or a copy of a large term.
+        private var spare: TermPostingsBuffer? = TermPostingsBuffer()
         private var cancelled = false
         private var failure: (any Error)?
 
@@ -99,11 +108,11 @@ extension SegmentMerger {
         }
 
         /// Hands `produce` an `emit` function to call once per merged term, in key order, with the
-        /// term's buffer, its new field number and its bytes; runs it on a thread of its own while `consume` is called on the calling
+        /// term's buffer (which it may swap for another), its new field number and its bytes; runs it on a thread of its own while `consume` is called on the calling
         /// thread with each term, in the same order. The first error of either side is thrown (a reading
         /// error after every term emitted before it was written), once the producing thread has
         /// stopped (so nothing it reads is released under it).
-        static func run(limits: Limits = Limits(), produce: @escaping @Sendable (_ emit: (TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws -> Void,
+        static func run(limits: Limits = Limits(), produce: @escaping @Sendable (_ emit: (inout TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws -> Void,
                         consume: (TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws {
             let pipeline = TermPipeline(limits: limits)
             let thread = Thread { pipeline.produce(produce) }
@@ -116,8 +125,13 @@ extension SegmentMerger {
                         let term = batch.load(index, into: &buffer)
                         try consume(buffer, batch.terms[index].field, term)
                     }
+                    if let large = batch.large {
+                        try consume(large, batch.largeField, batch.largeTerm[...])
+                        batch.large = nil
+                        pipeline.returnSpare(large)
+                    }
                     batch.removeAll()
-                    pipeline.recycle(consume batch)
+                    pipeline.recycle(batch)
                 }
             } catch {
                 pipeline.cancelAndWait()
@@ -128,13 +142,30 @@ extension SegmentMerger {
 
         // MARK: The producing thread
 
-        private func produce(_ body: (_ emit: (TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws -> Void) {
+        private func produce(_ body: (_ emit: (inout TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws -> Void) {
             // `batch` is dropped (replaced by an empty value) as soon as it is sent, so that the writing
             // thread holds its arrays' only reference when it empties them for reuse.
             var batch = Batch()
             var filling = false
             do {
                 try body { buffer, field, term in
+                    if buffer.docs.count + buffer.positions.count >= self.limits.values {
+                        // Alone in a batch of its own, after the terms before it, by swapping buffers.
+                        if filling {
+                            self.send(batch)
+                            batch = Batch()
+                            filling = false
+                        }
+                        var single = try self.nextFree()
+                        var swapped = try self.takeSpare()
+                        swap(&buffer, &swapped)
+                        single.large = swapped
+                        single.largeField = field
+                        single.largeTerm = Array(term)
+                        swapped = TermPostingsBuffer()
+                        self.send(single)
+                        return
+                    }
                     if !filling {
                         batch = try self.nextFree()
                         filling = true
@@ -166,6 +197,24 @@ extension SegmentMerger {
             return free.removeLast()
         }
 
+        /// The spare buffer, once the writer has handed it back; throws once the consumer gave up.
+        private func takeSpare() throws -> TermPostingsBuffer {
+            condition.lock()
+            defer { condition.unlock() }
+            while spare == nil && !cancelled { condition.wait() }
+            guard !cancelled, let taken = spare else { throw CancellationError() }
+            spare = nil
+            return taken
+        }
+
+        /// A written large term's buffer, to be swapped with the next large term's.
+        private func returnSpare(_ buffer: TermPostingsBuffer) {
+            condition.lock()
+            spare = buffer
+            condition.broadcast()
+            condition.unlock()
+        }
+
         private func send(_ batch: Batch) {
             condition.lock()
             full.append(batch)
@@ -192,7 +241,7 @@ extension SegmentMerger {
         }
 
         /// Hands an emptied batch back for filling.
-        private func recycle(_ batch: consuming Batch) {
+        private func recycle(_ batch: Batch) {
             condition.lock()
             free.append(batch)
             condition.broadcast()

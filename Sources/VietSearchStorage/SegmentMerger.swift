@@ -216,11 +216,11 @@ struct SegmentMerger {
     }
 
     /// Walks the inputs' term dictionaries in merged key order and calls `emit` with each merged term
-    /// that has a live document: its postings gathered (renumbered, deleted documents dropped), its
-    /// new field and its bytes.
+    /// that has a live document: its postings gathered (renumbered, deleted documents dropped) into a
+    /// buffer `emit` may swap for another, its new field and its bytes.
     private static func walkTerms(_ segments: [SegmentReader], fieldCount: Int, fieldMaps: [[UInt8]], docMaps: [[UInt32]],
                                   inBulk collectsInBulk: Bool,
-                                  _ emit: (TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws {
+                                  _ emit: (inout TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws {
         var buffer = TermPostingsBuffer()
         var collector = MergedTermCollector()
         for newField in 0..<fieldCount {
@@ -267,7 +267,7 @@ struct SegmentMerger {
                     }
                 }
                 guard buffer.documentCount > 0 else { continue }
-                try emit(buffer, UInt8(newField), smallest[...])
+                try emit(&buffer, UInt8(newField), smallest[...])
             }
         }
     }

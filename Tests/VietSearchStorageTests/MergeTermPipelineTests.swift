@@ -118,8 +118,8 @@ final class MergeTermPipelineTests: XCTestCase {
             seen.removeAll()
             try SegmentMerger.TermPipeline.run(limits: limits, produce: { emit in
                 for index in 0..<count {
-                    let term = Self.term(index)
-                    try emit(term.buffer, term.field, term.bytes[...])
+                    var term = Self.term(index)
+                    try emit(&term.buffer, term.field, term.bytes[...])
                 }
             }, consume: { buffer, field, bytes in
                 seen.append((buffer.docs, buffer.frequencies, buffer.positions, buffer.copiedBlockStarts, buffer.positionsAreValues,
@@ -147,8 +147,8 @@ final class MergeTermPipelineTests: XCTestCase {
         XCTAssertThrowsError(try SegmentMerger.TermPipeline.run(limits: .init(terms: 2, values: 10), produce: { emit in
             defer { record.update { $0.producerReturned = true } }
             for index in 0..<100_000 {
-                let term = Self.term(index % 400)
-                try emit(term.buffer, term.field, term.bytes[...])
+                var term = Self.term(index % 400)
+                try emit(&term.buffer, term.field, term.bytes[...])
                 record.update { $0.emitted += 1 }
             }
         }, consume: { _, _, _ in
@@ -167,8 +167,8 @@ final class MergeTermPipelineTests: XCTestCase {
         var consumed: [[UInt8]] = []
         XCTAssertThrowsError(try SegmentMerger.TermPipeline.run(limits: .init(terms: 4, values: 1000), produce: { emit in
             for index in 0..<21 {
-                let term = Self.term(index)
-                try emit(term.buffer, term.field, term.bytes[...])
+                var term = Self.term(index)
+                try emit(&term.buffer, term.field, term.bytes[...])
             }
             throw Stop(at: 21)
         }, consume: { _, _, bytes in consumed.append(Array(bytes)) })) { error in
