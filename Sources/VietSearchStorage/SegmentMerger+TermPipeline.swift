@@ -108,8 +108,9 @@ extension SegmentMerger {
         }
 
         /// Hands `produce` an `emit` function to call once per merged term, in key order, with the
-        /// term's buffer (which it may swap for another), its new field number and its bytes; runs it on a thread of its own while `consume` is called on the calling
-        /// thread with each term, in the same order. The first error of either side is thrown (a reading
+        /// term's buffer (which it may swap for another), its new field number and its bytes; runs it
+        /// on a thread of its own while `consume` is called on the calling thread with each term, in
+        /// the same order. The first error of either side is thrown (a reading
         /// error after every term emitted before it was written), once the producing thread has
         /// stopped (so nothing it reads is released under it).
         static func run(limits: Limits = Limits(), produce: @escaping @Sendable (_ emit: (inout TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws -> Void,
