@@ -1,3 +1,5 @@
+import Foundation
+
 /// Streams N segments into one new segment, dropping deleted documents and renumbering the rest in
 /// order (segment order, then local doc id). Memory stays bounded: term dictionaries are walked in
 /// key order one field at a time (a k-way merge), each term's merged postings are written and
@@ -13,6 +15,12 @@ struct SegmentMerger {
     /// Whether terms are gathered in bulk (`MergedTermCollector`) or document by document through
     /// cursors (the reference path the tests compare it with: both write the same bytes).
     var collectsInBulk = true
+    /// Whether the inputs are read on a thread of their own while the calling thread writes
+    /// (`TermPipeline`; not with a single processor, where it would only add the hand-over); off, one
+    /// thread does both (the tests compare the two: same bytes).
+    var collectsOnOwnThread = ProcessInfo.processInfo.activeProcessorCount > 1
+    /// When the reading thread hands a batch over (tests make them small).
+    var pipelineLimits = TermPipeline.Limits()
 
     /// The merged file, complete on disk at `path` (not yet under its final name), and its facts.
     struct Output {
@@ -165,17 +173,56 @@ struct SegmentMerger {
         return checksum
     }
 
-    /// The k-way term merge, field by field in new field order (so keys come out ascending).
+    /// The k-way term merge, field by field in new field order (so keys come out ascending): the
+    /// inputs are read on a thread of their own while this one writes (`TermPipeline`), unless
+    /// `collectsOnOwnThread` is off.
     private func mergeTerms(fieldCount: Int, fieldMaps: [[UInt8]], docMaps: [[UInt32]], lengths: [[UInt32]],
                             termBlocks: SpoolFile, postings: SpoolFile, positions: SpoolFile) throws
         -> (index: [UInt8], perField: [UInt64]) {
         var dictionary = TermDictionaryWriter()
         var writer = PostingsWriter()
-        var buffer = TermPostingsBuffer()
-        var collector = MergedTermCollector()
         var perField = [UInt64](repeating: 0, count: fieldCount)
         var key: [UInt8] = []
+        func write(_ buffer: TermPostingsBuffer, field newField: UInt8, term: ArraySlice<UInt8>) throws {
+            let location = try writer.append(buffer, field: newField, fieldLengths: lengths[Int(newField)])
+            var total = UInt64(buffer.copiedPostings?.frequencySum ?? 0)
+            for frequency in buffer.frequencies { total += UInt64(frequency) }
+            key.removeAll(keepingCapacity: true)
+            key.append(newField)
+            key.append(contentsOf: term)
+            dictionary.add(key: key, documentFrequency: UInt32(buffer.documentCount), totalTermFrequency: total,
+                           location: location)
+            perField[Int(newField)] += 1
+            if writer.postings.count + writer.positions.count >= SpoolFile.bufferSize {
+                try writer.drain { try postings.append($0); try positions.append($1) }
+                try termBlocks.append(dictionary.drainBlocks())
+                releaseInputPages()
+            }
+        }
+        let segments = segments, bulk = collectsInBulk
+        if collectsOnOwnThread {
+            try TermPipeline.run(limits: pipelineLimits, produce: { emit in
+                try Self.walkTerms(segments, fieldCount: fieldCount, fieldMaps: fieldMaps, docMaps: docMaps, inBulk: bulk, emit)
+            }, consume: write)
+        } else {
+            try Self.walkTerms(segments, fieldCount: fieldCount, fieldMaps: fieldMaps, docMaps: docMaps, inBulk: bulk) { buffer, field, term in
+                try write(buffer, field: field, term: term)
+            }
+        }
+        try writer.drain { try postings.append($0); try positions.append($1) }
+        let finished = dictionary.finish()
+        try termBlocks.append(finished.blocks)
+        return (finished.index, perField)
+    }
 
+    /// Walks the inputs' term dictionaries in merged key order and calls `emit` with each merged term
+    /// that has a live document: its postings gathered (renumbered, deleted documents dropped) into a
+    /// buffer `emit` may swap for another, its new field and its bytes.
+    private static func walkTerms(_ segments: [SegmentReader], fieldCount: Int, fieldMaps: [[UInt8]], docMaps: [[UInt32]],
+                                  inBulk collectsInBulk: Bool,
+                                  _ emit: (inout TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws {
+        var buffer = TermPostingsBuffer()
+        var collector = MergedTermCollector()
         for newField in 0..<fieldCount {
             // One stream per segment that has the field; `active[i]` is false once exhausted.
             var streams: [(segment: Int, stream: TermStream)] = []
@@ -220,26 +267,9 @@ struct SegmentMerger {
                     }
                 }
                 guard buffer.documentCount > 0 else { continue }
-                let location = try writer.append(buffer, field: UInt8(newField), fieldLengths: lengths[newField])
-                var total = UInt64(buffer.copiedPostings?.frequencySum ?? 0)
-                for frequency in buffer.frequencies { total += UInt64(frequency) }
-                key.removeAll(keepingCapacity: true)
-                key.append(UInt8(newField))
-                key.append(contentsOf: smallest)
-                dictionary.add(key: key, documentFrequency: UInt32(buffer.documentCount), totalTermFrequency: total,
-                               location: location)
-                perField[newField] += 1
-                if writer.postings.count + writer.positions.count >= SpoolFile.bufferSize {
-                    try writer.drain { try postings.append($0); try positions.append($1) }
-                    try termBlocks.append(dictionary.drainBlocks())
-                    releaseInputPages()
-                }
+                try emit(&buffer, UInt8(newField), smallest[...])
             }
         }
-        try writer.drain { try postings.append($0); try positions.append($1) }
-        let finished = dictionary.finish()
-        try termBlocks.append(finished.blocks)
-        return (finished.index, perField)
     }
 
     /// Copies the live documents' ids into the new id column; returns the id index section.
