@@ -5,9 +5,11 @@ import Darwin
 #endif
 
 /// The byte stream of every term of a segment being built (see `SegmentBuffer.termStreams`), in raw
-/// allocator blocks: appending a (term, document) group of a few bytes to a Swift array cost a
-/// uniqueness check and a memmove call each, about a seventh of indexing. Used by one thread at a time;
-/// a `SegmentBuffer` and its copies share it (they are read-only copies: serialisation, joining).
+/// memory: appending a (term, document) group of a few bytes to a Swift array cost a uniqueness check
+/// and a memmove call each, about a seventh of indexing. The streams live in slots of this object's
+/// own slabs (`StreamSlots`), not one malloc block each: growing them took a malloc arena lock per
+/// doubling, which other threads sharing the arena waited on. Used by one thread at a time; a
+/// `SegmentBuffer` and its copies share it (they are read-only copies: serialisation, joining).
 final class TermStreams {
     /// A term's stream, and where its writing stands: the last document added to it (`UInt32.max`:
     /// none), and on the direct path (`addOccurrence`) that document's last position and frequency so far.
@@ -33,12 +35,17 @@ final class TermStreams {
     @exclusivity(unchecked) private var touched: UnsafeMutablePointer<TouchedTerm>?
     @exclusivity(unchecked) private var touchedCount = 0
     @exclusivity(unchecked) private var touchedCapacity = 0
+    /// The streams' memory (freed with this object).
+    @exclusivity(unchecked) private var slots = StreamSlots()
 
     deinit {
-        for term in 0..<count { free(table?[term].base) }
         free(table)
         free(touched)
     }
+
+    /// Bytes the streams really take from malloc (slabs and large streams), against `heapBytes`'s
+    /// capacities: for tests and measurements.
+    var reservedStreamBytes: Int { slots.reservedBytes }
 
     /// Adds an empty stream for a new term of `field`.
     func appendEmpty(field: UInt8) {
@@ -267,8 +274,9 @@ final class TermStreams {
         let entry = table[term]
         if let base = entry.base, entry.count + extra <= entry.capacity { return base + entry.count }
         let capacity = exactly ? entry.count + extra : Swift.max(16, Swift.max(entry.count + extra, 2 * entry.capacity))
-        guard let grown = realloc(entry.base, capacity) else { fatalAllocationFailure() }
-        let base = grown.assumingMemoryBound(to: UInt8.self)
+        let base = slots.resize(entry.base, count: entry.count, oldCapacity: entry.capacity, newCapacity: capacity)
+        // The capacity asked for, not the slot's: the same growth, the same estimate and so the same
+        // flush decisions as when each stream was a malloc block of that size.
         heapBytes += capacity - entry.capacity
         table[term].base = base
         table[term].capacity = capacity
@@ -308,9 +316,9 @@ final class TermStreams {
             entries.initialize(from: table, count: count)
             for term in 0..<count {
                 guard let base = table[term].base else { continue }
-                guard let fresh = malloc(Swift.max(1, table[term].capacity)) else { fatalAllocationFailure() }
-                fresh.copyMemory(from: base, byteCount: table[term].count)
-                entries[term].base = fresh.assumingMemoryBound(to: UInt8.self)
+                let fresh = copy.slots.allocate(capacity: table[term].capacity)
+                fresh.update(from: base, count: table[term].count)
+                entries[term].base = fresh
             }
             copy.table = entries
             copy.tableCapacity = tableCapacity
@@ -337,9 +345,10 @@ final class TermStreams {
     /// term so that the encoded postings replace them instead of adding to them (the peak of a flush).
     /// Several threads may release distinct terms at once; `heapBytes` is brought up to date by
     /// `recountHeapBytes()` afterwards.
+    /// The memory is not reused (`StreamSlots.discard`): only for a builder being consumed.
     func release(_ term: Int) {
         guard let table else { return }
-        free(table[term].base)
+        if let base = table[term].base { slots.discard(base, capacity: table[term].capacity) }
         table[term].base = nil
         table[term].count = 0
         table[term].capacity = 0
