@@ -6,16 +6,17 @@ import Darwin
 
 /// The memory of one `TermStreams`: slots of a few fixed sizes carved from slabs it allocates, a slot
 /// given up by a growing stream kept on its size's free list for the next stream that needs that size,
-/// and every slab freed together when the streams go. Streams larger than `largestSlot` are malloc'd
-/// one by one (few, and they grow rarely). Why: a term's stream grew by `realloc`, a malloc call, and
+/// and every slab freed together when the streams go (`TermStreams` mallocs streams larger than
+/// `largestSlot`, few and rarely grown, and exact-size ones). Why: a term's stream grew by `realloc`, a malloc call, and
 /// its arena lock, for every doubling of every term (about 110k per worker on 10k documents), and with
 /// the CLI's cap of 2 malloc arenas (`AllocatorTuning`) a worker shares its arena with the writer's or
 /// the read-ahead thread, so the two waited on each other's lock thousands of times in a run. A slot
 /// costs no lock and no chunk header (a 16-byte malloc takes a 32-byte chunk).
 ///
 /// Sizes: 16, 32, ... 128 bytes, then four per doubling (160, 192, 224, 256, 320, ...) up to
-/// `largestSlot`: doubling streams use the powers of two, exact-size ones (`TermStreams.reserve(exactly:)`,
-/// joined segments) waste under a quarter. Used by one thread at a time, except `discard`.
+/// `largestSlot`: doubling streams use the powers of two. A size whose free list is empty splits a free
+/// slot of twice (or four, eight times) its size before carving new bytes. Used by one thread at a
+/// time, except `discard`.
 struct StreamSlots: ~Copyable {
     /// Largest slot; larger streams are malloc'd.
     static let largestSlot = 32 << 10
@@ -35,8 +36,6 @@ struct StreamSlots: ~Copyable {
     /// The unused end of the newest slab.
     private var bump: UnsafeMutableRawPointer?
     private var bumpEnd: UnsafeMutableRawPointer?
-    /// Bytes of streams malloc'd one by one (by capacity).
-    private(set) var largeBytes = 0
 
     init() {}
 
@@ -48,8 +47,8 @@ struct StreamSlots: ~Copyable {
         free(freeHeads)
     }
 
-    /// Bytes taken from malloc for slots (slabs) and large streams: what the streams really hold.
-    var reservedBytes: Int { slabCount * Self.slabBytes + largeBytes }
+    /// Bytes of the slabs.
+    var reservedBytes: Int { slabCount * Self.slabBytes }
 
     /// The size class of a stream of `capacity` bytes (up to `largestSlot`).
     @inline(__always)
@@ -68,67 +67,68 @@ struct StreamSlots: ~Copyable {
         return (1 << log) &+ (((sizeClass &- 8) & 3) &+ 1) << (log &- 2)
     }
 
-    /// Bytes the memory of a stream of `capacity` bytes really takes: its slot, or `capacity` when malloc'd.
-    static func footprint(ofCapacity capacity: Int) -> Int {
-        capacity > largestSlot ? capacity : slotBytes(ofClass: sizeClass(forCapacity: capacity))
+    /// True if memory for `capacity` bytes is a slot of the same size as for `other` (growing from one
+    /// to the other moves nothing).
+    static func sameSlot(_ capacity: Int, _ other: Int) -> Bool {
+        sizeClass(forCapacity: capacity) == sizeClass(forCapacity: other)
     }
 
-    /// Memory for a stream of `capacity` bytes, to give back with `deallocate` (same capacity) or move
-    /// with `resize`.
+    /// A slot for a stream of `capacity` bytes (at most `largestSlot`), to give back with `deallocate`
+    /// (same capacity) or move with `resize`.
     mutating func allocate(capacity: Int) -> UnsafeMutablePointer<UInt8> {
-        if capacity > Self.largestSlot {
-            guard let memory = malloc(capacity) else { Self.outOfMemory() }
-            largeBytes += capacity
-            return memory.assumingMemoryBound(to: UInt8.self)
-        }
         let sizeClass = Self.sizeClass(forCapacity: capacity)
-        if let heads = freeHeads, let slot = heads[sizeClass] {
-            heads[sizeClass] = slot.load(as: UnsafeMutableRawPointer?.self)
-            return slot.assumingMemoryBound(to: UInt8.self)
+        if let heads = freeHeads {
+            if let slot = heads[sizeClass] {
+                heads[sizeClass] = slot.load(as: UnsafeMutableRawPointer?.self)
+                return slot.assumingMemoryBound(to: UInt8.self)
+            }
+            if let slot = split(sizeClass, heads: heads) { return slot.assumingMemoryBound(to: UInt8.self) }
         }
         return carve(Self.slotBytes(ofClass: sizeClass)).assumingMemoryBound(to: UInt8.self)
     }
 
-    /// Gives back `memory` from `allocate(capacity:)`: a slot goes on its free list.
+    /// Gives back a slot from `allocate(capacity:)`: it goes on its free list.
     mutating func deallocate(_ memory: UnsafeMutablePointer<UInt8>, capacity: Int) {
-        if capacity > Self.largestSlot {
-            free(memory)
-            largeBytes -= capacity
-            return
-        }
         push(UnsafeMutableRawPointer(memory), sizeClass: Self.sizeClass(forCapacity: capacity))
     }
 
-    /// Memory for `newCapacity` bytes holding the first `count` bytes of `memory` (nil: none yet), which
-    /// had `oldCapacity`; `memory` is given back unless it is returned (its slot already fits).
+    /// A slot for `newCapacity` bytes (at most `largestSlot`) holding the first `count` bytes of `memory`
+    /// (nil: none yet), a slot for `oldCapacity`, which is given back unless it is returned (it fits).
     mutating func resize(_ memory: UnsafeMutablePointer<UInt8>?, count: Int, oldCapacity: Int,
                          newCapacity: Int) -> UnsafeMutablePointer<UInt8> {
         guard let memory else { return allocate(capacity: newCapacity) }
-        if oldCapacity > Self.largestSlot && newCapacity > Self.largestSlot {
-            guard let grown = realloc(memory, newCapacity) else { Self.outOfMemory() }
-            largeBytes += newCapacity - oldCapacity
-            return grown.assumingMemoryBound(to: UInt8.self)
-        }
-        if oldCapacity <= Self.largestSlot && newCapacity <= Self.largestSlot
-            && Self.sizeClass(forCapacity: oldCapacity) == Self.sizeClass(forCapacity: newCapacity) {
-            return memory
-        }
+        if Self.sameSlot(oldCapacity, newCapacity) { return memory }
         let moved = allocate(capacity: newCapacity)
         moved.update(from: memory, count: Swift.min(count, newCapacity))
         deallocate(memory, capacity: oldCapacity)
         return moved
     }
 
-    /// Lets go of `memory` (from `allocate(capacity:)`) for good while the streams are being consumed:
-    /// a malloc'd stream is freed, a slot's whole pages are returned to the system (its bytes become
-    /// zeros; the slot is not reused). Safe from several threads at once for distinct memory: touches
-    /// nothing of `self` but constants. What the free of every stream did before, so that the encoded
-    /// postings of a flush take the place of its streams (malloc_trim gave the freed pages back).
-    func discard(_ memory: UnsafeMutablePointer<UInt8>, capacity: Int) {
-        if capacity > Self.largestSlot {
-            free(memory)
-            return
+    /// A free slot of `sizeClass` cut from one of twice, four or eight times its size (every such
+    /// multiple of a slot size is a slot size), the other parts put on their free lists; nil if none.
+    /// Doubling streams free each slot as they move to the next size up, and without this a list whose
+    /// size no stream needed any more kept its slots to the end (1 thread, 10k documents: 5 MB).
+    private mutating func split(_ sizeClass: Int, heads: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> UnsafeMutableRawPointer? {
+        let bytes = Self.slotBytes(ofClass: sizeClass)
+        var factor = 2
+        while factor <= 8 && bytes * factor <= Self.largestSlot {
+            let larger = Self.sizeClass(forCapacity: bytes * factor)
+            if let slot = heads[larger] {
+                heads[larger] = slot.load(as: UnsafeMutableRawPointer?.self)
+                for part in 1..<factor { push(slot + part * bytes, sizeClass: sizeClass) }
+                return slot
+            }
+            factor *= 2
         }
+        return nil
+    }
+
+    /// Lets go of a slot for good while the streams are being consumed: its whole pages are returned to
+    /// the system (its bytes become zeros; the slot is not reused). Safe from several threads at once for
+    /// distinct slots: touches nothing of `self` but constants. What freeing each stream did before
+    /// (malloc_trim then gave the freed pages back), so that the encoded postings of a flush take the
+    /// place of its streams rather than coming on top of them.
+    func discard(_ memory: UnsafeMutablePointer<UInt8>, capacity: Int) {
         let slot = Self.slotBytes(ofClass: Self.sizeClass(forCapacity: capacity))
         let page = Self.pageBytes
         guard slot >= 2 * page else { return }

@@ -22,6 +22,8 @@ final class TermStreams {
         var frequency: UInt32 = 0
         /// The term's field number (for `areTerms`).
         var field: UInt8 = 0
+        /// The stream is a malloc block (larger than a slot, or sized exactly), not a slot of `slots`.
+        var isMalloced = false
     }
 
     @exclusivity(unchecked) private var table: UnsafeMutablePointer<Entry>?
@@ -39,13 +41,17 @@ final class TermStreams {
     @exclusivity(unchecked) private var slots = StreamSlots()
 
     deinit {
+        if let table { for term in 0..<count where table[term].isMalloced { free(table[term].base) } }
         free(table)
         free(touched)
     }
 
-    /// Bytes the streams really take from malloc (slabs and large streams), against `heapBytes`'s
-    /// capacities: for tests and measurements.
-    var reservedStreamBytes: Int { slots.reservedBytes }
+    /// Bytes the streams take from malloc (slabs, malloc'd streams by capacity), for tests and measures.
+    var reservedStreamBytes: Int {
+        var bytes = slots.reservedBytes
+        for term in 0..<count where table?[term].isMalloced ?? false { bytes += table?[term].capacity ?? 0 }
+        return bytes
+    }
 
     /// Adds an empty stream for a new term of `field`.
     func appendEmpty(field: UInt8) {
@@ -274,13 +280,34 @@ final class TermStreams {
         let entry = table[term]
         if let base = entry.base, entry.count + extra <= entry.capacity { return base + entry.count }
         let capacity = exactly ? entry.count + extra : Swift.max(16, Swift.max(entry.count + extra, 2 * entry.capacity))
-        let base = slots.resize(entry.base, count: entry.count, oldCapacity: entry.capacity, newCapacity: capacity)
+        let base: UnsafeMutablePointer<UInt8>
+        if !entry.isMalloced && capacity <= StreamSlots.largestSlot
+            && (!exactly || entry.base != nil && StreamSlots.sameSlot(entry.capacity, capacity)) {
+            base = slots.resize(entry.base, count: entry.count, oldCapacity: entry.capacity, newCapacity: capacity)
+        } else {
+            // Large streams and exact sizes (segments joined on the writer's thread, whose every append
+            // would leave the last size's slot unused) are malloc blocks, grown by `realloc`.
+            base = mallocResize(entry, to: capacity)
+            table[term].isMalloced = true
+        }
         // The capacity asked for, not the slot's: the same growth, the same estimate and so the same
         // flush decisions as when each stream was a malloc block of that size.
         heapBytes += capacity - entry.capacity
         table[term].base = base
         table[term].capacity = capacity
         return base + entry.count
+    }
+
+    /// `entry`'s stream in a malloc block of `capacity` bytes: reallocated, or copied out of its slot.
+    private func mallocResize(_ entry: Entry, to capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        if entry.isMalloced || entry.base == nil {
+            guard let grown = realloc(entry.base, Swift.max(1, capacity)) else { fatalAllocationFailure() }
+            return grown.assumingMemoryBound(to: UInt8.self)
+        }
+        guard let moved = malloc(Swift.max(1, capacity)), let base = entry.base else { fatalAllocationFailure() }
+        moved.copyMemory(from: base, byteCount: entry.count)
+        slots.deallocate(base, capacity: entry.capacity)
+        return moved.assumingMemoryBound(to: UInt8.self)
     }
 
     /// Makes `written` bytes written after `reserve` part of the stream.
@@ -314,11 +341,13 @@ final class TermStreams {
             guard let raw = malloc(tableCapacity * MemoryLayout<Entry>.stride) else { fatalAllocationFailure() }
             let entries = raw.bindMemory(to: Entry.self, capacity: tableCapacity)
             entries.initialize(from: table, count: count)
+            // Malloc blocks, as the segment's later appends reserve exact sizes (see `reserve`).
             for term in 0..<count {
                 guard let base = table[term].base else { continue }
-                let fresh = copy.slots.allocate(capacity: table[term].capacity)
-                fresh.update(from: base, count: table[term].count)
-                entries[term].base = fresh
+                guard let fresh = malloc(Swift.max(1, table[term].capacity)) else { fatalAllocationFailure() }
+                fresh.copyMemory(from: base, byteCount: table[term].count)
+                entries[term].base = fresh.assumingMemoryBound(to: UInt8.self)
+                entries[term].isMalloced = true
             }
             copy.table = entries
             copy.tableCapacity = tableCapacity
@@ -348,8 +377,11 @@ final class TermStreams {
     /// The memory is not reused (`StreamSlots.discard`): only for a builder being consumed.
     func release(_ term: Int) {
         guard let table else { return }
-        if let base = table[term].base { slots.discard(base, capacity: table[term].capacity) }
+        if let base = table[term].base {
+            if table[term].isMalloced { free(base) } else { slots.discard(base, capacity: table[term].capacity) }
+        }
         table[term].base = nil
+        table[term].isMalloced = false
         table[term].count = 0
         table[term].capacity = 0
     }
