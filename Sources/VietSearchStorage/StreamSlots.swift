@@ -7,11 +7,11 @@ import Darwin
 /// The memory of one `TermStreams`: slots of a few fixed sizes carved from slabs it allocates, a slot
 /// given up by a growing stream kept on its size's free list for the next stream that needs that size,
 /// and every slab freed together when the streams go (`TermStreams` mallocs streams larger than
-/// `largestSlot`, few and rarely grown, and exact-size ones). Why: a term's stream grew by `realloc`, a malloc call, and
-/// its arena lock, for every doubling of every term (about 110k per worker on 10k documents), and with
-/// the CLI's cap of 2 malloc arenas (`AllocatorTuning`) a worker shares its arena with the writer's or
-/// the read-ahead thread, so the two waited on each other's lock thousands of times in a run. A slot
-/// costs no lock and no chunk header (a 16-byte malloc takes a 32-byte chunk).
+/// `largestSlot`, few and rarely grown, and exact-size ones). Why: a term's stream grew by `realloc`,
+/// a malloc call and its arena lock, for every doubling of every term (about 110k per worker on 10k
+/// documents), and with the CLI's cap of 2 malloc arenas (`AllocatorTuning`) a worker shares its arena
+/// with the writer's or the read-ahead thread, so the two waited on each other's lock thousands of
+/// times in a run. A slot costs no lock and no chunk header (a 16-byte malloc takes a 32-byte chunk).
 ///
 /// Sizes: 16, 32, ... 128 bytes, then four per doubling (160, 192, 224, 256, 320, ...) up to
 /// `largestSlot`: doubling streams use the powers of two. A size whose free list is empty splits a free
