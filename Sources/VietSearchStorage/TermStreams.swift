@@ -5,9 +5,11 @@ import Darwin
 #endif
 
 /// The byte stream of every term of a segment being built (see `SegmentBuffer.termStreams`), in raw
-/// allocator blocks: appending a (term, document) group of a few bytes to a Swift array cost a
-/// uniqueness check and a memmove call each, about a seventh of indexing. Used by one thread at a time;
-/// a `SegmentBuffer` and its copies share it (they are read-only copies: serialisation, joining).
+/// memory: appending a (term, document) group of a few bytes to a Swift array cost a uniqueness check
+/// and a memmove call each, about a seventh of indexing. The streams live in slots of this object's
+/// own slabs (`StreamSlots`), not one malloc block each: growing them took a malloc arena lock per
+/// doubling, which other threads sharing the arena waited on. Used by one thread at a time; a
+/// `SegmentBuffer` and its copies share it (they are read-only copies: serialisation, joining).
 final class TermStreams {
     /// A term's stream, and where its writing stands: the last document added to it (`UInt32.max`:
     /// none), and on the direct path (`addOccurrence`) that document's last position and frequency so far.
@@ -20,6 +22,8 @@ final class TermStreams {
         var frequency: UInt32 = 0
         /// The term's field number (for `areTerms`).
         var field: UInt8 = 0
+        /// The stream is a malloc block (larger than a slot, or sized exactly), not a slot of `slots`.
+        var isMalloced = false
     }
 
     @exclusivity(unchecked) private var table: UnsafeMutablePointer<Entry>?
@@ -33,11 +37,20 @@ final class TermStreams {
     @exclusivity(unchecked) private var touched: UnsafeMutablePointer<TouchedTerm>?
     @exclusivity(unchecked) private var touchedCount = 0
     @exclusivity(unchecked) private var touchedCapacity = 0
+    /// The streams' memory (freed with this object).
+    @exclusivity(unchecked) private var slots = StreamSlots()
 
     deinit {
-        for term in 0..<count { free(table?[term].base) }
+        if let table { for term in 0..<count where table[term].isMalloced { free(table[term].base) } }
         free(table)
         free(touched)
+    }
+
+    /// Bytes the streams take from malloc (slabs, malloc'd streams by capacity), for tests and measures.
+    var reservedStreamBytes: Int {
+        var bytes = slots.reservedBytes
+        for term in 0..<count where table?[term].isMalloced ?? false { bytes += table?[term].capacity ?? 0 }
+        return bytes
     }
 
     /// Adds an empty stream for a new term of `field`.
@@ -267,12 +280,34 @@ final class TermStreams {
         let entry = table[term]
         if let base = entry.base, entry.count + extra <= entry.capacity { return base + entry.count }
         let capacity = exactly ? entry.count + extra : Swift.max(16, Swift.max(entry.count + extra, 2 * entry.capacity))
-        guard let grown = realloc(entry.base, capacity) else { fatalAllocationFailure() }
-        let base = grown.assumingMemoryBound(to: UInt8.self)
+        let base: UnsafeMutablePointer<UInt8>
+        if !entry.isMalloced && capacity <= StreamSlots.largestSlot
+            && (!exactly || entry.base != nil && StreamSlots.sameSlot(entry.capacity, capacity)) {
+            base = slots.resize(entry.base, count: entry.count, oldCapacity: entry.capacity, newCapacity: capacity)
+        } else {
+            // Large streams and exact sizes (segments joined on the writer's thread, whose every append
+            // would leave the last size's slot unused) are malloc blocks, grown by `realloc`.
+            base = mallocResize(entry, to: capacity)
+            table[term].isMalloced = true
+        }
+        // The capacity asked for, not the slot's: the same growth, the same estimate and so the same
+        // flush decisions as when each stream was a malloc block of that size.
         heapBytes += capacity - entry.capacity
         table[term].base = base
         table[term].capacity = capacity
         return base + entry.count
+    }
+
+    /// `entry`'s stream in a malloc block of `capacity` bytes: reallocated, or copied out of its slot.
+    private func mallocResize(_ entry: Entry, to capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        if entry.isMalloced || entry.base == nil {
+            guard let grown = realloc(entry.base, Swift.max(1, capacity)) else { fatalAllocationFailure() }
+            return grown.assumingMemoryBound(to: UInt8.self)
+        }
+        guard let moved = malloc(Swift.max(1, capacity)), let base = entry.base else { fatalAllocationFailure() }
+        moved.copyMemory(from: base, byteCount: entry.count)
+        slots.deallocate(base, capacity: entry.capacity)
+        return moved.assumingMemoryBound(to: UInt8.self)
     }
 
     /// Makes `written` bytes written after `reserve` part of the stream.
@@ -306,11 +341,13 @@ final class TermStreams {
             guard let raw = malloc(tableCapacity * MemoryLayout<Entry>.stride) else { fatalAllocationFailure() }
             let entries = raw.bindMemory(to: Entry.self, capacity: tableCapacity)
             entries.initialize(from: table, count: count)
+            // Malloc blocks, as the segment's later appends reserve exact sizes (see `reserve`).
             for term in 0..<count {
                 guard let base = table[term].base else { continue }
                 guard let fresh = malloc(Swift.max(1, table[term].capacity)) else { fatalAllocationFailure() }
                 fresh.copyMemory(from: base, byteCount: table[term].count)
                 entries[term].base = fresh.assumingMemoryBound(to: UInt8.self)
+                entries[term].isMalloced = true
             }
             copy.table = entries
             copy.tableCapacity = tableCapacity
@@ -337,10 +374,14 @@ final class TermStreams {
     /// term so that the encoded postings replace them instead of adding to them (the peak of a flush).
     /// Several threads may release distinct terms at once; `heapBytes` is brought up to date by
     /// `recountHeapBytes()` afterwards.
+    /// The memory is not reused (`StreamSlots.discard`): only for a builder being consumed.
     func release(_ term: Int) {
         guard let table else { return }
-        free(table[term].base)
+        if let base = table[term].base {
+            if table[term].isMalloced { free(base) } else { slots.discard(base, capacity: table[term].capacity) }
+        }
         table[term].base = nil
+        table[term].isMalloced = false
         table[term].count = 0
         table[term].capacity = 0
     }
