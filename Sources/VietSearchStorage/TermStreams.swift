@@ -372,8 +372,7 @@ final class TermStreams {
 
     /// Frees `term`'s stream, leaving it empty: serialisation consumes a builder's streams term by
     /// term so that the encoded postings replace them instead of adding to them (the peak of a flush).
-    /// Several threads may release distinct terms at once; `heapBytes` is brought up to date by
-    /// `recountHeapBytes()` afterwards.
+    /// Several threads may release distinct terms at once; `recountHeapBytes()` updates `heapBytes` afterwards.
     /// The memory is not reused (`StreamSlots.discard`): only for a builder being consumed.
     func release(_ term: Int) {
         guard let table else { return }
@@ -382,8 +381,7 @@ final class TermStreams {
         }
         table[term].base = nil
         table[term].isMalloced = false
-        table[term].count = 0
-        table[term].capacity = 0
+        (table[term].count, table[term].capacity) = (0, 0)
     }
 
     /// Recomputes `heapBytes` after `release` calls.

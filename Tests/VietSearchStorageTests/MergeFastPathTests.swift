@@ -7,19 +7,9 @@ import VietSearchTestSupport
 /// document through cursors), with and without deletes, for terms in one input and in several, and
 /// lists and positions that cross the 128-value block boundaries.
 final class MergeFastPathTests: XCTestCase {
-    private var directories: [String] = []
+    private let scratch = ScratchDirectories()
 
-    override func tearDown() {
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
-        directories = []
-    }
-
-    private func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vs-fastmerge-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        directories.append(path)
-        return path
-    }
+    override func tearDown() { scratch.removeAll() }
 
     /// Segments of random documents; inputs alternate between two vocabularies, so some terms (with long
     /// lists) are in one input only and others in several; odd inputs number their fields differently.
@@ -45,7 +35,7 @@ final class MergeFastPathTests: XCTestCase {
         let id = SegmentID.random()
         var outputs: [[UInt8]] = []
         for bulk in [true, false] {
-            var merger = SegmentMerger(segments: readers, spoolDirectory: try temporaryDirectory(), id: id)
+            var merger = SegmentMerger(segments: readers, spoolDirectory: try scratch.make("vs-fastmerge"), id: id)
             merger.collectsInBulk = bulk
             let output = try merger.merge()
             outputs.append(Array(try XCTUnwrap(FileManager.default.contents(atPath: output.path))))
@@ -56,7 +46,7 @@ final class MergeFastPathTests: XCTestCase {
     func testBulkTermsWriteTheReferenceBytesWithoutDeletes() throws {
         let cases: [(seed: UInt64, sizes: [Int])] = [(1, [128, 128, 128]), (2, [127, 1, 129]), (3, [300, 40, 257, 5]), (4, [1000])]
         for (seed, sizes) in cases {
-            let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
+            let store = try IndexStore.openDirectory(at: try scratch.make("vs-fastmerge"), createIfMissing: true)
             let readers = try segments(store, seed: seed, sizes: sizes).map { try store.openSegment($0) }
             let (bulk, reference) = try mergeBothWays(readers)
             XCTAssertGreaterThan(bulk.count, 1000)
@@ -70,7 +60,7 @@ final class MergeFastPathTests: XCTestCase {
             (5, [200, 130, 300], 0.1), (6, [129, 128, 2], 0.5), (7, [400, 60], 0.97),
         ]
         for (seed, sizes, fraction) in cases {
-            let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
+            let store = try IndexStore.openDirectory(at: try scratch.make("vs-fastmerge"), createIfMissing: true)
             var metas = try segments(store, seed: seed, sizes: sizes)
             try store.commit(Manifest(generation: 1, segments: metas))
             // Deletes in every input but the second, so inputs with and without deletes meet in one merge.
@@ -91,7 +81,7 @@ final class MergeFastPathTests: XCTestCase {
     /// merged term's first blocks are the same values cut at the same places); its tail and a later
     /// input's values are decoded. The values behind both are the ones a cursor reads.
     func testFirstInputsWholePositionBlocksAreHandedOverAsBytes() throws {
-        let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
+        let store = try IndexStore.openDirectory(at: try scratch.make("vs-fastmerge"), createIfMissing: true)
         let readers = try segments(store, seed: 11, sizes: [400, 300]).map { try store.openSegment($0) }
         let field = try XCTUnwrap(readers[0].fieldNames.firstIndex(of: "body"))
         let laterField = try XCTUnwrap(readers[1].fieldNames.firstIndex(of: "body"))
@@ -151,7 +141,7 @@ final class MergeFastPathTests: XCTestCase {
     /// The first input's whole postings blocks are handed over as bytes when its doc ids keep their
     /// numbers (and only then); the documents after them are decoded, and the term's totals count both.
     func testFirstInputsWholePostingsBlocksAreHandedOverAsBytes() throws {
-        let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
+        let store = try IndexStore.openDirectory(at: try scratch.make("vs-fastmerge"), createIfMissing: true)
         let readers = try segments(store, seed: 12, sizes: [700, 300]).map { try store.openSegment($0) }
         let field = try XCTUnwrap(readers[0].fieldNames.firstIndex(of: "body"))
         var stream = try TermStream(dictionary: readers[0].dictionary, field: UInt8(field))
@@ -191,7 +181,7 @@ final class MergeFastPathTests: XCTestCase {
     }
 
     func testBulkMergeReportsDamagedPositionsWithTheFileName() throws {
-        let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
+        let store = try IndexStore.openDirectory(at: try scratch.make("vs-fastmerge"), createIfMissing: true)
         let metas = try segments(store, seed: 9, sizes: [300, 200])
         let directory = try XCTUnwrap(store.path)
         let path = directory + "/" + metas[0].fileName
@@ -201,7 +191,7 @@ final class MergeFastPathTests: XCTestCase {
         bytes[positions.lowerBound + positions.count / 2] ^= 0x40
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let damaged = try metas.map { try store.openSegment($0) }
-        let merger = SegmentMerger(segments: damaged, spoolDirectory: try temporaryDirectory(), id: SegmentID.random())
+        let merger = SegmentMerger(segments: damaged, spoolDirectory: try scratch.make("vs-fastmerge"), id: SegmentID.random())
         XCTAssertThrowsError(try merger.merge()) { error in
             XCTAssertTrue("\(error)".contains(metas[0].fileName) && "\(error)".contains("positions"), "\(error)")
         }

@@ -6,19 +6,9 @@ import VietSearchTestSupport
 /// The merge's two-thread term walk (`SegmentMerger.TermPipeline`): the same segment bytes as one
 /// thread, every term handed over once, in order, with its data, and either side's error stopping both.
 final class MergeTermPipelineTests: XCTestCase {
-    private var directories: [String] = []
+    private let scratch = ScratchDirectories()
 
-    override func tearDown() {
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
-        directories = []
-    }
-
-    private func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vs-pipemerge-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        directories.append(path)
-        return path
-    }
+    override func tearDown() { scratch.removeAll() }
 
     /// Segments of random documents, alternating two vocabularies (terms in one input only and in
     /// several; long lists that cross and end on 128-document blocks).
@@ -41,7 +31,7 @@ final class MergeTermPipelineTests: XCTestCase {
     /// The merged file's bytes, one thread or two (with `limits`), under one segment id.
     private func merged(_ readers: [SegmentReader], id: SegmentID, onOwnThread: Bool,
                         limits: SegmentMerger.TermPipeline.Limits = .init()) throws -> [UInt8] {
-        var merger = SegmentMerger(segments: readers, spoolDirectory: try temporaryDirectory(), id: id)
+        var merger = SegmentMerger(segments: readers, spoolDirectory: try scratch.make("vs-pipemerge"), id: id)
         merger.collectsOnOwnThread = onOwnThread
         merger.pipelineLimits = limits
         let output = try merger.merge()
@@ -53,7 +43,7 @@ final class MergeTermPipelineTests: XCTestCase {
     func testTwoThreadMergeWritesTheOneThreadBytes() throws {
         let cases: [[Int]] = [[128, 128, 128], [127, 1, 129], [300, 40, 257, 5], [1000], [256, 300]]
         for (seed, sizes) in cases.enumerated() {
-            let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
+            let store = try IndexStore.openDirectory(at: try scratch.make("vs-pipemerge"), createIfMissing: true)
             let readers = try segments(store, seed: UInt64(seed + 20), sizes: sizes).map { try store.openSegment($0) }
             let id = SegmentID.random()
             let reference = try merged(readers, id: id, onOwnThread: false)
@@ -67,7 +57,7 @@ final class MergeTermPipelineTests: XCTestCase {
 
     func testTwoThreadMergeWritesTheOneThreadBytesWithDeletes() throws {
         var generator = SeededGenerator(seed: 77)
-        let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
+        let store = try IndexStore.openDirectory(at: try scratch.make("vs-pipemerge"), createIfMissing: true)
         var metas = try segments(store, seed: 31, sizes: [260, 130, 300])
         try store.commit(Manifest(generation: 1, segments: metas))
         // The first input keeps its documents (its blocks are copied), the others lose some.
@@ -178,14 +168,14 @@ final class MergeTermPipelineTests: XCTestCase {
     }
 
     func testDamagedPositionsAreReportedWithTheFileNameFromTheReadingThread() throws {
-        let store = try IndexStore.openDirectory(at: try temporaryDirectory(), createIfMissing: true)
+        let store = try IndexStore.openDirectory(at: try scratch.make("vs-pipemerge"), createIfMissing: true)
         let metas = try segments(store, seed: 9, sizes: [300, 200])
         let path = try XCTUnwrap(store.path) + "/" + metas[1].fileName
         var bytes = Array(try XCTUnwrap(FileManager.default.contents(atPath: path)))
         let positions = try store.openSegment(metas[1]).layout.range(.positions)
         bytes[positions.lowerBound + positions.count / 2] ^= 0x40
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        var merger = SegmentMerger(segments: try metas.map { try store.openSegment($0) }, spoolDirectory: try temporaryDirectory(),
+        var merger = SegmentMerger(segments: try metas.map { try store.openSegment($0) }, spoolDirectory: try scratch.make("vs-pipemerge"),
                                    id: SegmentID.random())
         merger.collectsOnOwnThread = true
         merger.pipelineLimits = .init(terms: 2, values: 10)
