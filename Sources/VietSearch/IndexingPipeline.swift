@@ -44,7 +44,7 @@ final class IndexingPipeline {
     private lazy var encoders = (0..<plan.threads).map { _ in DocumentEncoder() }
     private(set) var dispatchedJobs = 0
     /// The threads jobs run on (job `k` on thread `k % threads`, with encoder `k % threads`), started
-    /// with the first job that is not built inline.
+    /// with the first job.
     private var workers: IndexingWorkers?
     /// Wall time per text byte of the last collected worker job (0: none yet), to cut the last batch.
     private var lastJobNanosecondsPerByte = 0.0
@@ -53,6 +53,9 @@ final class IndexingPipeline {
     /// The stored-field dictionary decision of the first job that made one, given to later jobs so
     /// that the assembled segment has one dictionary.
     private var storedDictionary: StoredDictionaryChoice?
+    /// While the job training the stored-field dictionary runs (none given yet), where it publishes
+    /// its decision for the jobs started beside it; cleared when that job is collected.
+    private var dictionaryInTraining: StoredDictionaryHandOff?
 
     /// Largest memory the pipeline accounted for at once (builders, batches, serialised output).
     private(set) var peakTrackedBytes = 0
@@ -92,9 +95,10 @@ final class IndexingPipeline {
         return produced
     }
 
-    /// Text bytes at which the batch being filled is handed over. The first batch, built on the
-    /// caller's thread to calibrate the plan while no worker runs, is a quarter of the others: it is
-    /// serial work (a full-size one was a sixth of a 10k-document run).
+    /// Text bytes at which the batch being filled is handed over. Until the first job is collected (its
+    /// builder-to-text ratio calibrates the plan, before batches are sized for several jobs at once),
+    /// batches are a quarter of the others: they are sized on the plan's initial guess, and the first
+    /// ones start the run (a full-size first batch built alone was a sixth of a 10k-document run).
     private var batchLimit: Int { plan.isCalibrated ? plan.batchBytes : Swift.max(1, plan.batchBytes / 4) }
 
     /// Everything added so far, as segments (waits for the workers).
@@ -127,6 +131,7 @@ final class IndexingPipeline {
         jobTextBytes = []
         assembled = nil
         storedDictionary = nil
+        dictionaryInTraining = nil
         // Dropped jobs may still be running with the old encoders.
         encoders = (0..<plan.threads).map { _ in DocumentEncoder() }
         producedOrdinal = nextOrdinal
@@ -235,17 +240,30 @@ final class IndexingPipeline {
     }
 
     /// Starts a job for `documents` on the next worker in turn (job `k` on worker `k % threads`).
+    /// Every job runs on a worker, the first one too: built on the caller's thread (to calibrate the
+    /// plan with no worker running, as before), it left the other core idle for its whole time, about 4%
+    /// of a 2-thread 10k-document run. Now the second (quarter) batch is built beside it; as the first
+    /// job trains the stored-field dictionary, the jobs started before it decides take its decision
+    /// (`StoredDictionaryHandOff`) rather than train their own.
     private func dispatch(_ documents: [Document], textBytes: Int) {
+        var handOff: SegmentBuildJob.DictionaryHandOff?
+        if storedDictionary == nil {
+            if let training = dictionaryInTraining {
+                handOff = .adopts(training)
+            } else {
+                let training = StoredDictionaryHandOff()
+                dictionaryInTraining = training
+                handOff = .publishes(training)
+            }
+        }
         let job = SegmentBuildJob(documents: documents, textBytes: textBytes, flushBytes: plan.flushBytes,
-                                  storedDictionary: storedDictionary, encoder: encoders[dispatchedJobs % plan.threads],
-                                  worker: dispatchedJobs % plan.threads)
+                                  storedDictionary: storedDictionary, dictionaryHandOff: handOff,
+                                  encoder: encoders[dispatchedJobs % plan.threads], worker: dispatchedJobs % plan.threads)
         dispatchedJobs += 1
         jobs.append(job)
         jobTextBytes.append(textBytes)
-        // The first batch is built on the caller's thread: its builder-to-text ratio calibrates the plan
-        // before batches are sized for several workers at once.
-        if plan.isCalibrated && workers == nil { workers = IndexingWorkers(count: plan.threads) }
-        job.start(on: plan.isCalibrated ? workers : nil)
+        if workers == nil { workers = IndexingWorkers(count: plan.threads) }
+        job.start(on: workers)
     }
 
     private func collectOldestJob() throws -> [Produced] {
@@ -264,6 +282,9 @@ final class IndexingPipeline {
         }
         var produced: [Produced] = []
         var retired: [SegmentBuilder.RetiredMemory] = []
+        // The training job has published its decision by now (later jobs are given it, or, if it
+        // made none, the next job dispatched trains again).
+        if let training = dictionaryInTraining, job.publishesDictionary(to: training) { dictionaryInTraining = nil }
         for builder in job.takeOutput() {
             if storedDictionary == nil { storedDictionary = builder.storedDictionary }
             produced += try assemble(builder, ranOnWorker: job.worker != nil, retired: &retired)

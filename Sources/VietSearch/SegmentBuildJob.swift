@@ -27,6 +27,9 @@ final class SegmentBuildJob: @unchecked Sendable {
     private var documents: [Document]
     private let flushBytes: Int
     private let storedDictionary: StoredDictionaryChoice?
+    /// Where this job, training the stored-field dictionary, publishes its decision for jobs started
+    /// before it is made; or where such a job takes it from (`StoredDictionaryHandOff`).
+    private let dictionaryHandOff: DictionaryHandOff?
     private let encoder: DocumentEncoder
     private let finished = DispatchSemaphore(value: 0)
     /// Set (release) when the job is done, so that `poll()` is a load: a zero-timeout semaphore wait is a
@@ -45,15 +48,25 @@ final class SegmentBuildJob: @unchecked Sendable {
         return value == 0 ? nil : value
     }
 
-    /// `storedDictionary`: the choice every builder of the output segment shares (nil: train one).
-    /// `worker`: the thread of `start(on:)`'s workers to run on. `encoder`: used by no other running job
-    /// (its syllable key cache, warm from earlier batches, is not thread-safe).
+    /// A job's part in passing the stored-field dictionary decision on while it is being made.
+    enum DictionaryHandOff {
+        /// The job trains the dictionary (its `storedDictionary` is nil) and publishes its decision.
+        case publishes(StoredDictionaryHandOff)
+        /// The job takes the decision published there (its `storedDictionary` is nil).
+        case adopts(StoredDictionaryHandOff)
+    }
+
+    /// `storedDictionary`: the choice every builder of the output segment shares (nil: train one, or
+    /// take it from `dictionaryHandOff`). `worker`: the thread of `start(on:)`'s workers to run on.
+    /// `encoder`: used by no other running job (its syllable key cache, warm from earlier batches, is
+    /// not thread-safe).
     init(documents: [Document], textBytes: Int, flushBytes: Int, storedDictionary: StoredDictionaryChoice?,
-         encoder: DocumentEncoder, worker: Int) {
+         dictionaryHandOff: DictionaryHandOff? = nil, encoder: DocumentEncoder, worker: Int) {
         self.documents = documents
         self.textBytes = textBytes
         self.flushBytes = flushBytes
         self.storedDictionary = storedDictionary
+        self.dictionaryHandOff = storedDictionary == nil ? dictionaryHandOff : nil
         self.encoder = encoder
         self.assignedWorker = worker
     }
@@ -106,7 +119,17 @@ final class SegmentBuildJob: @unchecked Sendable {
     }
 
     private func run() {
+        var publishing: StoredDictionaryHandOff?
+        var adopting: StoredDictionaryHandOff?
+        switch dictionaryHandOff {
+        case .publishes(let handOff): publishing = handOff
+        case .adopts(let handOff): adopting = handOff
+        case nil: break
+        }
+        // Published in every case, a failure included (nil: the waiting jobs then decide for themselves).
+        defer { publishing?.publish(nil) }
         var builder = SegmentBuilder(storedDictionary: storedDictionary)
+        if adopting != nil { builder.awaitStoredDictionary() }
         var outputBytes = 0
         // The documents stay until the writer takes the output: the writer's thread allocated them and
         // frees them there, rather than this thread waiting on the writer's malloc arena lock for each.
@@ -114,18 +137,37 @@ final class SegmentBuildJob: @unchecked Sendable {
         for document in batch {
             do {
                 _ = try encoder.encode(document, into: builder)
+                if let handOff = adopting, let given = handOff.peek() {
+                    try adopt(given, into: output + [builder])
+                    adopting = nil
+                }
+                if let handOff = publishing, let decided = builder.storedDictionary {
+                    handOff.publish(decided)
+                    publishing = nil
+                }
                 peakBuilderBytes = max(peakBuilderBytes, builder.estimatedMemoryBytes)
                 peakTrackedBytes = max(peakTrackedBytes, textBytes + builder.estimatedMemoryBytes + outputBytes)
                 if builder.estimatedMemoryBytes >= flushBytes {
                     outputBytes += builder.estimatedMemoryBytes
                     output.append(builder)
                     builder = SegmentBuilder(storedDictionary: storedDictionary ?? builder.storedDictionary)
+                    if adopting != nil { builder.awaitStoredDictionary() }
                 }
             } catch {
                 failure = (error, document.id)
                 output = []
                 return
             }
+        }
+        do {
+            if let handOff = adopting {
+                // Built before the training job decided: wait for its decision (it runs on another worker).
+                try adopt(handOff.wait(), into: output + [builder])
+            }
+        } catch {
+            failure = (error, batch.last?.id ?? "")
+            output = []
+            return
         }
         guard builder.documentCount > 0 else { return }
         do {
@@ -136,6 +178,7 @@ final class SegmentBuildJob: @unchecked Sendable {
                 // ~120 M instructions per run, and 2-3 dictionaries in one segment).
                 try builder.decideStoredDictionaryIfTrainable()
             }
+            publishing?.publish(builder.storedDictionary)
             // The last raw blocks are compressed here rather than by the writer's append (serial).
             try builder.sealStoredIfDecided()
         } catch {
@@ -144,5 +187,16 @@ final class SegmentBuildJob: @unchecked Sendable {
             return
         }
         output.append(builder)
+    }
+
+    /// True if this job trains the stored-field dictionary and publishes its decision to `handOff`.
+    func publishesDictionary(to handOff: StoredDictionaryHandOff) -> Bool {
+        if case .publishes(let own) = dictionaryHandOff { return own === handOff }
+        return false
+    }
+
+    /// Gives `builders` (undecided, waiting for it) the training job's decision.
+    private func adopt(_ choice: StoredDictionaryChoice?, into builders: [SegmentBuilder]) throws {
+        for builder in builders { try builder.adoptStoredDictionary(choice) }
     }
 }

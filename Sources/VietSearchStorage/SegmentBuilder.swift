@@ -96,6 +96,19 @@ package final class SegmentBuilder {
         try buffer.stored.decideIfTrainable()
     }
 
+    /// Leaves the stored-field dictionary decision, while it is open, to `adoptStoredDictionary`: a
+    /// parallel job started before the job training on the first documents has decided keeps its stored
+    /// fields raw (none trained here, however many) until it is given that decision.
+    package func awaitStoredDictionary() {
+        buffer.stored.awaitGivenChoice()
+    }
+
+    /// Takes the stored-field dictionary decision another builder made (compressing the raw stored
+    /// blocks with it); nil lets this builder decide for itself again. Nothing if already decided.
+    package func adoptStoredDictionary(_ choice: StoredDictionaryChoice?) throws {
+        try buffer.stored.adopt(choice)
+    }
+
     /// Field names in field-number order.
     package var fieldNames: [String] { buffer.fieldNames }
 

@@ -81,9 +81,28 @@ struct StoredFieldsWriter {
     private var current: [UInt8] = []
     private var currentFirstDoc: UInt32 = 0
     private(set) var documentCount = 0
+    /// The decision will be given (`adopt`) by another writer training on earlier documents: this one
+    /// keeps its documents raw past `trainingSampleBytes` rather than train a dictionary of its own
+    /// (a second dictionary in the segment, and ~15 ms of training, for nothing).
+    private(set) var awaitsGivenChoice = false
 
     init(choice: StoredDictionaryChoice? = nil) {
         self.choice = choice
+    }
+
+    /// Leaves the dictionary decision, while it is open, to a later `adopt`.
+    mutating func awaitGivenChoice() {
+        if choice == nil { awaitsGivenChoice = true }
+    }
+
+    /// Takes the decision another writer made (`given`), compressing the raw blocks kept so far with it;
+    /// nil (that writer made none) lets this one decide for itself again. Nothing when already decided.
+    mutating func adopt(_ given: StoredDictionaryChoice?) throws {
+        awaitsGivenChoice = false
+        guard choice == nil, let given else { return }
+        choice = given
+        pendingDocuments = []
+        try compressPending()
     }
 
     /// Appends the next document, given as a StoredDoc body (field count, name/value pairs).
@@ -104,7 +123,7 @@ struct StoredFieldsWriter {
         pending.append(contentsOf: current)
         current.removeAll(keepingCapacity: true)
         if choice == nil {
-            if pending.count >= Self.trainingSampleBytes { try decide() }
+            if pending.count >= Self.trainingSampleBytes && !awaitsGivenChoice { try decide() }
         } else if pending.count >= Self.compressionRunBytes {
             try compressPending()
         }
@@ -189,7 +208,7 @@ struct StoredFieldsWriter {
     /// Seals now if the dictionary decision is open and at least `minimumBytesForDictionary` raw bytes
     /// wait (fewer would decide "no dictionary" for every builder given the decision).
     mutating func decideIfTrainable() throws {
-        guard choice == nil, pending.count + current.count >= Self.minimumBytesForDictionary else { return }
+        guard choice == nil, !awaitsGivenChoice, pending.count + current.count >= Self.minimumBytesForDictionary else { return }
         try seal()
     }
 
