@@ -115,6 +115,7 @@ struct SegmentMerger {
 
         let outputPath = base + ".vss.tmp"
         let output = try SpoolFile(path: outputPath)
+        output.startsWriteback = true
         let checksum: UInt32
         do {
             checksum = try assemble(into: output, termBlocks: termBlocks, termIndex: termIndex, postings: postings,
