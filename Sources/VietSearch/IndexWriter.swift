@@ -125,8 +125,11 @@ public final class IndexWriter {
                 publishing = (try? segmentsToPublish()) ?? committedSegments + flushed
                 let generation = committed.generation + 1
                 var segments: [SegmentMeta] = []
+                // Flushes were written without fsync (`install`): the ones published as they are get it now.
+                let unsynced = Set(flushed.map { $0.meta.id })
                 for reader in publishing {
                     var meta = reader.meta
+                    if unsynced.contains(meta.id) { try store.syncSegment(meta) }
                     if let docs = pendingDeletes[meta.id], !docs.isEmpty {
                         meta = try store.writeDeletes(docs.sorted(), in: reader, generation: generation)
                     }
@@ -204,7 +207,8 @@ public final class IndexWriter {
         guard !produced.isEmpty else { return }
         do {
             for item in produced {
-                let reader = try store.openSegment(try store.writeSegment(item.segment))
+                // No fsync yet: most flushes are merged at the commit, which syncs only what it publishes.
+                let reader = try store.openSegment(try store.writeSegment(item.segment, syncing: false))
                 // Nothing reads a flushed segment before the commit (ids are filtered by hash first).
                 reader.releaseResidentPages()
                 flushed.append(reader)

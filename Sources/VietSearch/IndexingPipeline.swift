@@ -148,7 +148,10 @@ final class IndexingPipeline {
     private func produce(_ segmentBuilder: SegmentBuilder) throws -> Produced {
         let builderBytes = segmentBuilder.estimatedMemoryBytes
         // The builder is dropped after this: its streams are freed as they are encoded.
-        let segment = try IndexStore.serializeSegment(segmentBuilder, threads: plan.threads, consuming: true)
+        // With one indexing thread the second core idles during a flush: its postings are encoded on two
+        // (the same bytes for any count; README "Indexing (session 13: flushes and the final merge)").
+        let segment = try IndexStore.serializeSegment(segmentBuilder, threads: max(plan.threads, min(2, IndexConfiguration.defaultThreads)),
+                                                      consuming: true)
         peakTrackedBytes = max(peakTrackedBytes, (plan.threads == 1 ? builderIDBytes : trackedParallelBytes)
                                    + builderBytes + segment.memoryBytes)
         let ordinals = producedOrdinal..<producedOrdinal + segmentBuilder.documentCount

@@ -62,6 +62,10 @@ struct DirectoryBackend: StoreBackend {
         try writeFile(name, [bytes[...]], sync: false)
     }
 
+    func writeUnsynced(_ name: String, parts: [ArraySlice<UInt8>]) throws {
+        try writeFile(name, parts, sync: false)
+    }
+
     /// The test-only power-loss journal of this directory, if one is recording.
     private var journal: FileSystemJournal? { FileSystemJournal.active(for: directory) }
 

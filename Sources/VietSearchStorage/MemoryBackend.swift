@@ -44,6 +44,8 @@ final class MemoryBackend: StoreBackend, @unchecked Sendable {
 
     func writeUnsynced(_ name: String, _ bytes: [UInt8]) throws { try writeDurably(name, bytes) }
 
+    func writeUnsynced(_ name: String, parts: [ArraySlice<UInt8>]) throws { try writeDurably(name, parts: parts) }
+
     func sync(_ name: String) throws { _ = try read(name) }
 
     func rename(_ from: String, to: String) throws { try renameDurably(from, to: to) }

@@ -13,45 +13,48 @@ struct PositionsEncoder {
     /// bytes are written through one pointer into room made once (exact for the blocks, 5 bytes per tail
     /// value): making room and trimming per packed array cost ~150 instructions each.
     mutating func append(_ values: [UInt32], to out: inout [UInt8], blockStarts: inout [Int]) {
+        values.withUnsafeBufferPointer { append($0, to: &out, blockStarts: &blockStarts) }
+    }
+
+    /// As `append(_:to:blockStarts:)`, reading the values in place (a merge batch's slice).
+    mutating func append(_ values: UnsafeBufferPointer<UInt32>, to out: inout [UInt8], blockStarts: inout [Int]) {
         let size = PositionsDecoder.blockSize
         let fullBlocks = values.count / size
         let tailCount = values.count - fullBlocks * size
-        values.withUnsafeBufferPointer { all in
-            guard let source = all.baseAddress else {
-                blockStarts.append(out.count)
-                return
-            }
-            layouts.removeAll(keepingCapacity: true)
-            var blockBytes = 0
-            for block in 0..<fullBlocks {
-                let layout = PositionBlockLayout.choose(source + block * size)
-                layouts.append(layout)
-                blockBytes += layout.size
-            }
-            let start = out.count
-            // Packing may store up to 8 bytes past an array (zeros that later writes overwrite).
-            let room = blockBytes + 5 * tailCount + 8
-            out.appendZeros(room)
-            let written = out.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                let target = base + start
-                var offset = 0
-                highBits.withUnsafeMutableBufferPointer { high in
-                    layouts.withUnsafeBufferPointer { layouts in
-                        guard let high = high.baseAddress else { return }
-                        for block in 0..<fullBlocks {
-                            blockStarts.append(start + offset)
-                            offset += Self.writeBlock(source + block * size, layouts[block], to: target + offset, highBits: high)
-                        }
+        guard let source = values.baseAddress else {
+            blockStarts.append(out.count)
+            return
+        }
+        layouts.removeAll(keepingCapacity: true)
+        var blockBytes = 0
+        for block in 0..<fullBlocks {
+            let layout = PositionBlockLayout.choose(source + block * size)
+            layouts.append(layout)
+            blockBytes += layout.size
+        }
+        let start = out.count
+        // Packing may store up to 8 bytes past an array (zeros that later writes overwrite).
+        let room = blockBytes + 5 * tailCount + 8
+        out.appendZeros(room)
+        let written = out.withUnsafeMutableBytes { raw -> Int in
+            guard let base = raw.baseAddress else { return 0 }
+            let target = base + start
+            var offset = 0
+            highBits.withUnsafeMutableBufferPointer { high in
+                layouts.withUnsafeBufferPointer { layouts in
+                    guard let high = high.baseAddress else { return }
+                    for block in 0..<fullBlocks {
+                        blockStarts.append(start + offset)
+                        offset += Self.writeBlock(source + block * size, layouts[block], to: target + offset, highBits: high)
                     }
                 }
-                blockStarts.append(start + offset)
-                var next = target.assumingMemoryBound(to: UInt8.self) + offset
-                for slot in (fullBlocks * size)..<values.count { next = PostingsWriter.writeVarint(UInt64(source[slot]), to: next) }
-                return next - target.assumingMemoryBound(to: UInt8.self)
             }
-            out.removeLast(room - written)
+            blockStarts.append(start + offset)
+            var next = target.assumingMemoryBound(to: UInt8.self) + offset
+            for slot in (fullBlocks * size)..<values.count { next = PostingsWriter.writeVarint(UInt64(source[slot]), to: next) }
+            return next - target.assumingMemoryBound(to: UInt8.self)
         }
+        out.removeLast(room - written)
     }
 
     /// One block of 128 values at `target`: width, exception count, (with exceptions) the high bits'

@@ -74,7 +74,7 @@ struct PostingsWriter {
     /// Appends the term's postings and positions; returns where they lie within the two sections.
     /// When the same bytes were already written for an earlier term of `field`, they are not written again
     /// and the earlier location is returned, marked shared.
-    mutating func append(_ buffer: TermPostingsBuffer, field: UInt8, fieldLengths: [UInt32]) throws -> TermDataLocation {
+    mutating func append(_ buffer: TermView, field: UInt8, fieldLengths: [UInt32]) throws -> TermDataLocation {
         if field != currentField {
             written.removeAll(keepingCapacity: true)
             unhashed.removeAll(keepingCapacity: true)
@@ -111,42 +111,39 @@ struct PostingsWriter {
             positionIndex = copied.frequencySum
         }
         // Raw buffers: the arrays' bounds and uniqueness checks cost as much as the encoding itself.
-        try buffer.docs.withUnsafeBufferPointer { docs in
-            try buffer.frequencies.withUnsafeBufferPointer { frequencies in
-                try fieldLengths.withUnsafeBufferPointer { lengths in
-                    for block in 0..<blockCount {
-                        let start = block * Self.blockSize
-                        let end = Swift.min(count, start + Self.blockSize)
-                        var maxFrequency: UInt32 = 0
-                        var minFieldLength = UInt32.max
-                        var frequencySum = 0
-                        for index in start..<end {
-                            maxFrequency = Swift.max(maxFrequency, frequencies[index])
-                            frequencySum &+= Int(frequencies[index])
-                            let doc = Int(docs[index])
-                            minFieldLength = Swift.min(minFieldLength, doc < lengths.count ? lengths[doc] : 0)
-                        }
-                        guard blockBody.count <= Int(UInt32.max) else {
-                            throw StorageError.limitExceeded("postings of one term exceed 4 GiB")
-                        }
-                        if hasSkipTable {
-                            // The positions pair is known once the term's positions are encoded (patched below).
-                            setSkipEntry(copiedBlocks + block, at: postingsStart, lastDoc: docs[end - 1], maxFrequency: maxFrequency,
-                                         minFieldLength: minFieldLength, blockOffset: UInt32(blockBody.count))
-                            skipPositionIndices.append(positionIndex)
-                        } else {
-                            blockBody.appendVarint(maxFrequency)
-                            blockBody.appendVarint(minFieldLength)
-                        }
-                        if end - start == Self.blockSize {
-                            appendFullBlock(docs: docs, frequencies: frequencies, from: start, previousDoc: previousDoc)
-                        } else {
-                            appendTail(docs: docs, frequencies: frequencies, from: start, to: end, previousDoc: previousDoc)
-                        }
-                        previousDoc = Int64(docs[end - 1])
-                        positionIndex += frequencySum
-                    }
+        let docs = buffer.docs, frequencies = buffer.frequencies
+        try fieldLengths.withUnsafeBufferPointer { lengths in
+            for block in 0..<blockCount {
+                let start = block * Self.blockSize
+                let end = Swift.min(count, start + Self.blockSize)
+                var maxFrequency: UInt32 = 0
+                var minFieldLength = UInt32.max
+                var frequencySum = 0
+                for index in start..<end {
+                    maxFrequency = Swift.max(maxFrequency, frequencies[index])
+                    frequencySum &+= Int(frequencies[index])
+                    let doc = Int(docs[index])
+                    minFieldLength = Swift.min(minFieldLength, doc < lengths.count ? lengths[doc] : 0)
                 }
+                guard blockBody.count <= Int(UInt32.max) else {
+                    throw StorageError.limitExceeded("postings of one term exceed 4 GiB")
+                }
+                if hasSkipTable {
+                    // The positions pair is known once the term's positions are encoded (patched below).
+                    setSkipEntry(copiedBlocks + block, at: postingsStart, lastDoc: docs[end - 1], maxFrequency: maxFrequency,
+                                 minFieldLength: minFieldLength, blockOffset: UInt32(blockBody.count))
+                    skipPositionIndices.append(positionIndex)
+                } else {
+                    blockBody.appendVarint(maxFrequency)
+                    blockBody.appendVarint(minFieldLength)
+                }
+                if end - start == Self.blockSize {
+                    appendFullBlock(docs: docs, frequencies: frequencies, from: start, previousDoc: previousDoc)
+                } else {
+                    appendTail(docs: docs, frequencies: frequencies, from: start, to: end, previousDoc: previousDoc)
+                }
+                previousDoc = Int64(docs[end - 1])
+                positionIndex += frequencySum
             }
         }
         positionBlockStarts.removeAll(keepingCapacity: true)
@@ -155,8 +152,11 @@ struct PostingsWriter {
             for start in buffer.copiedBlockStarts { positionBlockStarts.append(positions.count + start) }
             positions.append(contentsOf: copied.assumingMemoryBound(to: UInt8.self))
         }
-        positionsEncoder.append(buffer.positionsAreValues ? buffer.positions : positionValues, to: &positions,
-                                blockStarts: &positionBlockStarts)
+        if buffer.positionsAreValues {
+            positionsEncoder.append(buffer.positions, to: &positions, blockStarts: &positionBlockStarts)
+        } else {
+            positionsEncoder.append(positionValues, to: &positions, blockStarts: &positionBlockStarts)
+        }
         guard positions.count - positionsStart <= Int(UInt32.max) else {
             throw StorageError.limitExceeded("positions of one term exceed 4 GiB")
         }
@@ -300,26 +300,23 @@ struct PostingsWriter {
     }
 
     /// The term's position values: per document its first position, then each gap − 1.
-    private static func positionValues(of buffer: TermPostingsBuffer, into values: inout [UInt32]) {
+    private static func positionValues(of buffer: TermView, into values: inout [UInt32]) {
         values.removeAll(keepingCapacity: true)
         values.append(contentsOf: repeatElement(0, count: buffer.positions.count))
+        let positions = buffer.positions, frequencies = buffer.frequencies
         values.withUnsafeMutableBufferPointer { out in
-            buffer.positions.withUnsafeBufferPointer { positions in
-                buffer.frequencies.withUnsafeBufferPointer { frequencies in
-                    var index = 0
-                    for frequency in frequencies {
-                        let end = index + Int(frequency)
-                        guard end <= positions.count else { return }
-                        var previous = positions[index]
-                        out[index] = previous
-                        index += 1
-                        while index < end {
-                            let position = positions[index]
-                            out[index] = position &- previous &- 1
-                            previous = position
-                            index += 1
-                        }
-                    }
+            var index = 0
+            for frequency in frequencies {
+                let end = index + Int(frequency)
+                guard end <= positions.count else { return }
+                var previous = positions[index]
+                out[index] = previous
+                index += 1
+                while index < end {
+                    let position = positions[index]
+                    out[index] = position &- previous &- 1
+                    previous = position
+                    index += 1
                 }
             }
         }

@@ -12,10 +12,10 @@ extension SegmentMerger {
     /// JSONL read-ahead, finished by then). The bytes written are the same as in one thread: the
     /// writer sees the same terms in the same order (tested).
     ///
-    /// Each term's data is copied into a batch's flat arrays and copied out again into the writing
-    /// thread's own buffer (two `memcpy`s per array, small beside encoding): both threads keep one
-    /// buffer each, with its capacity, as the one-thread walk does, and the batches hold at most about
-    /// `2 × Limits.values` values each; a larger term crosses alone, its buffer swapped (`spare`).
+    /// Each term's data is copied into a batch's flat arrays (one `memcpy` per array), which the writing
+    /// thread reads in place: the reading thread keeps one buffer, with its capacity, as the one-thread
+    /// walk does, and the batches hold at most about `2 × Limits.values` values each; a larger term
+    /// crosses alone, its buffer swapped (`spare`).
     final class TermPipeline: @unchecked Sendable {
         /// One batch of merged terms, in key order, laid end to end. A value moved between the threads
         /// (its arrays are never shared: a class's properties cost a dynamic exclusivity check each access).
@@ -55,18 +55,30 @@ extension SegmentMerger {
                                   copiedPositions: buffer.copiedPositions, copiedPostings: buffer.copiedPostings))
             }
 
-            /// Term `index`'s data into `buffer` (emptied first, capacity kept); returns its bytes.
-            func load(_ index: Int, into buffer: inout TermPostingsBuffer) -> ArraySlice<UInt8> {
-                let term = terms[index]
-                let previous = index == 0 ? nil : terms[index - 1]
-                buffer.removeAll(positionsAreValues: term.positionsAreValues)
-                buffer.docs.append(contentsOf: docs[(previous?.docEnd ?? 0)..<term.docEnd])
-                buffer.frequencies.append(contentsOf: frequencies[(previous?.docEnd ?? 0)..<term.docEnd])
-                buffer.positions.append(contentsOf: positions[(previous?.positionEnd ?? 0)..<term.positionEnd])
-                buffer.copiedBlockStarts.append(contentsOf: copiedBlockStarts[(previous?.blockStartEnd ?? 0)..<term.blockStartEnd])
-                buffer.copiedPositions = term.copiedPositions
-                buffer.copiedPostings = term.copiedPostings
-                return termBytes[(previous?.termEnd ?? 0)..<term.termEnd]
+            /// Calls `body` with each term in order: a view of its slices of the flat arrays, read in place
+            /// (copying them into the writer's own buffer cost ~15% of the writing thread), its field and bytes.
+            func forEachTerm(_ body: (PostingsWriter.TermView, UInt8, ArraySlice<UInt8>) throws -> Void) rethrows {
+                try docs.withUnsafeBufferPointer { docs in
+                    try frequencies.withUnsafeBufferPointer { frequencies in
+                        try positions.withUnsafeBufferPointer { positions in
+                            try copiedBlockStarts.withUnsafeBufferPointer { blockStarts in
+                                var previous = Term(field: 0, termEnd: 0, docEnd: 0, positionEnd: 0, blockStartEnd: 0,
+                                                    positionsAreValues: false, copiedPositions: nil, copiedPostings: nil)
+                                for term in terms {
+                                    let view = PostingsWriter.TermView(
+                                        docs: UnsafeBufferPointer(rebasing: docs[previous.docEnd..<term.docEnd]),
+                                        frequencies: UnsafeBufferPointer(rebasing: frequencies[previous.docEnd..<term.docEnd]),
+                                        positions: UnsafeBufferPointer(rebasing: positions[previous.positionEnd..<term.positionEnd]),
+                                        positionsAreValues: term.positionsAreValues, copiedPositions: term.copiedPositions,
+                                        copiedBlockStarts: UnsafeBufferPointer(rebasing: blockStarts[previous.blockStartEnd..<term.blockStartEnd]),
+                                        copiedPostings: term.copiedPostings)
+                                    try body(view, term.field, termBytes[previous.termEnd..<term.termEnd])
+                                    previous = term
+                                }
+                            }
+                        }
+                    }
+                }
             }
 
             mutating func removeAll() {
@@ -114,20 +126,16 @@ extension SegmentMerger {
         /// error after every term emitted before it was written), once the producing thread has
         /// stopped (so nothing it reads is released under it).
         static func run(limits: Limits = Limits(), produce: @escaping @Sendable (_ emit: (inout TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws -> Void,
-                        consume: (TermPostingsBuffer, UInt8, ArraySlice<UInt8>) throws -> Void) throws {
+                        consume: (PostingsWriter.TermView, UInt8, ArraySlice<UInt8>) throws -> Void) throws {
             let pipeline = TermPipeline(limits: limits)
             let thread = Thread { pipeline.produce(produce) }
             thread.name = "vietsearch-merge-read"
             thread.start()
-            var buffer = TermPostingsBuffer()
             do {
                 while var batch = pipeline.nextFull() {
-                    for index in batch.terms.indices {
-                        let term = batch.load(index, into: &buffer)
-                        try consume(buffer, batch.terms[index].field, term)
-                    }
+                    try batch.forEachTerm(consume)
                     if let large = batch.large {
-                        try consume(large, batch.largeField, batch.largeTerm[...])
+                        try large.withView { try consume($0, batch.largeField, batch.largeTerm[...]) }
                         batch.large = nil
                         pipeline.returnSpare(large)
                     }

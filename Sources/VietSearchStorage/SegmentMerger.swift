@@ -115,6 +115,7 @@ struct SegmentMerger {
 
         let outputPath = base + ".vss.tmp"
         let output = try SpoolFile(path: outputPath)
+        output.startsWriteback = true
         let checksum: UInt32
         do {
             checksum = try assemble(into: output, termBlocks: termBlocks, termIndex: termIndex, postings: postings,
@@ -183,10 +184,9 @@ struct SegmentMerger {
         var writer = PostingsWriter()
         var perField = [UInt64](repeating: 0, count: fieldCount)
         var key: [UInt8] = []
-        func write(_ buffer: TermPostingsBuffer, field newField: UInt8, term: ArraySlice<UInt8>) throws {
+        func write(_ buffer: PostingsWriter.TermView, field newField: UInt8, term: ArraySlice<UInt8>) throws {
             let location = try writer.append(buffer, field: newField, fieldLengths: lengths[Int(newField)])
-            var total = UInt64(buffer.copiedPostings?.frequencySum ?? 0)
-            for frequency in buffer.frequencies { total += UInt64(frequency) }
+            let total = buffer.totalTermFrequency
             key.removeAll(keepingCapacity: true)
             key.append(newField)
             key.append(contentsOf: term)
@@ -206,7 +206,7 @@ struct SegmentMerger {
             }, consume: write)
         } else {
             try Self.walkTerms(segments, fieldCount: fieldCount, fieldMaps: fieldMaps, docMaps: docMaps, inBulk: bulk) { buffer, field, term in
-                try write(buffer, field: field, term: term)
+                try buffer.withView { try write($0, field: field, term: term) }
             }
         }
         try writer.drain { try postings.append($0); try positions.append($1) }

@@ -18,7 +18,10 @@ protocol StoreBackend: Sendable {
     func syncDirectory() throws
     /// Creates or replaces `name` with `bytes` without fsync (test-only commit breakages).
     func writeUnsynced(_ name: String, _ bytes: [UInt8]) throws
-    /// fsync of an existing file (test-only commit breakages).
+    /// `writeUnsynced` of the concatenation of `parts`: a flushed segment, synced (`sync`) only if a
+    /// commit publishes it as it is (most are merged at the commit and deleted unread).
+    func writeUnsynced(_ name: String, parts: [ArraySlice<UInt8>]) throws
+    /// fsync of an existing file (flushed segments at the commit that publishes them; test-only commit breakages).
     func sync(_ name: String) throws
     /// Atomically renames without syncing the directory (test-only commit breakages).
     func rename(_ from: String, to: String) throws

@@ -11,14 +11,21 @@ final class MergeSpoolAndHashTests: XCTestCase {
 
     /// Small appends go through the buffer, ranges of 64 KiB and more straight to the file: the file must
     /// hold every range in order, and its running CRC must be the CRC of the concatenation (computed here
-    /// from a table built bit by bit, independently of the library's CRC code), also after `copy(to:)`.
+    /// from a table built bit by bit, independently of the library's CRC code), also after `copy(to:)`;
+    /// and the same when the files start their writeback every few writes (a merge's output).
     func testSpoolFileKeepsOrderAndChecksumAcrossDirectWrites() throws {
+        for writeback in [false, true] { try checkSpoolFile(startingWriteback: writeback) }
+    }
+
+    private func checkSpoolFile(startingWriteback writeback: Bool) throws {
         var generator = SeededGenerator(seed: 7)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vs-spool-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let sizes = [10, 70_000, 5, 0, (1 << 20) + 3, 100, SpoolFile.directWriteSize, SpoolFile.directWriteSize - 1, 1 << 20, 3]
         let spool = try SpoolFile(path: directory + "/a.tmp")
+        spool.startsWriteback = writeback
+        spool.writebackBytes = 100_000
         var expected: [UInt8] = []
         for (index, size) in sizes.enumerated() {
             let bytes = randomBytes(size, &generator)
@@ -32,9 +39,12 @@ final class MergeSpoolAndHashTests: XCTestCase {
         XCTAssertEqual(spool.size, expected.count)
         XCTAssertEqual(spool.crc, Self.bitwiseCRC32(expected))
         let target = try SpoolFile(path: directory + "/b.tmp")
+        target.startsWriteback = writeback
+        target.writebackBytes = 300_000
         let head = randomBytes(17, &generator)
         try target.append(head)
         try spool.copy(to: target)
+        try target.sync()
         try target.closeKeeping()
         try spool.closeKeeping()
         XCTAssertEqual(Array(try XCTUnwrap(FileManager.default.contents(atPath: directory + "/a.tmp"))), expected)

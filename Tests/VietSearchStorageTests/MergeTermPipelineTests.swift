@@ -112,8 +112,8 @@ final class MergeTermPipelineTests: XCTestCase {
                     try emit(&term.buffer, term.field, term.bytes[...])
                 }
             }, consume: { buffer, field, bytes in
-                seen.append((buffer.docs, buffer.frequencies, buffer.positions, buffer.copiedBlockStarts, buffer.positionsAreValues,
-                             field, Array(bytes)))
+                seen.append((Array(buffer.docs), Array(buffer.frequencies), Array(buffer.positions), Array(buffer.copiedBlockStarts),
+                             buffer.positionsAreValues, field, Array(bytes)))
             })
             XCTAssertEqual(seen.count, count, "limits \(limits)")
             for (index, got) in seen.enumerated() {
