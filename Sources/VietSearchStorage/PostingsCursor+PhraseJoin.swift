@@ -49,13 +49,16 @@ extension PostingsCursor {
     /// The first document ≥ `target` where the exact phrase occurs and its frequency, or `noMoreDocs` and 0:
     /// `nextCommonDoc` and `exactPhraseFrequency` in one loop, so that the candidates that hold every key
     /// but not the phrase (most of them) never return to the caller (`nextCommonDoc`'s requirements).
+    /// `stamps`, when given, is `phraseStampBytes` bytes, zeroed before their first use, in which the two- and
+    /// three-key joins join their first two keys (`PostingsCursor+PhraseStamps.swift`); without it they merge.
     package static func nextExactPhrase(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>, count: Int,
                                         atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
-                                        capacity: inout Int) throws -> (doc: UInt32, frequency: Int) {
+                                        capacity: inout Int, stamps: UnsafeMutablePointer<UInt8>? = nil) throws -> (doc: UInt32, frequency: Int) {
         var next = target
         switch count {
-        case 2: return try nextExactPair(cursors, order: order, atOrAfter: target)
-        case 3: return try nextExactTriple(cursors, order: order, atOrAfter: target, starts: &starts, capacity: &capacity)
+        case 2: return try nextExactPair(cursors, order: order, atOrAfter: target, stamps: stamps)
+        case 3: return try nextExactTriple(cursors, order: order, atOrAfter: target, starts: &starts, capacity: &capacity,
+                                           stamps: stamps)
         default:
             while true {
                 let doc = try nextCommonDoc(cursors, order: order, count: count, atOrAfter: next)
@@ -73,13 +76,13 @@ extension PostingsCursor {
     /// its loop (in the larger `nextExactPhrase` they were compiled as calls, a prologue and epilogue per candidate).
     @inline(never)
     private static func nextExactPair(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
-                                      atOrAfter target: UInt32) throws -> (doc: UInt32, frequency: Int) {
+                                      atOrAfter target: UInt32, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {
         let lead = cursors + order[0], other = cursors + order[1]
         var next = target
         while true {
             let doc = try nextCommonDoc(lead, other, atOrAfter: next)
             guard doc != noMoreDocs else { return (doc, 0) }
-            let frequency = try adjacentPairs(&cursors[0], &cursors[1])
+            let frequency = try adjacentPairs(&cursors[0], &cursors[1], stamps: stamps)
             if frequency > 0 { return (doc, frequency) }
             guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
             next = doc + 1
@@ -94,7 +97,7 @@ extension PostingsCursor {
     @inline(never)
     private static func nextExactTriple(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                         atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
-                                        capacity: inout Int) throws -> (doc: UInt32, frequency: Int) {
+                                        capacity: inout Int, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {
         let (lead, filter, last) = (order[0], order[1], order[2])
         let leadOffset = UInt64(lead)
         // Offsets may wrap: they are added back to a position ≥ lead, so the sums are exact.
@@ -107,8 +110,13 @@ extension PostingsCursor {
             join: do {
                 guard let leadValues = try cursors[lead].currentValues(),
                       let filterValues = try cursors[filter].currentValues(), filterValues.count > 0 else { break join }
-                if capacity < leadValues.count { grow(&starts, &capacity, to: leadValues.count) }
-                let pair = pairedPositions(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset, into: starts)
+                // The join by stamps may write a start per position of either key.
+                let room = Swift.max(leadValues.count, filterValues.count)
+                if capacity < room { grow(&starts, &capacity, to: room) }
+                let pair = stamps.flatMap {
+                    pairedPositionsByStamps(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset,
+                                            into: starts, stamps: $0)
+                } ?? pairedPositions(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset, into: starts)
                 try cursors[lead].checkPosition(pair.leadEnd)
                 try cursors[filter].checkPosition(pair.filterEnd)
                 guard pair.kept > 0 else { break join }
@@ -124,9 +132,15 @@ extension PostingsCursor {
     /// Two keys: how many positions `p` of `first` have `p + 1` among `second`'s, in one merge of both
     /// documents' values.
     @inline(__always)
-    private static func adjacentPairs(_ first: inout PostingsCursor, _ second: inout PostingsCursor) throws -> Int {
+    private static func adjacentPairs(_ first: inout PostingsCursor, _ second: inout PostingsCursor,
+                                      stamps: UnsafeMutablePointer<UInt8>? = nil) throws -> Int {
         guard let firstValues = try first.currentValues(), let secondValues = try second.currentValues(),
               secondValues.count > 0 else { return 0 }
+        if let stamps, let joined = adjacentPairsByStamps(firstValues, secondValues, stamps: stamps) {
+            try first.checkPosition(joined.firstEnd)
+            try second.checkPosition(joined.secondEnd)
+            return joined.pairs
+        }
         var pairs = 0
         var firstPosition = UInt64.max
         var secondPosition = UInt64(secondValues.values[0])
