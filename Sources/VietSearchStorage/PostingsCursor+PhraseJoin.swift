@@ -113,10 +113,14 @@ extension PostingsCursor {
                 // The join by stamps may write a start per position of either key.
                 let room = Swift.max(leadValues.count, filterValues.count)
                 if capacity < room { grow(&starts, &capacity, to: room) }
-                let pair = stamps.flatMap {
-                    pairedPositionsByStamps(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset,
-                                            into: starts, stamps: $0)
-                } ?? pairedPositions(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset, into: starts)
+                var pair = (kept: -1, leadEnd: UInt64(0), filterEnd: UInt64(0))
+                if let stamps {
+                    pair = pairedPositionsByStamps(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset,
+                                                   into: starts, stamps: stamps)
+                }
+                if pair.kept < 0 {
+                    pair = pairedPositions(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset, into: starts)
+                }
                 try cursors[lead].checkPosition(pair.leadEnd)
                 try cursors[filter].checkPosition(pair.filterEnd)
                 guard pair.kept > 0 else { break join }
@@ -136,7 +140,7 @@ extension PostingsCursor {
                                       stamps: UnsafeMutablePointer<UInt8>? = nil) throws -> Int {
         guard let firstValues = try first.currentValues(), let secondValues = try second.currentValues(),
               secondValues.count > 0 else { return 0 }
-        if let stamps, let joined = adjacentPairsByStamps(firstValues, secondValues, stamps: stamps) {
+        if let stamps, case let joined = adjacentPairsByStamps(firstValues, secondValues, stamps: stamps), joined.pairs >= 0 {
             try first.checkPosition(joined.firstEnd)
             try second.checkPosition(joined.secondEnd)
             return joined.pairs
