@@ -20,6 +20,10 @@ final class PhraseStampsTests: XCTestCase {
             long[10] = "a"; long[11] = "b"; long[20] = "c"; long[21] = "b"
             documents.append(long)
         }
+        // A stamped position at the limit's byte while the other key's only positions are clamped to it.
+        var edge = Array(repeating: "x", count: 4_200)
+        edge[4_094] = "a"; edge[4_097] = "b"; edge[4_098] = "b"; edge[4_099] = "c"; edge[4_100] = "c"; edge[4_101] = "c"
+        documents.append(edge)
         var late = Array(repeating: "x", count: 5_000)
         late[4_500] = "a"; late[4_501] = "b"; late[4_502] = "c"; late[4_800] = "b"
         documents.append(late)
@@ -66,10 +70,15 @@ final class PhraseStampsTests: XCTestCase {
         map.initialize(repeating: 0, count: PostingsCursor.phraseStampBytes)
         defer { map.deallocate() }
         var generator = SeededGenerator(seed: 0xab)
-        for round in 0..<600 {
+        // At the limit: the stamped key's last position on the limit's byte, the other key's clamped onto it.
+        let edges: [([UInt32], [UInt32])] = [([4_094], [4_096, 4_097]), ([4_093], [4_094, 4_096]), ([5_000, 6_000, 7_000], [4_095]),
+                                              ([5_000, 6_000, 7_000], [4_094]), ([4_093, 4_200], [4_094])]
+        for round in 0..<(600 + edges.count) {
             let span = round % 3 == 0 ? 4_200 : 300
-            let first = Array(Set((0..<(1 + generator.next(below: 40))).map { _ in UInt32(generator.next(below: span)) })).sorted()
-            let second = Array(Set((0..<(1 + generator.next(below: 40))).map { _ in UInt32(generator.next(below: span)) })).sorted()
+            let random = {
+                Array(Set((0..<(1 + generator.next(below: 40))).map { _ in UInt32(generator.next(below: span)) })).sorted()
+            }
+            let (first, second) = round < edges.count ? edges[round] : (random(), random())
             let secondSet = Set(second)
             let pairs = first.filter { secondSet.contains($0 + 1) }.count
             let stampedLast = first.count <= second.count ? (first.last ?? 0) + 1 : (second.last ?? 0)
