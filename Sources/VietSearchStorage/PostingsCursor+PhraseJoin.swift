@@ -82,7 +82,24 @@ extension PostingsCursor {
         while true {
             let doc = try nextCommonDoc(lead, other, atOrAfter: next)
             guard doc != noMoreDocs else { return (doc, 0) }
-            let frequency = try adjacentPairs(&cursors[0], &cursors[1], stamps: stamps)
+            var frequency = 0
+            // The join by stamps written out here: `adjacentPairs` was compiled as a call per candidate.
+            join: do {
+                guard let stamps else {
+                    frequency = try adjacentPairs(&cursors[0], &cursors[1])
+                    break join
+                }
+                guard let firstValues = try cursors[0].currentValues(), let secondValues = try cursors[1].currentValues(),
+                      secondValues.count > 0 else { break join }
+                let joined = adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
+                guard joined.pairs >= 0 else {
+                    frequency = try adjacentPairs(&cursors[0], &cursors[1])
+                    break join
+                }
+                try cursors[0].checkPosition(joined.firstEnd)
+                try cursors[1].checkPosition(joined.secondEnd)
+                frequency = joined.pairs
+            }
             if frequency > 0 { return (doc, frequency) }
             guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
             next = doc + 1
@@ -136,15 +153,9 @@ extension PostingsCursor {
     /// Two keys: how many positions `p` of `first` have `p + 1` among `second`'s, in one merge of both
     /// documents' values.
     @inline(__always)
-    private static func adjacentPairs(_ first: inout PostingsCursor, _ second: inout PostingsCursor,
-                                      stamps: UnsafeMutablePointer<UInt8>? = nil) throws -> Int {
+    private static func adjacentPairs(_ first: inout PostingsCursor, _ second: inout PostingsCursor) throws -> Int {
         guard let firstValues = try first.currentValues(), let secondValues = try second.currentValues(),
               secondValues.count > 0 else { return 0 }
-        if let stamps, case let joined = adjacentPairsByStamps(firstValues, secondValues, stamps: stamps), joined.pairs >= 0 {
-            try first.checkPosition(joined.firstEnd)
-            try second.checkPosition(joined.secondEnd)
-            return joined.pairs
-        }
         var pairs = 0
         var firstPosition = UInt64.max
         var secondPosition = UInt64(secondValues.values[0])
