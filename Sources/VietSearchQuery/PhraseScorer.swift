@@ -55,6 +55,7 @@ final class PhraseScorer: DocScorer {
         byRarity.deinitialize(count: keyCount)
         byRarity.deallocate()
         starts.deallocate()
+        positionStamps.deallocate()
     }
 
     func nextDoc() throws -> UInt32 {
@@ -81,7 +82,7 @@ final class PhraseScorer: DocScorer {
         confirmed = true
         if slop == 0 {
             (doc, frequency) = try PostingsCursor.nextExactPhrase(cursors, order: byRarity, count: keyCount, atOrAfter: doc + 1,
-                                                                  starts: &starts, capacity: &startsCapacity)
+                                                                  starts: &starts, capacity: &startsCapacity, stamps: positionStamps)
             return doc
         }
         var candidate = doc + 1
@@ -247,6 +248,12 @@ final class PhraseScorer: DocScorer {
     /// the join, freed in `deinit`).
     @exclusivity(unchecked) private var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
     @exclusivity(unchecked) private var startsCapacity = 64
+    /// The joins' map of position stamps (`PostingsCursor.nextExactPhrase`), zeroed once.
+    private let positionStamps: UnsafeMutablePointer<UInt8> = {
+        let stamps = UnsafeMutablePointer<UInt8>.allocate(capacity: PostingsCursor.phraseStampBytes)
+        stamps.initialize(repeating: 0, count: PostingsCursor.phraseStampBytes)
+        return stamps
+    }()
 
     private static func firstGreater(than value: UInt32, in sorted: [UInt32]) -> UInt32? {
         var low = 0, high = sorted.count

@@ -49,13 +49,16 @@ extension PostingsCursor {
     /// The first document ≥ `target` where the exact phrase occurs and its frequency, or `noMoreDocs` and 0:
     /// `nextCommonDoc` and `exactPhraseFrequency` in one loop, so that the candidates that hold every key
     /// but not the phrase (most of them) never return to the caller (`nextCommonDoc`'s requirements).
+    /// `stamps`, when given, is `phraseStampBytes` bytes, zeroed before their first use, in which the two- and
+    /// three-key joins join their first two keys (`PostingsCursor+PhraseStamps.swift`); without it they merge.
     package static func nextExactPhrase(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>, count: Int,
                                         atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
-                                        capacity: inout Int) throws -> (doc: UInt32, frequency: Int) {
+                                        capacity: inout Int, stamps: UnsafeMutablePointer<UInt8>? = nil) throws -> (doc: UInt32, frequency: Int) {
         var next = target
         switch count {
-        case 2: return try nextExactPair(cursors, order: order, atOrAfter: target)
-        case 3: return try nextExactTriple(cursors, order: order, atOrAfter: target, starts: &starts, capacity: &capacity)
+        case 2: return try nextExactPair(cursors, order: order, atOrAfter: target, stamps: stamps)
+        case 3: return try nextExactTriple(cursors, order: order, atOrAfter: target, starts: &starts, capacity: &capacity,
+                                           stamps: stamps)
         default:
             while true {
                 let doc = try nextCommonDoc(cursors, order: order, count: count, atOrAfter: next)
@@ -73,13 +76,30 @@ extension PostingsCursor {
     /// its loop (in the larger `nextExactPhrase` they were compiled as calls, a prologue and epilogue per candidate).
     @inline(never)
     private static func nextExactPair(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
-                                      atOrAfter target: UInt32) throws -> (doc: UInt32, frequency: Int) {
+                                      atOrAfter target: UInt32, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {
         let lead = cursors + order[0], other = cursors + order[1]
         var next = target
         while true {
             let doc = try nextCommonDoc(lead, other, atOrAfter: next)
             guard doc != noMoreDocs else { return (doc, 0) }
-            let frequency = try adjacentPairs(&cursors[0], &cursors[1])
+            var frequency = 0
+            // The join by stamps written out here: `adjacentPairs` was compiled as a call per candidate.
+            join: do {
+                guard let stamps else {
+                    frequency = try adjacentPairs(&cursors[0], &cursors[1])
+                    break join
+                }
+                guard let firstValues = try cursors[0].currentValues(), let secondValues = try cursors[1].currentValues(),
+                      secondValues.count > 0 else { break join }
+                let joined = adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
+                guard joined.pairs >= 0 else {
+                    frequency = try adjacentPairs(&cursors[0], &cursors[1])
+                    break join
+                }
+                try cursors[0].checkPosition(joined.firstEnd)
+                try cursors[1].checkPosition(joined.secondEnd)
+                frequency = joined.pairs
+            }
             if frequency > 0 { return (doc, frequency) }
             guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
             next = doc + 1
@@ -94,7 +114,7 @@ extension PostingsCursor {
     @inline(never)
     private static func nextExactTriple(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                         atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
-                                        capacity: inout Int) throws -> (doc: UInt32, frequency: Int) {
+                                        capacity: inout Int, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {
         let (lead, filter, last) = (order[0], order[1], order[2])
         let leadOffset = UInt64(lead)
         // Offsets may wrap: they are added back to a position ≥ lead, so the sums are exact.
@@ -107,8 +127,17 @@ extension PostingsCursor {
             join: do {
                 guard let leadValues = try cursors[lead].currentValues(),
                       let filterValues = try cursors[filter].currentValues(), filterValues.count > 0 else { break join }
-                if capacity < leadValues.count { grow(&starts, &capacity, to: leadValues.count) }
-                let pair = pairedPositions(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset, into: starts)
+                // The join by stamps may write a start per position of either key.
+                let room = Swift.max(leadValues.count, filterValues.count)
+                if capacity < room { grow(&starts, &capacity, to: room) }
+                var pair = (kept: -1, leadEnd: UInt64(0), filterEnd: UInt64(0))
+                if let stamps {
+                    pair = pairedPositionsByStamps(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset,
+                                                   into: starts, stamps: stamps)
+                }
+                if pair.kept < 0 {
+                    pair = pairedPositions(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset, into: starts)
+                }
                 try cursors[lead].checkPosition(pair.leadEnd)
                 try cursors[filter].checkPosition(pair.filterEnd)
                 guard pair.kept > 0 else { break join }

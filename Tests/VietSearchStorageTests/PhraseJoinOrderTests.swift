@@ -26,10 +26,10 @@ final class PhraseJoinOrderTests: XCTestCase {
         "a b c x x x x a b c".split(separator: " ").map(String.init),
     ]
 
-    private func join(_ phrase: [String], order: [Int], reader: SegmentReader) throws -> PhraseJoinMemory {
+    private func join(_ phrase: [String], order: [Int], reader: SegmentReader, stamped: Bool = false) throws -> PhraseJoinMemory {
         var opened = try phrase.map { try bodyWordCursor(reader, $0, deletions: nil) }
         for index in opened.indices { _ = try opened[index].nextDoc() }
-        return PhraseJoinMemory(opened, order: order, startsCapacity: 1)
+        return PhraseJoinMemory(opened, order: order, startsCapacity: 1, stamped: stamped)
     }
 
     private func permutations(_ count: Int) -> [[Int]] {
@@ -43,12 +43,12 @@ final class PhraseJoinOrderTests: XCTestCase {
         var matches = 0
         for phrase in phrases {
             for order in permutations(phrase.count) {
-                let memory = try join(phrase, order: order, reader: reader)
+              for stamped in [false, true] {
+                let memory = try join(phrase, order: order, reader: reader, stamped: stamped)
                 var found: [Int: Int] = [:]
                 var target: UInt32 = 0
                 while true {
-                    let next = try PostingsCursor.nextExactPhrase(memory.cursors, order: memory.order, count: memory.count,
-                                                                  atOrAfter: target, starts: &memory.starts, capacity: &memory.capacity)
+                    let next = try memory.nextExactPhrase(atOrAfter: target)
                     guard next.doc != PostingsCursor.noMoreDocs else { break }
                     found[Int(next.doc)] = next.frequency
                     target = next.doc + 1
@@ -58,11 +58,12 @@ final class PhraseJoinOrderTests: XCTestCase {
                     let frequency = modelPhraseFrequency(words, phrase)
                     if frequency > 0 { expected[doc] = frequency }
                 }
-                XCTAssertEqual(found, expected, "\(phrase), order \(order)")
+                XCTAssertEqual(found, expected, "\(phrase), order \(order), stamped \(stamped)")
                 matches += found.count
+              }
             }
         }
-        XCTAssertGreaterThan(matches, 60)
+        XCTAssertGreaterThan(matches, 120)
     }
 
     /// `exactPhraseFrequency` (the scorer's two-phase confirmation: keys ordered by tf per document) on every

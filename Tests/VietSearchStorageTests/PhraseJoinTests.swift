@@ -88,11 +88,10 @@ final class PhraseJoinTests: XCTestCase {
             for phrase in [["a", "b"], ["c", "c"], ["a", "b", "a"], ["b", "c", "a", "a"]] {
                 var opened = try phrase.map { try cursor(fixture, $0, deleting: deleting) }
                 for index in opened.indices { _ = try opened[index].nextDoc() }
-                let join = PhraseJoinMemory(opened, order: Array(opened.indices.reversed()), startsCapacity: 2)
+                let join = PhraseJoinMemory(opened, order: Array(opened.indices.reversed()), startsCapacity: 2, stamped: deleting)
                 var target: UInt32 = 0
                 while true {
-                    let found = try PostingsCursor.nextExactPhrase(join.cursors, order: join.order, count: join.count, atOrAfter: target,
-                                                                   starts: &join.starts, capacity: &join.capacity)
+                    let found = try join.nextExactPhrase(atOrAfter: target)
                     let expected = fixture.words.indices.first { doc in
                         doc >= Int(target) && !(deleting && fixture.deletions.contains(UInt32(doc)))
                             && modelPhraseFrequency(fixture.words[doc], phrase) > 0
@@ -148,14 +147,13 @@ final class PhraseJoinTests: XCTestCase {
             }
         }
         for phrase in [["a", "b"], ["a", "b", "a"], ["a", "b", "a", "b"]] {
-            for viaNextMatch in [false, true] {
-                let join = PhraseJoinMemory(try cursors(phrase), order: Array(phrase.indices), startsCapacity: 1)
+            for (viaNextMatch, stamped) in [(false, false), (true, false), (true, true)] {
+                let join = PhraseJoinMemory(try cursors(phrase), order: Array(phrase.indices), startsCapacity: 1, stamped: stamped)
                 XCTAssertThrowsError(try viaNextMatch
-                    ? PostingsCursor.nextExactPhrase(join.cursors, order: join.order, count: join.count, atOrAfter: 0,
-                                                     starts: &join.starts, capacity: &join.capacity).frequency
+                    ? join.nextExactPhrase(atOrAfter: 0).frequency
                     : PostingsCursor.exactPhraseFrequency(join.cursors, count: join.count, starts: &join.starts,
                                                           capacity: &join.capacity),
-                    "\(phrase), via nextExactPhrase: \(viaNextMatch)") { error in
+                    "\(phrase), via nextExactPhrase: \(viaNextMatch), stamped: \(stamped)") { error in
                     guard case let StorageError.corrupt(name, _, reason) = error else { return XCTFail("\(phrase): \(error)") }
                     XCTAssertEqual(name, "overflowing")
                     XCTAssertTrue(reason.contains("overflows 32 bits"), reason)

@@ -160,10 +160,19 @@ final class PhraseJoinMemory {
     let count: Int
     var starts: UnsafeMutablePointer<UInt32>
     var capacity: Int
+    /// The joins' map of position stamps (`nextExactPhrase`'s `stamps`), zeroed; nil to join by merges only.
+    let stamps: UnsafeMutablePointer<UInt8>?
 
     /// `opened` in phrase order, `order` the cursor indices to lead the intersection with; `startsCapacity`
-    /// small in tests, so that the join's growing of `starts` runs.
-    init(_ opened: [PostingsCursor], order: [Int], startsCapacity: Int) {
+    /// small in tests, so that the join's growing of `starts` runs; `stamped`: pass a stamp map, as the scorer does.
+    init(_ opened: [PostingsCursor], order: [Int], startsCapacity: Int, stamped: Bool = false) {
+        if stamped {
+            let map = UnsafeMutablePointer<UInt8>.allocate(capacity: PostingsCursor.phraseStampBytes)
+            map.initialize(repeating: 0, count: PostingsCursor.phraseStampBytes)
+            stamps = map
+        } else {
+            stamps = nil
+        }
         count = opened.count
         cursors = .allocate(capacity: Swift.max(count, 1))
         cursors.initialize(from: opened, count: count)
@@ -174,9 +183,16 @@ final class PhraseJoinMemory {
     }
 
     /// The scorer's order: rarest key (lowest document frequency) first.
-    convenience init(rarestFirst opened: [PostingsCursor], startsCapacity: Int) {
+    convenience init(rarestFirst opened: [PostingsCursor], startsCapacity: Int, stamped: Bool = false) {
         let frequencies = opened.map(\.documentFrequency)
-        self.init(opened, order: opened.indices.sorted { frequencies[$0] < frequencies[$1] }, startsCapacity: startsCapacity)
+        self.init(opened, order: opened.indices.sorted { frequencies[$0] < frequencies[$1] }, startsCapacity: startsCapacity,
+                  stamped: stamped)
+    }
+
+    /// `PostingsCursor.nextExactPhrase` on these cursors, with this memory's starts and stamps.
+    func nextExactPhrase(atOrAfter target: UInt32) throws -> (doc: UInt32, frequency: Int) {
+        try PostingsCursor.nextExactPhrase(cursors, order: order, count: count, atOrAfter: target, starts: &starts,
+                                           capacity: &capacity, stamps: stamps)
     }
 
     deinit {
@@ -184,5 +200,6 @@ final class PhraseJoinMemory {
         cursors.deallocate()
         order.deallocate()
         starts.deallocate()
+        stamps?.deallocate()
     }
 }

@@ -1,0 +1,148 @@
+/// The phrase joins' two-key step by a map of position stamps instead of a merge. A merge of two keys'
+/// positions branches on every comparison of two running sums, and which way it goes is data: on the phrase
+/// class (thousands of candidate documents a query, most failing) those branches' mispredictions were much
+/// of the joins' wall time. Here the key with fewer positions stamps them in a map of one byte per position,
+/// and the other key's positions look up the byte at their phrase distance: the loops branch on their exits
+/// (and on the rare hit). The candidate's stamp is a generation number, so the map is cleared once per 255
+/// candidates, not per candidate. The map covers positions below `phraseStampLimit`; a document whose
+/// stamped positions reach it is left to the merge (the functions return a count of −1).
+extension PostingsCursor {
+    /// Bytes of the caller's map (`nextExactPhrase`'s `stamps`), zeroed before its first use: a byte per
+    /// position below the limit, the limit's byte (positions at or past it), a byte for stamps never looked
+    /// up, and the last stamp handed out.
+    package static let phraseStampBytes = Int(phraseStampLimit) + 3
+
+    /// Positions at or past it are looked up (and stamped) at it; a join by stamps needs every stamped
+    /// position below it, so a clamped look-up misses.
+    @inline(__always)
+    static var phraseStampLimit: UInt64 { 4095 }
+
+    /// The next stamp (1…255): the map is cleared when they wrap, so a byte equal to the stamp was written
+    /// for the current candidate.
+    @inline(__always)
+    static func nextStamp(_ map: UnsafeMutablePointer<UInt8>) -> UInt8 {
+        let slot = Int(phraseStampLimit) + 2
+        var stamp = map[slot] &+ 1
+        if stamp == 0 { stamp = clearStamps(map) }
+        map[slot] = stamp
+        return stamp
+    }
+
+    @inline(never)
+    static func clearStamps(_ map: UnsafeMutablePointer<UInt8>) -> UInt8 {
+        map.update(repeating: 0, count: Int(phraseStampLimit) + 2)
+        return 1
+    }
+
+    /// Stamps `document`'s positions `p` (summed from its values) at `p + shift`, clamped to the limit, and
+    /// returns the last position.
+    @inline(__always)
+    static func stampPositions(_ document: (values: UnsafePointer<UInt32>, count: Int), shift: UInt64,
+                               stamp: UInt8, in map: UnsafeMutablePointer<UInt8>) -> UInt64 {
+        let limit = phraseStampLimit
+        var position = UInt64.max
+        var value = document.values
+        let end = value + document.count
+        while value < end {
+            position = position &+ UInt64(value.pointee) &+ 1
+            map[Int(truncatingIfNeeded: Swift.min(position &+ shift, limit))] = stamp
+            value += 1
+        }
+        return position
+    }
+
+    /// How many positions `q` of `document` (summed from its values while below `bound`) have `q + shift`
+    /// stamped, and the last position summed.
+    @inline(__always)
+    static func countStamped(_ document: (values: UnsafePointer<UInt32>, count: Int), shift: UInt64, below bound: UInt64,
+                             stamp: UInt8, in map: UnsafeMutablePointer<UInt8>) -> (count: Int, end: UInt64) {
+        let limit = phraseStampLimit
+        var found = 0
+        var position = UInt64.max
+        var value = document.values
+        let end = value + document.count
+        // Past `bound` nothing is stamped: the merge stops there too.
+        while value < end && position &+ 1 < bound {
+            position = position &+ UInt64(value.pointee) &+ 1
+            found &+= map[Int(truncatingIfNeeded: Swift.min(position &+ shift, limit))] == stamp ? 1 : 0
+            value += 1
+        }
+        // None summed (a bound of 0): nothing to check against 2^32.
+        return (found, position == UInt64.max ? 0 : position)
+    }
+
+    /// Two keys by stamps: how many positions `p` of `first` have `p + 1` among `second`'s, with the last
+    /// position summed of each key (the caller checks them against 2^32); a count of −1 when a stamped
+    /// position reaches the limit (the caller merges).
+    @inline(__always)
+    static func adjacentPairsByStamps(_ first: (values: UnsafePointer<UInt32>, count: Int),
+                                      _ second: (values: UnsafePointer<UInt32>, count: Int),
+                                      stamps map: UnsafeMutablePointer<UInt8>) -> (pairs: Int, firstEnd: UInt64, secondEnd: UInt64) {
+        let limit = phraseStampLimit
+        let stamp = nextStamp(map)
+        // The fewer positions are stamped: a stamp is a store, a look-up a load.
+        if first.count <= second.count {
+            let firstEnd = stampPositions(first, shift: 1, stamp: stamp, in: map)
+            guard firstEnd &+ 1 < limit else { return (-1, 0, 0) }
+            let probe = countStamped(second, shift: 0, below: firstEnd &+ 2, stamp: stamp, in: map)
+            return (probe.count, firstEnd, probe.end)
+        }
+        let secondEnd = stampPositions(second, shift: 0, stamp: stamp, in: map)
+        guard secondEnd < limit else { return (-1, 0, 0) }
+        let probe = countStamped(first, shift: 1, below: secondEnd, stamp: stamp, in: map)
+        return (probe.count, probe.end, secondEnd)
+    }
+
+    /// `pairedPositions` by stamps: the lead's positions `p` ≥ `leadOffset` with `p + offset` (wrapping)
+    /// among the other key's positions, written ascending to `kept` (room for both keys' tfs), with the last
+    /// position summed of each key; a count of −1 when a stamped position reaches the limit (the caller merges).
+    @inline(__always)
+    static func pairedPositionsByStamps(_ lead: (values: UnsafePointer<UInt32>, count: Int), leadOffset: UInt64,
+                                        _ other: (values: UnsafePointer<UInt32>, count: Int), offset: UInt64,
+                                        into kept: UnsafeMutablePointer<UInt32>,
+                                        stamps map: UnsafeMutablePointer<UInt8>) -> (kept: Int, leadEnd: UInt64, filterEnd: UInt64) {
+        let limit = phraseStampLimit
+        let stamp = nextStamp(map)
+        var found = 0
+        var position = UInt64.max
+        if lead.count <= other.count {
+            // The lead's positions p ≥ leadOffset (phrase starts ≥ 0) stamped at p + offset (≥ 0 there), looked
+            // up by the other key's; those below leadOffset at the byte past the limit, never looked up.
+            var value = lead.values
+            let leadLast = value + lead.count
+            while value < leadLast {
+                position = position &+ UInt64(value.pointee) &+ 1
+                let byte = position >= leadOffset ? Swift.min(position &+ offset, limit) : limit &+ 1
+                map[Int(truncatingIfNeeded: byte)] = stamp
+                value += 1
+            }
+            let leadEnd = position
+            guard leadEnd < leadOffset || leadEnd &+ offset < limit else { return (-1, 0, 0) }
+            position = UInt64.max
+            value = other.values
+            let otherLast = value + other.count
+            while value < otherLast {
+                position = position &+ UInt64(value.pointee) &+ 1
+                let present = map[Int(truncatingIfNeeded: Swift.min(position, limit))] == stamp
+                // Written every time, kept only when found: no branch on the data.
+                kept[found] = UInt32(truncatingIfNeeded: position &- offset)
+                found &+= present ? 1 : 0
+                value += 1
+            }
+            return (found, leadEnd, position)
+        }
+        let otherEnd = stampPositions(other, shift: 0, stamp: stamp, in: map)
+        guard otherEnd < limit else { return (-1, 0, 0) }
+        var value = lead.values
+        let leadLast = value + lead.count
+        while value < leadLast {
+            position = position &+ UInt64(value.pointee) &+ 1
+            // A start before position 0 (p < leadOffset) is not counted, whatever its look-up found.
+            let present = map[Int(truncatingIfNeeded: Swift.min(position &+ offset, limit))] == stamp
+            kept[found] = UInt32(truncatingIfNeeded: position)
+            found &+= present && position >= leadOffset ? 1 : 0
+            value += 1
+        }
+        return (found, position, otherEnd)
+    }
+}
