@@ -45,20 +45,8 @@ final class PhraseJoinOrderTests: XCTestCase {
             for order in permutations(phrase.count) {
               for stamped in [false, true] {
                 let memory = try join(phrase, order: order, reader: reader, stamped: stamped)
-                var found: [Int: Int] = [:]
-                var target: UInt32 = 0
-                while true {
-                    let next = try memory.nextExactPhrase(atOrAfter: target)
-                    guard next.doc != PostingsCursor.noMoreDocs else { break }
-                    found[Int(next.doc)] = next.frequency
-                    target = next.doc + 1
-                }
-                var expected: [Int: Int] = [:]
-                for (doc, words) in Self.documents.enumerated() {
-                    let frequency = modelPhraseFrequency(words, phrase)
-                    if frequency > 0 { expected[doc] = frequency }
-                }
-                XCTAssertEqual(found, expected, "\(phrase), order \(order), stamped \(stamped)")
+                let found = try memory.allMatches()
+                XCTAssertEqual(found, modelPhraseMatches(Self.documents, phrase), "\(phrase), order \(order), stamped \(stamped)")
                 matches += found.count
               }
             }

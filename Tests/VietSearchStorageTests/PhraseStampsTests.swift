@@ -38,20 +38,8 @@ final class PhraseStampsTests: XCTestCase {
             var opened = try phrase.map { try bodyWordCursor(reader, $0, deletions: nil) }
             for index in opened.indices { _ = try opened[index].nextDoc() }
             let memory = PhraseJoinMemory(rarestFirst: opened, startsCapacity: 1, stamped: true)
-            var found: [Int: Int] = [:]
-            var target: UInt32 = 0
-            while true {
-                let next = try memory.nextExactPhrase(atOrAfter: target)
-                guard next.doc != PostingsCursor.noMoreDocs else { break }
-                found[Int(next.doc)] = next.frequency
-                target = next.doc + 1
-            }
-            var expected: [Int: Int] = [:]
-            for (doc, words) in documents.enumerated() {
-                let frequency = modelPhraseFrequency(words, phrase)
-                if frequency > 0 { expected[doc] = frequency }
-            }
-            XCTAssertEqual(found, expected, "\(phrase)")
+            let found = try memory.allMatches()
+            XCTAssertEqual(found, modelPhraseMatches(documents, phrase), "\(phrase)")
             matches += found.count
         }
         XCTAssertGreaterThan(matches, 400)

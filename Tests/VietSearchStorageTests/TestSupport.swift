@@ -151,6 +151,16 @@ func modelPhraseFrequency(_ words: [String], _ phrase: [String]) -> Int {
     }.count
 }
 
+/// Every document `documents` (one word list each) holds `phrase` in, with its exact phrase frequency.
+func modelPhraseMatches(_ documents: [[String]], _ phrase: [String]) -> [Int: Int] {
+    var matches: [Int: Int] = [:]
+    for (doc, words) in documents.enumerated() {
+        let frequency = modelPhraseFrequency(words, phrase)
+        if frequency > 0 { matches[doc] = frequency }
+    }
+    return matches
+}
+
 /// The phrase join's pointer arguments as the phrase scorer holds them: the cursors, the intersection's
 /// order of them and the three-key join's scratch starts, in raw memory freed with this object (the join
 /// tests' set-up, one place instead of a copy per test).
@@ -193,6 +203,18 @@ final class PhraseJoinMemory {
     func nextExactPhrase(atOrAfter target: UInt32) throws -> (doc: UInt32, frequency: Int) {
         try PostingsCursor.nextExactPhrase(cursors, order: order, count: count, atOrAfter: target, starts: &starts,
                                            capacity: &capacity, stamps: stamps)
+    }
+
+    /// Every document the join finds, with its phrase frequency (the join run to the end from doc 0).
+    func allMatches() throws -> [Int: Int] {
+        var found: [Int: Int] = [:]
+        var target: UInt32 = 0
+        while true {
+            let next = try nextExactPhrase(atOrAfter: target)
+            guard next.doc != PostingsCursor.noMoreDocs else { return found }
+            found[Int(next.doc)] = next.frequency
+            target = next.doc + 1
+        }
     }
 
     deinit {
