@@ -78,6 +78,12 @@ extension PostingsCursor {
         }
     }
 
+    /// Ids past a block's end in `docs`, all `UInt32.max`, so that `scanWindow` ids can be read from any
+    /// slot of a block.
+    static let scanPadding = 8
+    /// Ids compared per step of the counting scan.
+    static let scanWindow = 4
+
     /// The first document of the list ≥ `goal`, deleted or not. A goal inside the decoded block is found by
     /// scanning its doc ids (dense lists: a few slots ahead); otherwise `advanceStored` uses the skip table.
     /// The block's last id is `skipEntry.lastDoc` (`load` checked they agree), one load rather than the id
@@ -90,8 +96,7 @@ extension PostingsCursor {
         if UInt(bitPattern: indexInBlock) < UInt(bitPattern: blockLength) && skipEntry.lastDoc >= goal {
             // The scan stops at the last id at the latest; the current one is below the goal (checked above).
             let found: (slot: Int, doc: UInt32) = docs.withUnsafeBufferPointer { ids in
-                var slot = indexInBlock + 1
-                while ids[slot] < goal { slot += 1 }
+                let slot = Self.firstSlot(in: ids, from: indexInBlock + 1, notBelow: goal)
                 return (slot, ids[slot])
             }
             indexInBlock = found.slot
@@ -99,5 +104,21 @@ extension PostingsCursor {
             return doc
         }
         return try advanceStored(to: goal)
+    }
+
+    /// The first slot at or after `from` whose id is ≥ `goal`, in ascending `ids` that hold such an id at or
+    /// after `from` and are followed by `scanPadding` ids of `UInt32.max`. The ids below the goal are
+    /// counted four at a time (a compare and add each, no branch), so the loop's exit, which went either
+    /// way on dense lists where the goal is one to three slots ahead, is taken once per call in most calls.
+    @inline(__always)
+    static func firstSlot(in ids: UnsafeBufferPointer<UInt32>, from: Int, notBelow goal: UInt32) -> Int {
+        var slot = from
+        while true {
+            // Ascending ids: the count of ids below the goal in the window is the goal's offset in it.
+            let below = (ids[slot] < goal ? 1 : 0) &+ (ids[slot &+ 1] < goal ? 1 : 0)
+                &+ (ids[slot &+ 2] < goal ? 1 : 0) &+ (ids[slot &+ 3] < goal ? 1 : 0)
+            slot &+= below
+            if below < scanWindow { return slot }
+        }
     }
 }

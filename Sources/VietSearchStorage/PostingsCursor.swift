@@ -114,7 +114,9 @@ package struct PostingsCursor {
         blocksStart = skipTable + skipTableSize
         positionsStart = positions.lowerBound
         positionsDecoder = PositionsDecoder(range: positions, valueCount: info.totalTermFrequency)
-        docs = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
+        // Padded with `UInt32.max` past the block (`scanPadding`): the counting scan of `storedDoc(atLeast:)`
+        // reads whole windows of ids, and a padding id is never below a goal.
+        docs = [UInt32](repeating: UInt32.max, count: PostingsWriter.blockSize + Self.scanPadding)
         frequencies = [UInt32](repeating: 0, count: PostingsWriter.blockSize)
         // Made on the first positions read (`prepareValueStarts`): most cursors never read positions.
         valueStarts = []
@@ -304,6 +306,9 @@ package struct PostingsCursor {
                     }
                 }
             }
+            // A short (last) block leaves the previous block's smaller ids after it: the counting scan must
+            // see only ids that are not below any goal there.
+            for slot in length..<PostingsWriter.blockSize { docs[slot] = UInt32.max }
         }
         if hasSkipTable {
             guard current == Int64(bounds.lastDoc) else {
