@@ -142,6 +142,14 @@ extension PostingsCursor {
                 try cursors[filter].checkPosition(pair.filterEnd)
                 guard pair.kept > 0 else { break join }
                 guard let lastValues = try cursors[last].currentValues(), lastValues.count > 0 else { break join }
+                if let stamps {
+                    let probe = keptWithLastByStamps(starts, pair.kept, offset: lastOffset, lastValues, stamps: stamps)
+                    if probe.matches >= 0 {
+                        try cursors[last].checkPosition(probe.end)
+                        frequency = probe.matches
+                        break join
+                    }
+                }
                 frequency = try cursors[last].keptWithLast(starts, pair.kept, offset: lastOffset, lastValues)
             }
             if frequency > 0 { return (doc, frequency) }
