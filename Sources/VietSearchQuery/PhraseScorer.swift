@@ -45,6 +45,8 @@ final class PhraseScorer: DocScorer {
         byRarity.initialize(from: infos.indices.sorted { infos[$0].documentFrequency < infos[$1].documentFrequency },
                             count: opened.count)
         positions = Array(repeating: [], count: infos.count)
+        // The key whose blocks bound `blockMax`: the first with slop, the rarest (any key) without.
+        blockMaxTable = keyCount == 0 ? nil : cursors[slop == 0 ? byRarity[0] : 0].skipTableView
         doc = 0
         doc = keyCount == 0 ? PostingsCursor.noMoreDocs : try matchFrom(0)
     }
@@ -130,11 +132,11 @@ final class PhraseScorer: DocScorer {
     /// the block's smallest.
     func blockMax(at target: UInt32) throws -> (lastDoc: UInt32, bound: Double) {
         if target <= shallowLastDoc && shallowBlock >= 0 { return (shallowLastDoc, shallowBound) }
-        let key = slop == 0 ? byRarity[0] : 0
-        let blocks = cursors[key].blockTotal
+        guard let table = blockMaxTable else { return (PostingsCursor.noMoreDocs - 1, 0) }
+        let blocks = table.blockCount
         var index = Swift.max(shallowBlock, 0)
         while index < blocks {
-            let entry = try cursors[key].blockBounds(index)
+            let entry = try table.blockBounds(index)
             if entry.lastDoc >= target {
                 shallowBlock = index
                 shallowLastDoc = entry.lastDoc
@@ -149,6 +151,10 @@ final class PhraseScorer: DocScorer {
         shallowBound = 0
         return (shallowLastDoc, 0)
     }
+    /// The skip table of `blockMax`'s key, kept beside the cursors: reading a block's bounds through
+    /// `cursors[key]` copied the whole cursor (a retain and release of its references) on every call,
+    /// once per candidate of the pruning phase (`PhrasePruner.skippableWindow`).
+    private let blockMaxTable: PostingsSkipTable?
     @exclusivity(unchecked) private var shallowBlock = -1
     @exclusivity(unchecked) private var shallowLastDoc: UInt32 = 0
     @exclusivity(unchecked) private var shallowBound = 0.0
@@ -168,12 +174,15 @@ final class PhraseScorer: DocScorer {
         var frequencyBound = UInt32.max
         var lengthBound: UInt32 = 0
         for index in 0..<keyCount {
-            let cursor = cursors[index]
+            // The skip table's direct loads: `forEachBlockBound` built a byte reader (a retain and release)
+            // per block, on every key of every phrase scorer of every query.
+            let table = cursors[index].skipTableView
             var maxFrequency: UInt32 = 0
             var minLength = UInt32.max
-            try cursor.forEachBlockBound { frequency, length in
-                maxFrequency = Swift.max(maxFrequency, frequency)
-                minLength = Swift.min(minLength, length)
+            for block in 0..<table.blockCount {
+                let entry = try table.blockBounds(block)
+                maxFrequency = Swift.max(maxFrequency, entry.maxFrequency)
+                minLength = Swift.min(minLength, entry.minFieldLength)
             }
             if index == 0 || slop == 0 { frequencyBound = Swift.min(frequencyBound, maxFrequency) }
             if minLength != UInt32.max { lengthBound = Swift.max(lengthBound, minLength) }
@@ -242,7 +251,8 @@ final class PhraseScorer: DocScorer {
     /// unpacked blocks, rarest key on the document first.
     @inline(__always)
     private func exactPhraseFrequency() throws -> Int {
-        try PostingsCursor.exactPhraseFrequency(cursors, count: keyCount, starts: &starts, capacity: &startsCapacity)
+        try PostingsCursor.exactPhraseFrequency(cursors, count: keyCount, starts: &starts, capacity: &startsCapacity,
+                                                stamps: positionStamps)
     }
     /// Scratch memory of the join for phrases of three keys or more (raw memory the scorer owns, grown by
     /// the join, freed in `deinit`).

@@ -8,14 +8,27 @@
 extension PostingsCursor {
     /// The phrase frequency without slop on the document all `count` cursors are on (the caller's
     /// intersection put them there). `starts` (with room for `capacity` values, grown as needed) is scratch
-    /// memory for phrases of three keys or more. Throws when a position read overflows 32 bits.
+    /// memory for phrases of three keys or more. `stamps`, when given, is the map of `nextExactPhrase`: two and
+    /// three keys are then joined by stamps as there (the pruning phase confirms candidates one by one here).
+    /// Throws when a position read overflows 32 bits.
     package static func exactPhraseFrequency(_ cursors: UnsafeMutablePointer<PostingsCursor>, count: Int,
-                                             starts: inout UnsafeMutablePointer<UInt32>, capacity: inout Int) throws -> Int {
-        if count == 2 { return try adjacentPairs(&cursors[0], &cursors[1]) }
+                                             starts: inout UnsafeMutablePointer<UInt32>, capacity: inout Int,
+                                             stamps: UnsafeMutablePointer<UInt8>? = nil) throws -> Int {
+        if count == 2 {
+            guard let stamps else { return try adjacentPairs(&cursors[0], &cursors[1]) }
+            guard let firstValues = try cursors[0].currentValues(), let secondValues = try cursors[1].currentValues(),
+                  secondValues.count > 0 else { return 0 }
+            let joined = adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
+            guard joined.pairs >= 0 else { return try adjacentPairs(&cursors[0], &cursors[1]) }
+            try cursors[0].checkPosition(joined.firstEnd)
+            try cursors[1].checkPosition(joined.secondEnd)
+            return joined.pairs
+        }
         guard count > 2 else { return count == 1 ? Int(cursors[0].currentFrequency()) : 0 }
         if count == 3 {
             let order = tfOrder(&cursors[0], &cursors[1], &cursors[2])
-            return try triples(cursors, lead: order.lead, filter: order.filter, last: order.last, starts: &starts, capacity: &capacity)
+            return try triples(cursors, lead: order.lead, filter: order.filter, last: order.last, starts: &starts, capacity: &capacity,
+                               stamps: stamps)
         }
         // The key with the lowest tf gives the candidate starts; each other key filters them in one merge,
         // and the remaining keys are not read once no start is left (most candidates fail).
@@ -142,6 +155,14 @@ extension PostingsCursor {
                 try cursors[filter].checkPosition(pair.filterEnd)
                 guard pair.kept > 0 else { break join }
                 guard let lastValues = try cursors[last].currentValues(), lastValues.count > 0 else { break join }
+                if let stamps {
+                    let probe = keptWithLastByStamps(starts, pair.kept, offset: lastOffset, lastValues, stamps: stamps)
+                    if probe.matches >= 0 {
+                        try cursors[last].checkPosition(probe.end)
+                        frequency = probe.matches
+                        break join
+                    }
+                }
                 frequency = try cursors[last].keptWithLast(starts, pair.kept, offset: lastOffset, lastValues)
             }
             if frequency > 0 { return (doc, frequency) }
@@ -181,22 +202,40 @@ extension PostingsCursor {
     /// of the two keys' values, in a loop with nothing else live, so its variables stay in registers), and
     /// only when some are kept is the last key read and merged with them (most candidates fail on the
     /// first pair). Each key's values are summed only as far as its merge goes. `starts` (room for
-    /// `capacity`) is grown to the lead's tf when shorter.
+    /// `capacity`) is grown to the lead's tf when shorter (to either key's with `stamps`). With `stamps` both
+    /// steps are joined by stamps as in `nextExactTriple`, each falling back to its merge past the map's limit.
     @inline(__always)
     private static func triples(_ cursors: UnsafeMutablePointer<PostingsCursor>, lead: Int, filter: Int, last: Int,
-                                starts: inout UnsafeMutablePointer<UInt32>, capacity: inout Int) throws -> Int {
+                                starts: inout UnsafeMutablePointer<UInt32>, capacity: inout Int,
+                                stamps: UnsafeMutablePointer<UInt8>? = nil) throws -> Int {
         guard let leadValues = try cursors[lead].currentValues(),
               let filterValues = try cursors[filter].currentValues(), filterValues.count > 0 else { return 0 }
-        if capacity < leadValues.count { grow(&starts, &capacity, to: leadValues.count) }
+        // The join by stamps may write a start per position of either key.
+        let room = stamps == nil ? leadValues.count : Swift.max(leadValues.count, filterValues.count)
+        if capacity < room { grow(&starts, &capacity, to: room) }
         let leadOffset = UInt64(lead)
         // Offsets may wrap: they are added back to a position ≥ lead, so the sums are exact.
-        let pair = pairedPositions(leadValues, leadOffset: leadOffset, filterValues,
-                                   offset: UInt64(filter) &- leadOffset, into: starts)
+        let filterOffset = UInt64(filter) &- leadOffset, lastOffset = UInt64(last) &- leadOffset
+        var pair = (kept: -1, leadEnd: UInt64(0), filterEnd: UInt64(0))
+        if let stamps {
+            pair = pairedPositionsByStamps(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset,
+                                           into: starts, stamps: stamps)
+        }
+        if pair.kept < 0 {
+            pair = pairedPositions(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset, into: starts)
+        }
         try cursors[lead].checkPosition(pair.leadEnd)
         try cursors[filter].checkPosition(pair.filterEnd)
         guard pair.kept > 0 else { return 0 }
         guard let lastValues = try cursors[last].currentValues(), lastValues.count > 0 else { return 0 }
-        return try cursors[last].keptWithLast(starts, pair.kept, offset: UInt64(last) &- leadOffset, lastValues)
+        if let stamps {
+            let probe = keptWithLastByStamps(starts, pair.kept, offset: lastOffset, lastValues, stamps: stamps)
+            if probe.matches >= 0 {
+                try cursors[last].checkPosition(probe.end)
+                return probe.matches
+            }
+        }
+        return try cursors[last].keptWithLast(starts, pair.kept, offset: lastOffset, lastValues)
     }
 
     /// How many of the `count` kept lead positions `p` (ascending) have `p + offset` among this (the last) key's

@@ -145,4 +145,27 @@ extension PostingsCursor {
         }
         return (found, position, otherEnd)
     }
+
+    /// The three-key join's last key by stamps: how many of the `count` (≥ 1) kept lead positions `p`
+    /// (ascending, each ≥ the lead's index in the phrase) have `p + offset` (wrapping back to ≥ 0) among
+    /// `last`'s positions, with the last position summed; a count of −1 when the highest target reaches the
+    /// limit (the caller merges). The kept starts are few (the pair's step keeps ~5% of candidates, mostly
+    /// one or two starts) and the last key is the most frequent: the merge branched on every value of it.
+    @inline(__always)
+    static func keptWithLastByStamps(_ kept: UnsafePointer<UInt32>, _ count: Int, offset: UInt64,
+                                     _ last: (values: UnsafePointer<UInt32>, count: Int),
+                                     stamps map: UnsafeMutablePointer<UInt8>) -> (matches: Int, end: UInt64) {
+        let highest = UInt64(kept[count &- 1]) &+ offset
+        guard highest < phraseStampLimit else { return (-1, 0) }
+        let stamp = nextStamp(map)
+        var slot = 0
+        while slot < count {
+            // Below the highest target, so below the limit: no clamping, every stamp exact.
+            map[Int(truncatingIfNeeded: UInt64(kept[slot]) &+ offset)] = stamp
+            slot &+= 1
+        }
+        // Positions are distinct, so each target found is counted once; past the highest none is stamped.
+        let probe = countStamped(last, shift: 0, below: highest &+ 1, stamp: stamp, in: map)
+        return (probe.count, probe.end)
+    }
 }

@@ -83,4 +83,78 @@ final class PhraseStampsTests: XCTestCase {
             }
         }
     }
+
+    /// `exactPhraseFrequency` with the stamp map (the pruning phase's confirmation: keys ordered by tf per
+    /// document, both of its steps by stamps) on every document holding all the keys, against the model:
+    /// wrapped stamps, and long documents whose positions reach the limit (left to the merges).
+    func testStampedExactPhraseFrequencyOnEveryCandidate() throws {
+        let documents = Self.documents()
+        let reader = try bodyWordsSegment(documents)
+        var candidates = 0, matching = 0
+        for phrase in [["a", "b"], ["b", "a"], ["a", "b", "c"], ["c", "a", "b"], ["b", "c", "b"], ["x", "a", "b"], ["a", "x", "x"]] {
+            var opened = try phrase.map { try bodyWordCursor(reader, $0, deletions: nil) }
+            for index in opened.indices { _ = try opened[index].nextDoc() }
+            let memory = PhraseJoinMemory(rarestFirst: opened, startsCapacity: 1, stamped: true)
+            var target: UInt32 = 0
+            while true {
+                let doc = try PostingsCursor.nextCommonDoc(memory.cursors, order: memory.order, count: memory.count, atOrAfter: target)
+                guard doc != PostingsCursor.noMoreDocs else { break }
+                let frequency = try PostingsCursor.exactPhraseFrequency(memory.cursors, count: memory.count, starts: &memory.starts,
+                                                                        capacity: &memory.capacity, stamps: memory.stamps)
+                let expected = modelPhraseFrequency(documents[Int(doc)], phrase)
+                XCTAssertEqual(frequency, expected, "\(phrase) in doc \(doc)")
+                candidates += 1
+                matching += expected > 0 ? 1 : 0
+                target = doc + 1
+            }
+        }
+        // More candidates than stamps (they wrap), and both answers common.
+        XCTAssertGreaterThan(candidates, 600)
+        XCTAssertGreaterThan(matching, 200)
+        XCTAssertGreaterThan(candidates - matching, 200)
+    }
+
+    /// The three-key join's last step directly: how many kept starts `p` have `p + offset` (wrapping, as for a
+    /// last key before the lead in the phrase) among the last key's positions, from a set rather than stamps,
+    /// and −1 exactly when the highest target reaches 4,095.
+    func testKeptWithLastByStampsCountsAndDeclinesAtTheLimit() {
+        let map = UnsafeMutablePointer<UInt8>.allocate(capacity: PostingsCursor.phraseStampBytes)
+        map.initialize(repeating: 0, count: PostingsCursor.phraseStampBytes)
+        defer { map.deallocate() }
+        var generator = SeededGenerator(seed: 0x1a57)
+        var declined = 0, found = 0
+        // (kept, last position in the phrase − the lead's, last key's positions): targets on and around the limit.
+        let edges: [([UInt32], Int, [UInt32])] = [([4_093], 1, [4_094]), ([4_094], 1, [4_095]), ([4_096], -2, [4_094]),
+                                                  ([4_095], -1, [4_094, 4_095]), ([10, 4_093], 2, [12, 4_095, 4_096])]
+        for round in 0..<(900 + edges.count) {
+            let span = round % 3 == 0 ? 4_200 : 300
+            let shift = round < edges.count ? edges[round].1 : [-2, -1, 1, 2][generator.next(below: 4)]
+            let random = { (low: Int) in
+                Array(Set((0..<(1 + generator.next(below: 30))).map { _ in UInt32(low + generator.next(below: span)) })).sorted()
+            }
+            let kept = round < edges.count ? edges[round].0 : random(2)
+            let last = round < edges.count ? edges[round].2 : random(0)
+            let lastSet = Set(last)
+            let expected = kept.filter { lastSet.contains(UInt32(Int($0) + shift)) }.count
+            let highest = Int(kept.last ?? 0) + shift
+            let lastValues = values(last)
+            let offset = UInt64(bitPattern: Int64(shift))
+            let probe = kept.withUnsafeBufferPointer { k in
+                lastValues.withUnsafeBufferPointer { l in
+                    PostingsCursor.keptWithLastByStamps(k.baseAddress!, k.count, offset: offset, (l.baseAddress!, l.count), stamps: map)
+                }
+            }
+            if highest >= 4_095 {
+                XCTAssertEqual(probe.matches, -1, "round \(round)")
+                declined += 1
+            } else {
+                XCTAssertEqual(probe.matches, expected, "round \(round): \(kept) + \(shift) / \(last)")
+                // The probe sums the last key's positions up to the highest target, at least one of them.
+                XCTAssertTrue(lastSet.contains(UInt32(probe.end)), "round \(round)")
+                found += expected
+            }
+        }
+        XCTAssertGreaterThan(declined, 50)
+        XCTAssertGreaterThan(found, 100)
+    }
 }
