@@ -280,6 +280,12 @@ final class TermStreams {
         let entry = table[term]
         if let base = entry.base, entry.count + extra <= entry.capacity { return base + entry.count }
         let capacity = exactly ? entry.count + extra : Swift.max(16, Swift.max(entry.count + extra, 2 * entry.capacity))
+        if exactly, entry.isMalloced, let base = entry.base, MallocBlock.usableBytes(base) >= capacity {
+            // Room left by an earlier exact reservation's headroom (below): no realloc, no copy.
+            heapBytes += capacity - entry.capacity
+            table[term].capacity = capacity
+            return base + entry.count
+        }
         let base: UnsafeMutablePointer<UInt8>
         if !entry.isMalloced && capacity <= StreamSlots.largestSlot
             && (!exactly || entry.base != nil && StreamSlots.sameSlot(entry.capacity, capacity)) {
@@ -287,7 +293,7 @@ final class TermStreams {
         } else {
             // Large streams and exact sizes (segments joined on the writer's thread, whose every append
             // would leave the last size's slot unused) are malloc blocks, grown by `realloc`.
-            base = mallocResize(entry, to: capacity)
+            base = mallocResize(entry, to: capacity, room: exactly ? Self.exactRoom(capacity) : capacity)
             table[term].isMalloced = true
         }
         // The capacity asked for, not the slot's: the same growth, the same estimate and so the same
@@ -298,13 +304,27 @@ final class TermStreams {
         return base + entry.count
     }
 
-    /// `entry`'s stream in a malloc block of `capacity` bytes: reallocated, or copied out of its slot.
-    private func mallocResize(_ entry: Entry, to capacity: Int) -> UnsafeMutablePointer<UInt8> {
+    /// The headroom an exact reservation that must move a stream allocates beyond the size asked for: an
+    /// eighth of it. The segment being assembled grows each of its terms' streams once per appended job;
+    /// sized exactly, nearly every append moved every stream (glibc could seldom grow a block in place),
+    /// and those copies were ~60% of the writer's append instructions, growing with the segment. The
+    /// headroom is physical only: `capacity` (and `heapBytes`, so the memory plan's flush decisions)
+    /// stays the size asked for, and `reserve` finds the headroom again with `malloc_usable_size`.
+    /// A third instead saved more copies (the appends' instructions −49% against −27%) but raised the
+    /// peak RSS of 100k documents by 2–3 MB, past the bound (README, session 14).
+    static let exactHeadroomDivisor = 8
+
+    /// Bytes allocated for an exact reservation of `capacity` that moves the stream.
+    static func exactRoom(_ capacity: Int) -> Int { capacity + capacity / exactHeadroomDivisor }
+
+    /// `entry`'s stream in a malloc block of `capacity` bytes (`room` ≥ `capacity` of them allocated):
+    /// reallocated, or copied out of its slot.
+    private func mallocResize(_ entry: Entry, to capacity: Int, room: Int) -> UnsafeMutablePointer<UInt8> {
         if entry.isMalloced || entry.base == nil {
-            guard let grown = realloc(entry.base, Swift.max(1, capacity)) else { fatalAllocationFailure() }
+            guard let grown = realloc(entry.base, Swift.max(1, room)) else { fatalAllocationFailure() }
             return grown.assumingMemoryBound(to: UInt8.self)
         }
-        guard let moved = malloc(Swift.max(1, capacity)), let base = entry.base else { fatalAllocationFailure() }
+        guard let moved = malloc(Swift.max(1, room)), let base = entry.base else { fatalAllocationFailure() }
         moved.copyMemory(from: base, byteCount: entry.count)
         slots.deallocate(base, capacity: entry.capacity)
         return moved.assumingMemoryBound(to: UInt8.self)
