@@ -188,31 +188,6 @@ final class TermStreams {
         entry.pointee.frequency &+= 1
     }
 
-    /// `SegmentBuffer.writeVarint` with the one- and two-byte cases unrolled and no overflow checks;
-    /// returns the length.
-    @inline(__always)
-    private static func writeVarint(_ value: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        if value < 0x80 {
-            out[0] = UInt8(truncatingIfNeeded: value)
-            return 1
-        }
-        if value < 0x4000 {
-            // Two bytes: a document's first position past 127, most doc deltas and the longer gaps.
-            out[0] = UInt8(truncatingIfNeeded: value) | 0x80
-            out[1] = UInt8(truncatingIfNeeded: value >> 7)
-            return 2
-        }
-        var rest = value
-        var length = 0
-        while rest >= 0x80 {
-            out[length] = UInt8(truncatingIfNeeded: rest) | 0x80
-            rest >>= 7
-            length &+= 1
-        }
-        out[length] = UInt8(truncatingIfNeeded: rest)
-        return length &+ 1
-    }
-
     /// `reserve` for the entry at hand: its fast path inline, growth out of line.
     @inline(__always)
     private func room(_ entry: UnsafeMutablePointer<Entry>, term: Int, extra: Int) -> UnsafeMutablePointer<UInt8> {
