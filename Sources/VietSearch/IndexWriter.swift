@@ -32,6 +32,8 @@ public final class IndexWriter {
     private var batchIDHashes = Set<Int>()
     private var uncommittedDocuments = 0
     private var uncommittedDeletes = 0
+    /// The fsync of the commit's last flush, started as soon as it was written (`install`).
+    private var startedSync: StartedSegmentSync?
 
     init(store: IndexStore, lock: WriterLock, configuration: IndexConfiguration) throws {
         self.store = store
@@ -119,7 +121,7 @@ public final class IndexWriter {
             let manifest: Manifest
             var publishing: [SegmentReader] = []
             do {
-                try flush()
+                try flush(committing: true)
                 // The merges are an optimisation: if one fails (disk full…), the batch is published
                 // unmerged rather than lost, and the policy's merges after the commit report the error.
                 publishing = (try? segmentsToPublish()) ?? committedSegments + flushed
@@ -129,7 +131,7 @@ public final class IndexWriter {
                 let unsynced = Set(flushed.map { $0.meta.id })
                 for reader in publishing {
                     var meta = reader.meta
-                    if unsynced.contains(meta.id) { try store.syncSegment(meta) }
+                    if unsynced.contains(meta.id) { try store.syncSegment(meta, started: startedSync) }
                     if let docs = pendingDeletes[meta.id], !docs.isEmpty {
                         meta = try store.writeDeletes(docs.sorted(), in: reader, generation: generation)
                     }
@@ -191,10 +193,11 @@ public final class IndexWriter {
         committed = manifest
     }
 
-    /// Flushes every buffered document into new (uncommitted) segments.
-    func flush() throws {
+    /// Flushes every buffered document into new (uncommitted) segments. `committing`: the commit's own
+    /// flush, whose segment is published as it is when it is the batch's only one (see `install`).
+    func flush(committing: Bool = false) throws {
         do {
-            try install(try pipeline.finish())
+            try install(try pipeline.finish(), committing: committing)
         } catch let failure as IndexingPipeline.WorkerFailure {
             discardUncommitted()
             throw failure.error
@@ -203,12 +206,19 @@ public final class IndexWriter {
 
     /// Writes produced segments (in order) and opens them; their deleted buffered docs become pending
     /// deletes. A failure discards the batch: some of its documents may be in no segment.
-    private func install(_ produced: [IndexingPipeline.Produced]) throws {
+    private func install(_ produced: [IndexingPipeline.Produced], committing: Bool = false) throws {
         guard !produced.isEmpty else { return }
+        // The commit's flush, when it is the batch's only segment: the commit publishes it as it is (it has
+        // no flushed segment to merge with), so its fsync starts now and runs while the segment is opened
+        // and its builder freed (the commit waits for it before the manifest). Only a merge policy merging
+        // it with committed segments wastes it (a write-back the merge's deletion makes moot).
+        let syncsAtOnce = committing && flushed.isEmpty && produced.count == 1
         do {
             for item in produced {
                 // No fsync yet: most flushes are merged at the commit, which syncs only what it publishes.
-                let reader = try store.openSegment(try store.writeSegment(item.segment, syncing: false))
+                let meta = try store.writeSegment(item.segment, syncing: false)
+                if syncsAtOnce { startedSync = try store.startSyncingSegment(meta) }
+                let reader = try store.openSegment(meta)
                 // Nothing reads a flushed segment before the commit (ids are filtered by hash first).
                 reader.releaseResidentPages()
                 flushed.append(reader)
@@ -305,6 +315,7 @@ public final class IndexWriter {
         batchIDHashes = []
         uncommittedDocuments = 0
         uncommittedDeletes = 0
+        startedSync = nil
     }
 
     /// Best effort: the files are unreferenced, so a failure to delete them loses nothing.

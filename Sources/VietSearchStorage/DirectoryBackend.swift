@@ -105,6 +105,17 @@ struct DirectoryBackend: StoreBackend {
         journal?.record(.fsync(name))
     }
 
+    func startSync(_ name: String) throws -> BackgroundSync? {
+        try BackgroundSync(path: full(name))
+    }
+
+    /// The journal records the fsync here, once it is known done: the order it checks is the order
+    /// in which the commit relies on it.
+    func awaitSync(_ name: String, _ pending: BackgroundSync) throws {
+        try pending.wait()
+        journal?.record(.fsync(name))
+    }
+
     func rename(_ from: String, to: String) throws {
         guard systemRename(full(from), full(to)) == 0 else {
             throw StorageError.io(path: full(to), operation: "rename from \(from)", errno: errno)

@@ -123,9 +123,24 @@ package final class IndexStore: @unchecked Sendable {
 
     /// The fsync `writeSegment(_:syncing: false)` left out; due before a manifest names the segment.
     /// (Not with the test-only breakage that publishes before syncing: that one syncs after.)
-    package func syncSegment(_ meta: SegmentMeta) throws {
+    /// `started`: the same fsync already running (`startSyncingSegment`): this waits for it instead.
+    package func syncSegment(_ meta: SegmentMeta, started: StartedSegmentSync? = nil) throws {
         guard CommitBreakage.active != .publishBeforeSegmentFsync else { return }
-        try backend.sync(meta.fileName)
+        if let started, started.fileName == meta.fileName {
+            try backend.awaitSync(meta.fileName, started.pending)
+        } else {
+            try backend.sync(meta.fileName)
+        }
+    }
+
+    /// Starts `syncSegment`'s fsync on another thread right after the write, for a segment the commit
+    /// being made will most likely publish as it is, so the disk works while the commit opens the segment
+    /// and frees what built it. Nil when there is nothing to start (memory, or the test-only breakage).
+    /// Not waiting for it is harmless (a segment merged away instead): the thread ends by itself.
+    package func startSyncingSegment(_ meta: SegmentMeta) throws -> StartedSegmentSync? {
+        guard CommitBreakage.active != .publishBeforeSegmentFsync,
+              let pending = try backend.startSync(meta.fileName) else { return nil }
+        return StartedSegmentSync(fileName: meta.fileName, pending: pending)
     }
 
     /// Streams `segments` (skipping their deleted documents) into one new segment file, fsynced but
@@ -272,6 +287,12 @@ package final class IndexStore: @unchecked Sendable {
     package func overwriteFile(_ name: String, with bytes: [UInt8]) throws {
         try backend.writeDurably(name, bytes)
     }
+}
+
+/// A segment's fsync running in the background (`IndexStore.startSyncingSegment`).
+package struct StartedSegmentSync: Sendable {
+    let fileName: String
+    let pending: BackgroundSync
 }
 
 /// A segment file's bytes before they are written (`IndexStore.serializeSegment`).

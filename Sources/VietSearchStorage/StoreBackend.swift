@@ -23,6 +23,11 @@ protocol StoreBackend: Sendable {
     func writeUnsynced(_ name: String, parts: [ArraySlice<UInt8>]) throws
     /// fsync of an existing file (flushed segments at the commit that publishes them; test-only commit breakages).
     func sync(_ name: String) throws
+    /// Starts the fsync of an existing file on another thread (`BackgroundSync`); `awaitSync` finishes
+    /// it. Nil when the backend syncs nothing worth overlapping (memory): then `sync` does it.
+    func startSync(_ name: String) throws -> BackgroundSync?
+    /// Waits for a sync `startSync(name)` started: afterwards `name` is as durable as after `sync`.
+    func awaitSync(_ name: String, _ pending: BackgroundSync) throws
     /// Atomically renames without syncing the directory (test-only commit breakages).
     func rename(_ from: String, to: String) throws
     func remove(_ name: String) throws
@@ -37,4 +42,10 @@ protocol StoreBackend: Sendable {
     func lockState() throws -> LockState
     /// Removes a writer lock file nobody holds; throws `.locked` if a writer holds it.
     func breakStaleLock() throws
+}
+
+extension StoreBackend {
+    func startSync(_ name: String) throws -> BackgroundSync? { nil }
+
+    func awaitSync(_ name: String, _ pending: BackgroundSync) throws { try pending.wait() }
 }

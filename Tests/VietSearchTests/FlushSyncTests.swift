@@ -87,4 +87,38 @@ final class FlushSyncTests: FacadeTestCase {
         let lastSync = try XCTUnwrap(run.published.compactMap { fsyncIndex(of: $0, in: run.effects) }.max())
         XCTAssertTrue(run.effects[lastSync..<rename].contains(.fsyncDirectory))
     }
+
+    /// The commit's only flush: its fsync starts right after its write (on another thread) and the commit
+    /// waits for it before writing the manifest: one fsync, after the write, before the manifest's `.tmp`
+    /// is even created; with one thread and with two (the pipeline's assembled segment).
+    func testCommitsOnlyFlushIsSyncedOnceBeforeTheManifestIsWritten() throws {
+        for threads in [1, 2] {
+            let path = temporaryIndexPath()
+            let configuration = IndexConfiguration(memoryBudget: 64 << 20, threads: threads)
+            let index = try Index.open(at: path, createIfMissing: true, configuration: configuration)
+            let journal = FileSystemJournal.start(directory: path)
+            defer { journal.stop() }
+            let writer = try index.writer()
+            for number in 0..<300 {
+                try writer.add(Document(id: "d\(number)", title: "tiêu đề \(number)",
+                                        body: "nội dung số \(number) của văn bản thử \(number % 7)"))
+            }
+            XCTAssertEqual(writer.pendingSegments, 0, "nothing flushed before the commit")
+            try writer.commit()
+            writer.close()
+            let effects = journal.effects
+            let segments = createdSegments(effects)
+            XCTAssertEqual(segments.count, 1)
+            let name = try XCTUnwrap(segments.first)
+            let synced = effects.indices.filter { effects[$0] == .fsync(name) }
+            XCTAssertEqual(synced.count, 1, "threads \(threads)")
+            let written = try XCTUnwrap(effects.firstIndex { if case .write(name, _) = $0 { return true } else { return false } })
+            let manifestCreated = try XCTUnwrap(effects.lastIndex {
+                if case .create(let file) = $0 { return file.hasPrefix("manifest-") } else { return false } })
+            XCTAssertLessThan(written, synced[0])
+            XCTAssertLessThan(synced[0], manifestCreated)
+            XCTAssertLessThan(manifestCreated, try XCTUnwrap(manifestRename(effects)))
+            XCTAssertEqual(try index.searcher().search("\"số 17\"").first?.id, "d17")
+        }
+    }
 }
