@@ -216,7 +216,7 @@ public final class IndexWriter {
         do {
             for item in produced {
                 // No fsync yet: most flushes are merged at the commit, which syncs only what it publishes.
-                let meta = try store.writeSegment(item.segment, syncing: false)
+                let meta = try store.writeSegment(item.segment, syncing: false, startingWriteback: syncsAtOnce)
                 if syncsAtOnce { startedSync = try store.startSyncingSegment(meta) }
                 let reader = try store.openSegment(meta)
                 // Nothing reads a flushed segment before the commit (ids are filtered by hash first).

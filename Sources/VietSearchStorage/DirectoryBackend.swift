@@ -66,16 +66,22 @@ struct DirectoryBackend: StoreBackend {
         try writeFile(name, parts, sync: false)
     }
 
+    func writeStartingWriteback(_ name: String, parts: [ArraySlice<UInt8>]) throws {
+        try writeFile(name, parts, sync: false, writeback: true)
+    }
+
     /// The test-only power-loss journal of this directory, if one is recording.
     private var journal: FileSystemJournal? { FileSystemJournal.active(for: directory) }
 
-    private func writeFile(_ name: String, _ parts: [ArraySlice<UInt8>], sync: Bool) throws {
+    private func writeFile(_ name: String, _ parts: [ArraySlice<UInt8>], sync: Bool, writeback: Bool = false) throws {
         let target = full(name)
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError.io(path: target, operation: "open for writing", errno: errno) }
         defer { close(fd) }
         let journal = self.journal
         journal?.record(.create(name))
+        var started = writeback ? Writeback(fd: fd) : nil
+        defer { started?.startPending() }
         for bytes in parts {
             var written = 0
             try bytes.withUnsafeBytes { buffer in
@@ -89,6 +95,7 @@ struct DirectoryBackend: StoreBackend {
                     written += result
                 }
             }
+            started?.wrote(bytes.count)
         }
         if let journal { journal.record(.write(name, Array(parts.joined()))) }
         guard sync else { return }

@@ -107,10 +107,15 @@ package final class IndexStore: @unchecked Sendable {
     /// `syncing: false` leaves the fsync to `syncSegment`, before a commit publishes the segment: an
     /// index writer's flushes, which the commit mostly merges into one new segment and deletes unread
     /// (their fsyncs cost ~0.05 s each of a 30k-document run's critical path).
-    package func writeSegment(_ segment: SerializedSegment, syncing: Bool = true) throws -> SegmentMeta {
+    /// `startingWriteback`: the segment's fsync follows at once (`startSyncingSegment`), so the disk starts as
+    /// the bytes go.
+    package func writeSegment(_ segment: SerializedSegment, syncing: Bool = true,
+                              startingWriteback: Bool = false) throws -> SegmentMeta {
         let name = Manifest.segmentFileName(segment.id)
         if CommitBreakage.active == .publishBeforeSegmentFsync {
             try backend.writeUnsynced(name, Array(segment.parts.joined()))
+        } else if startingWriteback && !syncing {
+            try backend.writeStartingWriteback(name, parts: segment.parts)
         } else if syncing {
             try backend.writeDurably(name, parts: segment.parts)
         } else {

@@ -21,6 +21,9 @@ protocol StoreBackend: Sendable {
     /// `writeUnsynced` of the concatenation of `parts`: a flushed segment, synced (`sync`) only if a
     /// commit publishes it as it is (most are merged at the commit and deleted unread).
     func writeUnsynced(_ name: String, parts: [ArraySlice<UInt8>]) throws
+    /// `writeUnsynced` starting the kernel's writeback as the bytes go (`Writeback`): for a file whose
+    /// fsync follows at once. Without writeback (memory): `writeUnsynced`.
+    func writeStartingWriteback(_ name: String, parts: [ArraySlice<UInt8>]) throws
     /// fsync of an existing file (flushed segments at the commit that publishes them; test-only commit breakages).
     func sync(_ name: String) throws
     /// Starts the fsync of an existing file on another thread (`BackgroundSync`); `awaitSync` finishes
@@ -45,6 +48,10 @@ protocol StoreBackend: Sendable {
 }
 
 extension StoreBackend {
+    func writeStartingWriteback(_ name: String, parts: [ArraySlice<UInt8>]) throws {
+        try writeUnsynced(name, parts: parts)
+    }
+
     func startSync(_ name: String) throws -> BackgroundSync? { nil }
 
     func awaitSync(_ name: String, _ pending: BackgroundSync) throws { try pending.wait() }

@@ -86,4 +86,22 @@ final class BackgroundSyncTests: XCTestCase {
         try store.commit(Manifest(generation: 1, segments: [meta]))
         XCTAssertEqual(try store.openSnapshot().segments.count, 1)
     }
+
+    /// The commit's only segment is written starting the kernel's writeback every `Writeback.defaultStretch`
+    /// bytes: the file holds exactly the parts, and writeback is no durability step (no fsync recorded).
+    func testWritingWithWritebackKeepsTheBytesAndSyncsNothing() throws {
+        let path = temporaryDirectory()
+        let store = try IndexStore.openDirectory(at: path, createIfMissing: true)
+        let journal = FileSystemJournal.start(directory: path)
+        defer { journal.stop() }
+        let stretch = Writeback.defaultStretch
+        // Parts of 1 byte to 3 MB, crossing the stretch several times and ending mid-stretch.
+        let parts: [ArraySlice<UInt8>] = [1, 3 << 20, 5_000, stretch, 0, 777, stretch + 13, 2].enumerated().map { index, size in
+            (0..<size + 1).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ index) }[1...]
+        }
+        try store.backend.writeStartingWriteback("big.vss", parts: parts)
+        XCTAssertEqual(try store.backend.read("big.vss").copyBytes(), Array(parts.joined()))
+        XCTAssertFalse(journal.effects.contains(.fsync("big.vss")))
+        XCTAssertTrue(journal.effects.contains(.create("big.vss")))
+    }
 }
