@@ -16,7 +16,7 @@ struct Writeback {
     static let defaultStretch = 4 << 20
 
     private let fd: Int32
-    /// Bytes between two writeback starts (tests make it small to take the path often).
+    /// Bytes between two writeback starts.
     var stretch = Writeback.defaultStretch
     /// Bytes written to `fd` so far, and how many of them writeback was started for.
     private var written = 0
