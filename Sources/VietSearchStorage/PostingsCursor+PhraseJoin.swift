@@ -70,8 +70,13 @@ extension PostingsCursor {
         var next = target
         switch count {
         case 2: return try nextExactPair(cursors, order: order, atOrAfter: target, stamps: stamps)
-        case 3: return try nextExactTriple(cursors, order: order, atOrAfter: target, starts: &starts, capacity: &capacity,
-                                           stamps: stamps)
+        case 3:
+            if isLazyLast(documentFrequency: cursors[order[2]].documentFrequency, of: cursors[order[2]].documentCount) {
+                return try nextExactTripleLazyLast(cursors, order: order, atOrAfter: target, starts: &starts, capacity: &capacity,
+                                                   stamps: stamps)
+            }
+            return try nextExactTriple(cursors, order: order, atOrAfter: target, starts: &starts, capacity: &capacity,
+                                       stamps: stamps)
         default:
             while true {
                 let doc = try nextCommonDoc(cursors, order: order, count: count, atOrAfter: next)
@@ -241,8 +246,8 @@ extension PostingsCursor {
     /// How many of the `count` kept lead positions `p` (ascending) have `p + offset` among this (the last) key's
     /// positions on the current document, summed from its values (`document`, at least one) as far as the merge goes.
     @inline(__always)
-    private mutating func keptWithLast(_ kept: UnsafeMutablePointer<UInt32>, _ count: Int, offset: UInt64,
-                                       _ document: (values: UnsafePointer<UInt32>, count: Int)) throws -> Int {
+    mutating func keptWithLast(_ kept: UnsafeMutablePointer<UInt32>, _ count: Int, offset: UInt64,
+                               _ document: (values: UnsafePointer<UInt32>, count: Int)) throws -> Int {
         var matches = 0
         var lastPosition = UInt64(document.values[0])
         var scan = 1
@@ -264,9 +269,9 @@ extension PostingsCursor {
     /// among the other key's positions, written to `kept` (room for the lead's tf), with the last
     /// position summed of each key (the caller checks them against 2^32: positions only grow).
     @inline(__always)
-    private static func pairedPositions(_ lead: (values: UnsafePointer<UInt32>, count: Int), leadOffset: UInt64,
-                                        _ other: (values: UnsafePointer<UInt32>, count: Int), offset: UInt64,
-                                        into kept: UnsafeMutablePointer<UInt32>) -> (kept: Int, leadEnd: UInt64, filterEnd: UInt64) {
+    static func pairedPositions(_ lead: (values: UnsafePointer<UInt32>, count: Int), leadOffset: UInt64,
+                                _ other: (values: UnsafePointer<UInt32>, count: Int), offset: UInt64,
+                                into kept: UnsafeMutablePointer<UInt32>) -> (kept: Int, leadEnd: UInt64, filterEnd: UInt64) {
         var found = 0
         var position = UInt64.max
         var otherPosition = UInt64(other.values[0])
@@ -290,7 +295,7 @@ extension PostingsCursor {
 
     /// Replaces `starts` by room for at least `count` values (its contents are not kept).
     @inline(never)
-    private static func grow(_ starts: inout UnsafeMutablePointer<UInt32>, _ capacity: inout Int, to count: Int) {
+    static func grow(_ starts: inout UnsafeMutablePointer<UInt32>, _ capacity: inout Int, to count: Int) {
         starts.deallocate()
         capacity = Swift.max(count, capacity * 2)
         starts = .allocate(capacity: capacity)
@@ -336,7 +341,7 @@ extension PostingsCursor {
     /// The current document's position values (FORMAT.md, "Positions": its first position, then each
     /// gap − 1), valid until the cursor reads positions again; nil when there is no current document.
     @inline(__always)
-    private mutating func currentValues() throws -> (values: UnsafePointer<UInt32>, count: Int)? {
+    mutating func currentValues() throws -> (values: UnsafePointer<UInt32>, count: Int)? {
         guard let range = try currentPositionsRange() else { return nil }
         return (try positionsDecoder.documentValues(range.count, at: range.index, bytes: bytes, doc: doc), range.count)
     }
@@ -345,7 +350,7 @@ extension PostingsCursor {
     /// Mutating only so that a call through the cursors' pointer reads the cursor in place (a non-mutating
     /// call on `cursors[key]` copied the whole cursor, a `memcpy` per call).
     @inline(__always)
-    private mutating func checkPosition(_ position: UInt64) throws {
+    mutating func checkPosition(_ position: UInt64) throws {
         guard position <= UInt64(UInt32.max) else { throw overflowError() }
     }
 

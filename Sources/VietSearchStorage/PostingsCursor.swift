@@ -14,7 +14,7 @@ package struct PostingsCursor {
     let postingsEnd: Int
     let positionsStart: Int
     let positionsEnd: Int
-    private let documentCount: UInt32
+    let documentCount: UInt32
     let documentFrequency: Int
     let blockCount: Int
     /// Lists of 128 documents or more start with one skip entry per block; shorter ones with none.
