@@ -21,15 +21,19 @@ final class SpoolFile {
     /// output, fsynced at the end: the fsync then waits for the last stretch only, not for the whole file;
     /// 0.14-0.16 s of a 30k-document run's final merge went to that fsync).
     var startsWriteback = false
-    var writebackBytes = 8 << 20
-    /// Bytes written to the file descriptor so far, and how many of them writeback was started for.
-    private var fileBytes = 0
-    private var writebackStart = 0
+    /// Bytes between two writeback starts.
+    var writebackBytes: Int {
+        get { writeback.stretch }
+        set { writeback.stretch = newValue }
+    }
+    private var writeback: Writeback
 
     init(path: String) throws {
         self.path = path
         fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageError.io(path: path, operation: "create spool file", errno: errno) }
+        writeback = Writeback(fd: fd)
+        writeback.stretch = 8 << 20
         buffer.reserveCapacity(Self.bufferSize)
     }
 
@@ -74,25 +78,8 @@ final class SpoolFile {
             }
             written += result
         }
-        fileBytes += raw.count
-        if startsWriteback && fileBytes - writebackStart >= writebackBytes {
-            // Asynchronous (SYNC_FILE_RANGE_WRITE): only starts the writeback; errors surface at fsync.
-            _ = Self.syncFileRange?(fd, Int64(writebackStart), Int64(fileBytes - writebackStart), Self.syncFileRangeWrite)
-            writebackStart = fileBytes
-        }
+        if startsWriteback { writeback.wrote(raw.count) }
     }
-
-    /// Linux's `sync_file_range` (not in the Swift Glibc module: a GNU extension), or nil elsewhere.
-    private static let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
-        #if os(Linux)
-        guard let symbol = dlsym(nil, "sync_file_range") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
-        #else
-        return nil
-        #endif
-    }()
-    /// `SYNC_FILE_RANGE_WRITE` (linux/fs.h).
-    private static let syncFileRangeWrite: UInt32 = 2
 
     /// Appends this file's whole content to `target`, 1 MiB at a time, written straight to its file; its
     /// running CRC is extended with this file's (`crc32_combine`) instead of being computed over the bytes

@@ -6,10 +6,11 @@ import Darwin
 
 /// Starts the kernel writing a file's dirty pages to disk while the rest of the file is still being
 /// written, so the fsync that follows waits only for what was written last. A hint with no effect on
-/// durability (only the fsync counts): on systems without `sync_file_range` it does nothing. Used for the
-/// segment of a commit's only flush, whose fsync starts right after the write (`BackgroundSync`): 10k
-/// documents, 2 threads, the segment's write start → manifest rename fell from 74–83 to 67–71 ms (README
-/// session 15). Session 14 started it for every segment, flushes merged away included, and lost 4% at 30k.
+/// durability (only the fsync counts): on systems without `sync_file_range` it does nothing. Used for a
+/// merge's output (`SpoolFile.startsWriteback`, every 8 MB) and for the segment of a commit's only flush,
+/// whose fsync starts right after the write (`BackgroundSync`): 10k documents, 2 threads, the segment's
+/// write start → manifest rename fell from 74–83 to 67–71 ms (README session 15).
+/// Session 14 started it for every segment, flushes merged away included, and lost 4% at 30k.
 struct Writeback {
     /// Bytes between two writeback starts: large enough that the extra system calls are few (7 for a
     /// 30 MB segment), small enough that the disk starts early in the write.
