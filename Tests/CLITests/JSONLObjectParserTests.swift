@@ -113,6 +113,37 @@ final class JSONLObjectParserTests: XCTestCase {
         }
     }
 
+    /// A broken byte anywhere in an escaped and an unescaped string of 32+ bytes (every lane of the
+    /// UTF-8 check's words) is reported at its own offset; the undamaged line reads back unchanged.
+    func testInvalidByteAtEveryPositionOfAStringIsReportedAtItsOffset() throws {
+        for escaped in [false, true] {
+            let text = escaped ? #"Người dân\n đã được hưởng ở Hà Nội\u1ec7"# : "Người dân đã được hưởng ở Hà Nội"
+            let head = Array(#"{"id":"a","body":""#.utf8)
+            let line = head + Array(text.utf8) + Array(#""}"#.utf8)
+            let documents = try read(line)
+            XCTAssertEqual(documents.first?.document.fields.first?.value,
+                           escaped ? "Người dân\n đã được hưởng ở Hà Nội\u{1EC7}" : text)
+            for position in head.count..<(line.count - 2) {
+                for replacement: UInt8 in [0x80, 0xC0, 0xE1, 0xED, 0xFF] where line[position] != replacement {
+                    var damaged = line
+                    damaged[position] = replacement
+                    guard String(validating: damaged, as: UTF8.self) == nil else { continue }
+                    let expected = try XCTUnwrap(Self.firstInvalidOffset(damaged))
+                    XCTAssertThrowsError(try read(damaged), "position \(position)") { error in
+                        XCTAssertEqual(error as? VietSearchError, .invalidInput(
+                            source: "t.jsonl", line: 1, message: "invalid UTF-8 at byte offset \(expected)"))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The offset where Foundation's decoder stops accepting the bytes: the longest valid prefix
+    /// (independent of the CLI's validators).
+    private static func firstInvalidOffset(_ bytes: [UInt8]) -> Int? {
+        (0...bytes.count).last { String(data: Data(bytes[..<$0]), encoding: .utf8) != nil }
+    }
+
     private func parse(_ line: String) throws -> [JSONLObjectParser.Member] {
         var parser = JSONLObjectParser()
         let parsed = try Array(line.utf8).withUnsafeBufferPointer { try parser.parse($0) }
