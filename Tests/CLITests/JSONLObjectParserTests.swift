@@ -82,6 +82,19 @@ final class JSONLObjectParserTests: XCTestCase {
         XCTAssertEqual(items[0].document["title"], "t")
     }
 
+    /// Many members (past the pairwise comparison's limit) with repeated names: the same rule.
+    func testRepeatedNamesAmongManyMembersKeepTheirFirstValues() throws {
+        var members = (0..<40).map { #""f\#($0 % 25)":"v\#($0)""# }
+        members.insert(#""id":"a""#, at: 30)
+        members.append(#""id":"b""#)
+        let items = try read("{" + members.joined(separator: ",") + "}")
+        XCTAssertEqual(items[0].document.id, "a")
+        XCTAssertEqual(items[0].document.fields.count, 25)
+        for field in 0..<25 { XCTAssertEqual(items[0].document["f\(field)"], "v\(field)") }
+        let few = try read(#"{"f1":"x","id":"a","f1":"y","f2":"z","f2":"w"}"#)
+        XCTAssertEqual(few[0].document.fields.map(\.value), ["x", "z"])
+    }
+
     func testFirstNonStringFieldInFieldOrderIsNamed() throws {
         XCTAssertThrowsError(try read(#"{"id":"a","zeta":1,"body":[2],"title":"ok"}"#)) { error in
             XCTAssertEqual(error as? VietSearchError, .invalidInput(source: "t.jsonl", line: 1, message: "\"body\" must be a string"))
