@@ -82,6 +82,19 @@ final class JSONLObjectParserTests: XCTestCase {
         XCTAssertEqual(items[0].document["title"], "t")
     }
 
+    /// Many members (past the pairwise comparison's limit) with repeated names: the same rule.
+    func testRepeatedNamesAmongManyMembersKeepTheirFirstValues() throws {
+        var members = (0..<40).map { #""f\#($0 % 25)":"v\#($0)""# }
+        members.insert(#""id":"a""#, at: 30)
+        members.append(#""id":"b""#)
+        let items = try read("{" + members.joined(separator: ",") + "}")
+        XCTAssertEqual(items[0].document.id, "a")
+        XCTAssertEqual(items[0].document.fields.count, 25)
+        for field in 0..<25 { XCTAssertEqual(items[0].document["f\(field)"], "v\(field)") }
+        let few = try read(#"{"f1":"x","id":"a","f1":"y","f2":"z","f2":"w"}"#)
+        XCTAssertEqual(few[0].document.fields.map(\.value), ["x", "z"])
+    }
+
     func testFirstNonStringFieldInFieldOrderIsNamed() throws {
         XCTAssertThrowsError(try read(#"{"id":"a","zeta":1,"body":[2],"title":"ok"}"#)) { error in
             XCTAssertEqual(error as? VietSearchError, .invalidInput(source: "t.jsonl", line: 1, message: "\"body\" must be a string"))
@@ -111,6 +124,37 @@ final class JSONLObjectParserTests: XCTestCase {
                                .invalidInput(source: "t.jsonl", line: 1, message: "invalid UTF-8 at byte offset \(offset)"))
             }
         }
+    }
+
+    /// A broken byte anywhere in an escaped and an unescaped string of 32+ bytes (every lane of the
+    /// UTF-8 check's words) is reported at its own offset; the undamaged line reads back unchanged.
+    func testInvalidByteAtEveryPositionOfAStringIsReportedAtItsOffset() throws {
+        for escaped in [false, true] {
+            let text = escaped ? #"Người dân\n đã được hưởng ở Hà Nội\u1ec7"# : "Người dân đã được hưởng ở Hà Nội"
+            let head = Array(#"{"id":"a","body":""#.utf8)
+            let line = head + Array(text.utf8) + Array(#""}"#.utf8)
+            let documents = try read(line)
+            XCTAssertEqual(documents.first?.document.fields.first?.value,
+                           escaped ? "Người dân\n đã được hưởng ở Hà Nội\u{1EC7}" : text)
+            for position in head.count..<(line.count - 2) {
+                for replacement: UInt8 in [0x80, 0xC0, 0xE1, 0xED, 0xFF] where line[position] != replacement {
+                    var damaged = line
+                    damaged[position] = replacement
+                    guard String(validating: damaged, as: UTF8.self) == nil else { continue }
+                    let expected = try XCTUnwrap(Self.firstInvalidOffset(damaged))
+                    XCTAssertThrowsError(try read(damaged), "position \(position)") { error in
+                        XCTAssertEqual(error as? VietSearchError, .invalidInput(
+                            source: "t.jsonl", line: 1, message: "invalid UTF-8 at byte offset \(expected)"))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The offset where Foundation's decoder stops accepting the bytes: the longest valid prefix
+    /// (independent of the CLI's validators).
+    private static func firstInvalidOffset(_ bytes: [UInt8]) -> Int? {
+        (0...bytes.count).last { String(data: Data(bytes[..<$0]), encoding: .utf8) != nil }
     }
 
     private func parse(_ line: String) throws -> [JSONLObjectParser.Member] {

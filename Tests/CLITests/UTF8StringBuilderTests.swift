@@ -17,6 +17,10 @@ final class UTF8StringBuilderTests: XCTestCase {
             XCTAssertEqual(got.unicodeScalars.count, expected.unicodeScalars.count, file: file, line: line)
             XCTAssertEqual(UTF8StringBuilder.check(buffer), bytes.allSatisfy { $0 < 0x80 }, file: file, line: line)
         }
+        // The sequence-by-sequence check (the word check's fallback for rare lead bytes) on its own.
+        let slow = bytes.withUnsafeBufferPointer { UTF8StringBuilder.checkSequenceBySequence($0) }
+        let expected = String(validating: bytes, as: UTF8.self).map { _ in bytes.allSatisfy { $0 < 0x80 } }
+        XCTAssertEqual(slow, expected, "bytes \(bytes.map { String($0, radix: 16) })", file: file, line: line)
     }
 
     /// Every boundary of table 3-7 as the first, second, third or fourth byte, at every offset in a word.
@@ -72,5 +76,69 @@ final class UTF8StringBuilderTests: XCTestCase {
         assertAgrees([])
         assertAgrees(Array(String(repeating: "Thủ đô Hà Nội ", count: 500).utf8))
         assertAgrees(Array(String(repeating: "ascii only ", count: 500).utf8))
+    }
+
+    /// 32 bytes of Vietnamese text (two- and three-byte letters, no rare lead byte, so the word check
+    /// decides alone): every byte replaced by bytes that break it (or not) at every position, which
+    /// puts the damage at every lane of each of the four words and next to every word boundary.
+    func testEveryPositionOfA32ByteChunk() {
+        let text = Array("Người dân đã được hưởng ở Hà Nội".utf8)
+        XCTAssertGreaterThanOrEqual(text.count, 32)
+        let chunk = Array(text.prefix(32))
+        for shift in 0..<8 {
+            let shifted = Array(repeating: 0x61, count: shift) + chunk
+            assertAgrees(shifted)
+            for position in shifted.indices {
+                for replacement: UInt8 in [0x00, 0x41, 0x80, 0xA0, 0xBB, 0xBF, 0xC0, 0xC1, 0xC3, 0xC4, 0xDF, 0xE0, 0xE1,
+                                           0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF] {
+                    var damaged = shifted
+                    damaged[position] = replacement
+                    assertAgrees(damaged)
+                }
+                var removed = shifted
+                removed.remove(at: position)
+                assertAgrees(removed)
+                assertAgrees(Array(shifted[..<position]))
+                assertAgrees(Array(shifted[position...]))
+            }
+        }
+    }
+
+    /// Sequences cut short where a word ends, where the string ends, and continued across a word
+    /// boundary, at every offset: the carried-over expectation must be met, exactly, in the next word.
+    func testSequencesAcrossWordAndStringEnds() {
+        let sequences: [[UInt8]] = [Array("đ".utf8), Array("ệ".utf8), Array("😀".utf8), Array("\u{800}".utf8),
+                                    Array("\u{D7FF}".utf8), Array("\u{E000}".utf8), Array("\u{10FFFF}".utf8)]
+        for prefix in 0..<17 {
+            let lead = Array(repeating: UInt8(0x61), count: prefix)
+            for sequence in sequences {
+                for cut in 0...sequence.count {
+                    let truncated = Array(sequence[..<cut])
+                    assertAgrees(lead + truncated)
+                    assertAgrees(lead + truncated + Array(repeating: 0x62, count: 9))
+                    assertAgrees(lead + truncated + [0x80] + Array(repeating: 0x62, count: 9))
+                    assertAgrees(lead + truncated + Array("ư".utf8) + Array(repeating: 0x62, count: 9))
+                }
+            }
+        }
+    }
+
+    /// Overlong forms, surrogates and scalars above U+10FFFF, alone and inside Vietnamese text.
+    func testOverlongsSurrogatesAndTooLargeScalars() {
+        let invalid: [[UInt8]] = [[0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xE0, 0x9F, 0xBF],
+                                  [0xF0, 0x80, 0x80, 0x80], [0xF0, 0x8F, 0xBF, 0xBF], [0xED, 0xA0, 0x80],
+                                  [0xED, 0xBF, 0xBF], [0xED, 0xB0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+                                  [0xF5, 0x80, 0x80, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xFE], [0xFF]]
+        let text = Array("Thủ đô Hà Nội ".utf8)
+        for sequence in invalid {
+            for split in [0, 3, 7, text.count] {
+                let bytes = Array(text[..<split]) + sequence + Array(text[split...])
+                assertAgrees(bytes)
+                XCTAssertNil(bytes.withUnsafeBufferPointer { UTF8StringBuilder.check($0) })
+            }
+        }
+        for valid in [[0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF], [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF]] as [[UInt8]] {
+            XCTAssertEqual((text + valid + text).withUnsafeBufferPointer { UTF8StringBuilder.check($0) }, false)
+        }
     }
 }

@@ -51,14 +51,13 @@ final class JSONLDocumentReader: DocumentReader {
     /// body, then the rest by name, so stored field order does not depend on input order). A name given
     /// twice keeps its first value and the later ones are ignored (as `JSONDecoder` did).
     private func document(from members: [JSONLObjectParser.Member], _ line: LineReader.Line) throws -> Document {
-        var first: [String: Int] = [:]
-        for (index, member) in members.enumerated() where first[member.name] == nil { first[member.name] = index }
-        guard let idIndex = first["id"] else { throw invalidInput(line, "missing \"id\"") }
+        guard let idIndex = members.firstIndex(where: { $0.name == "id" }) else { throw invalidInput(line, "missing \"id\"") }
         guard let id = members[idIndex].value else { throw invalidInput(line, "\"id\" must be a string") }
         var fields: [(name: String, value: String)] = []
-        fields.reserveCapacity(first.count - 1)
+        fields.reserveCapacity(members.count - 1)
         var notStrings: [String] = []
-        for (index, member) in members.enumerated() where member.name != "id" && first[member.name] == index {
+        let names = FirstNames(members)
+        for (index, member) in members.enumerated() where member.name != "id" && names.isFirst(index) {
             if let value = member.value { fields.append((member.name, value)) } else { notStrings.append(member.name) }
         }
         if let bad = notStrings.min(by: Self.fieldOrder) { throw invalidInput(line, "\"\(bad)\" must be a string") }
@@ -85,5 +84,37 @@ final class JSONLDocumentReader: DocumentReader {
 
     private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0D
+    }
+}
+
+/// Which members of a line are the first with their name. A line has a handful of members, so names
+/// are compared pairwise, which is cheaper than hashing every name of every line into a dictionary
+/// (`Hasher` was ~4% of the reading thread's samples on the harness corpus); a line with more members
+/// than `pairwiseLimit` uses a dictionary (quadratic work on thousands of members would be a slowdown
+/// any input could cause).
+private struct FirstNames {
+    static let pairwiseLimit = 16
+
+    private let members: [JSONLObjectParser.Member]
+    /// The first index of each name, for lines with many members.
+    private let firstIndex: [String: Int]?
+
+    init(_ members: [JSONLObjectParser.Member]) {
+        self.members = members
+        guard members.count > Self.pairwiseLimit else {
+            firstIndex = nil
+            return
+        }
+        var first: [String: Int] = [:]
+        for (index, member) in members.enumerated() where first[member.name] == nil { first[member.name] = index }
+        firstIndex = first
+    }
+
+    /// Whether no member before `index` has the name of the member at `index`.
+    func isFirst(_ index: Int) -> Bool {
+        let name = members[index].name
+        if let firstIndex { return firstIndex[name] == index }
+        for earlier in 0..<index where members[earlier].name == name { return false }
+        return true
     }
 }
