@@ -3,8 +3,9 @@ import VietSearchStorage
 
 /// Turns the documents the writer adds into serialised segments, in input order, within the memory
 /// plan. With one thread it encodes each document into one builder on the caller's thread; with more,
-/// it cuts the input into contiguous batches that worker threads build (`SegmentBuildJob`), at most
-/// `threads` at a time, and appends their builders in order to one segment being assembled
+/// it cuts the input into contiguous batches that worker threads build (`SegmentBuildJob`), `threads` at
+/// a time with one more queued (`IndexingMemoryPlan.jobsInFlight`), and appends their builders in order
+/// to one segment being assembled
 /// (`SegmentBuilder.append`: cheap, unlike a merge of written segments), serialised when it reaches
 /// the plan's segment size. Documents are numbered by ordinal in the order added; each produced
 /// segment says which ordinals it holds (its local doc ids in the same order).
@@ -38,13 +39,13 @@ final class IndexingPipeline {
     private var batchFieldNames: Set<String> = []
     private var jobs: [SegmentBuildJob] = []
     private var jobTextBytes: [Int] = []
-    /// One encoder per job that can run at once, handed out in turn: at most `threads` jobs run and they
-    /// are collected in order, so job `k` and job `k + threads` never run together. Reusing them keeps
+    /// One encoder per worker: a job uses the one of the worker that runs it, and a worker runs its
+    /// jobs one after the other, so no two running jobs share one. Reusing them keeps
     /// their syllable key caches warm (a fresh cache per batch cost the slow analysis path again).
     private lazy var encoders = (0..<plan.threads).map { _ in DocumentEncoder() }
     private(set) var dispatchedJobs = 0
-    /// The threads jobs run on (job `k` on thread `k % threads`, with encoder `k % threads`), started
-    /// with the first job.
+    /// The threads jobs run on (each job on the first free, with that thread's encoder), started with
+    /// the first job.
     private var workers: IndexingWorkers?
     /// Wall time per text byte of the last collected worker job (0: none yet), to cut the last batch.
     private var lastJobNanosecondsPerByte = 0.0
@@ -184,10 +185,14 @@ final class IndexingPipeline {
         return []
     }
 
-    /// Starts a job for the current batch, first collecting the oldest jobs while `threads` are running.
+    /// Starts a job for the current batch, first collecting the oldest jobs while `jobsInFlight` are
+    /// dispatched. With `threads` running, the batch waits in the workers' shared queue: the first
+    /// worker to finish its job starts it at once, while the writer appends the oldest's builder and
+    /// fills the next batch (with a worker waiting for the writer to do both, the two cores were busy
+    /// 1.66 of 2 on average).
     private func dispatchBatch() throws -> [Produced] {
         var produced: [Produced] = []
-        while jobs.count >= plan.threads { produced += try collectOldestJob() }
+        while jobs.count >= plan.jobsInFlight { produced += try collectOldestJob() }
         dispatch(batch, textBytes: batchTextBytes)
         batch = []
         batchTextBytes = 0
@@ -199,8 +204,7 @@ final class IndexingPipeline {
     /// it: given whole to the free worker, the last job ran alone for up to a job's time while the other
     /// core idled. It is cut so that both end together: the free worker gets the larger part, larger by
     /// what the busy one still has to do (estimated from the pace of the last collected job), and the
-    /// other part is queued behind the busy job on its worker (so it never runs beside it: their encoder
-    /// is the same).
+    /// other part waits in the shared queue for whichever worker ends first (each uses its own encoder).
     private func dispatchLastBatch() throws -> [Produced] {
         var produced: [Produced] = []
         while jobs.count >= plan.threads { produced += try collectOldestJob() }
@@ -242,7 +246,7 @@ final class IndexingPipeline {
         return Swift.max(0, running.textBytes - Int(elapsed / lastJobNanosecondsPerByte))
     }
 
-    /// Starts a job for `documents` on the next worker in turn (job `k` on worker `k % threads`).
+    /// Starts a job for `documents` on the first worker free (jobs start in the order dispatched).
     /// Every job runs on a worker, the first one too: built on the caller's thread (to calibrate the
     /// plan with no worker running, as before), it left the other core idle for its whole time, about 4%
     /// of a 2-thread 10k-document run. Now the second (quarter) batch is built beside it; as the first
@@ -250,6 +254,12 @@ final class IndexingPipeline {
     /// (`StoredDictionaryHandOff`) rather than train their own.
     private func dispatch(_ documents: [Document], textBytes: Int) {
         var handOff: SegmentBuildJob.DictionaryHandOff?
+        if storedDictionary == nil, let training = dictionaryInTraining, let published = training.peek() {
+            // The training job decided, not yet collected (a job is dispatched before the oldest is):
+            // its decision is given as if collected; none made, this job trains again.
+            storedDictionary = published
+            dictionaryInTraining = nil
+        }
         if storedDictionary == nil {
             if let training = dictionaryInTraining {
                 handOff = .adopts(training)
@@ -261,7 +271,7 @@ final class IndexingPipeline {
         }
         let job = SegmentBuildJob(documents: documents, textBytes: textBytes, flushBytes: plan.flushBytes,
                                   storedDictionary: storedDictionary, dictionaryHandOff: handOff,
-                                  encoder: encoders[dispatchedJobs % plan.threads], worker: dispatchedJobs % plan.threads)
+                                  encoders: encoders)
         dispatchedJobs += 1
         jobs.append(job)
         jobTextBytes.append(textBytes)
