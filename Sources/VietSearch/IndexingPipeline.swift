@@ -98,9 +98,9 @@ final class IndexingPipeline {
 
     /// Text bytes at which the batch being filled is handed over. Until the first job is collected (its
     /// builder-to-text ratio calibrates the plan, before batches are sized for several jobs at once),
-    /// batches are a quarter of the others: they are sized on the plan's initial guess, and the first
+    /// batches are smaller (`firstBatchBytes`): they are sized on the plan's initial guess, and the first
     /// ones start the run (a full-size first batch built alone was a sixth of a 10k-document run).
-    private var batchLimit: Int { plan.isCalibrated ? plan.batchBytes : Swift.max(1, plan.batchBytes / 4) }
+    private var batchLimit: Int { plan.isCalibrated ? plan.batchBytes : plan.firstBatchBytes }
 
     /// Everything added so far, as segments (waits for the workers).
     func finish() throws -> [Produced] {

@@ -67,6 +67,10 @@ final class MemoryAccountingTests: FacadeTestCase {
                         // point with its text), the batch being filled, and the segment they are assembled
                         // into with its serialisation.
                         XCTAssertEqual(plan.jobsInFlight, threads + 1)
+                        // The first batches (the first trains the stored-field dictionary) keep their size.
+                        XCTAssertEqual(plan.firstBatchBytes, max(1, Int(IndexingMemoryPlan.parallelShare * Double(budget)
+                            / (Double(threads) * plan.jobFactor + 1)) / 4))
+                        XCTAssertLessThanOrEqual(plan.firstBatchBytes, plan.batchBytes)
                         let job = Double(plan.batchBytes) + Double(plan.flushBytes)
                         let segment = Double(plan.segmentBytes) * (1 + IndexingMemoryPlan.serializationOverhead)
                         XCTAssertLessThanOrEqual(Double(threads + 1) * job + Double(plan.batchBytes) + segment, Double(budget),
