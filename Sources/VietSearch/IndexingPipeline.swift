@@ -167,8 +167,9 @@ final class IndexingPipeline {
     /// thread's memory first (`SegmentBuilder.moveStreamsToCallingThread`): the appends that follow
     /// reallocate them here, not in the worker's arena, and the segment is freed, after it is written,
     /// where `FreedMemory` trims it (left in the workers' arenas, 100k documents peaked 6 MB higher).
-    private func assemble(_ next: SegmentBuilder, ranOnWorker: Bool,
+    private func assemble(_ next: SegmentBuilder, worker: Int?,
                           retired: inout [SegmentBuilder.RetiredMemory]) throws -> [Produced] {
+        let ranOnWorker = worker != nil
         guard let current = assembled else {
             assembled = next
             if ranOnWorker { retired.append(next.moveStreamsToCallingThread()) }
@@ -179,6 +180,13 @@ final class IndexingPipeline {
             || fields > SegmentBuilder.maximumFieldCount {
             assembled = next
             if ranOnWorker { retired.append(next.moveStreamsToCallingThread()) }
+            // The worker's copy of `next` goes back now, not after `current` is serialised: that is
+            // the run's memory peak, and the copy is a whole builder.
+            if let workers, let worker, !retired.isEmpty {
+                let memory = retired
+                retired = []
+                workers.release(consume memory, on: worker)
+            }
             return [try produce(current)]
         }
         retired.append(try current.append(next))
@@ -300,7 +308,7 @@ final class IndexingPipeline {
         if let training = dictionaryInTraining, job.publishesDictionary(to: training) { dictionaryInTraining = nil }
         for builder in job.takeOutput() {
             if storedDictionary == nil { storedDictionary = builder.storedDictionary }
-            produced += try assemble(builder, ranOnWorker: job.worker != nil, retired: &retired)
+            produced += try assemble(builder, worker: job.worker, retired: &retired)
         }
         if let workers, let worker = job.worker, !retired.isEmpty {
             // Freed by the thread whose arena holds it, before its next job: not here, where each free
