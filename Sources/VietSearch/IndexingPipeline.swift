@@ -187,6 +187,9 @@ final class IndexingPipeline {
                 retired = []
                 workers.release(consume memory, on: worker)
             }
+            // Free pages kept by the arenas (the writer's: the last segment's sections) go back to the
+            // system before the peak, as `finish` does before the last segment.
+            FreedMemory.returnToSystem()
             return [try produce(current)]
         }
         retired.append(try current.append(next))
