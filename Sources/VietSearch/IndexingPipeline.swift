@@ -3,8 +3,9 @@ import VietSearchStorage
 
 /// Turns the documents the writer adds into serialised segments, in input order, within the memory
 /// plan. With one thread it encodes each document into one builder on the caller's thread; with more,
-/// it cuts the input into contiguous batches that worker threads build (`SegmentBuildJob`), at most
-/// `threads` at a time, and appends their builders in order to one segment being assembled
+/// it cuts the input into contiguous batches that worker threads build (`SegmentBuildJob`), `threads` at
+/// a time with one more queued (`IndexingMemoryPlan.jobsInFlight`), and appends their builders in order
+/// to one segment being assembled
 /// (`SegmentBuilder.append`: cheap, unlike a merge of written segments), serialised when it reaches
 /// the plan's segment size. Documents are numbered by ordinal in the order added; each produced
 /// segment says which ordinals it holds (its local doc ids in the same order).
@@ -38,13 +39,13 @@ final class IndexingPipeline {
     private var batchFieldNames: Set<String> = []
     private var jobs: [SegmentBuildJob] = []
     private var jobTextBytes: [Int] = []
-    /// One encoder per job that can run at once, handed out in turn: at most `threads` jobs run and they
-    /// are collected in order, so job `k` and job `k + threads` never run together. Reusing them keeps
+    /// One encoder per worker: a job uses the one of the worker that runs it, and a worker runs its
+    /// jobs one after the other, so no two running jobs share one. Reusing them keeps
     /// their syllable key caches warm (a fresh cache per batch cost the slow analysis path again).
     private lazy var encoders = (0..<plan.threads).map { _ in DocumentEncoder() }
     private(set) var dispatchedJobs = 0
-    /// The threads jobs run on (job `k` on thread `k % threads`, with encoder `k % threads`), started
-    /// with the first job.
+    /// The threads jobs run on (each job on the first free, with that thread's encoder), started with
+    /// the first job.
     private var workers: IndexingWorkers?
     /// Wall time per text byte of the last collected worker job (0: none yet), to cut the last batch.
     private var lastJobNanosecondsPerByte = 0.0
@@ -97,9 +98,9 @@ final class IndexingPipeline {
 
     /// Text bytes at which the batch being filled is handed over. Until the first job is collected (its
     /// builder-to-text ratio calibrates the plan, before batches are sized for several jobs at once),
-    /// batches are a quarter of the others: they are sized on the plan's initial guess, and the first
+    /// batches are smaller (`firstBatchBytes`): they are sized on the plan's initial guess, and the first
     /// ones start the run (a full-size first batch built alone was a sixth of a 10k-document run).
-    private var batchLimit: Int { plan.isCalibrated ? plan.batchBytes : Swift.max(1, plan.batchBytes / 4) }
+    private var batchLimit: Int { plan.isCalibrated ? plan.batchBytes : plan.firstBatchBytes }
 
     /// Everything added so far, as segments (waits for the workers).
     func finish() throws -> [Produced] {
@@ -166,8 +167,9 @@ final class IndexingPipeline {
     /// thread's memory first (`SegmentBuilder.moveStreamsToCallingThread`): the appends that follow
     /// reallocate them here, not in the worker's arena, and the segment is freed, after it is written,
     /// where `FreedMemory` trims it (left in the workers' arenas, 100k documents peaked 6 MB higher).
-    private func assemble(_ next: SegmentBuilder, ranOnWorker: Bool,
+    private func assemble(_ next: SegmentBuilder, worker: Int?,
                           retired: inout [SegmentBuilder.RetiredMemory]) throws -> [Produced] {
+        let ranOnWorker = worker != nil
         guard let current = assembled else {
             assembled = next
             if ranOnWorker { retired.append(next.moveStreamsToCallingThread()) }
@@ -178,16 +180,30 @@ final class IndexingPipeline {
             || fields > SegmentBuilder.maximumFieldCount {
             assembled = next
             if ranOnWorker { retired.append(next.moveStreamsToCallingThread()) }
+            // The worker's copy of `next` goes back now, not after `current` is serialised: that is
+            // the run's memory peak, and the copy is a whole builder.
+            if let workers, let worker, !retired.isEmpty {
+                let memory = retired
+                retired = []
+                workers.release(consume memory, on: worker)
+            }
+            // Free pages kept by the arenas (the writer's: the last segment's sections) go back to the
+            // system before the peak, as `finish` does before the last segment.
+            FreedMemory.returnToSystem()
             return [try produce(current)]
         }
         retired.append(try current.append(next))
         return []
     }
 
-    /// Starts a job for the current batch, first collecting the oldest jobs while `threads` are running.
+    /// Starts a job for the current batch, first collecting the oldest jobs while `jobsInFlight` are
+    /// dispatched. With `threads` running, the batch waits in the workers' shared queue: the first
+    /// worker to finish its job starts it at once, while the writer appends the oldest's builder and
+    /// fills the next batch (with a worker waiting for the writer to do both, the two cores were busy
+    /// 1.66 of 2 on average).
     private func dispatchBatch() throws -> [Produced] {
         var produced: [Produced] = []
-        while jobs.count >= plan.threads { produced += try collectOldestJob() }
+        while jobs.count >= plan.jobsInFlight { produced += try collectOldestJob() }
         dispatch(batch, textBytes: batchTextBytes)
         batch = []
         batchTextBytes = 0
@@ -199,8 +215,7 @@ final class IndexingPipeline {
     /// it: given whole to the free worker, the last job ran alone for up to a job's time while the other
     /// core idled. It is cut so that both end together: the free worker gets the larger part, larger by
     /// what the busy one still has to do (estimated from the pace of the last collected job), and the
-    /// other part is queued behind the busy job on its worker (so it never runs beside it: their encoder
-    /// is the same).
+    /// other part waits in the shared queue for whichever worker ends first (each uses its own encoder).
     private func dispatchLastBatch() throws -> [Produced] {
         var produced: [Produced] = []
         while jobs.count >= plan.threads { produced += try collectOldestJob() }
@@ -242,7 +257,7 @@ final class IndexingPipeline {
         return Swift.max(0, running.textBytes - Int(elapsed / lastJobNanosecondsPerByte))
     }
 
-    /// Starts a job for `documents` on the next worker in turn (job `k` on worker `k % threads`).
+    /// Starts a job for `documents` on the first worker free (jobs start in the order dispatched).
     /// Every job runs on a worker, the first one too: built on the caller's thread (to calibrate the
     /// plan with no worker running, as before), it left the other core idle for its whole time, about 4%
     /// of a 2-thread 10k-document run. Now the second (quarter) batch is built beside it; as the first
@@ -250,6 +265,12 @@ final class IndexingPipeline {
     /// (`StoredDictionaryHandOff`) rather than train their own.
     private func dispatch(_ documents: [Document], textBytes: Int) {
         var handOff: SegmentBuildJob.DictionaryHandOff?
+        if storedDictionary == nil, let training = dictionaryInTraining, let published = training.peek() {
+            // The training job decided, not yet collected (a job is dispatched before the oldest is):
+            // its decision is given as if collected; none made, this job trains again.
+            storedDictionary = published
+            dictionaryInTraining = nil
+        }
         if storedDictionary == nil {
             if let training = dictionaryInTraining {
                 handOff = .adopts(training)
@@ -261,7 +282,7 @@ final class IndexingPipeline {
         }
         let job = SegmentBuildJob(documents: documents, textBytes: textBytes, flushBytes: plan.flushBytes,
                                   storedDictionary: storedDictionary, dictionaryHandOff: handOff,
-                                  encoder: encoders[dispatchedJobs % plan.threads], worker: dispatchedJobs % plan.threads)
+                                  encoders: encoders)
         dispatchedJobs += 1
         jobs.append(job)
         jobTextBytes.append(textBytes)
@@ -290,7 +311,7 @@ final class IndexingPipeline {
         if let training = dictionaryInTraining, job.publishesDictionary(to: training) { dictionaryInTraining = nil }
         for builder in job.takeOutput() {
             if storedDictionary == nil { storedDictionary = builder.storedDictionary }
-            produced += try assemble(builder, ranOnWorker: job.worker != nil, retired: &retired)
+            produced += try assemble(builder, worker: job.worker, retired: &retired)
         }
         if let workers, let worker = job.worker, !retired.isEmpty {
             // Freed by the thread whose arena holds it, before its next job: not here, where each free

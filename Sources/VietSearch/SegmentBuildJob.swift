@@ -19,10 +19,9 @@ final class SegmentBuildJob: @unchecked Sendable {
     private(set) var peakBuilderBytes = 0
     /// Bytes of text in the batch.
     let textBytes: Int
-    /// The worker thread the job runs on, unless started inline (nil): that thread's arena holds the
-    /// job's memory.
+    /// The worker thread the job ran on, unless started inline (nil): that thread's arena holds the
+    /// job's memory. Set by the worker before the job is done (read after `wait()`/`poll()`).
     private(set) var worker: Int?
-    private let assignedWorker: Int
 
     private var documents: [Document]
     private let flushBytes: Int
@@ -30,7 +29,8 @@ final class SegmentBuildJob: @unchecked Sendable {
     /// Where this job, training the stored-field dictionary, publishes its decision for jobs started
     /// before it is made; or where such a job takes it from (`StoredDictionaryHandOff`).
     private let dictionaryHandOff: DictionaryHandOff?
-    private let encoder: DocumentEncoder
+    /// One per worker (the job uses its worker's; inline, the first).
+    private let encoders: [DocumentEncoder]
     private let finished = DispatchSemaphore(value: 0)
     /// Set (release) when the job is done, so that `poll()` is a load: a zero-timeout semaphore wait is a
     /// futex call that put the writer's thread to sleep and woke it again on every document it added
@@ -57,34 +57,33 @@ final class SegmentBuildJob: @unchecked Sendable {
     }
 
     /// `storedDictionary`: the choice every builder of the output segment shares (nil: train one, or
-    /// take it from `dictionaryHandOff`). `worker`: the thread of `start(on:)`'s workers to run on.
-    /// `encoder`: used by no other running job (its syllable key cache, warm from earlier batches, is
+    /// take it from `dictionaryHandOff`). `encoders`: one per worker of `start(on:)`'s workers, used by
+    /// no job but that worker's (a syllable key cache, warm from earlier batches, is
     /// not thread-safe).
     init(documents: [Document], textBytes: Int, flushBytes: Int, storedDictionary: StoredDictionaryChoice?,
-         dictionaryHandOff: DictionaryHandOff? = nil, encoder: DocumentEncoder, worker: Int) {
+         dictionaryHandOff: DictionaryHandOff? = nil, encoders: [DocumentEncoder]) {
         self.documents = documents
         self.textBytes = textBytes
         self.flushBytes = flushBytes
         self.storedDictionary = storedDictionary
         self.dictionaryHandOff = storedDictionary == nil ? dictionaryHandOff : nil
-        self.encoder = encoder
-        self.assignedWorker = worker
+        self.encoders = encoders
     }
 
-    /// Runs the job on `workers`' thread `worker`, or, with no workers, on the caller's thread before
-    /// returning.
+    /// Runs the job on the first of `workers` free (after the jobs started before it), or, with no
+    /// workers, on the caller's thread before returning.
     func start(on workers: IndexingWorkers?) {
         guard let workers else {
-            run()
+            run(encoder: encoders[0])
             completed.store(true, ordering: .releasing)
             finished.signal()
             return
         }
-        self.worker = assignedWorker
-        workers.run(on: assignedWorker) { [self] in
+        workers.runOnAny { [self] worker in
             let start = DispatchTime.now().uptimeNanoseconds
+            self.worker = worker
             started.store(start, ordering: .relaxed)
-            run()
+            run(encoder: encoders[worker % encoders.count]) { workers.dropReleasedMemory(onWorker: worker) }
             runNanoseconds = DispatchTime.now().uptimeNanoseconds &- start
             completed.store(true, ordering: .releasing)
             finished.signal()
@@ -118,7 +117,9 @@ final class SegmentBuildJob: @unchecked Sendable {
         return true
     }
 
-    private func run() {
+    /// Builds the batch; `betweenDocuments` runs after each document (the worker frees memory the
+    /// writer sent back meanwhile).
+    private func run(encoder: DocumentEncoder, betweenDocuments: () -> Void = {}) {
         var publishing: StoredDictionaryHandOff?
         var adopting: StoredDictionaryHandOff?
         switch dictionaryHandOff {
@@ -137,6 +138,7 @@ final class SegmentBuildJob: @unchecked Sendable {
         for document in batch {
             do {
                 _ = try encoder.encode(document, into: builder)
+                betweenDocuments()
                 if let handOff = adopting, let given = handOff.peek() {
                     try adopt(given, into: output + [builder])
                     adopting = nil

@@ -63,4 +63,70 @@ final class IndexingWorkersTests: XCTestCase {
             XCTAssertGreaterThan(freed, last, "released after the tasks queued before it")
         }
     }
+
+    /// A job waiting in the shared queue goes to the first worker free: with one worker held in a long
+    /// task, every shared task runs on the other, in the order given, without waiting for the first.
+    func testSharedTasksGoToTheWorkerThatIsFree() {
+        let log = Log()
+        let workers = IndexingWorkers(count: 2)
+        let hold = DispatchSemaphore(value: 0)
+        let held = DispatchSemaphore(value: 0)
+        workers.run(on: 0) {
+            log.record("held")
+            held.signal()
+            hold.wait()
+        }
+        held.wait()
+        let done = DispatchSemaphore(value: 0)
+        let ranOn = Mutex<[Int]>([])
+        for step in 0..<5 {
+            workers.runOnAny { worker in
+                ranOn.withLock { $0.append(worker) }
+                log.record("shared \(step)")
+                done.signal()
+            }
+        }
+        for step in 0..<5 {
+            XCTAssertEqual(done.wait(timeout: .now() + 10), .success, "shared task \(step) waited for the held worker")
+        }
+        hold.signal()
+        workers.drain()
+        XCTAssertEqual(ranOn.withLock { $0 }, [1, 1, 1, 1, 1])
+        let order = log.all.map(\.0)
+        XCTAssertEqual(order.filter { $0.hasPrefix("shared") }, (0..<5).map { "shared \($0)" })
+        let heldThread = log.all.first { $0.0 == "held" }?.1
+        XCTAssertTrue(log.all.filter { $0.0.hasPrefix("shared") }.allSatisfy { $0.1 != heldThread })
+    }
+
+    /// Memory released to a worker that is running a job is freed there between the job's documents
+    /// (`dropReleasedMemory`), not after the job: a builder's worth would otherwise stay for a whole job.
+    func testReleasedMemoryIsFreedByTheRunningJobBetweenDocuments() {
+        let log = Log()
+        let workers = IndexingWorkers(count: 2)
+        let released = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        workers.run(on: 1) {
+            log.record("job started")
+            released.wait()
+            workers.dropReleasedMemory(onWorker: 1)
+            log.record("job between documents")
+            finished.signal()
+        }
+        workers.release([Tracked(name: "a", log: log)], on: 1)
+        // Posted to worker 0: the job on worker 1 must not free it.
+        workers.release([Tracked(name: "b", log: log)], on: 0)
+        released.signal()
+        XCTAssertEqual(finished.wait(timeout: .now() + 10), .success)
+        workers.drain()
+        let entries = log.all
+        let order = entries.map(\.0)
+        let jobThread = entries.first { $0.0 == "job started" }?.1
+        XCTAssertEqual(entries.first { $0.0 == "freed a" }?.1, jobThread, "freed on the worker it was sent to")
+        XCTAssertNotEqual(entries.first { $0.0 == "freed b" }?.1, jobThread)
+        if let freed = order.firstIndex(of: "freed a"), let between = order.firstIndex(of: "job between documents") {
+            XCTAssertLessThan(freed, between, "freed while the job runs")
+        } else {
+            XCTFail("not freed: \(order)")
+        }
+    }
 }
