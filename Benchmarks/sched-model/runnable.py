@@ -1,4 +1,4 @@
-# Runnable-thread model of one process (README "Indexing (session 8 …)"), from a system-wide
+# Runnable-thread model of one process (PERFORMANCE.md "Indexing (session 8 …)"), from a system-wide
 # `perf record -a -e sched:sched_switch -e sched:sched_wakeup -e sched:sched_wakeup_new` (run.sh).
 # Usage: runnable.py PERF_DATA PID [BUCKET_SECONDS] [-t]. CPU time of the process's threads is attributed
 # to how many of them were runnable (running or waiting for a CPU) at the time: CPU spent while only

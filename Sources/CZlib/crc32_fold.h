@@ -6,7 +6,7 @@
 // form Chromium's zlib uses (crc32_simd.c, BSD licence): four 128-bit lanes fold 64 bytes per step,
 // then one lane folds 16 bytes per step, then a Barrett reduction. About 0.4 instructions a byte
 // against zlib 1.2.13's 3.9 (callgrind); a segment's bytes are checksummed two to three times while
-// it is written, which was 3% of indexing (README "Indexing (session 8 …)").
+// it is written, which was 3% of indexing (PERFORMANCE.md "Indexing (session 8 …)").
 //
 // `vietsearch_crc32_fold_available()`: 1 if the CPU has PCLMULQDQ and SSE4.1, else 0 (then only
 // zlib's `crc32` may be used). `vietsearch_crc32_fold(crc, buf, len)`: zlib's `crc32(crc, buf, len)`

@@ -1,4 +1,4 @@
-/// How the writer splits its memory budget (README "Performance", memory while indexing).
+/// How the writer splits its memory budget (PERFORMANCE.md, the "Indexing" sections on peak memory).
 ///
 /// Writing a segment holds, besides the in-memory builder, the sections serialised from it (written to
 /// the file one after the other, never copied together), so one thread flushes its builder at

@@ -150,7 +150,7 @@ final class IndexingPipeline {
         let builderBytes = segmentBuilder.estimatedMemoryBytes
         // The builder is dropped after this: its streams are freed as they are encoded.
         // With one indexing thread the second core idles during a flush: its postings are encoded on two
-        // (the same bytes for any count; README "Indexing (session 13: flushes and the final merge)").
+        // (the same bytes for any count; PERFORMANCE.md "Indexing (session 13: flushes and the final merge)").
         let segment = try IndexStore.serializeSegment(segmentBuilder, threads: max(plan.threads, min(2, IndexConfiguration.defaultThreads)),
                                                       consuming: true)
         peakTrackedBytes = max(peakTrackedBytes, (plan.threads == 1 ? builderIDBytes : trackedParallelBytes)
@@ -317,7 +317,7 @@ final class IndexingPipeline {
             // Freed by the thread whose arena holds it, before its next job: not here, where each free
             // waited on the arena's lock while that thread allocated. The heap is no longer trimmed
             // after each job: the worker reuses those pages for its next job instead of faulting in new
-            // ones (README "Indexing (session 10: ...)": 100k documents, minor faults −30%, same peak RSS).
+            // ones (PERFORMANCE.md "Indexing (session 10: ...)": 100k documents, minor faults −30%, same peak RSS).
             workers.release(consume retired, on: worker)
         }
         return produced

@@ -91,7 +91,7 @@ struct IndexVocabulary {
     /// the remaining variants hold no occurrence there. A (field, segment) whose sum never gets there
     /// (a spelling missing from `variants`, or one whose documents are all deleted) is probed in full.
     /// Probing every variant (`MarkVariants`: 36 for `dang`, 96 for `nguoi`) in every segment made
-    /// restoration's cost grow with the segment count (README "Query speed (session 6)").
+    /// restoration's cost grow with the segment count (PERFORMANCE.md "Query speed (session 6)").
     private func spellings(folded: String, variants: [String],
                            fold: (String) -> String) throws -> [(key: String, frequency: UInt64)] {
         guard !variants.isEmpty else { return [] }

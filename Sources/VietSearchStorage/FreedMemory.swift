@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Gives freed heap pages back to the system (README "Indexing (session 4)", peak memory): after a
+/// Gives freed heap pages back to the system (PERFORMANCE.md "Indexing (session 4)", peak memory): after a
 /// segment is written, and while a consumed builder's streams are freed during its serialisation.
 /// glibc keeps freed pages in the middle of a heap resident: with parallel indexing, builders freed
 /// untrimmed made the process grow with the corpus (2 threads, 100k documents: 224 MB against 125 MB

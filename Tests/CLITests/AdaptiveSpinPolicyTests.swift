@@ -2,7 +2,7 @@ import XCTest
 @testable import vietsearch
 
 /// When the stdin reader polls before sleeping in `read`: only while the previous wait for a line
-/// was within the poll limit (README "Query speed (session 5: lock-step wake-up)").
+/// was within the poll limit (PERFORMANCE.md "Query speed (session 5: lock-step wake-up)").
 final class AdaptiveSpinPolicyTests: XCTestCase {
     func testDoesNotPollBeforeAnyWaitWasSeen() {
         XCTAssertEqual(AdaptiveSpinPolicy(limitMicroseconds: 2_000).nextPollMicroseconds, 0)

@@ -4,7 +4,7 @@ import VietSearch
 import VietSearchStorage
 
 /// Flushed segments are written without fsync and synced by the commit only when it publishes them as
-/// they are (README "Indexing (session 13: flushes and the final merge)"): every segment a manifest
+/// they are (PERFORMANCE.md "Indexing (session 13: flushes and the final merge)"): every segment a manifest
 /// names must still be fsynced before that manifest is renamed into place, and a flush the commit
 /// merges away is never synced.
 final class FlushSyncTests: FacadeTestCase {

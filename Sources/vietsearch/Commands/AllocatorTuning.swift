@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// glibc allocator settings for `vietsearch index` (README "Indexing (session 4)", peak memory).
+/// glibc allocator settings for `vietsearch index` (PERFORMANCE.md "Indexing (session 4)", peak memory).
 /// By default glibc raises its mmap threshold each time a large block is freed (up to 32 MiB), so the
 /// builder's and the serialised sections' large arrays end up in the heap, where freed space stays
 /// resident, and each thread gets its own arena, keeping its freed pages from the others. A fixed

@@ -1,7 +1,7 @@
 /// How long `QueryLineReader` polls stdin before sleeping in `read`, from how soon the previous line came.
 ///
 /// A query that starts right after the process slept in `read` costs 1.3–2.6× one that starts on a CPU
-/// that stayed busy (README "Query speed (session 5: lock-step wake-up)"): on a VM an idle vCPU halts,
+/// that stayed busy (PERFORMANCE.md "Query speed (session 5: lock-step wake-up)"): on a VM an idle vCPU halts,
 /// and the next query meets cold caches. Polling keeps the CPU busy, but only pays while the
 /// next line comes soon, so the poll is adaptive: it runs (for at most `limitMicroseconds`) only while
 /// the previous wait for a line was itself within that limit. A driver that answers each reply at once

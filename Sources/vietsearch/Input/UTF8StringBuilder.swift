@@ -3,7 +3,7 @@
 ///
 /// Why: `String(validating:as:)` checks Vietnamese text byte by byte (its word-at-a-time check only
 /// helps all-ASCII strings), ~10 instructions a byte: 4.5% of `vietsearch index` on the harness corpus
-/// (README "Indexing (session 8 …)"). Here the bytes are checked 8 at a time (`check`): per word, bit
+/// (PERFORMANCE.md "Indexing (session 8 …)"). Here the bytes are checked 8 at a time (`check`): per word, bit
 /// masks say which bytes are continuation bytes and which lead a sequence of two, three or four, and the
 /// continuation bytes must be exactly the ones the lead bytes call for. Vietnamese letters are two- and
 /// three-byte sequences in a random mix, about one every 5 bytes, so a check that branches on each
