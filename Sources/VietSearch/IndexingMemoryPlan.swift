@@ -50,8 +50,11 @@ struct IndexingMemoryPlan: Equatable {
     var jobsInFlight: Int { threads + 1 }
 
     /// A batch is handed to a worker when its documents' text reaches this (parallel mode only).
-    var batchBytes: Int {
-        Swift.max(1, Int(Self.parallelShare * Double(budget) / (Double(jobsInFlight) * jobFactor + 1)))
+    var batchBytes: Int { batchBytes(holdingJobs: jobsInFlight) }
+
+    /// A batch's text when the parallel share holds `jobs` jobs plus the batch being filled.
+    private func batchBytes(holdingJobs jobs: Int) -> Int {
+        Swift.max(1, Int(Self.parallelShare * Double(budget) / (Double(jobs) * jobFactor + 1)))
     }
 
     /// The first batches' size, before a job has calibrated the plan: a quarter of a batch sized for
@@ -59,9 +62,7 @@ struct IndexingMemoryPlan: Equatable {
     /// its batch (samples up to `StoredFieldsWriter.trainingSampleBytes`); cut a third smaller with the
     /// queued job, it made the 10k-document corpus's stored fields 3.7% larger. A quarter batch is far
     /// inside the budget whatever the jobs in flight.
-    var firstBatchBytes: Int {
-        Swift.max(1, Int(Self.parallelShare * Double(budget) / (Double(threads) * jobFactor + 1)) / 4)
-    }
+    var firstBatchBytes: Int { batchBytes(holdingJobs: threads) / 4 }
 
     /// The segment assembled from parallel jobs' builders is serialised before it would pass this.
     var segmentBytes: Int {

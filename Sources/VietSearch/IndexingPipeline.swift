@@ -182,11 +182,7 @@ final class IndexingPipeline {
             if ranOnWorker { retired.append(next.moveStreamsToCallingThread()) }
             // The worker's copy of `next` goes back now, not after `current` is serialised: that is
             // the run's memory peak, and the copy is a whole builder.
-            if let workers, let worker, !retired.isEmpty {
-                let memory = retired
-                retired = []
-                workers.release(consume memory, on: worker)
-            }
+            release(&retired, to: worker)
             // Free pages kept by the arenas (the writer's: the last segment's sections) go back to the
             // system before the peak, as `finish` does before the last segment.
             FreedMemory.returnToSystem()
@@ -313,14 +309,20 @@ final class IndexingPipeline {
             if storedDictionary == nil { storedDictionary = builder.storedDictionary }
             produced += try assemble(builder, worker: job.worker, retired: &retired)
         }
-        if let workers, let worker = job.worker, !retired.isEmpty {
-            // Freed by the thread whose arena holds it, before its next job: not here, where each free
-            // waited on the arena's lock while that thread allocated. The heap is no longer trimmed
-            // after each job: the worker reuses those pages for its next job instead of faulting in new
-            // ones (PERFORMANCE.md "Indexing (session 10: ...)": 100k documents, minor faults −30%, same peak RSS).
-            workers.release(consume retired, on: worker)
-        }
+        release(&retired, to: job.worker)
         return produced
+    }
+
+    /// Sends what is left of appended builders back to the worker whose arena holds it, to be freed
+    /// there: not here, where each free waited on the arena's lock while that thread allocated. The heap
+    /// is no longer trimmed after each job: the worker reuses those pages for its next job instead of
+    /// faulting in new ones (PERFORMANCE.md "Indexing (session 10: ...)": 100k documents, minor faults
+    /// −30%, same peak RSS).
+    private func release(_ retired: inout [SegmentBuilder.RetiredMemory], to worker: Int?) {
+        guard let workers, let worker, !retired.isEmpty else { return }
+        let memory = retired
+        retired = []
+        workers.release(consume memory, on: worker)
     }
 
     /// Accounted bytes outside running jobs' builders: the batch being filled, each job's text (a job's
