@@ -99,11 +99,27 @@ final class PhrasePruner {
         let count = leafCount
         var essentialStart = 0
         var threshold = collector.threshold ?? -Double.infinity
+        // While counting, a flat tree's matches take the lean loop (`countFlatMatches`); it returns the
+        // candidate whose match reached the threshold, which then finishes here as the loop below would.
+        var stopped: UInt32?
+        if counting && isFlatTree {
+            guard let candidate = try countFlatMatches(into: &collector, segment: segment,
+                                                       totalHitsThreshold: totalHitsThreshold) else { return exact }
+            counting = false
+            exact = false
+            stopped = candidate
+        }
         while true {
             var candidate = PostingsCursor.noMoreDocs
-            for rank in essentialStart..<count { candidate = Swift.min(candidate, doc(byBound[rank])) }
-            guard candidate != PostingsCursor.noMoreDocs else { return exact }
-            if counting {
+            if let last = stopped {
+                candidate = last
+            } else {
+                for rank in essentialStart..<count { candidate = Swift.min(candidate, doc(byBound[rank])) }
+                guard candidate != PostingsCursor.noMoreDocs else { return exact }
+            }
+            if stopped != nil {
+                stopped = nil
+            } else if counting {
                 try countAndCollect(candidate, into: &collector, segment: segment)
                 if collector.totalHits >= totalHitsThreshold {
                     counting = false
@@ -127,6 +143,33 @@ final class PhrasePruner {
             for rank in essentialStart..<count where doc(byBound[rank]) == candidate {
                 _ = counting ? try nextMatch(byBound[rank]) : try nextDoc(byBound[rank])
             }
+        }
+    }
+
+    /// Counting over a flat tree (`isFlatTree`, the common phrase query: one phrase over its fields), the
+    /// per-match work of `countAndCollect` and the leaves' moves in one loop: every leaf on the candidate is
+    /// confirmed, the matched scores summed from 0 in leaf order (as `matchedSum` sums them) and collected,
+    /// and those leaves move to their next match. Returns nil when the leaves are exhausted, else the
+    /// candidate whose match made the count reach `totalHitsThreshold` (its leaves not yet moved).
+    private func countFlatMatches(into collector: inout TopKCollector, segment: Int,
+                                  totalHitsThreshold: Int) throws -> UInt32? {
+        let count = leafCount
+        while true {
+            var candidate = PostingsCursor.noMoreDocs
+            for leaf in 0..<count { candidate = Swift.min(candidate, doc(leaf)) }
+            guard candidate != PostingsCursor.noMoreDocs else { return nil }
+            var total = 0.0
+            var anyMatch = false
+            for leaf in 0..<count where doc(leaf) == candidate {
+                guard try confirm(leaf) else { continue }
+                total += try score(leaf)
+                anyMatch = true
+            }
+            if anyMatch {
+                collector.collect(score: total, segment: segment, doc: candidate)
+                if collector.totalHits >= totalHitsThreshold { return candidate }
+            }
+            for leaf in 0..<count where doc(leaf) == candidate { _ = try nextMatch(leaf) }
         }
     }
 
