@@ -51,23 +51,27 @@ extension PostingsCursor {
         return position
     }
 
-    /// How many positions `q` of `document` (summed from its values while below `bound`) have `q + shift`
-    /// stamped, and the last position summed.
+    /// How many positions `q` of `document` have `q + shift` stamped, where every stamp of the candidate is at
+    /// or below `lastStamped`, and the last position summed (at least every one looked up). The loop stops at
+    /// the first position past `lastStamped` (none after it can be stamped), so no look-up needs clamping: a
+    /// compare and branch that is taken once per call replaces the clamp on every position.
     @inline(__always)
-    static func countStamped(_ document: (values: UnsafePointer<UInt32>, count: Int), shift: UInt64, below bound: UInt64,
+    static func countStamped(_ document: (values: UnsafePointer<UInt32>, count: Int), shift: UInt64, lastStamped: UInt64,
                              stamp: UInt8, in map: UnsafeMutablePointer<UInt8>) -> (count: Int, end: UInt64) {
-        let limit = phraseStampLimit
+        // Inside the map whatever the caller passes; callers pass a target below the limit.
+        let last = Swift.min(lastStamped, phraseStampLimit)
         var found = 0
         var position = UInt64.max
         var value = document.values
         let end = value + document.count
-        // Past `bound` nothing is stamped: the merge stops there too.
-        while value < end && position &+ 1 < bound {
+        while value < end {
             position = position &+ UInt64(value.pointee) &+ 1
-            found &+= map[Int(truncatingIfNeeded: Swift.min(position &+ shift, limit))] == stamp ? 1 : 0
+            let target = position &+ shift
+            if target > last { break }
+            found &+= map[Int(truncatingIfNeeded: target)] == stamp ? 1 : 0
             value += 1
         }
-        // None summed (a bound of 0): nothing to check against 2^32.
+        // None summed (an empty document): nothing to check against 2^32.
         return (found, position == UInt64.max ? 0 : position)
     }
 
@@ -84,12 +88,12 @@ extension PostingsCursor {
         if first.count <= second.count {
             let firstEnd = stampPositions(first, shift: 1, stamp: stamp, in: map)
             guard firstEnd &+ 1 < limit else { return (-1, 0, 0) }
-            let probe = countStamped(second, shift: 0, below: firstEnd &+ 2, stamp: stamp, in: map)
+            let probe = countStamped(second, shift: 0, lastStamped: firstEnd &+ 1, stamp: stamp, in: map)
             return (probe.count, firstEnd, probe.end)
         }
         let secondEnd = stampPositions(second, shift: 0, stamp: stamp, in: map)
         guard secondEnd < limit else { return (-1, 0, 0) }
-        let probe = countStamped(first, shift: 1, below: secondEnd, stamp: stamp, in: map)
+        let probe = countStamped(first, shift: 1, lastStamped: secondEnd, stamp: stamp, in: map)
         return (probe.count, probe.end, secondEnd)
     }
 
@@ -165,7 +169,7 @@ extension PostingsCursor {
             slot &+= 1
         }
         // Positions are distinct, so each target found is counted once; past the highest none is stamped.
-        let probe = countStamped(last, shift: 0, below: highest &+ 1, stamp: stamp, in: map)
+        let probe = countStamped(last, shift: 0, lastStamped: highest, stamp: stamp, in: map)
         return (probe.count, probe.end)
     }
 }
