@@ -129,6 +129,30 @@ final class PruningTests: FacadeTestCase {
         try assertPrunedEqualsExhaustive(engine, queries: phrases)
     }
 
+    /// Counting a phrase over title and body (a flat scorer tree: `PhrasePruner.countFlatMatches`) stops on the
+    /// match that reaches the threshold, wherever it falls, and the pruning phase goes on from that candidate:
+    /// the total is exactly the threshold and the top k the exhaustive one, bit for bit.
+    func testPhraseCountingStopsAtEveryThreshold() throws {
+        let index = Index.inMemory()
+        try self.index(corpus(documents: 800), into: index)
+        let engine = try engine(index)
+        XCTAssertEqual(engine.segments.count, 1, "the test wants the pruner's stop inside one segment")
+        let phrase = "\"đảng viên\""
+        var everything = QueryOptions(limit: 10)
+        everything.totalHitsThreshold = Int.max
+        XCTAssertGreaterThan(try engine.search(phrase, options: everything).totalHits, 60, "the test wants many matches")
+        for threshold in 1...60 {
+            for limit in [1, 3, 10] {
+                let (_, exact) = try assertPrunedMatchesExhaustive(engine, phrase, limit: limit, threshold: threshold)
+                var options = QueryOptions(limit: limit)
+                options.totalHitsThreshold = threshold
+                let pruned = try engine.search(phrase, options: options)
+                XCTAssertFalse(exact, "threshold \(threshold)")
+                XCTAssertEqual(pruned.totalHits, Swift.max(threshold, limit), "threshold \(threshold), top-\(limit)")
+            }
+        }
+    }
+
     func testPrunedTotalCountsEveryMatch() throws {
         let index = Index.inMemory()
         try self.index([Document(id: "a", title: "đảng", body: "viên"), Document(id: "b", title: "x", body: "viên"),
