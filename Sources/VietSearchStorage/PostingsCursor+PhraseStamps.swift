@@ -122,12 +122,17 @@ extension PostingsCursor {
             }
             let leadEnd = position
             guard leadEnd < leadOffset || leadEnd &+ offset < limit else { return (-1, 0, 0) }
+            // Every stamp of a start is at or below the last start's (below the limit, by the guard); with no
+            // start none is, and a look-up (at or below 0) finds nothing. Past it nothing can be found, so the
+            // loop stops there and no look-up needs clamping; the end returned covers every position looked up.
+            let lastTarget = leadEnd >= leadOffset ? leadEnd &+ offset : 0
             position = UInt64.max
             value = other.values
             let otherLast = value + other.count
             while value < otherLast {
                 position = position &+ UInt64(value.pointee) &+ 1
-                let present = map[Int(truncatingIfNeeded: Swift.min(position, limit))] == stamp
+                if position > lastTarget { break }
+                let present = map[Int(truncatingIfNeeded: position)] == stamp
                 // Written every time, kept only when found: no branch on the data.
                 kept[found] = UInt32(truncatingIfNeeded: position &- offset)
                 found &+= present ? 1 : 0
