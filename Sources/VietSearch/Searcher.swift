@@ -41,8 +41,10 @@ public final class Searcher: Sendable {
             // them uncompressed; told apart without building the sets below (a few thousand instructions).
             if snippets == nil && !options.explain,
                let only = options.fieldsToLoad, only.allSatisfy({ $0 == DocumentEncoder.idField }) {
+                // The segments read once: through `engine` every hit retained and released the array.
+                let segments = engine.segments
                 return try SearchResults(result, hits: result.hits.map { hit in
-                    SearchHit(id: try engine.segments[hit.segment].storedID(doc: hit.doc), score: hit.score,
+                    SearchHit(id: try segments[hit.segment].storedID(doc: hit.doc), score: hit.score,
                               fields: [], explanation: nil)
                 })
             }

@@ -109,6 +109,13 @@ package struct QueryEngine: Sendable {
                         exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
                         continue
                     }
+                } else if let parts = try weight.conjunctiveTermLeaves(segment: index) {
+                    // Key groups alone, no optional clause (every `.bm25` `a AND b`): `KeyConjunction` on
+                    // leaves made as `TermLeaf`s.
+                    guard let parts else { continue }
+                    let pruner = try KeyConjunction(parts, documentCount: segments[index].documentCount)
+                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                    continue
                 } else if let parts = try weight.conjunctiveParts(segment: index) {
                     guard let parts else { continue }
                     // Key groups alone (every `.bm25` `a AND b`): leaves stepped in place, counted on bitsets.
