@@ -41,10 +41,7 @@ public final class Searcher: Sendable {
             // them uncompressed; told apart without building the sets below (a few thousand instructions).
             if snippets == nil && !options.explain,
                let only = options.fieldsToLoad, only.allSatisfy({ $0 == DocumentEncoder.idField }) {
-                return try SearchResults(result, hits: result.hits.map { hit in
-                    SearchHit(id: try engine.segments[hit.segment].storedID(doc: hit.doc), score: hit.score,
-                              fields: [], explanation: nil)
-                })
+                return try SearchResults(result, hits: Self.idOnlyHits(result.hits, segments: engine.segments))
             }
             // Snippet fields are decoded too; `SearchHit.fields` still lists only the fields asked for.
             let wanted = options.fieldsToLoad.map {
@@ -88,6 +85,21 @@ public final class Searcher: Sendable {
             }
             return nil
         }
+    }
+
+    /// Hits with their ids alone, read from the id column. A plain loop over the segments' buffer: `map`
+    /// through `engine` retained and released the segments and the reader on every hit (~60 instructions a
+    /// hit of the ~500 an id-only hit cost at top-100, callgrind).
+    private static func idOnlyHits(_ hits: [QueryHit], segments: [SegmentReader]) throws -> [SearchHit] {
+        var found: [SearchHit] = []
+        found.reserveCapacity(hits.count)
+        try segments.withUnsafeBufferPointer { segments in
+            for hit in hits {
+                found.append(SearchHit(id: try segments[hit.segment].storedID(doc: hit.doc), score: hit.score,
+                                       fields: [], explanation: nil))
+            }
+        }
+        return found
     }
 
     /// The id is stored first; documents always have it, but bytes can be damaged.

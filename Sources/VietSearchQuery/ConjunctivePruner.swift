@@ -62,9 +62,9 @@ final class ConjunctivePruner {
         optionalBound = bounds[requiredCount...].reduce(0, +)
         self.bounds = bounds
         optionalByBound = (requiredCount..<leaves.count).sorted { bounds[$0] > bounds[$1] }
-        scores = Array(repeating: 0, count: leaves.count)
-        matched = Array(repeating: false, count: leaves.count)
-        documentBounds = Array(repeating: 0, count: leaves.count)
+        scores = Array(filled: 0, count: leaves.count)
+        matched = Array(filled: false, count: leaves.count)
+        documentBounds = Array(filled: 0, count: leaves.count)
     }
 
     /// Offers the competitive documents to `collector` and counts matches up to `totalHitsThreshold`.

@@ -29,7 +29,7 @@ struct MatchWindows {
         leafScores = [Double](unsafeUninitializedCapacity: leafCount * Self.windowSize) { _, written in
             written = leafCount * Self.windowSize
         }
-        masks = [UInt64](repeating: 0, count: Self.windowSize)
+        masks = [UInt64](filled: 0, count: Self.windowSize)
     }
 
     /// Scores and offers the matches of the window starting at the first match >= `start`; returns the

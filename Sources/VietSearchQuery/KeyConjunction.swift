@@ -53,7 +53,7 @@ final class KeyConjunction {
     private let documentCount: UInt32
 
     /// Nil unless every leaf is a key (a `TermScorer`) of a MUST group: no optional clause.
-    init?(_ parts: ConjunctiveParts, documentCount: UInt32) throws {
+    convenience init?(_ parts: ConjunctiveParts, documentCount: UInt32) throws {
         guard !parts.groups.isEmpty, parts.groups.last?.upperBound == parts.leaves.count else { return nil }
         var leaves: [TermLeaf] = []
         leaves.reserveCapacity(parts.leaves.count)
@@ -61,13 +61,23 @@ final class KeyConjunction {
             guard let term = leaf as? TermScorer else { return nil }
             leaves.append(term.leaf)
         }
+        try self.init(ConjunctiveTermLeaves(leaves: leaves, groups: parts.groups, tree: parts.tree, excluded: parts.excluded),
+                      documentCount: documentCount)
+    }
+
+    /// The conjunction of `parts`' groups (`QueryWeight.conjunctiveTermLeaves`, no `TermScorer` made): one
+    /// or more non-empty groups that together cover every leaf.
+    init(_ parts: ConjunctiveTermLeaves, documentCount: UInt32) throws {
+        let leaves = parts.leaves
         self.leaves = leaves
         func groupCost(_ group: Range<Int>) -> UInt64 { leaves[group].reduce(0) { $0 &+ $1.cost } }
-        groups = parts.groups.sorted { groupCost($0) < groupCost($1) }
+        groups = parts.groups.count == 1 ? parts.groups : parts.groups.sorted { groupCost($0) < groupCost($1) }
         tree = parts.tree
         excluded = parts.excluded
         self.documentCount = documentCount
-        let bounds = try leaves.map { try $0.maxScore() }
+        var bounds: [Double] = []
+        bounds.reserveCapacity(leaves.count)
+        for leaf in leaves { bounds.append(try leaf.maxScore()) }
         self.bounds = bounds
         (byBound, prefixBounds) = SummedBounds.ascendingOrder(of: bounds)
     }
@@ -98,8 +108,8 @@ final class KeyConjunction {
         var leaves: [TermLeaf] = []
         swap(&leaves, &self.leaves)
         let count = leaves.count
-        var scores = [Double](repeating: 0, count: count)
-        var matched = [Bool](repeating: false, count: count)
+        var scores = [Double](filled: 0, count: count)
+        var matched = [Bool](filled: false, count: count)
         let stillCounting = try leaves.withUnsafeMutableBufferPointer { leaf in
             try scores.withUnsafeMutableBufferPointer { scores in
                 try matched.withUnsafeMutableBufferPointer { matched in
@@ -276,7 +286,7 @@ final class KeyConjunction {
     private func matchBitset() throws -> (bits: [UInt64], count: Int) {
         let words = (Int(documentCount) + 63) >> 6
         var bits: [UInt64] = []
-        var group = [UInt64](repeating: 0, count: words)
+        var group = [UInt64](filled: 0, count: words)
         for range in groups {
             for word in 0..<words { group[word] = 0 }
             for index in range { try leaves[index].markAllDocs(in: &group) }

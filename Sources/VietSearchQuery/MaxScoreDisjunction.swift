@@ -48,9 +48,9 @@ final class MaxScoreDisjunction {
         (byBound, prefixBounds) = SummedBounds.ascendingOrder(of: bounds)
         terms = leaves.map { $0 as? TermScorer }
         twoPhase = leaves.map { ($0 as? PhraseScorer).flatMap { $0.isTwoPhase ? $0 : nil } }
-        scores = Array(repeating: 0, count: leaves.count)
+        scores = Array(filled: 0, count: leaves.count)
         documentBounds = bounds
-        matched = Array(repeating: false, count: leaves.count)
+        matched = Array(filled: false, count: leaves.count)
     }
 
     /// Offers every competitive document to `collector` and counts matches (see the type's note).
@@ -237,7 +237,7 @@ final class MaxScoreDisjunction {
             return (false, false)
         }
         guard terms.count == leaves.count else { return (true, true) }
-        var bits = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
+        var bits = [UInt64](filled: 0, count: (Int(documentCount) + 63) / 64)
         for leaf in terms { try leaf.markAllDocs(in: &bits) }
         collector.addToTotal(bits.reduce(0) { $0 + $1.nonzeroBitCount })
         return (false, true)

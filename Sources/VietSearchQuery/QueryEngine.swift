@@ -29,11 +29,14 @@ package struct QueryEngine: Sendable {
     package let frequencyCache = DocumentFrequencyCache()
     /// Keys' per-segment infos looked up by earlier queries of this snapshot (binding).
     package let lookupCache = TermLookupCache()
+    /// Fields' numbers and summed lengths in this snapshot (binding).
+    package let fieldStatistics: SnapshotFieldStatistics
 
     package init(segments: [SegmentReader],
                  residueDecoder: @escaping @Sendable (String) -> String? = TypingResidueDecoder.decode) {
         self.segments = segments
         self.residueDecoder = residueDecoder
+        fieldStatistics = SnapshotFieldStatistics(segments: segments)
     }
 
     /// Parses and runs `query`. Throws `QueryParseError` for bad syntax, `StorageError` from reading.
@@ -76,7 +79,8 @@ package struct QueryEngine: Sendable {
 
     /// Runs an already analysed query.
     package func search(_ query: AnalyzedQuery, options: QueryOptions) throws -> QueryResult {
-        let weight = try QueryWeight(query, segments: segments, options: options, lookups: lookupCache)
+        let weight = try QueryWeight(query, segments: segments, options: options, lookups: lookupCache,
+                                     fieldStatistics: fieldStatistics)
         var collector = TopKCollector(limit: options.limit)
         let countUpTo = Swift.max(options.totalHitsThreshold, options.limit)
         var exact = true
@@ -109,6 +113,13 @@ package struct QueryEngine: Sendable {
                         exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
                         continue
                     }
+                } else if let parts = try weight.conjunctiveTermLeaves(segment: index) {
+                    // Key groups alone, no optional clause (every `.bm25` `a AND b`): `KeyConjunction` on
+                    // leaves made as `TermLeaf`s.
+                    guard let parts else { continue }
+                    let pruner = try KeyConjunction(parts, documentCount: segments[index].documentCount)
+                    exact = try pruner.collect(into: &collector, segment: index, totalHitsThreshold: countUpTo) && exact
+                    continue
                 } else if let parts = try weight.conjunctiveParts(segment: index) {
                     guard let parts else { continue }
                     // Key groups alone (every `.bm25` `a AND b`): leaves stepped in place, counted on bitsets.

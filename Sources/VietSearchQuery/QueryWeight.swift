@@ -19,6 +19,8 @@ package final class QueryWeight {
     /// Keys already looked up, per field, by this query (`.vietnamese` queries name a key several times:
     /// a word's term clause and each adjacency phrase holding it) and by earlier queries of the snapshot.
     private let lookups: TermLookupCache
+    /// Fields' numbers and summed lengths computed once per snapshot (`QueryEngine`), nil to compute them here.
+    private let fieldStatistics: SnapshotFieldStatistics?
 
     /// A field resolved in every segment (field numbers differ per segment).
     struct BoundField {
@@ -49,10 +51,11 @@ package final class QueryWeight {
     }
 
     package init(_ query: AnalyzedQuery, segments: [SegmentReader], options: QueryOptions,
-                 lookups: TermLookupCache = TermLookupCache()) throws {
+                 lookups: TermLookupCache = TermLookupCache(), fieldStatistics: SnapshotFieldStatistics? = nil) throws {
         self.segments = segments
         self.options = options
         self.lookups = lookups
+        self.fieldStatistics = fieldStatistics
         // Live documents only: deleted ones (kept in segments until a merge) do not count (issue 5).
         documentCount = segments.reduce(0) { $0 + UInt64($1.liveDocumentCount) }
         root = documentCount == 0 ? .nothing : try bind(query)
@@ -265,12 +268,17 @@ package final class QueryWeight {
             return cached
         }
         var numbers: [UInt8?] = []
-        numbers.reserveCapacity(segments.count)
         var sumOfLengths: UInt64 = 0
-        for segment in segments {
-            let number = segment.fieldNumber(named: name)
-            numbers.append(number)
-            if let number { sumOfLengths += segment.sumOfFieldLengths(field: number) }
+        if let known = fieldStatistics?.field(named: name) {
+            numbers = known.numbers
+            sumOfLengths = known.sumOfLengths
+        } else {
+            numbers.reserveCapacity(segments.count)
+            for segment in segments {
+                let number = segment.fieldNumber(named: name)
+                numbers.append(number)
+                if let number { sumOfLengths += segment.sumOfFieldLengths(field: number) }
+            }
         }
         let bound = BoundField(name: name, boost: boost, avgdl: Double(sumOfLengths) / Double(documentCount),
                                numbers: numbers)

@@ -17,9 +17,23 @@ struct SummedBounds {
     /// `prefixBounds[i]` = the bounds of `byBound[0..<i]` summed (so `prefixBounds[r]` bounds what the leaves
     /// ranked below `r`, the non-essential ones, can add to a document's score).
     static func ascendingOrder(of bounds: [Double]) -> (byBound: [Int], prefixBounds: [Double]) {
-        let byBound = bounds.indices.sorted { bounds[$0] < bounds[$1] }
-        var sums = [0.0]
+        var byBound: [Int] = []
+        if bounds.count <= 16 {
+            // A query's few leaves: a stable insertion sort into one reserved array gives `sorted`'s order
+            // (equal bounds keep their index order) without its copies (~500 instructions, callgrind).
+            byBound.reserveCapacity(bounds.count)
+            for leaf in bounds.indices {
+                var slot = byBound.count
+                while slot > 0 && bounds[leaf] < bounds[byBound[slot - 1]] { slot -= 1 }
+                byBound.insert(leaf, at: slot)
+            }
+        } else {
+            byBound = bounds.indices.sorted { bounds[$0] < bounds[$1] }
+        }
+        // Reserved before the first element: an array literal allocated once more.
+        var sums: [Double] = []
         sums.reserveCapacity(bounds.count + 1)
+        sums.append(0)
         for leaf in byBound { sums.append((sums.last ?? 0) + bounds[leaf]) }
         return (byBound, sums)
     }

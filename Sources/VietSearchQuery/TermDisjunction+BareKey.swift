@@ -51,7 +51,7 @@ extension TermDisjunction {
     /// With `counting` false (the matches were counted up front) it adds nothing to the count.
     func scorePairThenDense(sparse: Int, dense: Int, into collector: inout TopKCollector, segment: Int,
                             counting: Bool = true) throws -> Bool {
-        var offered = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
+        var offered = [UInt64](filled: 0, count: (Int(documentCount) + 63) / 64)
         var scores = [0.0, 0.0]
         var matched = [true, true]
         var union = Int(costs[dense])
@@ -94,8 +94,8 @@ extension TermDisjunction {
             return nil
         }
         let count = Int(costs[sparse])
-        var docs = [UInt32](repeating: 0, count: count)
-        var sparseScores = [Double](repeating: 0, count: count)
+        var docs = [UInt32](filled: 0, count: count)
+        var sparseScores = [Double](filled: 0, count: count)
         var scores = [0.0, 0.0]
         var matched = [false, false]
         let denseBound = bounds[dense]

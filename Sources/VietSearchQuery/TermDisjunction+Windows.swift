@@ -30,9 +30,9 @@ extension TermDisjunction {
             leafScores = [Double](unsafeUninitializedCapacity: leafCount * TermDisjunction.windowSize) { _, written in
                 written = leafCount * TermDisjunction.windowSize
             }
-            masks = [UInt64](repeating: 0, count: TermDisjunction.windowSize)
-            sums = [Double](repeating: 0, count: TermDisjunction.windowSize)
-            occupied = [UInt64](repeating: 0, count: TermDisjunction.windowSize / 64)
+            masks = [UInt64](filled: 0, count: TermDisjunction.windowSize)
+            sums = [Double](filled: 0, count: TermDisjunction.windowSize)
+            occupied = [UInt64](filled: 0, count: TermDisjunction.windowSize / 64)
         }
     }
 
@@ -43,10 +43,10 @@ extension TermDisjunction {
         let count = leaf.count
         guard count > 0 else { return }
         var buffers = WindowBuffers(leafCount: count)
-        var windowBounds = [Double](repeating: 0, count: count)
+        var windowBounds = [Double](filled: 0, count: count)
         var order = [Int](0..<count)
-        var nonEssentialSums = [Double](repeating: 0, count: count + 1)
-        var essential = [Bool](repeating: true, count: count)
+        var nonEssentialSums = [Double](filled: 0, count: count + 1)
+        var essential = [Bool](filled: true, count: count)
         try buffers.leafScores.withUnsafeMutableBufferPointer { leafScores in
             try buffers.masks.withUnsafeMutableBufferPointer { masks in
                 try buffers.sums.withUnsafeMutableBufferPointer { sums in

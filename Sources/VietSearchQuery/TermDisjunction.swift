@@ -94,8 +94,8 @@ final class TermDisjunction {
             }
             return exact
         }
-        var scores = [Double](repeating: 0, count: count)
-        var matched = [Bool](repeating: false, count: count)
+        var scores = [Double](filled: 0, count: count)
+        var matched = [Bool](filled: false, count: count)
         try leaves.withUnsafeMutableBufferPointer { leaf in
             try scores.withUnsafeMutableBufferPointer { scores in
                 try matched.withUnsafeMutableBufferPointer { matched in
@@ -314,7 +314,7 @@ final class TermDisjunction {
         // The union is the largest list (its live document frequency) plus the other lists' documents it
         // lacks: those are marked on a bitset and looked up in the largest list with `advance`, which
         // decodes only its blocks that may hold one (a bare key: its title list against its body list).
-        var bits = [UInt64](repeating: 0, count: (Int(documentCount) + 63) / 64)
+        var bits = [UInt64](filled: 0, count: (Int(documentCount) + 63) / 64)
         var lookup = try leaves.withUnsafeBufferPointer { leaf in
             for index in leaf.indices where index != largest { try leaf[index].markAllDocs(in: &bits) }
             return try leaf[largest].restarted()

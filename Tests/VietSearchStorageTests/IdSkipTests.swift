@@ -38,6 +38,24 @@ final class IdSkipTests: XCTestCase {
         }
     }
 
+    /// Ids of 0 to 20 bytes, ASCII (made in place as small strings up to 15 bytes) and with non-ASCII
+    /// letters (validated), read back exactly on both sides of the small-string boundary.
+    func testShortAndLongIdsReadBackAcrossTheSmallStringBoundary() throws {
+        var ids: [String] = []
+        for width in 0...20 {
+            ids.append(String(repeating: "a", count: width))
+            ids.append(String(String(repeating: "z", count: width).prefix(Swift.max(0, width - 2))) + (width >= 2 ? "đ" : ""))
+            ids.append(String(repeating: "7", count: width) + "~")
+        }
+        let (store, meta) = try segment(ids: ids)
+        let reader = try store.openSegment(meta)
+        for (doc, id) in ids.enumerated() {
+            let read = try reader.storedID(doc: UInt32(doc))
+            XCTAssertEqual(read, id, "doc \(doc)")
+            XCTAssertEqual(Array(read.utf8), Array(id.utf8), "doc \(doc): bytes")
+        }
+    }
+
     /// A damaged id block fails every read of its ids with an error at the block's offset (whichever way
     /// its ids would be skipped), while the other blocks still answer.
     func testDamagedIdBlockFailsEveryReadAtItsOffset() throws {

@@ -1,6 +1,7 @@
 import XCTest
 @testable import VietSearch
 @testable import VietSearchQuery
+import VietSearchStorage
 
 /// `KeyConjunction` (conjunctions of key groups with `.bm25`) must return what exhaustive scoring returns:
 /// the same hits in the same order with bit-identical scores, and a total that is exact (equal to the
@@ -94,5 +95,98 @@ final class KeyConjunctionTests: FacadeTestCase {
         XCTAssertNil(try pruner("đảng AND viên", scoring: .vietnamese(.measuredDefault)))
         XCTAssertNil(try pruner("\"đảng viên\" AND xây"))
         XCTAssertNil(try pruner("đảng AND viên xây"))
+    }
+
+    /// `conjunctiveTermLeaves` takes exactly the shapes whose `conjunctiveParts` `KeyConjunction` accepts, with
+    /// the same leaves (list, field lengths, BM25 numbers), groups and tree; both pruners give the same answer.
+    func testTermLeavesLayOutTheConjunctionAsTheScorerParts() throws {
+        let engine = try engine(try segmentedIndex())
+        var compared = 0
+        for query in Self.queries + ["đảng AND viên xây", "\"đảng viên\" AND xây", "(đảng OR title:viên) AND (dân OR lạ) -hiếm"] {
+            let weight = try QueryWeight(QueryAnalyzer().analyze(try QueryParser().parse(query)), segments: engine.segments,
+                                         options: QueryOptions(limit: 10), fieldStatistics: engine.fieldStatistics)
+            for segment in engine.segments.indices {
+                let direct = try weight.conjunctiveTermLeaves(segment: segment)
+                let parts = try weight.conjunctiveParts(segment: segment)
+                guard let direct else {
+                    // Not taken: the scorer parts must not make a key conjunction either.
+                    if case .some(.some(let parts)) = parts {
+                        XCTAssertNil(try KeyConjunction(parts, documentCount: 1), query)
+                    }
+                    continue
+                }
+                guard let direct else {
+                    if case .some(.none) = parts {} else { XCTFail("\(query): nothing to match in segment \(segment)") }
+                    continue
+                }
+                let scorerParts = try XCTUnwrap(try XCTUnwrap(parts), query)
+                XCTAssertEqual(direct.groups, scorerParts.groups, query)
+                XCTAssertEqual(direct.leaves.count, scorerParts.leaves.count, query)
+                XCTAssertEqual(direct.excluded.count, scorerParts.excluded.count, query)
+                XCTAssertEqual(String(describing: direct.tree), String(describing: scorerParts.tree), query)
+                for (leaf, scorer) in zip(direct.leaves, scorerParts.leaves) {
+                    let term = try XCTUnwrap(scorer as? TermScorer, query)
+                    XCTAssertEqual(leaf.info, term.leaf.info, query)
+                    XCTAssertEqual(leaf.boost.bitPattern, term.leaf.boost.bitPattern, query)
+                    XCTAssertEqual(leaf.idf.bitPattern, term.leaf.idf.bitPattern, query)
+                    XCTAssertEqual(leaf.avgdl.bitPattern, term.leaf.avgdl.bitPattern, query)
+                    XCTAssertEqual(try leaf.maxScore().bitPattern, try term.maxScore().bitPattern, query)
+                    compared += 1
+                }
+                // Both pruners, run to the end, keep the same hits with bit-identical scores and count the same.
+                for (limit, threshold) in [(10, 10), (100, Int.max)] {
+                    var fromLeaves = TopKCollector(limit: limit)
+                    var fromScorers = TopKCollector(limit: limit)
+                    let documents = engine.segments[segment].documentCount
+                    // Fresh parts for each run: the exclusions are scorers, used up by a run.
+                    let freshLeaves = try XCTUnwrap(try XCTUnwrap(try weight.conjunctiveTermLeaves(segment: segment)))
+                    let exactLeaves = try KeyConjunction(freshLeaves, documentCount: documents)
+                        .collect(into: &fromLeaves, segment: segment, totalHitsThreshold: threshold)
+                    let freshParts = try XCTUnwrap(try XCTUnwrap(try weight.conjunctiveParts(segment: segment)))
+                    let exactScorers = try XCTUnwrap(try KeyConjunction(freshParts, documentCount: documents))
+                        .collect(into: &fromScorers, segment: segment, totalHitsThreshold: threshold)
+                    XCTAssertEqual(exactLeaves, exactScorers, query)
+                    XCTAssertEqual(fromLeaves.totalHits, fromScorers.totalHits, query)
+                    XCTAssertEqual(fromLeaves.sortedHits(), fromScorers.sortedHits(), "\(query) top-\(limit)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 40)
+    }
+
+    /// Binding with the engine's per-snapshot field statistics gives the scores of binding without them
+    /// (fields read from each segment on every query), on segments with deletions and a field missing from
+    /// some of them.
+    func testFieldStatisticsBindAsPerQueryLookups() throws {
+        let index = try segmentedIndex()
+        let writer = try index.writer()
+        try writer.add(Document(id: "extra", fields: [("body", "đảng viên lạ"), ("note", "đảng viên")]))
+        try writer.commit()
+        writer.close()
+        let engine = try engine(index)
+        for query in Self.queries + ["note:đảng AND viên", "note:viên OR đảng", "nowhere:đảng OR viên"] {
+            for limit in [10, 100] {
+                var options = QueryOptions(limit: limit)
+                options.exhaustive = true
+                let analyzed = QueryAnalyzer().analyze(try QueryParser().parse(query))
+                let shared = try engine.search(analyzed, options: options)
+                let statistics = SnapshotFieldStatistics(segments: engine.segments)
+                let cached = try QueryWeight(analyzed, segments: engine.segments, options: options, fieldStatistics: statistics)
+                let fresh = try QueryWeight(analyzed, segments: engine.segments, options: options)
+                XCTAssertEqual(shared.hits.count, Swift.min(limit, shared.totalHits), query)
+                for segment in engine.segments.indices {
+                    let one = try cached.scorer(segment: segment), other = try fresh.scorer(segment: segment)
+                    XCTAssertEqual(one == nil, other == nil, query)
+                    guard let one, let other else { continue }
+                    var doc = one.doc
+                    XCTAssertEqual(doc, other.doc, query)
+                    while doc != PostingsCursor.noMoreDocs {
+                        XCTAssertEqual(try one.score().bitPattern, try other.score().bitPattern, "\(query) doc \(doc)")
+                        doc = try one.nextDoc()
+                        XCTAssertEqual(doc, try other.nextDoc(), query)
+                    }
+                }
+            }
+        }
     }
 }
