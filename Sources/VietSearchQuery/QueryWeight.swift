@@ -267,21 +267,10 @@ package final class QueryWeight {
             cached.boost = boost
             return cached
         }
-        var numbers: [UInt8?] = []
-        var sumOfLengths: UInt64 = 0
-        if let known = fieldStatistics?.field(named: name) {
-            numbers = known.numbers
-            sumOfLengths = known.sumOfLengths
-        } else {
-            numbers.reserveCapacity(segments.count)
-            for segment in segments {
-                let number = segment.fieldNumber(named: name)
-                numbers.append(number)
-                if let number { sumOfLengths += segment.sumOfFieldLengths(field: number) }
-            }
-        }
-        let bound = BoundField(name: name, boost: boost, avgdl: Double(sumOfLengths) / Double(documentCount),
-                               numbers: numbers)
+        let field = fieldStatistics?.field(named: name)
+            ?? SnapshotFieldStatistics.Field(name: name, segments: segments)
+        let bound = BoundField(name: name, boost: boost, avgdl: Double(field.sumOfLengths) / Double(documentCount),
+                               numbers: field.numbers)
         if boundFields.isEmpty { boundFields.reserveCapacity(options.fields.count) }
         boundFields.append(bound)
         return bound

@@ -11,6 +11,22 @@ package struct SnapshotFieldStatistics: Sendable {
         let numbers: [UInt8?]
         /// The field's live lengths summed over the segments that have it.
         let sumOfLengths: UInt64
+
+        /// The field `name` looked up in every segment (also `QueryWeight`'s fallback when it has no
+        /// per-snapshot statistics).
+        init(name: String, segments: [SegmentReader]) {
+            var numbers: [UInt8?] = []
+            numbers.reserveCapacity(segments.count)
+            var sumOfLengths: UInt64 = 0
+            for segment in segments {
+                let number = segment.fieldNumber(named: name)
+                numbers.append(number)
+                if let number { sumOfLengths += segment.sumOfFieldLengths(field: number) }
+            }
+            self.name = name
+            self.numbers = numbers
+            self.sumOfLengths = sumOfLengths
+        }
     }
 
     /// Every field of every segment, in order of first appearance (a handful: a linear scan of the names
@@ -22,17 +38,7 @@ package struct SnapshotFieldStatistics: Sendable {
         for segment in segments {
             for name in segment.fieldNames where !names.contains(name) { names.append(name) }
         }
-        fields = names.map { name in
-            var numbers: [UInt8?] = []
-            numbers.reserveCapacity(segments.count)
-            var sumOfLengths: UInt64 = 0
-            for segment in segments {
-                let number = segment.fieldNumber(named: name)
-                numbers.append(number)
-                if let number { sumOfLengths += segment.sumOfFieldLengths(field: number) }
-            }
-            return Field(name: name, numbers: numbers, sumOfLengths: sumOfLengths)
-        }
+        fields = names.map { Field(name: $0, segments: segments) }
     }
 
     /// The statistics of the field `name`, nil when no segment has it.
