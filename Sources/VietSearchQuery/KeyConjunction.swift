@@ -47,6 +47,8 @@ final class KeyConjunction {
     private let tree: ScoreSumTree
     private let excluded: [any DocScorer]
     private let bounds: [Double]
+    /// Each leaf's `cost`, read from here (through `leaves` every read copied a whole leaf).
+    private let costs: [UInt64]
     /// Leaf indices by ascending bound, and `prefixBounds[i]` = the bounds of `byBound[0..<i]` summed.
     private let byBound: [Int]
     private let prefixBounds: [Double]
@@ -67,18 +69,27 @@ final class KeyConjunction {
 
     /// The conjunction of `parts`' groups (`QueryWeight.conjunctiveTermLeaves`, no `TermScorer` made): one
     /// or more non-empty groups that together cover every leaf.
-    init(_ parts: ConjunctiveTermLeaves, documentCount: UInt32) throws {
-        let leaves = parts.leaves
-        self.leaves = leaves
-        func groupCost(_ group: Range<Int>) -> UInt64 { leaves[group].reduce(0) { $0 &+ $1.cost } }
+    init(_ parts: consuming ConjunctiveTermLeaves, documentCount: UInt32) throws {
+        // Bounds and costs read in place, before the leaves are shared with the property: iterating the
+        // array, or a non-mutating call on an element, copied whole leaves (see `TermLeaf.maxScore`).
+        var bounds: [Double] = []
+        var costs: [UInt64] = []
+        bounds.reserveCapacity(parts.leaves.count)
+        costs.reserveCapacity(parts.leaves.count)
+        try parts.leaves.withUnsafeMutableBufferPointer { leaf in
+            for index in leaf.indices {
+                bounds.append(try leaf[index].maxScore())
+                costs.append(leaf[index].cost)
+            }
+        }
+        func groupCost(_ group: Range<Int>) -> UInt64 { costs[group].reduce(0, &+) }
         groups = parts.groups.count == 1 ? parts.groups : parts.groups.sorted { groupCost($0) < groupCost($1) }
+        leaves = parts.leaves
         tree = parts.tree
         excluded = parts.excluded
         self.documentCount = documentCount
-        var bounds: [Double] = []
-        bounds.reserveCapacity(leaves.count)
-        for leaf in leaves { bounds.append(try leaf.maxScore()) }
         self.bounds = bounds
+        self.costs = costs
         (byBound, prefixBounds) = SummedBounds.ascendingOrder(of: bounds)
     }
 
@@ -272,12 +283,12 @@ final class KeyConjunction {
     /// (a step per document of the cheapest group until the threshold is reached).
     func prefersBitset(leftToCount: Int) -> Bool {
         guard let cheapest = groups.first else { return false }
-        let cheapestCost = Double(leaves[cheapest].reduce(0) { $0 &+ $1.cost })
-        let sizes = groups.map { group in Double(leaves[group].reduce(0) { $0 &+ $1.cost }) }
+        let cheapestCost = Double(costs[cheapest].reduce(0, &+))
+        let sizes = groups.map { group in Double(costs[group].reduce(0, &+)) }
         let expected = ConjunctionScorer.intersection(sizes, documentCount: Double(documentCount))
         // The leapfrog stops once the threshold is reached: about that share of the cheapest group.
         let walked = expected > Double(leftToCount) ? cheapestCost * Double(leftToCount) / expected : cheapestCost
-        let marked = Double(leaves.reduce(0) { $0 &+ $1.cost })
+        let marked = Double(costs.reduce(0, &+))
         return marked <= walked * Self.leapfrogCostPerDocument
     }
 
@@ -312,9 +323,9 @@ final class KeyConjunction {
     /// the highest bound over the matches it holds (a match's score is at least its score in one leaf),
     /// so the loop starts with the dense (body) lists non-essential; −∞ when no such leaf has k matches.
     private func initialThreshold(limit: Int, matches: [UInt64]) throws -> Double {
-        let longest = leaves.map(\.cost).max() ?? 0
-        let seeds = leaves.indices.filter {
-            leaves[$0].cost >= UInt64(limit) && leaves[$0].cost * Self.seedFraction <= longest
+        let longest = costs.max() ?? 0
+        let seeds = costs.indices.filter {
+            costs[$0] >= UInt64(limit) && costs[$0] * Self.seedFraction <= longest
         }
         guard limit > 0, let seed = seeds.max(by: { bounds[$0] < bounds[$1] }) else { return -Double.infinity }
         var leaf = try leaves[seed].restarted()

@@ -66,7 +66,12 @@ extension QueryWeight {
                 guard let info = key.infos[index], let number = fieldNumber(key.scoring.fieldName, index) else { continue }
                 guard leaves.count < MaxScoreDisjunction.maximumLeaves else { return nil }
                 children.append(.leaf(leaves.count))
-                leaves.append(try TermLeaf(reader: segments[index], info: info, scoring: key.scoring, fieldNumber: number))
+                // Opened here and the leaf made by its non-throwing init (see `TermLeaf.init(opened:…)`).
+                let reader = segments[index]
+                var cursor = try reader.postings(info)
+                let first = try cursor.nextDoc()
+                leaves.append(TermLeaf(opened: consume cursor, first: first, lengths: reader.fieldLengthColumn(field: number),
+                                       info: info, scoring: key.scoring))
             }
         case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
             for inner in should {

@@ -32,20 +32,22 @@ final class TermDisjunction {
     /// The pruner of segment `index` for `weight`'s query, nil when the query is not a disjunction of keys
     /// alone (`QueryWeight.termLeaves`); it has no leaves when nothing matches in the segment.
     init?(_ weight: QueryWeight, segment index: Int) throws {
-        guard let (leaves, tree) = try weight.termLeaves(segment: index) else { return nil }
-        self.leaves = leaves
-        self.tree = tree
-        documentCount = weight.segments[index].documentCount
-        flatCount = tree.flatLeafCount == leaves.count ? leaves.count : nil
+        guard var made = try weight.termLeaves(segment: index) else { return nil }
+        let count = made.leaves.count
         var bounds: [Double] = [], costs: [UInt64] = []
-        bounds.reserveCapacity(leaves.count)
-        costs.reserveCapacity(leaves.count)
-        try leaves.withUnsafeBufferPointer { leaf in
+        bounds.reserveCapacity(count)
+        costs.reserveCapacity(count)
+        // In place, before the leaves are shared with the property (see `TermLeaf.maxScore`).
+        try made.leaves.withUnsafeMutableBufferPointer { leaf in
             for index in leaf.indices {
                 bounds.append(try leaf[index].maxScore())
                 costs.append(leaf[index].cost)
             }
         }
+        leaves = made.leaves
+        tree = made.tree
+        documentCount = weight.segments[index].documentCount
+        flatCount = made.tree.flatLeafCount == count ? count : nil
         self.bounds = bounds
         self.costs = costs
         (byBound, prefixBounds) = SummedBounds.ascendingOrder(of: bounds)
@@ -269,7 +271,7 @@ final class TermDisjunction {
 
     /// Leaf `index` back on its first document with a cursor of its own, read in place (see `costs`).
     func restartedLeaf(_ index: Int) throws -> TermLeaf {
-        try leaves.withUnsafeBufferPointer { try $0[index].restarted() }
+        try leaves.withUnsafeMutableBufferPointer { try $0[index].restarted() }
     }
 
     /// Whether a list of `count` documents alone takes the collector's count to the threshold (then no
@@ -315,7 +317,7 @@ final class TermDisjunction {
         // lacks: those are marked on a bitset and looked up in the largest list with `advance`, which
         // decodes only its blocks that may hold one (a bare key: its title list against its body list).
         var bits = [UInt64](filled: 0, count: (Int(documentCount) + 63) / 64)
-        var lookup = try leaves.withUnsafeBufferPointer { leaf in
+        var lookup = try leaves.withUnsafeMutableBufferPointer { leaf in
             for index in leaf.indices where index != largest { try leaf[index].markAllDocs(in: &bits) }
             return try leaf[largest].restarted()
         }

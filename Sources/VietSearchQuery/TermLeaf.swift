@@ -4,16 +4,23 @@ import VietSearchStorage
 /// lengths and the BM25 numbers, as a value. `TermScorer` wraps one for the scorer tree; `TermDisjunction`
 /// keeps them side by side in one buffer and steps them in place, with no class, existential or reference
 /// counting per document (those were most of a term query's instructions, callgrind, session 4).
+///
+/// Reference counting: a leaf is copied (restarts, moves into buffers) and destroyed several times a query,
+/// and each copy retained every reference it holds. It holds its file through its cursor only: the length
+/// column and skip table are views of that same file (`unowned(unsafe)` in storage, checked in `init`), and
+/// restarts rewind a copy of the cursor instead of asking the segment reader for the list again, so the leaf
+/// needs no reader.
 struct TermLeaf {
     private(set) var cursor: PostingsCursor
     /// The current document, or `PostingsCursor.noMoreDocs`.
     private(set) var doc: UInt32
     /// The list's first live document: while `doc` is still this one the leaf has not moved.
     private let firstDoc: UInt32
-    let reader: SegmentReader
     let info: TermInfo
+    /// A view of the cursor's file (kept alive by `cursor`).
     private let lengths: FieldLengthColumn
-    /// The list's per-block bounds, read by `moveShallow` (through `cursor` they copied it, see the type).
+    /// The list's per-block bounds, read by `moveShallow` (through `cursor` they copied it, see the type);
+    /// a view of the cursor's file like `lengths`.
     private let skips: PostingsSkipTable
     let boost: Double, idf: Double, avgdl: Double, bm25: BM25
     /// Documents in the list (deleted ones included).
@@ -34,31 +41,43 @@ struct TermLeaf {
     /// A leaf on its first document, for `scoring` in the segment's field `fieldNumber` (the binding's
     /// `scoring` is read in place: a modified copy retained and released its strings and key arrays).
     init(reader: SegmentReader, info: TermInfo, scoring: borrowing FieldScoring, fieldNumber: UInt8) throws {
-        // Everything that can throw runs before the first stored property is set: a throwing init that
-        // had set some built the leaf aside and copied it out (callgrind, session 7).
         var cursor = try reader.postings(info)
         let first = try cursor.nextDoc()
+        self.init(opened: consume cursor, first: first, lengths: reader.fieldLengthColumn(field: fieldNumber), info: info,
+                  scoring: scoring)
+    }
+
+    /// A leaf over `cursor` (of `info`'s list, moved to its first document `first`) and `lengths` (the
+    /// column of the scored field in the cursor's segment). Not throwing: a throwing init built the leaf
+    /// aside and copied it out, and a leaf made in a throwing expression was copied into its array (every
+    /// reference retained and released again, callgrind, sessions 7 and 18); callers open the cursor first.
+    init(opened cursor: consuming PostingsCursor, first: UInt32, lengths: FieldLengthColumn, info: TermInfo,
+         scoring: borrowing FieldScoring) {
+        // Read before the cursor moves into the leaf: read after, the cursor was copied (its references
+        // retained and released) to outlive the move (callgrind, session 18).
+        skips = cursor.skipTableView
+        // The views are valid because the cursor holds their file: they must come from the same segment.
+        assert(lengths.views(cursor) && skips.views(cursor), "a leaf's length column and skip table must view its cursor's file")
         self.cursor = cursor
         doc = first
         firstDoc = first
-        self.reader = reader
         self.info = info
+        self.lengths = lengths
         boost = scoring.boost
         idf = scoring.idf
         avgdl = scoring.avgdl
         bm25 = scoring.bm25
-        lengths = reader.fieldLengthColumn(field: fieldNumber)
-        skips = cursor.skipTableView
     }
 
-    /// A leaf over the same list back on its first document, with a cursor of its own.
-    func restarted() throws -> TermLeaf {
+    /// A leaf over the same list back on its first document, with a cursor of its own. `mutating` (it
+    /// changes nothing) for the same reason as `maxScore`.
+    mutating func restarted() throws -> TermLeaf {
         var copy = self
         // A leaf still on its first document is its own restart: the copy shares the decoded block (an
         // array copied on the first write), where a new cursor cost ~2k instructions to open plus a block
         // decode (callgrind, session 7; the seeds of θ and the counting lookups restart unmoved leaves).
         if doc != firstDoc {
-            copy.cursor = try reader.postings(info)
+            copy.cursor.rewind()
             copy.doc = try copy.cursor.nextDoc()
         }
         copy.shallowBlock = -1
@@ -97,7 +116,10 @@ struct TermLeaf {
     /// Read through the skip table view (direct loads, as `moveShallow`): the cursor's `forEachBlockBound`
     /// made a byte reader per entry plus a closure call, ~150 instructions a block (callgrind, and2: ~9k of a
     /// median query's fixed cost for its four leaves).
-    func maxScore() throws -> Double {
+    /// `mutating` although it changes nothing: leaves live in buffers and arrays, and a non-mutating call on
+    /// one there loaded a copy of the whole leaf (~10 references retained, then released) to pass it, where a
+    /// mutating call passes its address (callgrind, session 18: ~600 instructions a call).
+    mutating func maxScore() throws -> Double {
         var best = 0.0
         for index in 0..<skips.blockCount {
             let entry = try skips.blockBounds(index)
@@ -166,15 +188,17 @@ struct TermLeaf {
         return bm25.score(boost: boost, idf: idf, tf: shallowMaxFrequency, dl: Double(dl), avgdl: avgdl)
     }
 
-    /// Sets the bit of every live document of the term's list (this leaf does not move).
-    func markAllDocs(in bits: inout [UInt64]) throws {
+    /// Sets the bit of every live document of the term's list (this leaf does not move; `mutating` for
+    /// the same reason as `maxScore`).
+    mutating func markAllDocs(in bits: inout [UInt64]) throws {
         if doc == firstDoc {
             // Not moved yet: a copy of the cursor marks from its loaded block (see `restarted`).
             var all = cursor
             try all.markAllDocsFromFirst(in: &bits)
             return
         }
-        var all = try reader.postings(info)
+        var all = cursor
+        all.rewind()
         try all.markRemainingDocs(in: &bits)
     }
 }

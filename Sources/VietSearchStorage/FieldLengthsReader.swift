@@ -52,9 +52,12 @@ extension FieldLengthsReader {
 /// One field's exact document lengths (a slice of the "Field lengths" section), read with one unaligned
 /// 8-byte load per document where the section has room for it: scoring reads a length per scored
 /// document, and the general reader's byte loop, range checks and class hops were a tenth of a term query.
-/// Holds its file, so the mapping outlives the pointer.
+///
+/// A view: it does not keep the segment's file alive (`unowned(unsafe)`, no reference counting when the
+/// struct holding it is copied or destroyed). Keep it beside something that does: the reader it came
+/// from or one of the reader's cursors (`TermLeaf`, `PhraseScorer`).
 package struct FieldLengthColumn {
-    private let bytes: FileBytes
+    unowned(unsafe) private let bytes: FileBytes
     /// The packed values, nil when the field is absent (every length 0) or the region leaves the file.
     /// (`@usableFromInline`: `length` is inlined into the query module's scoring loops.)
     @usableFromInline let base: UnsafeRawPointer?
@@ -63,6 +66,9 @@ package struct FieldLengthColumn {
     @usableFromInline let mask: UInt64
     @usableFromInline let documentCount: Int
     private let regionStart: Int
+
+    /// Whether this is a view of `cursor`'s file (which keeps the file alive while the cursor lives).
+    package func views(_ cursor: borrowing PostingsCursor) -> Bool { bytes === cursor.bytes }
 
     init(_ bytes: FileBytes, region: Range<Int>, width: Int, documentCount: Int) {
         self.bytes = bytes

@@ -49,6 +49,11 @@ struct PositionsDecoder {
         anchorOffset = start
     }
 
+    /// Back to the state `init` left, over the same positions (`PostingsCursor.rewind`).
+    mutating func rewind() {
+        self = PositionsDecoder(range: start..<end, valueCount: UInt64(valueCount))
+    }
+
     /// Makes this a decoder over another term's positions (as `init`), keeping the memory for unpacked
     /// values: a merge reads its inputs' terms one after another, and a fresh decoder per term allocated
     /// that memory again on its first read.

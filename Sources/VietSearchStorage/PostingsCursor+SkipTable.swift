@@ -116,14 +116,21 @@ extension PostingsCursor {
 }
 
 /// A postings list's per-block bounds (`PostingsCursor.blockBounds`) without the cursor's decoding state.
+///
+/// A view: it does not keep the segment's file alive (`unowned(unsafe)`, no reference counting when the
+/// struct holding it is copied or destroyed). Keep it beside the cursor it came from, which does
+/// (`TermLeaf` and `PhraseScorer` hold both).
 package struct PostingsSkipTable {
-    let bytes: FileBytes
+    unowned(unsafe) let bytes: FileBytes
     let skipTable: Int
     let blocksStart: Int
     let postingsEnd: Int
     /// Number of 128-doc blocks.
     package let blockCount: Int
     let hasSkipTable: Bool
+
+    /// Whether this is a view of `cursor`'s file (which keeps the file alive while the cursor lives).
+    package func views(_ cursor: borrowing PostingsCursor) -> Bool { bytes === cursor.bytes }
 
     /// See `PostingsCursor.blockBounds`.
     package func blockBounds(_ index: Int) throws -> (lastDoc: UInt32, maxFrequency: UInt32, minFieldLength: UInt32) {

@@ -125,6 +125,7 @@ final class KeyConjunctionTests: FacadeTestCase {
                 XCTAssertEqual(direct.excluded.count, scorerParts.excluded.count, query)
                 XCTAssertEqual(String(describing: direct.tree), String(describing: scorerParts.tree), query)
                 for (leaf, scorer) in zip(direct.leaves, scorerParts.leaves) {
+                    var leaf = leaf
                     let term = try XCTUnwrap(scorer as? TermScorer, query)
                     XCTAssertEqual(leaf.info, term.leaf.info, query)
                     XCTAssertEqual(leaf.boost.bitPattern, term.leaf.boost.bitPattern, query)
