@@ -29,8 +29,18 @@ struct ScoreSumTree {
     private var innerLeaves: [Int] = []
     private var innerEnds: [Int] = []
 
+    /// Nodes the arrays have room for from the first `addNode`.
+    private static let reservedNodes = 8
+
     /// Adds a node (its inner nodes were added before it) and returns its index.
     mutating func addNode(_ nodeChildren: [Child]) -> Int {
+        if starts.isEmpty {
+            // Room for the usual trees (a few keys over two fields) at once: growing the three arrays one
+            // append at a time reallocated them ~5 times a query (~1.7k instructions, or2, callgrind, s18).
+            starts.reserveCapacity(Self.reservedNodes)
+            ends.reserveCapacity(Self.reservedNodes)
+            children.reserveCapacity(2 * Self.reservedNodes)
+        }
         starts.append(children.count)
         for child in nodeChildren {
             switch child {
@@ -55,6 +65,8 @@ struct ScoreSumTree {
         innerLeaves = []
         innerEnds = []
         if twoLevel {
+            innerLeaves.reserveCapacity(children.count)
+            innerEnds.reserveCapacity(ends[top] - starts[top])
             for slot in starts[top]..<ends[top] {
                 let node = -1 - children[slot]
                 innerLeaves.append(contentsOf: children[starts[node]..<ends[node]])

@@ -41,6 +41,7 @@ struct PositionsDecoder {
     private var cachedEnd = 0
 
     /// A decoder over the term's positions bytes `range` holding `valueCount` values.
+    @inline(__always)
     init(range: Range<Int>, valueCount: UInt64) {
         start = range.lowerBound
         end = range.upperBound
