@@ -89,72 +89,35 @@ package struct PostingsCursor {
     /// and the positions on first use (FORMAT.md, "Checksums").
     init(_ bytes: FileBytes, postings: Range<Int>, positions: Range<Int>, documentCount: UInt32, info: TermInfo,
          deletions: DeletedDocs? = nil, checksums: RangeChecksums) throws {
-        let span = try TermSpan(bytes, postings: postings, positions: positions, documentCount: documentCount,
-                                info: info, checksums: checksums)
-        self.init(bytes, span: span, documentCount: documentCount, deletions: deletions, checksums: checksums)
-    }
-
-    /// Where a term's lists lie, checked against their sections and the postings' checksum verified: the
-    /// throwing half of opening a cursor. Kept apart from the (non-throwing) init: a throwing init built the
-    /// cursor aside and copied it out, every reference retained and released again (callgrind, session 18:
-    /// ~420 instructions a cursor opened).
-    struct TermSpan {
-        let postings: Range<Int>
-        let positions: Range<Int>
-        let documentFrequency: Int
-        let blockCount: Int
-        let hasSkipTable: Bool
-        let skipTableSize: Int
-        let totalTermFrequency: UInt64
-        let positionsChecksum: UInt32
-
-        init(_ bytes: FileBytes, postings: Range<Int>, positions: Range<Int>, documentCount: UInt32, info: TermInfo,
-             checksums: RangeChecksums) throws {
-            guard info.postingsOffset <= UInt64(postings.count), info.postingsLength <= UInt64(postings.count) - info.postingsOffset,
-                  info.positionsOffset <= UInt64(positions.count), info.positionsLength <= UInt64(positions.count) - info.positionsOffset else {
-                throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
-                                           reason: "term postings \(info.postingsOffset)+\(info.postingsLength) or positions \(info.positionsOffset)+\(info.positionsLength) do not fit their sections")
-            }
-            let termPostings = (postings.lowerBound + Int(info.postingsOffset))..<(postings.lowerBound + Int(info.postingsOffset + info.postingsLength))
-            let termPositions = (positions.lowerBound + Int(info.positionsOffset))..<(positions.lowerBound + Int(info.positionsOffset + info.positionsLength))
-            try checksums.verify(termPostings, checksum: info.postingsChecksum, what: "postings")
-            let documentFrequency = Int(info.encodedDocumentFrequency)
-            let blockCount = (documentFrequency + PostingsWriter.blockSize - 1) / PostingsWriter.blockSize
-            let hasSkipTable = documentFrequency >= PostingsWriter.blockSize
-            let skipTableSize = hasSkipTable ? blockCount * PostingsWriter.skipEntrySize : 0
-            guard info.encodedDocumentFrequency <= documentCount, skipTableSize <= termPostings.count else {
-                throw StorageError.corrupt(file: bytes.name, offset: termPostings.lowerBound,
-                                           reason: "term postings (df \(info.encodedDocumentFrequency), offset \(info.postingsOffset), positions \(info.positionsOffset)) do not fit their sections")
-            }
-            self.postings = termPostings
-            self.positions = termPositions
-            self.documentFrequency = documentFrequency
-            self.blockCount = blockCount
-            self.hasSkipTable = hasSkipTable
-            self.skipTableSize = skipTableSize
-            totalTermFrequency = info.totalTermFrequency
-            positionsChecksum = info.positionsChecksum
-        }
-    }
-
-    /// A cursor over a checked `span` (see `TermSpan`). Not inlined: inlined into `SegmentReader.postings`
-    /// the cursor was built on the stack and copied into the result (references retained and released).
-    @inline(never)
-    init(_ bytes: FileBytes, span: TermSpan, documentCount: UInt32, deletions: DeletedDocs?, checksums: RangeChecksums) {
         self.bytes = bytes
         self.deletions = deletions
         self.documentCount = documentCount
+        guard info.postingsOffset <= UInt64(postings.count), info.postingsLength <= UInt64(postings.count) - info.postingsOffset,
+              info.positionsOffset <= UInt64(positions.count), info.positionsLength <= UInt64(positions.count) - info.positionsOffset else {
+            throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
+                                       reason: "term postings \(info.postingsOffset)+\(info.postingsLength) or positions \(info.positionsOffset)+\(info.positionsLength) do not fit their sections")
+        }
+        let termPostings = (postings.lowerBound + Int(info.postingsOffset))..<(postings.lowerBound + Int(info.postingsOffset + info.postingsLength))
+        let termPositions = (positions.lowerBound + Int(info.positionsOffset))..<(positions.lowerBound + Int(info.positionsOffset + info.positionsLength))
+        try checksums.verify(termPostings, checksum: info.postingsChecksum, what: "postings")
         positionsCheck = checksums
-        positionsChecksum = span.positionsChecksum
-        postingsEnd = span.postings.upperBound
-        positionsEnd = span.positions.upperBound
-        documentFrequency = span.documentFrequency
-        blockCount = span.blockCount
-        hasSkipTable = span.hasSkipTable
-        skipTable = span.postings.lowerBound
-        blocksStart = span.postings.lowerBound + span.skipTableSize
-        positionsStart = span.positions.lowerBound
-        positionsDecoder = PositionsDecoder(range: span.positions, valueCount: span.totalTermFrequency)
+        positionsChecksum = info.positionsChecksum
+        let postings = termPostings
+        let positions = termPositions
+        self.postingsEnd = postings.upperBound
+        self.positionsEnd = positions.upperBound
+        documentFrequency = Int(info.encodedDocumentFrequency)
+        blockCount = (documentFrequency + PostingsWriter.blockSize - 1) / PostingsWriter.blockSize
+        hasSkipTable = documentFrequency >= PostingsWriter.blockSize
+        let skipTableSize = hasSkipTable ? blockCount * PostingsWriter.skipEntrySize : 0
+        guard info.encodedDocumentFrequency <= documentCount, skipTableSize <= postings.count else {
+            throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
+                                       reason: "term postings (df \(info.encodedDocumentFrequency), offset \(info.postingsOffset), positions \(info.positionsOffset)) do not fit their sections")
+        }
+        skipTable = postings.lowerBound
+        blocksStart = skipTable + skipTableSize
+        positionsStart = positions.lowerBound
+        positionsDecoder = PositionsDecoder(range: positions, valueCount: info.totalTermFrequency)
         // Padded with `UInt32.max` past the block (`scanPadding`): the counting scan of `storedDoc(atLeast:)`
         // reads whole windows of ids, and a padding id is never below a goal.
         // Shared templates, copied on the first write (a block decode): `Array(repeating:count:)` goes through

@@ -167,10 +167,9 @@ package final class SegmentReader: @unchecked Sendable {
 
     /// A cursor over the term's postings; it skips deleted documents.
     package func postings(_ info: TermInfo) throws -> PostingsCursor {
-        let span = try PostingsCursor.TermSpan(bytes, postings: layout.range(.postings), positions: layout.range(.positions),
-                                               documentCount: layout.documentCount, info: info, checksums: checksums)
-        return PostingsCursor(bytes, span: span, documentCount: layout.documentCount, deletions: deletions,
-                              checksums: checksums)
+        try PostingsCursor(bytes, postings: layout.range(.postings), positions: layout.range(.positions),
+                           documentCount: layout.documentCount, info: info, deletions: deletions,
+                           checksums: checksums)
     }
 
     /// The stored fields of `doc`, exactly as added.
