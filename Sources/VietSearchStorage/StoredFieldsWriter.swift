@@ -63,6 +63,8 @@ struct StoredFieldsWriter {
     /// The dictionary decision, once made (given, or trained on the first documents).
     private(set) var choice: StoredDictionaryChoice?
     private var compressor: Zstd.Compressor?
+    /// The digested dictionary the compressor uses (nil: none, or no block compressed yet).
+    var compressionDictionary: Zstd.CompressionDictionary? { compressor?.digested }
     /// Index of `choice` in `dictionaries` (-1: no dictionary), set when the compressor starts.
     private var choiceIndex = -1
     /// Dictionaries the blocks use (more than one only after `append`ing writers that chose differently).

@@ -18,7 +18,7 @@ enum Zstd {
     final class Compressor {
         private let context: OpaquePointer?
         /// Kept alive here: the context refers to its digested tables for every frame.
-        private let digested: CompressionDictionary?
+        let digested: CompressionDictionary?
         private var dictionary: OpaquePointer? { digested?.digested }
 
         init(dictionary bytes: [UInt8]? = nil) throws {
