@@ -36,11 +36,38 @@ extension SegmentBuffer {
             }
         }
         let base = UInt32(documentCount)
-        for term in 0..<other.terms.count where !other.termStreams.isEmpty(term) {
-            let source = other.termStreams.bytes(term)
+        // Two passes: every term interned first (same order, so the same ids), then every stream
+        // appended. Each step of a term is a chain of dependent loads missing the cache (hash slot,
+        // key, stream entry, block header, stream end); with both in one long loop body the CPU
+        // overlapped little of one term's misses with the next's.
+        // And the loads a few terms ahead are asked for early (`prefetch…`: hints, no effect on the result).
+        let termCount = other.terms.count
+        let ahead = 8
+        var hashes = [UInt32](repeating: 0, count: termCount)
+        for term in 0..<termCount {
             let field = fieldMap[Int(other.terms.field(of: term))]
+            hashes[term] = other.terms.withBytes(of: term) { TermTable.hash(field: field, bytes: $0) }
+        }
+        var targets = [Int](repeating: -1, count: termCount)
+        for term in 0..<termCount {
+            if term + ahead < termCount { terms.prefetchSlot(hash: hashes[term + ahead]) }
+            guard !other.termStreams.isEmpty(term) else { continue }
+            let field = fieldMap[Int(other.terms.field(of: term))]
+            let hash = hashes[term]
             // In place: a copy of each key and of each head below cost two allocations per term.
-            let id = other.terms.withBytes(of: term) { intern(field: field, bytes: $0) }
+            targets[term] = other.terms.withBytes(of: term) { intern(field: field, bytes: $0, hash: hash) }
+        }
+        for term in 0..<termCount {
+            if term + 2 * ahead < termCount, targets[term + 2 * ahead] >= 0 {
+                termStreams.prefetchEntry(targets[term + 2 * ahead])
+            }
+            if term + ahead < termCount, targets[term + ahead] >= 0 {
+                termStreams.prefetchStream(targets[term + ahead])
+                other.termStreams.prefetchStream(term + ahead)
+            }
+            guard targets[term] >= 0 else { continue }
+            let source = other.termStreams.bytes(term)
+            let id = targets[term]
             var firstDoc: UInt32 = 0
             var shift: UInt32 = 0
             var offset = 0

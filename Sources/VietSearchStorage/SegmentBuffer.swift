@@ -227,7 +227,13 @@ struct SegmentBuffer {
 
     @inline(__always)
     mutating func intern(field: UInt8, bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        let (term, isNew) = terms.intern(field: field, bytes: bytes)
+        intern(field: field, bytes: bytes, hash: TermTable.hash(field: field, bytes: bytes))
+    }
+
+    /// `intern(field:bytes:)` given the key's `TermTable.hash(field:bytes:)`.
+    @inline(__always)
+    mutating func intern(field: UInt8, bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int {
+        let (term, isNew) = terms.intern(field: field, bytes: bytes, hash: hash)
         if isNew {
             termStreams.appendEmpty(field: field)
             pairedTerms.append(-1)

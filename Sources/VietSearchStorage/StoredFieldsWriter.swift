@@ -7,10 +7,14 @@ package final class StoredDictionaryChoice: Sendable {
     /// The zstd dictionary, or nil when none pays.
     let bytes: [UInt8]?
     let checksum: UInt32
+    /// `bytes` digested for compression once, for every builder given this choice (nil: no
+    /// dictionary, or zstd could not load it, which compressing then reports).
+    let digested: Zstd.CompressionDictionary?
 
     init(bytes: [UInt8]?) {
         self.bytes = bytes
         checksum = bytes.map { CRC32.checksum($0) } ?? 0
+        digested = bytes.flatMap { Zstd.CompressionDictionary($0) }
     }
 }
 
@@ -59,6 +63,8 @@ struct StoredFieldsWriter {
     /// The dictionary decision, once made (given, or trained on the first documents).
     private(set) var choice: StoredDictionaryChoice?
     private var compressor: Zstd.Compressor?
+    /// The digested dictionary the compressor uses (nil: none, or no block compressed yet).
+    var compressionDictionary: Zstd.CompressionDictionary? { compressor?.digested }
     /// Index of `choice` in `dictionaries` (-1: no dictionary), set when the compressor starts.
     private var choiceIndex = -1
     /// Dictionaries the blocks use (more than one only after `append`ing writers that chose differently).
@@ -152,7 +158,10 @@ struct StoredFieldsWriter {
     }
 
     private mutating func startCompressor() throws {
-        compressor = try Zstd.Compressor(dictionary: choice?.bytes)
+        if let bytes = choice?.bytes, choice?.digested == nil {
+            throw StorageError.limitExceeded("zstd could not load a \(bytes.count)-byte compression dictionary")
+        }
+        compressor = try Zstd.Compressor(digested: choice?.digested)
         guard let choice, choice.bytes != nil else { return }
         if let existing = dictionaries.firstIndex(where: { $0 === choice }) {
             choiceIndex = existing
@@ -169,11 +178,16 @@ struct StoredFieldsWriter {
         if pending.count >= Self.minimumBytesForDictionary {
             trained = Self.trainDictionary(raw: pending, documents: pendingDocuments)
         }
-        if let dictionary = trained {
+        // Digested once, for the trial and, if kept, for every builder given the choice.
+        var candidate = trained.map { StoredDictionaryChoice(bytes: $0) }
+        if let dictionary = trained, let candidateChoice = candidate {
             // Keep the dictionary only if a sample of blocks shows it saves clearly more than it costs
             // (text without shared phrasing gains little beyond zstd's per-frame tables).
+            guard let digested = candidateChoice.digested else {
+                throw StorageError.limitExceeded("zstd could not load a \(dictionary.count)-byte compression dictionary")
+            }
             let plain = try Zstd.Compressor()
-            let withDictionary = try Zstd.Compressor(dictionary: dictionary)
+            let withDictionary = try Zstd.Compressor(digested: digested)
             let step = Swift.max(1, pendingBlocks.count / Self.trialBlocks)
             var sampledRaw = 0
             var saved = 0
@@ -183,9 +197,9 @@ struct StoredFieldsWriter {
                 saved += try plain.compress(raw).count - withDictionary.compress(raw).count
             }
             let projected = sampledRaw == 0 ? 0 : Double(saved) * Double(pending.count) / Double(sampledRaw)
-            if projected < 1.25 * Double(dictionary.count) { trained = nil }
+            if projected < 1.25 * Double(dictionary.count) { candidate = nil }
         }
-        choice = StoredDictionaryChoice(bytes: trained)
+        choice = candidate ?? StoredDictionaryChoice(bytes: nil)
         try compressPending()
         pending = []
         pendingDocuments = []

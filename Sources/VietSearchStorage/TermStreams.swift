@@ -1,3 +1,4 @@
+import CBitUnpack
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -290,6 +291,24 @@ final class TermStreams {
         moved.copyMemory(from: base, byteCount: entry.count)
         slots.deallocate(base, capacity: entry.capacity)
         return moved.assumingMemoryBound(to: UInt8.self)
+    }
+
+    /// Starts loading `term`'s entry in the table (a hint, before `prefetchStream`).
+    @inline(__always)
+    func prefetchEntry(_ term: Int) {
+        guard let table, term < count else { return }
+        vs_prefetch_for_write(table + term)
+    }
+
+    /// Starts loading the start of `term`'s stream, its malloc block header (8 bytes before it, read by
+    /// `malloc_usable_size` and `realloc`) and its end (a hint; the entry is best cached by then).
+    @inline(__always)
+    func prefetchStream(_ term: Int) {
+        guard let table, term < count, let base = table[term].base else { return }
+        let start = UnsafeRawPointer(base)
+        if table[term].isMalloced { vs_prefetch_for_write(start - 8) }
+        vs_prefetch_for_write(start)
+        vs_prefetch_for_write(start + table[term].count)
     }
 
     /// Makes `written` bytes written after `reserve` part of the stream.

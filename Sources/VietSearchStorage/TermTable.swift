@@ -1,3 +1,5 @@
+import CBitUnpack
+
 /// Interns the terms of a segment being built: `(field, bytes)` → a dense term id (0, 1, 2… in order
 /// of first appearance). Keys live back to back in one byte arena and the table is open addressing over
 /// one `UInt64` per slot (32-bit hash tag, term id + 1), so interning a term allocates nothing and a
@@ -21,8 +23,13 @@ struct TermTable {
     /// The id of `(field, bytes)`, adding it if new.
     @inline(__always)
     mutating func intern(field: UInt8, bytes: UnsafeBufferPointer<UInt8>) -> (id: Int, isNew: Bool) {
+        intern(field: field, bytes: bytes, hash: Self.hash(field: field, bytes: bytes))
+    }
+
+    /// `intern(field:bytes:)` given the key's `hash(field:bytes:)`, computed ahead by the caller.
+    @inline(__always)
+    mutating func intern(field: UInt8, bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> (id: Int, isNew: Bool) {
         if 2 * (count + 1) > slots.count { grow() }
-        let hash = Self.hash(field: field, bytes: bytes)
         let tag = UInt64(hash) << 32
         var slot = Int(hash) & mask
         while true {
@@ -40,6 +47,21 @@ struct TermTable {
         arena.append(contentsOf: bytes)
         keyStarts.append(arena.count)
         return (id, true)
+    }
+
+    /// Starts loading the slot a key of `hash` is looked up in first (a hint: nothing changes).
+    @inline(__always)
+    func prefetchSlot(hash: UInt32) {
+        slots.withUnsafeBufferPointer { slots in
+            guard let base = slots.baseAddress, !slots.isEmpty else { return }
+            vs_prefetch_for_write(base + (Int(hash) & mask))
+        }
+    }
+
+    /// The hash of key `id` (as `hash(field:bytes:)` gives it).
+    @inline(__always)
+    func hash(of id: Int) -> UInt32 {
+        withBytes(of: id) { Self.hash(field: field(of: id), bytes: $0) }
     }
 
     /// True when key `id` is `(field, bytes)`.

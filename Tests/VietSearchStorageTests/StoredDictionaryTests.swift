@@ -191,4 +191,40 @@ final class StoredDictionaryTests: XCTestCase {
             XCTAssertEqual(try intact.storedFields(doc: 0), expected[0])
         }
     }
+
+    /// Builders given one decision share its digested dictionary (digested once, not per builder: with 2
+    /// indexing threads every job's builder digested it again), and their frames are exactly what a
+    /// compressor digesting the dictionary itself writes: the sharing changes no byte.
+    func testBuildersGivenOneDecisionShareItsDigestedDictionaryAndWriteTheSameFrames() throws {
+        let (first, _) = try newsLikeSegment(seed: 4, documents: 150)
+        try first.decideStoredDictionaryIfTrainable()
+        let choice = try XCTUnwrap(first.storedDictionary)
+        let dictionaryBytes = try XCTUnwrap(choice.bytes, "news-like text: a dictionary pays")
+        let digested = try XCTUnwrap(choice.digested)
+        let (_, documents) = try newsLikeSegment(seed: 5, documents: 120)
+        let ownDigestion = try Zstd.Compressor(dictionary: dictionaryBytes)
+        let store = IndexStore.inMemory()
+        for _ in 0..<2 {
+            let builder = SegmentBuilder(storedDictionary: choice)
+            _ = try builder.fieldNumber(for: "body")
+            for stored in documents {
+                try builder.add(DocumentPostings(stored: stored, fieldLengths: [1], occurrences: []))
+            }
+            XCTAssertTrue(builder.buffer.stored.compressionDictionary === digested,
+                          "compressed with the decision's digested dictionary, not one of its own")
+            let meta = try store.writeSegment(builder)
+            let reader = try store.openSegment(meta)
+            try reader.verify()
+            let file = try store.fileBytes(meta.fileName)
+            XCTAssertGreaterThan(reader.stored.blockCount, 10)
+            for block in 0..<reader.stored.blockCount {
+                let entry = try reader.stored.entry(block)
+                XCTAssertEqual(entry.dictionary, 1, "block \(block)")
+                var raw = ByteReader(try reader.stored.decompress(entry))
+                let expected = try ownDigestion.compress(try raw.readBytes(raw.remaining))
+                XCTAssertEqual(Array(file[entry.range]), expected, "block \(block)")
+            }
+            for doc in [0, 57, 119] { XCTAssertEqual(try reader.storedFields(doc: UInt32(doc)), documents[doc]) }
+        }
+    }
 }

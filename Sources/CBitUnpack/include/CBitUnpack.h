@@ -35,6 +35,11 @@ size_t vs_unpack_groups(const void *source, size_t groups, unsigned width, uint3
 size_t vs_unpack_ascending_groups(const void *source, size_t groups, unsigned width, uint64_t *running,
                                   uint32_t *destination);
 
+/// Asks the CPU to bring the cache line holding `address` in, for writing, without waiting for it (no
+/// fault on any address: a hint). For the writer's appends (`SegmentBuffer.append`), whose loads of a
+/// term's table slot, stream entry and stream end each miss the cache; Swift has no prefetch of its own.
+static inline void vs_prefetch_for_write(const void *address) { __builtin_prefetch(address, 1, 3); }
+
 #ifdef __cplusplus
 }
 #endif
