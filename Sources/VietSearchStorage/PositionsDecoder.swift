@@ -39,12 +39,6 @@ struct PositionsDecoder {
     /// is one range check (`documentValues`).
     private var cachedStart = 0
     private var cachedEnd = 0
-    /// The value index whose value is the buffer's first: the first half's block start (`cachedStart` but
-    /// after a partial move, `straddlingValues`).
-    private var cachedOrigin = 0
-    /// The packed block whose values fill the buffer's second half (`straddlingValues` unpacked it there),
-    /// else -1: the next straddle, out of that block, keeps them without unpacking it again.
-    private var secondHalfBlock = -1
 
     /// A decoder over the term's positions bytes `range` holding `valueCount` values.
     init(range: Range<Int>, valueCount: UInt64) {
@@ -138,7 +132,7 @@ struct PositionsDecoder {
     @inline(__always)
     mutating func documentValues(_ count: Int, at index: Int, bytes: FileBytes, doc: UInt32) throws -> UnsafePointer<UInt32> {
         // The cached range lies within the term's values, so inside it no other check is needed.
-        if index >= cachedStart && index &+ count <= cachedEnd { return UnsafePointer(cache.values + (index &- cachedOrigin)) }
+        if index >= cachedStart && index &+ count <= cachedEnd { return UnsafePointer(cache.values + (index &- cachedStart)) }
         return try uncachedValues(count, at: index, bytes: bytes, doc: doc)
     }
 
@@ -169,32 +163,25 @@ struct PositionsDecoder {
             cache = PositionValueCache()
             cachedBlock = -1
             (cachedStart, cachedEnd) = (0, 0)
-            secondHalfBlock = -1
         }
         let blockStart = target * Self.blockSize
         let values = cache.values
-        let from = index - blockStart
         if cachedBlock != target {
-            if secondHalfBlock == target && cachedStart <= index && cachedEnd == blockStart + Self.blockSize {
-                // Block `target` sits in the second half (an earlier straddle). Only its values from this
-                // document on are moved down (a cursor reads its documents in ascending order, and the
-                // straddling one is near the block's end): moving the whole block was a 512-byte copy per
-                // straddle. The first half then holds part of a block: the range starts at the document.
-                (values + from).update(from: values + Self.blockSize + from, count: Self.blockSize - from)
-                cachedBlock = -1
-                (cachedStart, cachedEnd, cachedOrigin) = (index, blockStart + Self.blockSize, blockStart)
+            if cachedStart == blockStart - Self.blockSize && cachedEnd == blockStart + Self.blockSize {
+                // Block `target` sits in the second half (an earlier straddle): move it down.
+                values.update(from: values + Self.blockSize, count: Self.blockSize)
+                cachedBlock = target
+                cachedCount = Self.blockSize
+                (cachedStart, cachedEnd) = (blockStart, blockStart + Self.blockSize)
             } else {
                 try fill(block: target, bytes: bytes)
             }
         }
-        // Block `target` (from `index` on at least) is in the first half; the range shrinks to it until the
-        // second half is complete.
-        secondHalfBlock = -1
+        // Block `target` is in the first half; the range shrinks to it until the second half is complete.
         cachedEnd = blockStart + Self.blockSize
         let nextCount = try unpack(block: target + 1, bytes: bytes, into: values + Self.blockSize)
         cachedEnd = blockStart + Self.blockSize + nextCount
-        secondHalfBlock = target + 1
-        return UnsafePointer(values + from)
+        return UnsafePointer(values + (index - blockStart))
     }
 
     /// `documentValues` for a document whose values straddle blocks: copied block by block into `cache.gathered`.
@@ -229,11 +216,9 @@ struct PositionsDecoder {
         if !isKnownUniquelyReferenced(&cache) { cache = PositionValueCache() }
         cachedBlock = -1
         (cachedStart, cachedEnd) = (0, 0)
-        secondHalfBlock = -1
         cachedCount = try unpack(block: target, bytes: bytes, into: cache.values)
         cachedBlock = target
         (cachedStart, cachedEnd) = (target * Self.blockSize, target * Self.blockSize + cachedCount)
-        cachedOrigin = cachedStart
     }
 
     /// Unpacks block `target` (a packed block, or the tail when it is `fullBlocks`) into `values` (room for
