@@ -18,6 +18,8 @@ final class PhraseScorer: DocScorer {
     @exclusivity(unchecked) private(set) var frequency = 0
     /// Cursor indices by ascending document frequency: the intersection leads with the rarest key.
     private let byRarity: UnsafeMutablePointer<Int>
+    /// The loop `nextMatch` runs without slop, chosen once for these cursors (it was chosen on every match).
+    private let exactJoin: PostingsCursor.ExactPhraseJoin
     /// One reused positions buffer per key: no allocation per candidate document.
     @exclusivity(unchecked) private var positions: [[UInt32]]
     let cost: UInt64
@@ -47,6 +49,7 @@ final class PhraseScorer: DocScorer {
         positions = Array(repeating: [], count: infos.count)
         // The key whose blocks bound `blockMax`: the first with slop, the rarest (any key) without.
         blockMaxTable = keyCount == 0 ? nil : cursors[slop == 0 ? byRarity[0] : 0].skipTableView
+        exactJoin = PostingsCursor.exactPhraseJoin(cursors, order: byRarity, count: keyCount)
         doc = 0
         doc = keyCount == 0 ? PostingsCursor.noMoreDocs : try matchFrom(0)
     }
@@ -83,8 +86,9 @@ final class PhraseScorer: DocScorer {
         }
         confirmed = true
         if slop == 0 {
-            (doc, frequency) = try PostingsCursor.nextExactPhrase(cursors, order: byRarity, count: keyCount, atOrAfter: doc + 1,
-                                                                  starts: &starts, capacity: &startsCapacity, stamps: positionStamps)
+            (doc, frequency) = try PostingsCursor.nextExactPhrase(cursors, order: byRarity, count: keyCount, join: exactJoin,
+                                                                  atOrAfter: doc + 1, starts: &starts, capacity: &startsCapacity,
+                                                                  stamps: positionStamps)
             return doc
         }
         var candidate = doc + 1

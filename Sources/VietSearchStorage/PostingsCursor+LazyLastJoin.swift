@@ -18,7 +18,7 @@ extension PostingsCursor {
     /// its own (with one leapfrog in its loop, as `nextExactTriple`): the two loops in one function made the
     /// compiler call the leapfrog out of line.
     @inline(never)
-    static func nextExactTripleLazyLast(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
+    package static func nextExactTripleLazyLast(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                         atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
                                         capacity: inout Int, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {
         let (lead, filter, last) = (order[0], order[1], order[2])

@@ -67,33 +67,16 @@ extension PostingsCursor {
     package static func nextExactPhrase(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>, count: Int,
                                         atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
                                         capacity: inout Int, stamps: UnsafeMutablePointer<UInt8>? = nil) throws -> (doc: UInt32, frequency: Int) {
-        var next = target
-        switch count {
-        case 2: return try nextExactPair(cursors, order: order, atOrAfter: target, stamps: stamps)
-        case 3:
-            if isLazyLast(documentFrequency: cursors[order[2]].documentFrequency, of: cursors[order[2]].documentCount) {
-                return try nextExactTripleLazyLast(cursors, order: order, atOrAfter: target, starts: &starts, capacity: &capacity,
-                                                   stamps: stamps)
-            }
-            return try nextExactTriple(cursors, order: order, atOrAfter: target, starts: &starts, capacity: &capacity,
-                                       stamps: stamps)
-        default:
-            while true {
-                let doc = try nextCommonDoc(cursors, order: order, count: count, atOrAfter: next)
-                guard doc != noMoreDocs else { return (doc, 0) }
-                let frequency = try exactPhraseFrequency(cursors, count: count, starts: &starts, capacity: &capacity)
-                if frequency > 0 { return (doc, frequency) }
-                guard doc < noMoreDocs - 1 else { return (noMoreDocs, 0) }
-                next = doc + 1
-            }
-        }
+        try nextExactPhrase(cursors, order: order, count: count,
+                            join: exactPhraseJoin(cursors, order: order, count: count),
+                            atOrAfter: target, starts: &starts, capacity: &capacity, stamps: stamps)
     }
 
     /// `nextExactPhrase` for two keys (the common case, two-word phrases): a two-cursor leapfrog and one merge,
     /// no dispatch per candidate. A function of its own, so that the leapfrog and the join are inlined into
     /// its loop (in the larger `nextExactPhrase` they were compiled as calls, a prologue and epilogue per candidate).
     @inline(never)
-    private static func nextExactPair(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
+    package static func nextExactPair(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                       atOrAfter target: UInt32, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {
         let lead = cursors + order[0], other = cursors + order[1]
         var next = target
@@ -130,7 +113,7 @@ extension PostingsCursor {
     /// loop: called, despite `@inline(__always)` (this loop is past the inliner's size limit), it cost a
     /// prologue, an epilogue and spilled arguments per candidate (~30 instructions, ~2,000 candidates a query).
     @inline(never)
-    private static func nextExactTriple(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
+    package static func nextExactTriple(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                         atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
                                         capacity: inout Int, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {
         let (lead, filter, last) = (order[0], order[1], order[2])

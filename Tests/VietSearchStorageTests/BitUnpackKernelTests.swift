@@ -122,6 +122,41 @@ final class BitUnpackKernelTests: XCTestCase {
         }
     }
 
+    /// A whole block (128 values, the postings blocks' doc-id gaps and tfs) with the spare bytes after it that
+    /// a postings section leaves: `unpackAscending` then hands all 16 groups to the kernel in one call (when the
+    /// bytes cover its reach) and must sum to the reference; with fewer spare bytes it takes the general path.
+    func testUnpackAscendingWholeBlockWithSpareBytes() {
+        var generator = SeededGenerator(seed: 1103)
+        withEachPath { path in
+            for width in 0...32 {
+                for pattern in 0..<3 {
+                    let gaps = Array(values(width: width, pattern: pattern, generator: &generator).prefix(128))
+                    var packed: [UInt8] = []
+                    BitPacking.pack(gaps, width: width, into: &packed)
+                    for spare in [0, 11, 12, 27, 28, 40] {
+                        let previous: Int64 = [-1, 1_000, 0xffff_ff00][(width + spare) % 3]
+                        var running = previous
+                        let expected = (0..<128).map { index -> UInt32 in
+                            running += Int64(referenceValue(packed, index: index, width: width)) + 1
+                            return UInt32(truncatingIfNeeded: running)
+                        }
+                        let bytes = packed + [UInt8](repeating: 0xa5, count: spare)
+                        var decoded = [UInt32](repeating: 0xdead_beef, count: 129)
+                        let last = withExactBuffer(bytes, offset: spare % 2) { raw in
+                            decoded.withUnsafeMutableBufferPointer {
+                                BitPacking.unpackAscending(raw, count: 128, width: width, after: previous, into: $0.baseAddress!)
+                            }
+                        }
+                        let label = "\(path) width \(width) pattern \(pattern) spare \(spare)"
+                        XCTAssertEqual(last, running, label)
+                        if Array(decoded.prefix(128)) != expected { XCTFail(label); return }
+                        XCTAssertEqual(decoded[128], 0xdead_beef, "wrote past the block: \(label)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The kernels are on exactly where /proc/cpuinfo lists avx2 (Linux x86-64) and the environment does not
     /// turn them off, and there they decode whole 128-value blocks, not leave them to Swift.
     /// `unpackWholeBlock` (the positions decoder's direct kernel call) decodes a 128-value block exactly when

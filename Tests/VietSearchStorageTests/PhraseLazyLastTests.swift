@@ -99,6 +99,49 @@ final class PhraseLazyLastTests: XCTestCase {
         XCTAssertTrue(zip(sorted, sorted.dropFirst()).contains { $1 - $0 > 700 })
     }
 
+    /// The loop a scorer chooses once (`exactPhraseJoin`, then `nextExactPhrase(…join:…)` on every match) is the
+    /// one `nextExactPhrase` picked per call: the lazy three-key loop exactly when the order's last key is lazy,
+    /// and with it every match is found as the model finds it.
+    func testJoinChosenOnceIsThePerCallChoice() throws {
+        let documents = Self.makeDocuments(seed: 0x1a2)
+        let reader = try bodyWordsSegment(documents)
+        var lazyOrders = 0
+        for phrase in [["a", "b", "c"], ["x", "a", "b"]] {
+            let expected = modelPhraseMatches(documents, phrase)
+            for order in Self.orders {
+                let join = try memory(reader, phrase, order: order, stamped: true)
+                let last = join.cursors[join.order[2]]
+                let lazy = PostingsCursor.isLazyLast(documentFrequency: last.documentFrequency, of: last.documentCount)
+                let chosen = PostingsCursor.exactPhraseJoin(join.cursors, order: join.order, count: join.count)
+                XCTAssertEqual(chosen, lazy ? .tripleLazyLast : .triple, "\(phrase), order \(order)")
+                if lazy { lazyOrders += 1 }
+                var found: [Int: Int] = [:]
+                var target: UInt32 = 0
+                while true {
+                    let match = try PostingsCursor.nextExactPhrase(join.cursors, order: join.order, count: join.count, join: chosen,
+                                                                   atOrAfter: target, starts: &join.starts,
+                                                                   capacity: &join.capacity, stamps: join.stamps)
+                    guard match.doc != PostingsCursor.noMoreDocs else { break }
+                    found[Int(match.doc)] = match.frequency
+                    target = match.doc + 1
+                }
+                XCTAssertEqual(found, expected, "\(phrase), order \(order)")
+            }
+        }
+        XCTAssertGreaterThan(lazyOrders, 0, "some order has a lazy last key")
+        // A last key in half the documents: not lazy.
+        let halves = (0..<400).map { $0 % 2 == 0 ? ["a", "b", "c", "x"] : ["a", "b", "x"] }
+        let halfReader = try bodyWordsSegment(halves)
+        var opened = try ["a", "b", "c"].map { try bodyWordCursor(halfReader, $0, deletions: nil) }
+        for index in opened.indices { _ = try opened[index].nextDoc() }
+        let eager = PhraseJoinMemory(opened, order: [0, 1, 2], startsCapacity: 1, stamped: true)
+        XCTAssertEqual(PostingsCursor.exactPhraseJoin(eager.cursors, order: eager.order, count: 3), .triple)
+        let two = try memory(reader, ["a", "b"], order: [0, 1], stamped: true)
+        XCTAssertEqual(PostingsCursor.exactPhraseJoin(two.cursors, order: two.order, count: 2), .pair)
+        let four = try memory(reader, ["a", "b", "c", "x"], order: [0, 1, 2, 3], stamped: true)
+        XCTAssertEqual(PostingsCursor.exactPhraseJoin(four.cursors, order: four.order, count: 4), .general)
+    }
+
     /// Random jumps between searches, and the scorer's pruning path in between (the leapfrog of all keys, then
     /// `exactPhraseFrequency` on the candidate): after the lazy walk left the last key behind, both must find
     /// the right document and read the right positions of every key.
