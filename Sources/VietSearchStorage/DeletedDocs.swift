@@ -1,7 +1,7 @@
 /// The deleted documents of one segment as of one commit generation (FORMAT.md, "Deletes file").
 /// Immutable: a commit that deletes more documents writes a new generation with the union.
 /// Holds per field the sum of the deleted documents' lengths, so live avgdl costs nothing.
-package final class DeletedDocs: Sendable {
+@usableFromInline package final class DeletedDocs: Sendable {
     /// Local doc id bound of the segment (its stored document count).
     package let maxDoc: UInt32
     /// Bit `d` of the bitset (word `d / 64`, bit `d % 64`) is set when doc `d` is deleted.

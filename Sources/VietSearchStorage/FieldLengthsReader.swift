@@ -56,7 +56,7 @@ extension FieldLengthsReader {
 /// A view: it does not keep the segment's file alive (`unowned(unsafe)`, no reference counting when the
 /// struct holding it is copied or destroyed). Keep it beside something that does: the reader it came
 /// from or one of the reader's cursors (`TermLeaf`, `PhraseScorer`).
-package struct FieldLengthColumn {
+public struct FieldLengthColumn {
     unowned(unsafe) private let bytes: FileBytes
     /// The packed values, nil when the field is absent (every length 0) or the region leaves the file.
     /// (`@usableFromInline`: `length` is inlined into the query module's scoring loops.)
@@ -88,8 +88,9 @@ package struct FieldLengthColumn {
     /// The length of the field in `doc` (0 when the segment lacks the field). Throws for a doc id outside
     /// the segment or values past the section (a damaged file). Inlinable: a call per scored document
     /// from another module cost more than the load itself.
+    /// Public for cross-module inlining, as `PostingsCursor.nextDoc`.
     @inlinable @inline(__always)
-    package func length(_ doc: UInt32) throws -> UInt32 {
+    public func length(_ doc: UInt32) throws -> UInt32 {
         if let base, Int(doc) < documentCount {
             let bitPosition = Int(doc) &* width
             let byteOffset = bitPosition >> 3

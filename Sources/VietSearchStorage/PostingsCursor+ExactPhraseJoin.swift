@@ -21,9 +21,6 @@ extension PostingsCursor {
     }
 
     /// `nextExactPhrase` with its loop already chosen (`exactPhraseJoin` of the same cursors, order and count).
-    /// Inlinable so that the scorer's `nextMatch` may call the chosen loop directly (the release build of
-    /// session 18 still calls this switch out of line, as it does other `@inlinable` package functions).
-    @inlinable @inline(__always)
     package static func nextExactPhrase(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>, count: Int,
                                         join: ExactPhraseJoin, atOrAfter target: UInt32,
                                         starts: inout UnsafeMutablePointer<UInt32>, capacity: inout Int,

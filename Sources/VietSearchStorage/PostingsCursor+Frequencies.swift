@@ -15,8 +15,9 @@ extension PostingsCursor {
     /// `termFrequency` for a cursor held in a class property: a mutating call accesses it in place, where
     /// the getter made Swift copy the whole cursor (three retains and releases) per scored document.
     /// Inlinable, as `nextDoc`.
+    /// Public for cross-module inlining, as `PostingsCursor.nextDoc`.
     @inlinable @inline(__always)
-    package mutating func currentFrequency() -> UInt32 {
+    public mutating func currentFrequency() -> UInt32 {
         if packedFrequencies < 0 && indexInBlock >= 0 && indexInBlock < blockLength { return frequencies[indexInBlock] }
         return slowCurrentFrequency()
     }

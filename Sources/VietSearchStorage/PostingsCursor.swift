@@ -3,7 +3,7 @@
 ///
 /// Decodes one 128-doc block at a time into two reused buffers; positions are read lazily, only for
 /// documents whose `positions()` is asked for. Layout: FORMAT.md, "Postings".
-package struct PostingsCursor {
+public struct PostingsCursor {
     package static let noMoreDocs = UInt32.max
 
     /// The current document, or `noMoreDocs`; undefined before the first move. (The `@usableFromInline`
@@ -151,8 +151,11 @@ package struct PostingsCursor {
 
     /// Moves to the next live document. Inlinable: the step inside a decoded block without deletions is
     /// a few instructions, less than a call from the query module's loops.
+    /// Public, not package: Swift 6.3 never inlines a `package` `@inlinable` function into another module (every
+    /// call stayed out of line in the release build, session 18); VietSearchStorage is not a product, so
+    /// nothing is exposed to host applications.
     @inlinable @inline(__always)
-    package mutating func nextDoc() throws -> UInt32 {
+    public mutating func nextDoc() throws -> UInt32 {
         let next = indexInBlock &+ 1
         if next < blockLength && deletions == nil {
             indexInBlock = next
