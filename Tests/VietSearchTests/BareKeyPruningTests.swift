@@ -22,16 +22,7 @@ final class BareKeyPruningTests: FacadeTestCase {
     }
 
     private func engine(deleting step: Int?) throws -> QueryEngine {
-        var configuration = IndexConfiguration(memoryBudget: 4 << 20)
-        configuration.mergePolicy = nil
-        let index = Index.inMemory(configuration: configuration)
-        try self.index(corpus(documents: 2_400), into: index)
-        if let step {
-            let writer = try index.writer()
-            for number in stride(from: 5, to: 2_400, by: step) { XCTAssertTrue(try writer.delete(id: "doc\(number)")) }
-            try writer.commit()
-            writer.close()
-        }
+        let index = try singleSegmentIndex(of: corpus(documents: 2_400), deletingEvery: step, from: 5)
         let manifest = try index.store.readManifest()
         return QueryEngine(segments: try manifest.segments.map { try index.store.openSegment($0) })
     }

@@ -35,6 +35,24 @@ class FacadeTestCase: XCTestCase {
         try writer.commit()
     }
 
+    /// An in-memory index of `documents` in one segment (no merge policy, a 4 MiB budget); with `step`, the
+    /// documents `documents[first]`, `documents[first + step]`, … are then deleted in a second commit.
+    func singleSegmentIndex(of documents: [Document], deletingEvery step: Int?, from first: Int) throws -> Index {
+        var configuration = IndexConfiguration(memoryBudget: 4 << 20)
+        configuration.mergePolicy = nil
+        let index = Index.inMemory(configuration: configuration)
+        try self.index(documents, into: index)
+        if let step {
+            let writer = try index.writer()
+            for number in stride(from: first, to: documents.count, by: step) {
+                XCTAssertTrue(try writer.delete(id: documents[number].id))
+            }
+            try writer.commit()
+            writer.close()
+        }
+        return index
+    }
+
     func ids(_ query: String, in index: Index, options: SearchOptions = SearchOptions(limit: 100)) throws -> [String] {
         try index.searcher().search(query, options: options).map(\.id)
     }

@@ -25,16 +25,7 @@ final class LeafOwnershipTests: FacadeTestCase {
 
     /// A one-segment in-memory index of 1,500 documents; with `deleting`, every `deleting`-th one deleted.
     private func segment(deleting step: Int?) throws -> SegmentReader {
-        var configuration = IndexConfiguration(memoryBudget: 4 << 20)
-        configuration.mergePolicy = nil
-        let index = Index.inMemory(configuration: configuration)
-        try self.index(corpus(documents: 1_500), into: index)
-        if let step {
-            let writer = try index.writer()
-            for number in stride(from: 3, to: 1_500, by: step) { XCTAssertTrue(try writer.delete(id: "d\(number)")) }
-            try writer.commit()
-            writer.close()
-        }
+        let index = try singleSegmentIndex(of: corpus(documents: 1_500), deletingEvery: step, from: 3)
         let manifest = try index.store.readManifest()
         return try index.store.openSegment(try XCTUnwrap(manifest.segments.first))
     }
