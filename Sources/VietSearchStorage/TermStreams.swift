@@ -304,8 +304,7 @@ final class TermStreams {
     /// `malloc_usable_size` and `realloc`) and its end (a hint; the entry is best cached by then).
     @inline(__always)
     func prefetchStream(_ term: Int) {
-        guard let table, term < count, let base = table[term].base else { return }
-        let start = UnsafeRawPointer(base)
+        guard let table, term < count, let start = table[term].base else { return }
         if table[term].isMalloced { vs_prefetch_for_write(start - 8) }
         vs_prefetch_for_write(start)
         vs_prefetch_for_write(start + table[term].count)

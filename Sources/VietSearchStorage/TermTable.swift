@@ -58,12 +58,6 @@ struct TermTable {
         }
     }
 
-    /// The hash of key `id` (as `hash(field:bytes:)` gives it).
-    @inline(__always)
-    func hash(of id: Int) -> UInt32 {
-        withBytes(of: id) { Self.hash(field: field(of: id), bytes: $0) }
-    }
-
     /// True when key `id` is `(field, bytes)`.
     @inline(__always)
     func keyEquals(_ id: Int, field: UInt8, bytes: UnsafeBufferPointer<UInt8>) -> Bool {
