@@ -159,7 +159,7 @@ struct StoredFieldsWriter {
 
     private mutating func startCompressor() throws {
         if let bytes = choice?.bytes, choice?.digested == nil {
-            throw StorageError.limitExceeded("zstd could not load a \(bytes.count)-byte compression dictionary")
+            throw Zstd.CompressionDictionary.rejection(byteCount: bytes.count)
         }
         compressor = try Zstd.Compressor(digested: choice?.digested)
         guard let choice, choice.bytes != nil else { return }
@@ -184,7 +184,7 @@ struct StoredFieldsWriter {
             // Keep the dictionary only if a sample of blocks shows it saves clearly more than it costs
             // (text without shared phrasing gains little beyond zstd's per-frame tables).
             guard let digested = candidateChoice.digested else {
-                throw StorageError.limitExceeded("zstd could not load a \(dictionary.count)-byte compression dictionary")
+                throw Zstd.CompressionDictionary.rejection(byteCount: dictionary.count)
             }
             let plain = try Zstd.Compressor()
             let withDictionary = try Zstd.Compressor(digested: digested)

@@ -21,17 +21,14 @@ enum Zstd {
         let digested: CompressionDictionary?
         private var dictionary: OpaquePointer? { digested?.digested }
 
-        init(dictionary bytes: [UInt8]? = nil) throws {
-            context = ZSTD_createCCtx()
-            guard let bytes else {
-                digested = nil
-                return
-            }
-            digested = CompressionDictionary(bytes)
-            guard context != nil, digested != nil else {
-                ZSTD_freeCCtx(context)
-                throw StorageError.limitExceeded("zstd could not load a \(bytes.count)-byte compression dictionary")
-            }
+        /// A compressor digesting `bytes` as its own dictionary, or with none.
+        convenience init(dictionary bytes: [UInt8]? = nil) throws {
+            try self.init(digested: bytes.map { bytes in
+                guard let digested = CompressionDictionary(bytes) else {
+                    throw CompressionDictionary.rejection(byteCount: bytes.count)
+                }
+                return digested
+            })
         }
 
         /// A compressor using `dictionary`, already digested (shared with other compressors, on any
@@ -104,6 +101,11 @@ enum Zstd {
                 return nil
             }
             self.digested = digested
+        }
+
+        /// The error for a dictionary of `byteCount` bytes that zstd would not load.
+        static func rejection(byteCount: Int) -> StorageError {
+            StorageError.limitExceeded("zstd could not load a \(byteCount)-byte compression dictionary")
         }
 
         deinit { ZSTD_freeCDict(digested) }
