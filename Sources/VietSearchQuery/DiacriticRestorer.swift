@@ -67,60 +67,6 @@ struct DiacriticRestorer {
         mayHaveBareWord(query) && !usesSyntax(query) && !hasOperatorWord(query)
     }
 
-    /// True when a word of `query` split at spaces (as `Character`s) is `AND`, `OR` or `NOT`.
-    static func hasOperatorWord(_ query: String) -> Bool {
-        var text = query
-        let (plain, mayHold) = text.withUTF8 { scanOperatorWords($0) }
-        if plain { return true }
-        // Only a query with an A, O or N byte can hold an operator word: the others skip splitting.
-        guard mayHold else { return false }
-        let words = query.split(separator: " ")
-        return words.contains(where: { $0 == "AND" || $0 == "OR" || $0 == "NOT" })
-    }
-
-    /// `hasOperatorWord`'s byte test alone (tests): true only when `query` surely has an operator word.
-    static func hasPlainOperatorWord(_ query: String) -> Bool {
-        var text = query
-        return text.withUTF8 { scanOperatorWords($0).plain }
-    }
-
-    /// A sufficient byte test for an operator word (the split allocates an array of substrings, ~7.5k
-    /// instructions): the operator's bytes with, on each side, the start or end of the query or an ASCII
-    /// space whose other neighbour is ASCII or the end. ASCII scalars are never grapheme extenders or
-    /// prepended marks, so each such space is a `Character` of its own (the separator) and the word between
-    /// is exactly the operator. `plain` false does not mean there is none; `mayHold` is false when there is
-    /// no A, O or N byte at all (then there is none).
-    private static func scanOperatorWords(_ bytes: UnsafeBufferPointer<UInt8>) -> (plain: Bool, mayHold: Bool) {
-        let count = bytes.count
-        var mayHold = false
-        for start in 0..<count {
-            let length: Int
-            switch bytes[start] {
-            case 0x41: length = 3 // AND
-            case 0x4F: length = 2 // OR
-            case 0x4E: length = 3 // NOT
-            default: continue
-            }
-            mayHold = true
-            let end = start + length
-            if end <= count && matchesOperator(bytes, from: start, length: length)
-                && (start == 0 || (bytes[start - 1] == 0x20 && (start == 1 || bytes[start - 2] < 0x80)))
-                && (end == count || (bytes[end] == 0x20 && (end + 1 == count || bytes[end + 1] < 0x80))) {
-                return (true, true)
-            }
-        }
-        return (false, mayHold)
-    }
-
-    private static func matchesOperator(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, length: Int) -> Bool {
-        switch (bytes[start], length) {
-        case (0x41, 3): return bytes[start + 1] == 0x4E && bytes[start + 2] == 0x44
-        case (0x4F, 2): return bytes[start + 1] == 0x52
-        case (0x4E, 3): return bytes[start + 1] == 0x4F && bytes[start + 2] == 0x54
-        default: return false
-        }
-    }
-
     /// True when a character of `query` is one of `syntax`. Every syntax character is one scalar, so a
     /// query without any of those scalars (nearly all) is answered by a scalar scan; the others by the
     /// character test (a syntax scalar followed by a combining mark is another character).

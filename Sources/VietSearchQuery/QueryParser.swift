@@ -87,6 +87,8 @@ private struct ParseState {
             }
             let item = try parseClause(depth: depth, field: field)
             if !current.isEmpty && !joinWithAnd {
+                // Room for a few groups at once: growing 1 → 2 (`a OR b`) cost a reallocation.
+                if groups.isEmpty { groups.reserveCapacity(4) }
                 groups.append(current)
                 current = []
             }

@@ -10,6 +10,8 @@ package final class QueryWeight {
     /// The fields bound so far (a query names one to a few: a linear scan beats hashing the name, and an
     /// empty array costs no allocation until the first field is bound).
     private var boundFields: [BoundField] = []
+    /// `searchedFields(nil)`, built by its first call: every unfielded clause searches the same list.
+    private var defaultFields: [BoundField]?
     /// The bound query (read by the shape tests of other files, e.g. `isPhraseDisjunction`).
     private(set) var root: BoundQuery = .nothing
     /// (field, key) pairs the prefix clauses bound so far.
@@ -214,7 +216,13 @@ package final class QueryWeight {
             defer { boostMultiplier = outer }
             return try bind(inner)
         case .term(let label, let field, let key):
-            let keys = try searchedFields(field).compactMap { try bindKey(key, label: label, field: $0) }
+            // A loop into a reserved array: `compactMap` grew its result once per field (~300 instructions each).
+            let fields = try searchedFields(field)
+            var keys: [BoundKey] = []
+            keys.reserveCapacity(fields.count)
+            for bound in fields {
+                if let part = try bindKey(key, label: label, field: bound) { keys.append(part) }
+            }
             return keys.isEmpty ? .nothing : .keys(keys)
         case .prefix(let label, let field, let prefix):
             var keys: [BoundKey] = []
@@ -244,9 +252,13 @@ package final class QueryWeight {
                 switch clause.occur {
                 case .must:
                     if empty { return .nothing }
+                    // Reserved at the first append: growing from 1 to 2 clauses cost a reallocation.
+                    if must.isEmpty { must.reserveCapacity(clauses.count) }
                     must.append(bound)
                 case .should:
-                    if !empty { should.append(bound) }
+                    if empty { break }
+                    if should.isEmpty { should.reserveCapacity(clauses.count) }
+                    should.append(bound)
                 case .mustNot:
                     if !empty { mustNot.append(bound) }
                 }
@@ -258,7 +270,10 @@ package final class QueryWeight {
 
     private func searchedFields(_ explicit: String?) throws -> [BoundField] {
         if let explicit { return [field(explicit, boost: 1)] }
-        return options.fields.map { field($0.name, boost: $0.boost) }
+        if let defaultFields { return defaultFields }
+        let fields = options.fields.map { field($0.name, boost: $0.boost) }
+        defaultFields = fields
+        return fields
     }
 
     private func field(_ name: String, boost: Double) -> BoundField {

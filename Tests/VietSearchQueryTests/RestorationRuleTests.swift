@@ -59,10 +59,12 @@ final class RestorationRuleTests: XCTestCase {
     /// The byte test for operator words (`hasPlainOperatorWord`) never claims one the `Character` split
     /// does not find, and `hasOperatorWord` answers exactly as the split: random strings of operator
     /// words, their letters, spaces, combining marks after spaces, prepended marks (U+0600 joins the
-    /// space after it into one `Character`), ZWJ, a spacing mark, CR/LF and Vietnamese letters.
+    /// space after it into one `Character`), ZWJ, a spacing mark, CR/LF, Vietnamese letters (1-, 2- and
+    /// 3-byte UTF-8), an emoji and an emoji modifier (4 bytes, the modifier an extender).
     func testOperatorWordTestAgreesWithTheSplit() {
         let pieces: [String] = ["AND", "OR", "NOT", "A", "O", "N", "D", "R", "T", " ", " ", " ", "x", "đ", "ố",
-                                "\u{301}", "\u{600}", "\u{200D}", "\u{93F}", "\r", "\n", "\u{a0}"]
+                                "\u{301}", "\u{600}", "\u{200D}", "\u{93F}", "\r", "\n", "\u{a0}", "ư", "ẫ",
+                                "\u{1F600}", "\u{1F3FB}"]
         var generator = SeededGenerator(seed: 6)
         var found = 0, byBytes = 0
         for _ in 0..<30_000 {
@@ -81,11 +83,12 @@ final class RestorationRuleTests: XCTestCase {
         // Seed 6 gives 1,615 strings with an operator word, 1,392 of them found by the byte test.
         XCTAssertGreaterThan(found, 1_000)
         XCTAssertGreaterThan(byBytes, 800)
-        for query in ["lạc OR xon", "lẫn AND genchanges", "NOT x", "a OR", "OR"] {
+        for query in ["lạc OR xon", "lẫn AND genchanges", "NOT x", "a OR", "OR", "hứng OR ước", "ư AND ẫ"] {
             XCTAssertTrue(DiacriticRestorer.hasPlainOperatorWord(query), query)
             XCTAssertFalse(DiacriticRestorer.mayRestore(query), query)
         }
-        for query in ["ORx", "xOR y", "\u{600} OR x", "a OR \u{301}b", "dang vien", "ANDROID"] {
+        for query in ["ORx", "xOR y", "\u{600} OR x", "a OR \u{301}b", "ư OR \u{301}b", "\u{1F600} OR x", "dang vien",
+                      "ANDROID"] {
             XCTAssertFalse(DiacriticRestorer.hasPlainOperatorWord(query), query)
         }
         XCTAssertTrue(DiacriticRestorer.mayRestore("dang vien"))
