@@ -71,11 +71,24 @@ struct DiacriticRestorer {
     /// query without any of those scalars (nearly all) is answered by a scalar scan; the others by the
     /// character test (a syntax scalar followed by a combining mark is another character).
     static func usesSyntax(_ query: String) -> Bool {
-        guard query.unicodeScalars.contains(where: { syntaxScalars.contains($0.value) }) else { return false }
+        guard query.unicodeScalars.contains(where: { isSyntaxScalar($0.value) }) else { return false }
         return query.contains(where: { syntax.contains($0) })
     }
 
     private static let syntaxScalars: [UInt32] = syntax.flatMap { $0.unicodeScalars.map(\.value) }
+    /// The ASCII syntax scalars as bits (low word 0–63, high word 64–127): one test a scalar instead of a
+    /// scan of `syntaxScalars`.
+    private static let asciiSyntaxBits: (low: UInt64, high: UInt64) = syntaxScalars.reduce((0, 0)) { bits, value in
+        value < 64 ? (bits.0 | 1 << value, bits.1) : value < 128 ? (bits.0, bits.1 | 1 << (value - 64)) : bits
+    }
+
+    private static func isSyntaxScalar(_ value: UInt32) -> Bool {
+        if value < 64 { return asciiSyntaxBits.low >> value & 1 == 1 }
+        if value < 128 { return asciiSyntaxBits.high >> (value - 64) & 1 == 1 }
+        return nonASCIISyntaxScalars.contains(value)
+    }
+
+    private static let nonASCIISyntaxScalars = syntaxScalars.filter { $0 >= 128 }
 
     /// False when no token of `query` can be a word typed without marks, so restoring cannot change it
     /// (and the query is not analysed at all): every run of ASCII letters touches a marked Vietnamese
