@@ -97,7 +97,8 @@ final class TermDisjunction {
             return exact
         }
         var scores = [Double](filled: 0, count: count)
-        var matched = [Bool](filled: false, count: count)
+        // Whole 8-byte words, so that `run` clears the flags a word at a time (`clearFlags`).
+        var matched = [Bool](filled: false, count: (count + 7) & ~7)
         try leaves.withUnsafeMutableBufferPointer { leaf in
             try scores.withUnsafeMutableBufferPointer { scores in
                 try matched.withUnsafeMutableBufferPointer { matched in
@@ -198,7 +199,7 @@ final class TermDisjunction {
                     }
                 }
             }
-            for index in 0..<count { matched[index] = false }
+            Self.clearFlags(matched)
             for rank in essentialStart..<count where leaf[byBound[rank]].doc == candidate {
                 _ = try leaf[byBound[rank]].nextDoc()
             }
@@ -278,6 +279,23 @@ final class TermDisjunction {
     /// union is counted: the list's frequency is the lower bound reported).
     func reaches(_ totalHitsThreshold: Int, _ collector: TopKCollector, with count: UInt64) -> Bool {
         totalHitsThreshold != Int.max && collector.totalHits + Int(count) >= totalHitsThreshold
+    }
+
+    /// Sets every flag of `flags` (a whole number of 8-byte words, at least one) to false, a word at a time.
+    /// The loop of `Bool` stores it replaces compiled to a `memset` call per candidate (~14 instructions,
+    /// 2.3k a median or2 query); the first word is stored outside the loop so the loop idiom does not
+    /// become that call again for the usual ≤ 8 leaves.
+    @inline(__always)
+    static func clearFlags(_ flags: UnsafeMutableBufferPointer<Bool>) {
+        precondition(flags.count >= 8 && flags.count & 7 == 0, "flags must be whole 8-byte words")
+        guard let base = flags.baseAddress else { return }
+        let raw = UnsafeMutableRawPointer(base)
+        raw.storeBytes(of: 0, as: UInt64.self)
+        var offset = 8
+        while offset < flags.count {
+            raw.storeBytes(of: 0, toByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
     }
 
     /// The score as the scorer tree sums it.
