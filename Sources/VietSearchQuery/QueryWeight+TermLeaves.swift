@@ -74,6 +74,7 @@ extension QueryWeight {
                                        info: info, scoring: key.scoring))
             }
         case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty:
+            children.reserveCapacity(should.count)
             for inner in should {
                 guard let node = try addTermLeaves(inner, segment: index, into: &leaves, tree: &tree) else { return nil }
                 children.append(.node(node))
