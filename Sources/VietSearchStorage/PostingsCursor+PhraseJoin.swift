@@ -18,7 +18,8 @@ extension PostingsCursor {
             guard let stamps else { return try adjacentPairs(&cursors[0], &cursors[1]) }
             guard let firstValues = try cursors[0].currentValues(), let secondValues = try cursors[1].currentValues(),
                   secondValues.count > 0 else { return 0 }
-            let joined = adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
+            let joined = adjacentPairsOfSingle(firstValues, secondValues)
+                    ?? adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
             guard joined.pairs >= 0 else { return try adjacentPairs(&cursors[0], &cursors[1]) }
             try cursors[0].checkPosition(joined.firstEnd)
             try cursors[1].checkPosition(joined.secondEnd)
@@ -92,7 +93,8 @@ extension PostingsCursor {
                 }
                 guard let firstValues = try cursors[0].currentValues(), let secondValues = try cursors[1].currentValues(),
                       secondValues.count > 0 else { break join }
-                let joined = adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
+                let joined = adjacentPairsOfSingle(firstValues, secondValues)
+                    ?? adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
                 guard joined.pairs >= 0 else {
                     frequency = try adjacentPairs(&cursors[0], &cursors[1])
                     break join
