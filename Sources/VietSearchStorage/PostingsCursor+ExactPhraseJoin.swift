@@ -4,7 +4,9 @@ extension PostingsCursor {
     /// Which loop `nextExactPhrase` runs for a phrase's cursors. It depends only on the number of keys and on
     /// the last key's document frequency in its segment, so a scorer chooses it once (`exactPhraseJoin`)
     /// rather than per match (the choice cost ~13 instructions on every match, callgrind).
-    package enum ExactPhraseJoin: Sendable {
+    /// Public (not package) so that the dispatch below can be `@inlinable`: this toolchain inlines only public
+    /// `@inlinable` code across modules.
+    public enum ExactPhraseJoin: Sendable {
         case pair, triple, tripleLazyLast, general
     }
 
@@ -21,7 +23,10 @@ extension PostingsCursor {
     }
 
     /// `nextExactPhrase` with its loop already chosen (`exactPhraseJoin` of the same cursors, order and count).
-    package static func nextExactPhrase(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>, count: Int,
+    /// Public `@inlinable`, so that the switch is inlined into the phrase scorer's `nextMatch` (a `package`
+    /// `@inlinable` function is always called out of line across modules, session 18): one call per match.
+    @inlinable
+    public static func nextExactPhrase(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>, count: Int,
                                         join: ExactPhraseJoin, atOrAfter target: UInt32,
                                         starts: inout UnsafeMutablePointer<UInt32>, capacity: inout Int,
                                         stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {
@@ -40,7 +45,7 @@ extension PostingsCursor {
     }
 
     /// `nextExactPhrase` for one key, or four and more: the general leapfrog, then the general join.
-    @inline(never)
+    @inline(never) @usableFromInline
     package static func nextExactPhraseGeneral(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                                count: Int, atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
                                                capacity: inout Int) throws -> (doc: UInt32, frequency: Int) {

@@ -17,7 +17,7 @@ extension PostingsCursor {
     /// `nextExactTriple` with a lazy last key (`isLazyLast`): the same answers, the same join. A function of
     /// its own (with one leapfrog in its loop, as `nextExactTriple`): the two loops in one function made the
     /// compiler call the leapfrog out of line.
-    @inline(never)
+    @inline(never) @usableFromInline
     package static func nextExactTripleLazyLast(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                         atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
                                         capacity: inout Int, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {

@@ -18,7 +18,8 @@ extension PostingsCursor {
             guard let stamps else { return try adjacentPairs(&cursors[0], &cursors[1]) }
             guard let firstValues = try cursors[0].currentValues(), let secondValues = try cursors[1].currentValues(),
                   secondValues.count > 0 else { return 0 }
-            let joined = adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
+            let joined = adjacentPairsOfSingle(firstValues, secondValues)
+                    ?? adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
             guard joined.pairs >= 0 else { return try adjacentPairs(&cursors[0], &cursors[1]) }
             try cursors[0].checkPosition(joined.firstEnd)
             try cursors[1].checkPosition(joined.secondEnd)
@@ -75,7 +76,7 @@ extension PostingsCursor {
     /// `nextExactPhrase` for two keys (the common case, two-word phrases): a two-cursor leapfrog and one merge,
     /// no dispatch per candidate. A function of its own, so that the leapfrog and the join are inlined into
     /// its loop (in the larger `nextExactPhrase` they were compiled as calls, a prologue and epilogue per candidate).
-    @inline(never)
+    @inline(never) @usableFromInline
     package static func nextExactPair(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                       atOrAfter target: UInt32, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {
         let lead = cursors + order[0], other = cursors + order[1]
@@ -92,7 +93,8 @@ extension PostingsCursor {
                 }
                 guard let firstValues = try cursors[0].currentValues(), let secondValues = try cursors[1].currentValues(),
                       secondValues.count > 0 else { break join }
-                let joined = adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
+                let joined = adjacentPairsOfSingle(firstValues, secondValues)
+                    ?? adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
                 guard joined.pairs >= 0 else {
                     frequency = try adjacentPairs(&cursors[0], &cursors[1])
                     break join
@@ -112,7 +114,7 @@ extension PostingsCursor {
     /// candidate to order them (the rarer word mostly has the lower tf). The join is `triples` written out in the
     /// loop: called, despite `@inline(__always)` (this loop is past the inliner's size limit), it cost a
     /// prologue, an epilogue and spilled arguments per candidate (~30 instructions, ~2,000 candidates a query).
-    @inline(never)
+    @inline(never) @usableFromInline
     package static func nextExactTriple(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                         atOrAfter target: UInt32, starts: inout UnsafeMutablePointer<UInt32>,
                                         capacity: inout Int, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {

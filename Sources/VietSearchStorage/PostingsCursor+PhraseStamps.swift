@@ -75,6 +75,41 @@ extension PostingsCursor {
         return (found, position == UInt64.max ? 0 : position)
     }
 
+    /// Whether `target` is among `document`'s positions (summed from its values, at least one) as a count of
+    /// 0 or 1, and the last position summed (the first ≥ `target`, or the document's last). When one key of a
+    /// join has a single position (tf 1, common for the rarer key), a scan for its one target replaces
+    /// stamping it and probing the map: no stamp handed out, no store, no look-up per position.
+    @inline(__always)
+    static func findPosition(_ target: UInt64, in document: (values: UnsafePointer<UInt32>, count: Int)) -> (found: Int, end: UInt64) {
+        var position = UInt64.max
+        var value = document.values
+        let end = value + document.count
+        while value < end {
+            position = position &+ UInt64(value.pointee) &+ 1
+            if position >= target { break }
+            value += 1
+        }
+        return (position == target ? 1 : 0, position)
+    }
+
+    /// `adjacentPairsByStamps` when one key has a single position (tf 1), by `findPosition`, else nil. Apart
+    /// from it so that the stamps' function stays small enough to be inlined into the pair's loop.
+    @inline(__always)
+    static func adjacentPairsOfSingle(_ first: (values: UnsafePointer<UInt32>, count: Int),
+                                      _ second: (values: UnsafePointer<UInt32>, count: Int)) -> (pairs: Int, firstEnd: UInt64, secondEnd: UInt64)? {
+        if first.count == 1 {
+            let position = UInt64(first.values[0])
+            let probe = findPosition(position &+ 1, in: second)
+            return (probe.found, position, probe.end)
+        }
+        guard second.count == 1 else { return nil }
+        let position = UInt64(second.values[0])
+        // No position p of `first` has p + 1 = 0.
+        guard position > 0 else { return (0, UInt64(first.values[0]), position) }
+        let probe = findPosition(position &- 1, in: first)
+        return (probe.found, probe.end, position)
+    }
+
     /// Two keys by stamps: how many positions `p` of `first` have `p + 1` among `second`'s, with the last
     /// position summed of each key (the caller checks them against 2^32); a count of −1 when a stamped
     /// position reaches the limit (the caller merges).
@@ -106,10 +141,18 @@ extension PostingsCursor {
                                         into kept: UnsafeMutablePointer<UInt32>,
                                         stamps map: UnsafeMutablePointer<UInt8>) -> (kept: Int, leadEnd: UInt64, filterEnd: UInt64) {
         let limit = phraseStampLimit
-        let stamp = nextStamp(map)
         var found = 0
         var position = UInt64.max
         if lead.count <= other.count {
+            if lead.count == 1 {
+                position = UInt64(lead.values[0])
+                // Not a phrase start (p < leadOffset): nothing is looked up.
+                guard position >= leadOffset else { return (0, position, 0) }
+                let probe = findPosition(position &+ offset, in: other)
+                kept[0] = UInt32(truncatingIfNeeded: position)
+                return (probe.found, position, probe.end)
+            }
+            let stamp = nextStamp(map)
             // The lead's positions p ≥ leadOffset (phrase starts ≥ 0) stamped at p + offset (≥ 0 there), looked
             // up by the other key's; those below leadOffset at the byte past the limit, never looked up.
             var value = lead.values
@@ -140,6 +183,17 @@ extension PostingsCursor {
             }
             return (found, leadEnd, position)
         }
+        if other.count == 1 {
+            // The other key's one position q is at q − offset from the lead's start p, which must be ≥ leadOffset:
+            // q ≥ leadOffset + offset (the other key's index in the phrase), and p = q − offset does not wrap.
+            let otherPosition = UInt64(other.values[0])
+            guard otherPosition >= leadOffset &+ offset else { return (0, UInt64(lead.values[0]), otherPosition) }
+            let start = otherPosition &- offset
+            let probe = findPosition(start, in: lead)
+            kept[0] = UInt32(truncatingIfNeeded: start)
+            return (probe.found, probe.end, otherPosition)
+        }
+        let stamp = nextStamp(map)
         let otherEnd = stampPositions(other, shift: 0, stamp: stamp, in: map)
         guard otherEnd < limit else { return (-1, 0, 0) }
         var value = lead.values
@@ -165,6 +219,10 @@ extension PostingsCursor {
                                      _ last: (values: UnsafePointer<UInt32>, count: Int),
                                      stamps map: UnsafeMutablePointer<UInt8>) -> (matches: Int, end: UInt64) {
         let highest = UInt64(kept[count &- 1]) &+ offset
+        if count == 1 {
+            let probe = findPosition(highest, in: last)
+            return (probe.found, probe.end)
+        }
         guard highest < phraseStampLimit else { return (-1, 0) }
         let stamp = nextStamp(map)
         var slot = 0

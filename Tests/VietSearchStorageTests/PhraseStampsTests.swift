@@ -116,7 +116,7 @@ final class PhraseStampsTests: XCTestCase {
 
     /// The three-key join's last step directly: how many kept starts `p` have `p + offset` (wrapping, as for a
     /// last key before the lead in the phrase) among the last key's positions, from a set rather than stamps,
-    /// and −1 exactly when the highest target reaches 4,095.
+    /// and −1 exactly when the highest of two or more targets reaches 4,095 (a single one is scanned for).
     func testKeptWithLastByStampsCountsAndDeclinesAtTheLimit() {
         let map = UnsafeMutablePointer<UInt8>.allocate(capacity: PostingsCursor.phraseStampBytes)
         map.initialize(repeating: 0, count: PostingsCursor.phraseStampBytes)
@@ -144,7 +144,8 @@ final class PhraseStampsTests: XCTestCase {
                     PostingsCursor.keptWithLastByStamps(k.baseAddress!, k.count, offset: offset, (l.baseAddress!, l.count), stamps: map)
                 }
             }
-            if highest >= 4_095 {
+            // One kept start is scanned for, not stamped: no limit then.
+            if highest >= 4_095 && kept.count > 1 {
                 XCTAssertEqual(probe.matches, -1, "round \(round)")
                 declined += 1
             } else {
