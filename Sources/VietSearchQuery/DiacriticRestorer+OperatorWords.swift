@@ -55,11 +55,10 @@ extension DiacriticRestorer {
         }
     }
 
-    /// ASCII, Latin-1 letters and Latin Extended-A/B (U+00C0–U+024F), Latin Extended Additional
-    /// (U+1E00–U+1EFF): letters and two signs (×, ÷), none of them a prepended mark, an extender, ZWJ or a
-    /// spacing mark, so a space beside one is a `Character` of its own.
+    /// ASCII or `LatinLetterBlocks`: never a prepended mark, an extender, ZWJ or a spacing mark, so a space
+    /// beside one is a `Character` of its own.
     private static func isPlainNeighbour(_ value: UInt32) -> Bool {
-        value < 0x80 || (0xC0...0x24F).contains(value) || (0x1E00...0x1EFF).contains(value)
+        value < 0x80 || LatinLetterBlocks.contains(value)
     }
 
     /// The scalar whose UTF-8 bytes start at `index`, or nil when they are not one of 1–3 bytes inside
