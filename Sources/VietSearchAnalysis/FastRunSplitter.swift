@@ -131,6 +131,34 @@ struct FastRunSplitter {
     /// Class bits and byte length of the scalar at `index`.
     @inline(__always)
     private func scalar(_ bytes: UnsafePointer<UInt8>, at index: Int) -> (bits: UInt8, length: Int) {
+        Self.scalar(bytes, at: index, classes: classes)
+    }
+
+    /// How `split` keys `word` when the whole of it is one span (letters and digits only, nothing to clean,
+    /// not digits glued to a non-ASCII letter); nil otherwise. With only word scalars, `split`'s word scan
+    /// runs to the end and nothing joins: the one span it appends is the whole input, keyed so.
+    static func wholeWordKeying(_ word: UnsafeBufferPointer<UInt8>) -> Keying? {
+        guard let bytes = word.baseAddress, !word.isEmpty else { return nil }
+        let classes = sharedClasses
+        var seen: UInt8 = 0
+        var index = 0
+        while index < word.count {
+            let next = scalar(bytes, at: index, classes: classes)
+            // `needsCleaning` and `mixedBlock` have no word bit set alone; both fail this test as they must.
+            guard next.bits & Class.word != 0, next.bits != Class.needsCleaning else { return nil }
+            seen |= next.bits
+            index += next.length
+        }
+        let sawDigit = seen & Class.digit != 0
+        let sawNonASCIILetter = seen & Class.nonASCIILetter != 0
+        if sawDigit && sawNonASCIILetter { return nil }
+        return sawDigit ? .asciiCode : sawNonASCIILetter ? .word : .asciiWord
+    }
+
+    /// `scalar(_:at:)` with the class table passed in (for `wholeWordKeying`, which has no splitter).
+    @inline(__always)
+    private static func scalar(_ bytes: UnsafePointer<UInt8>, at index: Int,
+                               classes: UnsafeMutablePointer<UInt8>) -> (bits: UInt8, length: Int) {
         let lead = bytes[index]
         if lead < 0x80 { return (classes[Int(lead)], 1) }
         if lead < 0xE0 {

@@ -46,48 +46,60 @@ struct KeyBuilder {
         let tables = self.tables
         let tonePlacement = self.tonePlacement
         return scratchLetters.withUnsafeMutableBufferPointer { lettersBuffer in
-            var count = 0
-            var hasDigit = false
-            var hasNonASCII = false
-            var hasNonASCIILetter = false
-            for index in from..<to {
-                let scalar = text[index]
-                if skipConnectors && scalar.kind == .connector { continue }
-                let value = scalar.value
-                if value < 0x80 {
-                    lettersBuffer[count] = value &- 0x41 < 26 ? value + 0x20 : value
-                    if scalar.kind == .digit { hasDigit = true }
-                } else {
-                    lettersBuffer[count] = tables.lowercased(value)
-                    hasNonASCII = true
-                    if scalar.kind == .letter { hasNonASCIILetter = true }
-                }
-                count += 1
-            }
-            let token = UnsafeMutableBufferPointer(rebasing: lettersBuffer[0..<count])
-            if hasNonASCIILetter && !hasDigit { tonePlacement.canonicalize(token) }
-            return scratchBytes.withUnsafeMutableBufferPointer { bytesBuffer in
-                var exactEnd = 0
-                for value in token { exactEnd = UTF8Encoding.write(value, to: bytesBuffer, at: exactEnd) }
-                let exactBytes = UnsafeBufferPointer(rebasing: bytesBuffer[0..<exactEnd])
-                let exact = String(decoding: exactBytes, as: UTF8.self)
-                let text = Self.same(exactBytes, original) ? exact : String(decoding: original, as: UTF8.self)
-                var foldedEnd = exactEnd
-                if hasNonASCII {
-                    for value in token where !(0x0300...0x036F).contains(value) {
-                        foldedEnd = UTF8Encoding.write(tables.folded(value), to: bytesBuffer, at: foldedEnd)
-                    }
-                } else {
-                    for index in 0..<exactEnd { bytesBuffer[exactEnd + index] = bytesBuffer[index] }
-                    foldedEnd = 2 * exactEnd
-                }
-                let foldedBytes = UnsafeMutableBufferPointer(rebasing: bytesBuffer[exactEnd..<foldedEnd])
-                if !hasDigit { Self.unifyFinalY(foldedBytes) }
-                let folded = Self.same(UnsafeBufferPointer(foldedBytes), exactBytes) ? exact
-                    : String(decoding: UnsafeBufferPointer(foldedBytes), as: UTF8.self)
-                return Keys(text: text, exact: exact, folded: folded, hasNonASCIILetter: hasNonASCIILetter)
+            scratchBytes.withUnsafeMutableBufferPointer { bytesBuffer in
+                Self.keys(text, from: from, to: to, skipConnectors: skipConnectors, original: original, tables: tables,
+                          tonePlacement: tonePlacement, letters: lettersBuffer, bytes: bytesBuffer)
             }
         }
+    }
+
+    /// `keys` with the caller's scratch: `lettersBuffer` holds at least `to - from` scalars and `bytesBuffer`
+    /// at least 8 × that many bytes (a one-word caller passes stack memory instead of a builder's arrays,
+    /// which cost two copies on first write and their releases, ~1k instructions a query word, callgrind).
+    @inline(__always)
+    static func keys(_ text: UnsafeBufferPointer<CleanScalar>, from: Int, to: Int, skipConnectors: Bool,
+                     original: UnsafeBufferPointer<UInt8>, tables: AnalysisTables, tonePlacement: TonePlacement,
+                     letters lettersBuffer: UnsafeMutableBufferPointer<UInt32>,
+                     bytes bytesBuffer: UnsafeMutableBufferPointer<UInt8>) -> Keys {
+        var count = 0
+        var hasDigit = false
+        var hasNonASCII = false
+        var hasNonASCIILetter = false
+        for index in from..<to {
+            let scalar = text[index]
+            if skipConnectors && scalar.kind == .connector { continue }
+            let value = scalar.value
+            if value < 0x80 {
+                lettersBuffer[count] = value &- 0x41 < 26 ? value + 0x20 : value
+                if scalar.kind == .digit { hasDigit = true }
+            } else {
+                lettersBuffer[count] = tables.lowercased(value)
+                hasNonASCII = true
+                if scalar.kind == .letter { hasNonASCIILetter = true }
+            }
+            count += 1
+        }
+        let token = UnsafeMutableBufferPointer(rebasing: lettersBuffer[0..<count])
+        if hasNonASCIILetter && !hasDigit { tonePlacement.canonicalize(token) }
+        var exactEnd = 0
+        for value in token { exactEnd = UTF8Encoding.write(value, to: bytesBuffer, at: exactEnd) }
+        let exactBytes = UnsafeBufferPointer(rebasing: bytesBuffer[0..<exactEnd])
+        let exact = String(decoding: exactBytes, as: UTF8.self)
+        let text = Self.same(exactBytes, original) ? exact : String(decoding: original, as: UTF8.self)
+        var foldedEnd = exactEnd
+        if hasNonASCII {
+            for value in token where !(0x0300...0x036F).contains(value) {
+                foldedEnd = UTF8Encoding.write(tables.folded(value), to: bytesBuffer, at: foldedEnd)
+            }
+        } else {
+            for index in 0..<exactEnd { bytesBuffer[exactEnd + index] = bytesBuffer[index] }
+            foldedEnd = 2 * exactEnd
+        }
+        let foldedBytes = UnsafeMutableBufferPointer(rebasing: bytesBuffer[exactEnd..<foldedEnd])
+        if !hasDigit { Self.unifyFinalY(foldedBytes) }
+        let folded = Self.same(UnsafeBufferPointer(foldedBytes), exactBytes) ? exact
+            : String(decoding: UnsafeBufferPointer(foldedBytes), as: UTF8.self)
+        return Keys(text: text, exact: exact, folded: folded, hasNonASCIILetter: hasNonASCIILetter)
     }
 
     /// Byte equality (the generic `elementsEqual` is several times slower here).

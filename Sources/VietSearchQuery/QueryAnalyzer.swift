@@ -49,6 +49,11 @@ package struct QueryAnalyzer: Sendable {
     }
 
     private func word(_ text: String, field: String?, label: String) -> AnalyzedQuery {
+        // Most query words are one plain syllable: its single token without the general pipeline (the
+        // token `analyze` gives, see `wholeWordToken`; no joined form).
+        if let token = analyzer.wholeWordToken(text) {
+            return .term(label: label, field: field, key: TermKeys.queryKey(token))
+        }
         let tokens = analyzer.analyze(text).tokens
         if let joined = tokens.first(where: { $0.isJoinedForm }) {
             return .term(label: label, field: field, key: TermKeys.queryKey(joined))
