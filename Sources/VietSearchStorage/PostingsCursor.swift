@@ -65,70 +65,6 @@ public struct PostingsCursor {
     /// Shared by every empty cursor: a zero-document cursor never touches its bytes.
     private static let noBytes = FileBytes(name: "(empty)", copying: [])
 
-    private init(emptyOver bytes: FileBytes) {
-        self.bytes = bytes
-        postingsEnd = 0
-        positionsStart = 0
-        positionsEnd = 0
-        documentCount = 0
-        documentFrequency = 0
-        blockCount = 0
-        hasSkipTable = false
-        skipTable = 0
-        blocksStart = 0
-        deletions = nil
-        positionsCheck = nil
-        positionsChecksum = 0
-        positionsDecoder = PositionsDecoder(range: 0..<0, valueCount: 0)
-        docs = []
-        frequencies = []
-        valueStarts = []
-    }
-
-    /// A cursor over the term's bytes within the two sections; `checksums` verifies the postings now
-    /// and the positions on first use (FORMAT.md, "Checksums").
-    init(_ bytes: FileBytes, postings: Range<Int>, positions: Range<Int>, documentCount: UInt32, info: TermInfo,
-         deletions: DeletedDocs? = nil, checksums: RangeChecksums) throws {
-        self.bytes = bytes
-        self.deletions = deletions
-        self.documentCount = documentCount
-        guard info.postingsOffset <= UInt64(postings.count), info.postingsLength <= UInt64(postings.count) - info.postingsOffset,
-              info.positionsOffset <= UInt64(positions.count), info.positionsLength <= UInt64(positions.count) - info.positionsOffset else {
-            throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
-                                       reason: "term postings \(info.postingsOffset)+\(info.postingsLength) or positions \(info.positionsOffset)+\(info.positionsLength) do not fit their sections")
-        }
-        let termPostings = (postings.lowerBound + Int(info.postingsOffset))..<(postings.lowerBound + Int(info.postingsOffset + info.postingsLength))
-        let termPositions = (positions.lowerBound + Int(info.positionsOffset))..<(positions.lowerBound + Int(info.positionsOffset + info.positionsLength))
-        try checksums.verify(termPostings, checksum: info.postingsChecksum, what: "postings")
-        positionsCheck = checksums
-        positionsChecksum = info.positionsChecksum
-        let postings = termPostings
-        let positions = termPositions
-        self.postingsEnd = postings.upperBound
-        self.positionsEnd = positions.upperBound
-        documentFrequency = Int(info.encodedDocumentFrequency)
-        blockCount = (documentFrequency + PostingsWriter.blockSize - 1) / PostingsWriter.blockSize
-        hasSkipTable = documentFrequency >= PostingsWriter.blockSize
-        let skipTableSize = hasSkipTable ? blockCount * PostingsWriter.skipEntrySize : 0
-        guard info.encodedDocumentFrequency <= documentCount, skipTableSize <= postings.count else {
-            throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
-                                       reason: "term postings (df \(info.encodedDocumentFrequency), offset \(info.postingsOffset), positions \(info.positionsOffset)) do not fit their sections")
-        }
-        skipTable = postings.lowerBound
-        blocksStart = skipTable + skipTableSize
-        positionsStart = positions.lowerBound
-        positionsDecoder = PositionsDecoder(range: positions, valueCount: info.totalTermFrequency)
-        // Padded with `UInt32.max` past the block (`scanPadding`): the counting scan of `storedDoc(atLeast:)`
-        // reads whole windows of ids, and a padding id is never below a goal.
-        // Shared templates, copied on the first write (a block decode): `Array(repeating:count:)` goes through
-        // the standard library's unspecialised allocation (a generic metadata lookup, ~450 instructions more
-        // than the copy, callgrind), and a cursor whose frequencies stay packed never copies that one.
-        docs = Self.unloadedDocs
-        frequencies = Self.unloadedFrequencies
-        // Made on the first positions read (`prepareValueStarts`): most cursors never read positions.
-        valueStarts = []
-    }
-
     /// Back before the list's first document, as a cursor just opened over it: a restart without opening
     /// the list again (its bounds were checked and its postings verified then; the positions' check, if
     /// not yet done, still runs on their first read). Keeps the file and deletes it holds.
@@ -385,5 +321,66 @@ public struct PostingsCursor {
         }
         guard let last else { throw reader.corrupt("bit-packed block does not decode", at: start) }
         return last
+    }
+}
+
+extension PostingsCursor {
+    private init(emptyOver bytes: FileBytes) {
+        self.bytes = bytes
+        postingsEnd = 0
+        positionsStart = 0
+        positionsEnd = 0
+        documentCount = 0
+        documentFrequency = 0
+        blockCount = 0
+        hasSkipTable = false
+        skipTable = 0
+        blocksStart = 0
+        deletions = nil
+        positionsCheck = nil
+        positionsChecksum = 0
+        positionsDecoder = PositionsDecoder(range: 0..<0, valueCount: 0)
+        docs = []
+        frequencies = []
+        valueStarts = []
+    }
+
+    /// A cursor over the term's bytes within the two sections; `checksums` verifies the postings now
+    /// and the positions on first use (FORMAT.md, "Checksums").
+    init(_ bytes: FileBytes, postings: Range<Int>, positions: Range<Int>, documentCount: UInt32, info: TermInfo,
+         deletions: DeletedDocs? = nil, checksums: RangeChecksums) throws {
+        guard info.postingsOffset <= UInt64(postings.count), info.postingsLength <= UInt64(postings.count) - info.postingsOffset,
+              info.positionsOffset <= UInt64(positions.count), info.positionsLength <= UInt64(positions.count) - info.positionsOffset else {
+            throw StorageError.corrupt(file: bytes.name, offset: postings.lowerBound,
+                                       reason: "term postings \(info.postingsOffset)+\(info.postingsLength) or positions \(info.positionsOffset)+\(info.positionsLength) do not fit their sections")
+        }
+        let termPostings = (postings.lowerBound + Int(info.postingsOffset))..<(postings.lowerBound + Int(info.postingsOffset + info.postingsLength))
+        let termPositions = (positions.lowerBound + Int(info.positionsOffset))..<(positions.lowerBound + Int(info.positionsOffset + info.positionsLength))
+        try checksums.verify(termPostings, checksum: info.postingsChecksum, what: "postings")
+        let documentFrequency = Int(info.encodedDocumentFrequency)
+        let blockCount = (documentFrequency + PostingsWriter.blockSize - 1) / PostingsWriter.blockSize
+        let hasSkipTable = documentFrequency >= PostingsWriter.blockSize
+        let skipTableSize = hasSkipTable ? blockCount * PostingsWriter.skipEntrySize : 0
+        guard info.encodedDocumentFrequency <= documentCount, skipTableSize <= termPostings.count else {
+            throw StorageError.corrupt(file: bytes.name, offset: termPostings.lowerBound,
+                                       reason: "term postings (df \(info.encodedDocumentFrequency), offset \(info.postingsOffset), positions \(info.positionsOffset)) do not fit their sections")
+        }
+        // The memberwise initialiser, which stores straight into the result: an initialiser of the struct's
+        // own assembled the 321-byte cursor on the stack, copied it (every reference retained) and released
+        // the original (~550 instructions an opening, callgrind). `docs` and `frequencies` are shared
+        // templates, copied on the first write (a block decode): `Array(repeating:count:)` goes through the
+        // standard library's unspecialised allocation (~450 instructions more than the copy, callgrind), and
+        // a cursor whose frequencies stay packed never copies that one. `docs` is padded with `UInt32.max`
+        // past the block (`scanPadding`): the counting scan of `storedDoc(atLeast:)` reads whole windows of
+        // ids, and a padding id is never below a goal. `valueStarts` is made on the first positions read
+        // (`prepareValueStarts`): most cursors never read positions.
+        self.init(bytes: bytes, postingsEnd: termPostings.upperBound, positionsStart: termPositions.lowerBound,
+                  positionsEnd: termPositions.upperBound, documentCount: documentCount,
+                  documentFrequency: documentFrequency, blockCount: blockCount, hasSkipTable: hasSkipTable,
+                  skipTable: termPostings.lowerBound, blocksStart: termPostings.lowerBound + skipTableSize,
+                  deletions: deletions, positionsCheck: checksums, positionsChecksum: info.positionsChecksum,
+                  docs: Self.unloadedDocs, frequencies: Self.unloadedFrequencies,
+                  positionsDecoder: PositionsDecoder(range: termPositions, valueCount: info.totalTermFrequency),
+                  valueStarts: [])
     }
 }
