@@ -3,6 +3,9 @@
 ///
 /// Decodes one 128-doc block at a time into two reused buffers; positions are read lazily, only for
 /// documents whose `positions()` is asked for. Layout: FORMAT.md, "Postings".
+///
+/// Its initialisers live in an extension at the end of this file, so that the memberwise one exists: opening
+/// a list goes through it (see `init(_:postings:positions:documentCount:info:deletions:checksums:)`).
 public struct PostingsCursor {
     package static let noMoreDocs = UInt32.max
 
