@@ -80,9 +80,10 @@ extension PostingsCursor {
     package static func nextExactPair(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                       atOrAfter target: UInt32, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {
         let lead = cursors + order[0], other = cursors + order[1]
+        let batch = stamps.map { UnsafeMutableRawPointer($0) + candidateBatchOffset }
         var next = target
         while true {
-            let doc = try nextCommonDoc(lead, other, atOrAfter: next)
+            let doc = try nextCommonDoc(lead, other, atOrAfter: next, batch: batch)
             guard doc != noMoreDocs else { return (doc, 0) }
             var frequency = 0
             // The join by stamps written out here: `adjacentPairs` was compiled as a call per candidate.
