@@ -121,4 +121,34 @@ final class PhraseCandidateBatchTests: XCTestCase {
             }
         }
     }
+
+    /// The three-key join without a lazy last key takes its first two keys' candidates from the batched
+    /// leapfrog and moves the last key to each: every match against the model, for phrases whose last key
+    /// (the most frequent) is missing from some candidates and sits on a matching document past them.
+    func testThreeKeyJoinWithBatchedCandidates() throws {
+        var generator = SeededGenerator(seed: 0x7e1)
+        var documents: [[String]] = []
+        for _ in 0..<3_000 {
+            var words: [String] = []
+            // Each key in 65–83% of the documents, so that none is a lazy last key (7/8).
+            for _ in 0..<generator.next(below: 4) { words.append("y") }
+            if generator.next(below: 10) < 3 { words += ["c", "a", "b", "y"] }
+            if generator.next(below: 10) < 3 { words += ["a", "c", "b", "y"] }
+            if generator.next(below: 10) < 5 { words += ["b", "x", "a", "y"] }
+            // And each word alone in some documents: candidates without the last key, which lands past them.
+            for word in ["a", "b", "c", "x"] where generator.next(below: 10) < 3 { words += [word, "y"] }
+            documents.append(words)
+        }
+        let reader = try bodyWordsSegment(documents)
+        for phrase in [["c", "a", "b"], ["a", "c", "b"], ["b", "x", "a"]] {
+            let expected = modelPhraseMatches(documents, phrase)
+            XCTAssertGreaterThan(expected.count, 500, "\(phrase)")
+            var opened = try phrase.map { try bodyWordCursor(reader, $0, deletions: nil) }
+            for index in opened.indices { _ = try opened[index].nextDoc() }
+            let memory = PhraseJoinMemory(rarestFirst: opened, startsCapacity: 1, stamped: true)
+            let last = memory.cursors[memory.order[2]]
+            XCTAssertFalse(PostingsCursor.isLazyLast(documentFrequency: last.documentFrequency, of: last.documentCount))
+            XCTAssertEqual(try memory.allMatches(), expected, "\(phrase)")
+        }
+    }
 }
