@@ -26,9 +26,10 @@ extension PostingsCursor {
         // Offsets may wrap: they are added back to a position ≥ lead, so the sums are exact.
         let filterOffset = UInt64(filter) &- leadOffset, lastOffset = UInt64(last) &- leadOffset
         let lastCursor = cursors + last
+        let batch = stamps.map { UnsafeMutableRawPointer($0) + candidateBatchOffset }
         var next = target
         while true {
-            let doc = try nextCommonDoc(cursors + lead, cursors + filter, atOrAfter: next)
+            let doc = try nextCommonDoc(cursors + lead, cursors + filter, atOrAfter: next, batch: batch)
             guard doc != noMoreDocs else { return (doc, 0) }
             // The last key only moves forward: where it already stands past the candidate, no document before
             // its own can match (a comparison, no move).

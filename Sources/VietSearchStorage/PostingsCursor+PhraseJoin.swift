@@ -80,9 +80,10 @@ extension PostingsCursor {
     package static func nextExactPair(_ cursors: UnsafeMutablePointer<PostingsCursor>, order: UnsafePointer<Int>,
                                       atOrAfter target: UInt32, stamps: UnsafeMutablePointer<UInt8>?) throws -> (doc: UInt32, frequency: Int) {
         let lead = cursors + order[0], other = cursors + order[1]
+        let batch = stamps.map { UnsafeMutableRawPointer($0) + candidateBatchOffset }
         var next = target
         while true {
-            let doc = try nextCommonDoc(lead, other, atOrAfter: next)
+            let doc = try nextCommonDoc(lead, other, atOrAfter: next, batch: batch)
             guard doc != noMoreDocs else { return (doc, 0) }
             var frequency = 0
             // The join by stamps written out here: `adjacentPairs` was compiled as a call per candidate.
@@ -122,10 +123,18 @@ extension PostingsCursor {
         let leadOffset = UInt64(lead)
         // Offsets may wrap: they are added back to a position ≥ lead, so the sums are exact.
         let filterOffset = UInt64(filter) &- leadOffset, lastOffset = UInt64(last) &- leadOffset
+        let batch = stamps.map { UnsafeMutableRawPointer($0) + candidateBatchOffset }
         var next = target
         while true {
-            let doc = try nextCommonDoc(cursors + lead, cursors + filter, cursors + last, atOrAfter: next)
+            // The first two keys' candidates from the batched leapfrog, then the last key moved to each.
+            let doc = try nextCommonDoc(cursors + lead, cursors + filter, atOrAfter: next, batch: batch)
             guard doc != noMoreDocs else { return (doc, 0) }
+            let lastDoc = try cursors[last].storedDoc(atLeast: doc)
+            if lastDoc != doc {
+                guard lastDoc != noMoreDocs else { return (noMoreDocs, 0) }
+                next = lastDoc
+                continue
+            }
             var frequency = 0
             join: do {
                 guard let leadValues = try cursors[lead].currentValues(),

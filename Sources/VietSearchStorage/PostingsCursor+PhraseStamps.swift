@@ -9,8 +9,9 @@
 extension PostingsCursor {
     /// Bytes of the caller's map (`nextExactPhrase`'s `stamps`), zeroed before its first use: a byte per
     /// position below the limit, the limit's byte (positions at or past it), a byte for stamps never looked
-    /// up, and the last stamp handed out.
-    package static let phraseStampBytes = Int(phraseStampLimit) + 3
+    /// up, and the last stamp handed out; then the two-key leapfrog's candidate batch
+    /// (`PostingsCursor+CandidateBatch.swift`).
+    package static let phraseStampBytes = candidateBatchOffset + CandidateBatchLayout.byteCount
 
     /// Positions at or past it are looked up (and stamped) at it; a join by stamps needs every stamped
     /// position below it, so a clamped look-up misses.

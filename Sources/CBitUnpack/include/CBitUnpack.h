@@ -35,6 +35,15 @@ size_t vs_unpack_groups(const void *source, size_t groups, unsigned width, uint3
 size_t vs_unpack_ascending_groups(const void *source, size_t groups, unsigned width, uint64_t *running,
                                   uint32_t *destination);
 
+/// The common ids of two blocks of ascending doc ids, as slot pairs: for each id in both `a[ia..<na)` and
+/// `b[ib..<nb)`, in ascending order, its slot in `a` goes to `slots_a` and its slot in `b` to `slots_b`;
+/// returns how many. For the phrase joins' candidates (`PostingsCursor+CandidateBatch.swift`). The caller
+/// guarantees: na, nb <= 128 (slots fit a byte); `a` readable up to index na + 2 and `b` up to nb + 2, with
+/// UINT32_MAX at every index from na (nb) on, and UINT32_MAX not an id; `slots_a` and `slots_b` writable
+/// for min(na - ia, nb - ib) + 3 bytes (the slots are stored four at a time).
+size_t vs_intersect_slots(const uint32_t *a, size_t ia, size_t na, const uint32_t *b, size_t ib, size_t nb,
+                          uint8_t *slots_a, uint8_t *slots_b);
+
 /// Asks the CPU to bring the cache line holding `address` in, for writing, without waiting for it (no
 /// fault on any address: a hint). For the writer's appends (`SegmentBuffer.append`), whose loads of a
 /// term's table slot, stream entry and stream end each miss the cache; Swift has no prefetch of its own.
