@@ -73,6 +73,11 @@ struct DirectoryBackend: StoreBackend {
     /// The test-only power-loss journal of this directory, if one is recording.
     private var journal: FileSystemJournal? { FileSystemJournal.active(for: directory) }
 
+    /// Parts under this size are gathered before they are written (`writeFile`).
+    static let gatheredPartBytes = 64 << 10
+    /// Gathered parts are written once they reach this many bytes.
+    static let gatherBufferBytes = 1 << 20
+
     private func writeFile(_ name: String, _ parts: [ArraySlice<UInt8>], sync: Bool, writeback: Bool = false) throws {
         let target = full(name)
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -82,7 +87,10 @@ struct DirectoryBackend: StoreBackend {
         journal?.record(.create(name))
         var started = writeback ? Writeback(fd: fd) : nil
         defer { started?.startPending() }
-        for bytes in parts {
+        // Small parts (a segment's stored blocks are ~4 KB each: ~4,200 parts for 10k documents) are
+        // gathered into one buffer and written together: a system call per part cost more than the copy.
+        var gathered: [UInt8] = []
+        func writeAll(_ bytes: ArraySlice<UInt8>) throws {
             var written = 0
             try bytes.withUnsafeBytes { buffer in
                 while written < buffer.count {
@@ -97,6 +105,22 @@ struct DirectoryBackend: StoreBackend {
             }
             started?.wrote(bytes.count)
         }
+        func writeGathered() throws {
+            guard !gathered.isEmpty else { return }
+            try writeAll(gathered[...])
+            gathered.removeAll(keepingCapacity: true)
+        }
+        for bytes in parts {
+            if bytes.count >= Self.gatheredPartBytes {
+                try writeGathered()
+                try writeAll(bytes)
+            } else {
+                if gathered.isEmpty { gathered.reserveCapacity(Self.gatherBufferBytes) }
+                gathered.append(contentsOf: bytes)
+                if gathered.count >= Self.gatherBufferBytes { try writeGathered() }
+            }
+        }
+        try writeGathered()
         if let journal { journal.record(.write(name, Array(parts.joined()))) }
         guard sync else { return }
         guard fsync(fd) == 0 else { throw StorageError.io(path: target, operation: "fsync", errno: errno) }
