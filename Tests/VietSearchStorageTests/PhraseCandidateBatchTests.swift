@@ -64,13 +64,7 @@ final class PhraseCandidateBatchTests: XCTestCase {
             if generator.next(below: 100) < [90, 70, 85, 20, 45, 95, 60, 30][stretch] { words.append("b") }
             documents.append(words)
         }
-        var bits = [UInt64](repeating: 0, count: (documentCount + 63) / 64)
-        var deleted: UInt32 = 0
-        for doc in 0..<documentCount where doc % 13 == 5 {
-            bits[doc / 64] |= 1 << UInt64(doc % 64)
-            deleted += 1
-        }
-        let deletions = DeletedDocs(maxDoc: UInt32(documentCount), words: bits, deletedCount: deleted, deletedLengthSums: [0])
+        let deletions = everyNthDeleted(of: documentCount, modulus: 13, remainder: 5)
         return (try bodyWordsSegment(documents), deletions)
     }
 

@@ -22,13 +22,7 @@ final class PhraseJoinTests: XCTestCase {
         let words = RandomWordDocuments.make(count: documentCount, longOneIn: 8, longLengths: 150...700, shortLengths: 0...30,
                                              aBelow: 5, bBelow: 8, using: &generator)
         let reader = try bodyWordsSegment(words)
-        var bits = [UInt64](repeating: 0, count: (documentCount + 63) / 64)
-        var deleted: UInt32 = 0
-        for doc in 0..<documentCount where doc % 7 == 3 {
-            bits[doc / 64] |= 1 << UInt64(doc % 64)
-            deleted += 1
-        }
-        let deletions = DeletedDocs(maxDoc: UInt32(documentCount), words: bits, deletedCount: deleted, deletedLengthSums: [0])
+        let deletions = everyNthDeleted(of: documentCount, modulus: 7, remainder: 3)
         return Fixture(reader: reader, words: words, deletions: deletions)
     }
 

@@ -33,13 +33,7 @@ final class PhraseMixedDensityTests: XCTestCase {
             })
         }
         let reader = try bodyWordsSegment(words)
-        var bits = [UInt64](repeating: 0, count: (Self.documentCount + 63) / 64)
-        var deleted: UInt32 = 0
-        for doc in 0..<Self.documentCount where doc % 5 == 2 {
-            bits[doc / 64] |= 1 << UInt64(doc % 64)
-            deleted += 1
-        }
-        let deletions = DeletedDocs(maxDoc: UInt32(Self.documentCount), words: bits, deletedCount: deleted, deletedLengthSums: [0])
+        let deletions = everyNthDeleted(of: Self.documentCount, modulus: 5, remainder: 2)
         return Fixture(reader: reader, words: words, deletions: deletions)
     }
 

@@ -134,6 +134,18 @@ func bodyWordsSegment(_ documents: [[String]]) throws -> SegmentReader {
     return try store.openSegment(try store.writeSegment(builder))
 }
 
+/// Deletions of every document `doc` of `documentCount` with `doc % modulus == remainder` (the phrase-join tests'
+/// deleted documents, spread over every block).
+func everyNthDeleted(of documentCount: Int, modulus: Int, remainder: Int) -> DeletedDocs {
+    var bits = [UInt64](repeating: 0, count: (documentCount + 63) / 64)
+    var deleted: UInt32 = 0
+    for doc in 0..<documentCount where doc % modulus == remainder {
+        bits[doc / 64] |= 1 << UInt64(doc % 64)
+        deleted += 1
+    }
+    return DeletedDocs(maxDoc: UInt32(documentCount), words: bits, deletedCount: deleted, deletedLengthSums: [0])
+}
+
 /// A cursor over `word`'s postings (field 0) of `reader`, skipping `deletions` when given.
 func bodyWordCursor(_ reader: SegmentReader, _ word: String, deletions: DeletedDocs?) throws -> PostingsCursor {
     let info = try XCTUnwrap(try reader.termInfo(field: 0, term: Array(word.utf8)))
