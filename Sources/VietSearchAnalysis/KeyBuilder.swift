@@ -109,6 +109,26 @@ struct KeyBuilder {
         return true
     }
 
+    /// The keys of an ASCII word or code, written into `scratch` (room for `2 × word.count` bytes): the exact key
+    /// is `word` lower-cased; the folded key is the exact one unless `unifyingFinalY` (a word, no digit) and the
+    /// final `y` folds (`unifyFinalY`), then it is the folded copy after it. The indexer's fast path and the query's
+    /// one-word shortcut both key ASCII this way.
+    @inline(__always)
+    static func asciiKeys(_ word: UnsafeBufferPointer<UInt8>, into scratch: UnsafeMutablePointer<UInt8>,
+                          unifyingFinalY: Bool) -> (exact: UnsafeBufferPointer<UInt8>, folded: UnsafeBufferPointer<UInt8>) {
+        for index in 0..<word.count {
+            let byte = word[index]
+            scratch[index] = byte &- 0x41 < 26 ? byte + 0x20 : byte
+        }
+        let exact = UnsafeBufferPointer(start: scratch, count: word.count)
+        guard unifyingFinalY, word.count <= 4, word.count > 0, scratch[word.count - 1] == 0x79 else { return (exact, exact) }
+        let foldedStart = scratch + word.count
+        foldedStart.update(from: scratch, count: word.count)
+        let folded = UnsafeMutableBufferPointer(start: foldedStart, count: word.count)
+        unifyFinalY(folded)
+        return (exact, UnsafeBufferPointer(folded))
+    }
+
     /// VIETNAMESE.md §4: an open syllable consonant + `y` folds to consonant + `i` (`ky` → `ki`,
     /// `quy` → `qui`, `ty` → `ti`), but `y` alone and diphthongs like `uy`, `ay` stay.
     static func unifyFinalY(_ bytes: UnsafeMutableBufferPointer<UInt8>) {

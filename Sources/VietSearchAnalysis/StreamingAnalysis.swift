@@ -180,19 +180,7 @@ struct StreamingAnalysis {
         switch span.keying {
         case .asciiCode, .asciiWord:
             ensureScratch(2 * word.count)
-            for index in 0..<word.count {
-                let byte = word[index]
-                scratch[index] = byte &- 0x41 < 26 ? byte + 0x20 : byte
-            }
-            let exact = UnsafeBufferPointer(start: scratch, count: word.count)
-            var folded = exact
-            if span.keying == .asciiWord && word.count <= 4 && scratch[word.count - 1] == 0x79 {
-                let foldedStart = scratch + word.count
-                foldedStart.update(from: scratch, count: word.count)
-                let foldedBuffer = UnsafeMutableBufferPointer(start: foldedStart, count: word.count)
-                KeyBuilder.unifyFinalY(foldedBuffer)
-                folded = UnsafeBufferPointer(foldedBuffer)
-            }
+            let (exact, folded) = KeyBuilder.asciiKeys(word, into: scratch, unifyingFinalY: span.keying == .asciiWord)
             var keyID = -1
             if let key { keyID = cache.insert(key, exact: exact, folded: folded, hasNonASCIILetter: false) ?? -1 }
             let payload = try token(KeyedToken(position: position, start: span.start, end: span.end, exact: exact,

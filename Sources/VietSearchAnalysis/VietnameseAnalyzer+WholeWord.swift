@@ -21,24 +21,15 @@ extension VietnameseAnalyzer {
         }
     }
 
-    /// An ASCII word or code: lowercase; the folded key of a word (no digit) unifies a final `y`
-    /// (as `StreamingAnalysis.emit` and `KeyBuilder` do).
+    /// An ASCII word or code, keyed by `KeyBuilder.asciiKeys` (as the indexer's fast path keys it); a key equal
+    /// to the text before it shares that string.
     private static func asciiKeys(_ word: UnsafeBufferPointer<UInt8>, unifyingFinalY: Bool) -> KeyBuilder.Keys {
         let text = String(decoding: word, as: UTF8.self)
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count) { lowered in
-            var changed = false
-            for index in 0..<word.count {
-                let byte = word[index]
-                let lower = byte &- 0x41 < 26 ? byte + 0x20 : byte
-                changed = changed || lower != byte
-                lowered.initializeElement(at: index, to: lower)
-            }
-            let exact = changed ? String(decoding: UnsafeBufferPointer(lowered), as: UTF8.self) : text
-            var folded = exact
-            if unifyingFinalY, let last = lowered.last, last == 0x79 {
-                KeyBuilder.unifyFinalY(lowered)
-                if lowered.last != last { folded = String(decoding: UnsafeBufferPointer(lowered), as: UTF8.self) }
-            }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * word.count) { scratch in
+            let keys = KeyBuilder.asciiKeys(word, into: scratch.baseAddress!, unifyingFinalY: unifyingFinalY)
+            let exact = keys.exact.elementsEqual(word) ? text : String(decoding: keys.exact, as: UTF8.self)
+            let folded = keys.folded.baseAddress == keys.exact.baseAddress || keys.folded.elementsEqual(keys.exact)
+                ? exact : String(decoding: keys.folded, as: UTF8.self)
             return KeyBuilder.Keys(text: text, exact: exact, folded: folded, hasNonASCIILetter: false)
         }
     }
