@@ -64,6 +64,9 @@ struct ParallelPostingsEncoder {
     /// by doubling, and are copied when they do) a few MiB, instead of one run's arrays growing to the
     /// whole segment's postings with a transient copy at each doubling.
     static let runStreamBytes = 4 << 20
+    /// How many terms ahead of the one being encoded its entry, then its stream's start, are asked for.
+    static let entryLookahead = 16
+    static let streamLookahead = 8
 
     /// Receives each run's joined terms, in term order, while later runs may still be encoding:
     /// `terms` indexes `encode`'s `terms`, and the three slices hold their final values in that order.
@@ -119,7 +122,17 @@ struct ParallelPostingsEncoder {
             for term in terms[splitPoints[run]..<splitPoints[run + 1]] { streamBytes += builder.termStreams.byteCount(term) }
             writer.reserveCapacity(postings: streamBytes * 3 / 10, positions: streamBytes * 13 / 20)
             do {
-                for term in terms[splitPoints[run]..<splitPoints[run + 1]] {
+                let runEnd = splitPoints[run + 1]
+                for position in splitPoints[run]..<runEnd {
+                    // Terms come in key order, their entries and streams in the order the terms were first
+                    // met: each would miss the cache.
+                    if position &+ Self.entryLookahead < runEnd {
+                        builder.termStreams.prefetchEntryForDecoding(terms[position &+ Self.entryLookahead])
+                    }
+                    if position &+ Self.streamLookahead < runEnd {
+                        builder.termStreams.prefetchForDecoding(terms[position &+ Self.streamLookahead])
+                    }
+                    let term = terms[position]
                     buffer.decode(stream: builder.termStreams.bytes(term))
                     if releasingStreams { builder.termStreams.release(term) }
                     let field = builder.terms.field(of: term)

@@ -310,6 +310,21 @@ final class TermStreams {
         vs_prefetch_for_write(start + table[term].count)
     }
 
+    /// Starts loading `term`'s entry (a hint, some terms before `prefetchForDecoding`).
+    @inline(__always)
+    func prefetchEntryForDecoding(_ term: Int) {
+        guard let table, term < count else { return }
+        vs_prefetch_for_read(table + term)
+    }
+
+    /// Starts loading the first bytes of `term`'s stream (a hint; the entry is best cached by then).
+    @inline(__always)
+    func prefetchForDecoding(_ term: Int) {
+        guard let table, term < count, let start = table[term].base else { return }
+        vs_prefetch_for_read(start)
+        vs_prefetch_for_read(start + 64)
+    }
+
     /// Makes `written` bytes written after `reserve` part of the stream.
     @inline(__always)
     func commit(_ term: Int, written: Int) {

@@ -49,6 +49,10 @@ size_t vs_intersect_slots(const uint32_t *a, size_t ia, size_t na, const uint32_
 /// term's table slot, stream entry and stream end each miss the cache; Swift has no prefetch of its own.
 static inline void vs_prefetch_for_write(const void *address) { __builtin_prefetch(address, 1, 3); }
 
+/// The same hint for reading: the postings encoder's walk over a builder's terms in key order, whose
+/// table entries and streams lie in the order the terms were first met.
+static inline void vs_prefetch_for_read(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 #ifdef __cplusplus
 }
 #endif
