@@ -28,6 +28,8 @@ struct ParallelPostingsEncoder {
         var locations: [TermDataLocation] = []
         var documentFrequencies: [UInt32] = []
         var totalTermFrequencies: [UInt64] = []
+        /// Bytes `postings` and `positions` may hold resident (their unused capacity was given back).
+        var residentBytes = 0
         var error: (any Error)?
     }
 
@@ -146,9 +148,11 @@ struct ParallelPostingsEncoder {
             } catch {
                 output.error = error
             }
-            // Exact capacity: a grown array may be up to twice its bytes, kept until the file is written.
-            output.postings = Self.exactCopy(writer.postings)
-            output.positions = Self.exactCopy(writer.positions)
+            // Kept until the file is written: the room the estimate left unused goes back to the system.
+            output.postings = writer.postings
+            output.positions = writer.positions
+            output.residentBytes = FreedMemory.releaseUnusedCapacity(of: output.postings)
+                + FreedMemory.releaseUnusedCapacity(of: output.positions)
             slots.base[run] = output
             // The run's streams were freed among long-lived blocks, where glibc keeps them resident.
             if releasingStreams { FreedMemory.returnToSystem() }
@@ -172,19 +176,6 @@ struct ParallelPostingsEncoder {
         if releasingStreams { builder.termStreams.recountHeapBytes() }
         for run in 0..<runCount { if let error = slots.base[run].error { throw error } }
         return joiner.takeOutput()
-    }
-
-    /// `bytes` in an array of exactly their size (or `bytes` itself when little would be saved).
-    private static func exactCopy(_ bytes: [UInt8]) -> [UInt8] {
-        guard bytes.capacity - bytes.count > bytes.count / 8 + 4_096 else { return bytes }
-        return [UInt8](unsafeUninitializedCapacity: bytes.count) { target, initialized in
-            bytes.withUnsafeBufferPointer { source in
-                if let base = source.baseAddress, let targetBase = target.baseAddress, !source.isEmpty {
-                    targetBase.update(from: base, count: source.count)
-                }
-            }
-            initialized = bytes.count
-        }
     }
 }
 
@@ -269,7 +260,7 @@ extension ParallelPostingsEncoder {
         private func join(_ runIndex: Int) {
             let run = slots.base[runIndex]
             var termIndex = splitPoints[runIndex]
-            output.memoryBytes += run.postings.capacity + run.positions.capacity
+            output.memoryBytes += run.residentBytes
             // Owned terms of the run, by their offset in the run: their final location.
             var moved: [UInt64: TermDataLocation] = [:]
             moved.reserveCapacity(run.locations.count)
