@@ -30,6 +30,7 @@ let package = Package(
         // Thin CLI over the facade.
         .executableTarget(name: "vietsearch", dependencies: [
             "VietSearch",
+            "CBitUnpack",  // the AVX2 UTF-8 check of the JSONL reader
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,3 +1,4 @@
+import CBitUnpack
 import VietSearchTestSupport
 import XCTest
 @testable import vietsearch
@@ -17,6 +18,10 @@ final class UTF8StringBuilderTests: XCTestCase {
             XCTAssertEqual(got.unicodeScalars.count, expected.unicodeScalars.count, file: file, line: line)
             XCTAssertEqual(UTF8StringBuilder.check(buffer), bytes.allSatisfy { $0 < 0x80 }, file: file, line: line)
         }
+        // The word check (the AVX2 check's fallback without AVX2) on its own.
+        let words = bytes.withUnsafeBufferPointer { UTF8StringBuilder.checkWordByWord($0) }
+        XCTAssertEqual(words, String(validating: bytes, as: UTF8.self).map { _ in bytes.allSatisfy { $0 < 0x80 } },
+                       "bytes \(bytes.map { String($0, radix: 16) })", file: file, line: line)
         // The sequence-by-sequence check (the word check's fallback for rare lead bytes) on its own.
         let slow = bytes.withUnsafeBufferPointer { UTF8StringBuilder.checkSequenceBySequence($0) }
         let expected = String(validating: bytes, as: UTF8.self).map { _ in bytes.allSatisfy { $0 < 0x80 } }
@@ -103,6 +108,38 @@ final class UTF8StringBuilderTests: XCTestCase {
             }
         }
     }
+
+    /// The AVX2 check takes 32 bytes at a time and carries the last three into the next block: damage
+    /// at every position of 100 bytes of Vietnamese text (so at every lane of four blocks and across each
+    /// block boundary), and the same strings cut at every length. Also: the kernel is the one checked here.
+    func testEveryPositionAcrossThirtyTwoByteBlocks() {
+        let switchedOff = getenv("VIETSEARCH_NO_SIMD").map { String(cString: $0) }.map { $0 != "" && $0 != "0" } ?? false
+        XCTAssertEqual(vs_unpack_simd_enabled() != 0, Self.cpuHasAVX2 && !switchedOff,
+                       "these tests must run the AVX2 check where the CPU has it")
+        let text = Array("Thủ tướng đã yêu cầu các bộ, ngành đẩy mạnh cải cách: 23điểm “khoá” và ‘cấp uỷ’ 😀!".utf8)
+        XCTAssertGreaterThanOrEqual(text.count, 100)
+        let long = Array(text.prefix(100))
+        for shift in 0..<3 {
+            let shifted = Array(repeating: 0x61, count: shift) + long
+            for position in shifted.indices {
+                for replacement: UInt8 in [0x00, 0x41, 0x80, 0x9F, 0xA0, 0xBF, 0xC1, 0xC3, 0xE0, 0xE1, 0xED, 0xF0, 0xF4, 0xF5] {
+                    var damaged = shifted
+                    damaged[position] = replacement
+                    assertAgrees(damaged)
+                }
+                assertAgrees(Array(shifted[..<position]))
+                var removed = shifted
+                removed.remove(at: position)
+                assertAgrees(removed)
+            }
+        }
+    }
+
+    /// Whether CPUID reports AVX2 (Linux: the `avx2` flag in /proc/cpuinfo).
+    private static let cpuHasAVX2: Bool = {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
+        return info.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").contains("avx2") ?? false
+    }()
 
     /// Sequences cut short where a word ends, where the string ends, and continued across a word
     /// boundary, at every offset: the carried-over expectation must be met, exactly, in the next word.

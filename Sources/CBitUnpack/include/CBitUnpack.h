@@ -44,6 +44,12 @@ size_t vs_unpack_ascending_groups(const void *source, size_t groups, unsigned wi
 size_t vs_intersect_slots(const uint32_t *a, size_t ia, size_t na, const uint32_t *b, size_t ib, size_t nb,
                           uint8_t *slots_a, uint8_t *slots_b);
 
+/// Whether `bytes[0..<count]` are well-formed UTF-8 (Unicode's table 3-7: no overlongs, surrogates, values
+/// above U+10FFFF or cut-off sequences), 32 bytes at a time with AVX2: 0 not well formed, 1 well formed
+/// with a byte >= 0x80, 2 all ASCII; -1 when the AVX2 kernels are off (`vs_unpack_simd_enabled`), and
+/// the caller checks another way. Reads exactly the `count` bytes. For the CLI's JSONL reader.
+int vs_utf8_check(const uint8_t *bytes, size_t count);
+
 /// Asks the CPU to bring the cache line holding `address` in, for writing, without waiting for it (no
 /// fault on any address: a hint). For the writer's appends (`SegmentBuffer.append`), whose loads of a
 /// term's table slot, stream entry and stream end each miss the cache; Swift has no prefetch of its own.
