@@ -146,5 +146,13 @@ enum FuzzTarget: String {
             var count = 0
             while try reader.next() != nil && count < 10_000 { count += 1 }
         } catch {}
+        // The three UTF-8 checks (AVX2 where the CPU has it, word by word, sequence by sequence) must agree
+        // with the standard library on the raw bytes.
+        input.withUnsafeBufferPointer { buffer in
+            let expected = String(validating: buffer, as: UTF8.self).map { _ in input.allSatisfy { $0 < 0x80 } }
+            precondition(UTF8StringBuilder.check(buffer) == expected, "UTF-8 check disagrees")
+            precondition(UTF8StringBuilder.checkWordByWord(buffer) == expected, "word-by-word UTF-8 check disagrees")
+            precondition(UTF8StringBuilder.checkSequenceBySequence(buffer) == expected, "sequence UTF-8 check disagrees")
+        }
     }
 }

@@ -23,12 +23,14 @@ for file in "$root/Sources/vietsearch/Input"/*.swift; do
     grep -q '^import ArgumentParser' "$file" && continue
     sed -E '/^import VietSearch$/d' "$file" > "$src/cli-$(basename "$file")"
 done
-# The C unpacking kernels (imported as CBitUnpack through their module map), under AddressSanitizer too.
-clang -c -O1 -g -fsanitize=address,fuzzer-no-link -I "$root/Sources/CBitUnpack/include" \
-    "$root/Sources/CBitUnpack/BitUnpack.c" -o "$out/BitUnpack.o"
+# The C kernels (imported as CBitUnpack through their module map), under AddressSanitizer too.
+for file in "$root/Sources/CBitUnpack"/*.c; do
+    clang -c -O1 -g -fsanitize=address,fuzzer-no-link -I "$root/Sources/CBitUnpack/include" \
+        "$file" -o "$out/$(basename "$file" .c).o"
+done
 swiftc -sanitize=fuzzer,address -parse-as-library -Onone -g \
     -module-name VietSearchFuzz -package-name VietSearch \
     -I "$root/Sources/CZstd" -I "$root/Sources/CZlib" -I "$root/Sources/CBitUnpack/include" \
-    "$src"/*.swift "$root/Fuzz/FuzzTargets.swift" "$out/BitUnpack.o" -lzstd -lz \
+    "$src"/*.swift "$root/Fuzz/FuzzTargets.swift" "$out"/*.o -lzstd -lz \
     -o "$out/vietsearch-fuzz"
 echo "built $out/vietsearch-fuzz"
