@@ -1,3 +1,5 @@
+import CBitUnpack
+
 /// One term's postings decoded for serialisation: parallel doc/frequency arrays and a flat positions
 /// array (the positions of `docs[i]` are the next `frequencies[i]` entries).
 struct TermPostingsBuffer {
@@ -39,10 +41,9 @@ struct TermPostingsBuffer {
     /// Raw buffers a stream is decoded into before being copied to the arrays in one piece each.
     private let scratch = DecodeScratch()
 
-    /// Refills from a builder stream (see `SegmentBuffer.termStreams`), keeping capacity. The stream is
-    /// our own (well formed); it is read through a pointer (bounds checks per byte were a third of the
-    /// decoding) into raw buffers sized for its worst case (every value takes at least one byte), then
-    /// copied to the arrays: appending value by value to the arrays cost as much as the decoding.
+    /// Refills from a builder stream (see `SegmentBuffer.termStreams`), keeping capacity: with the
+    /// `CBitUnpack` kernel where it is on (`vs_decode_term_stream`: many varints per step, no branch on each
+    /// value's length), else with `decodeScalar`. Both give the same arrays (`TermStreamDecodeTests`).
     mutating func decode(stream bytes: UnsafeBufferPointer<UInt8>) {
         docs.removeAll(keepingCapacity: true)
         frequencies.removeAll(keepingCapacity: true)
@@ -51,10 +52,42 @@ struct TermPostingsBuffer {
         copiedPositions = nil
         copiedPostings = nil
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        // A (doc, tf, position) group takes at least 3 bytes; every value at least 1.
+        // A (doc, tf, position) group takes at least 3 bytes; every value at least 1. The kernel writes
+        // 8 values at a time, so the value buffers get 8 more.
+        scratch.reserve(groups: bytes.count / 3 + 1, values: bytes.count + 8)
+        var groupCount = 0
+        var positionCount = 0
+        let status = vs_decode_term_stream(
+            base, bytes.count, scratch.flatValues, scratch.docs, scratch.frequencies, scratch.positions,
+            &groupCount, &positionCount)
+        // -1 (values that do not form whole groups) cannot come from `TermStreams`' own streams.
+        precondition(status >= 0, "malformed term stream")
+        guard status == 1 else { return decodeScalar(base: base, count: bytes.count) }
+        docs.append(contentsOf: UnsafeBufferPointer(start: scratch.docs, count: groupCount))
+        frequencies.append(contentsOf: UnsafeBufferPointer(start: scratch.frequencies, count: groupCount))
+        positions.append(contentsOf: UnsafeBufferPointer(start: scratch.positions, count: positionCount))
+    }
+
+    /// The same as `decode(stream:)` one value at a time in Swift (where the kernel is off, and the
+    /// reference the tests hold it to). The stream is our own (well formed); it is read through a pointer
+    /// (bounds checks per byte were a third of the decoding) into raw buffers sized for its worst case
+    /// (every value takes at least one byte), then copied to the arrays: appending value by value to the
+    /// arrays cost as much as the decoding.
+    mutating func decodeScalar(stream bytes: UnsafeBufferPointer<UInt8>) {
+        docs.removeAll(keepingCapacity: true)
+        frequencies.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        positionsAreValues = true
+        copiedPositions = nil
+        copiedPostings = nil
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         scratch.reserve(groups: bytes.count / 3 + 1, values: bytes.count)
+        decodeScalar(base: base, count: bytes.count)
+    }
+
+    /// `decodeScalar(stream:)`'s loop, into emptied arrays and a reserved scratch.
+    private mutating func decodeScalar(base: UnsafePointer<UInt8>, count end: Int) {
         let docOut = scratch.docs, frequencyOut = scratch.frequencies, positionOut = scratch.positions
-        let end = bytes.count
         var index = 0
         @inline(__always) func next() -> UInt32 {
             // Most values (doc deltas of common terms, frequencies, gaps) take one byte.
@@ -102,6 +135,8 @@ private final class DecodeScratch {
     private(set) var docs: UnsafeMutablePointer<UInt32>
     private(set) var frequencies: UnsafeMutablePointer<UInt32>
     private(set) var positions: UnsafeMutablePointer<UInt32>
+    /// The kernel's first pass: every varint of the stream, before they are split into the three.
+    private(set) var flatValues: UnsafeMutablePointer<UInt32>
     private var groupCapacity = 64
     private var valueCapacity = 64
 
@@ -109,15 +144,18 @@ private final class DecodeScratch {
         docs = .allocate(capacity: groupCapacity)
         frequencies = .allocate(capacity: groupCapacity)
         positions = .allocate(capacity: valueCapacity)
+        flatValues = .allocate(capacity: valueCapacity)
     }
 
     deinit {
         docs.deallocate()
         frequencies.deallocate()
         positions.deallocate()
+        flatValues.deallocate()
     }
 
-    /// Room for at least `groups` docs and frequencies and `values` positions (contents not kept).
+    /// Room for at least `groups` docs and frequencies and `values` positions and flat values (contents
+    /// not kept).
     func reserve(groups: Int, values: Int) {
         if groups > groupCapacity {
             groupCapacity = Swift.max(groups, 2 * groupCapacity)
@@ -129,7 +167,9 @@ private final class DecodeScratch {
         if values > valueCapacity {
             valueCapacity = Swift.max(values, 2 * valueCapacity)
             positions.deallocate()
+            flatValues.deallocate()
             positions = .allocate(capacity: valueCapacity)
+            flatValues = .allocate(capacity: valueCapacity)
         }
     }
 }

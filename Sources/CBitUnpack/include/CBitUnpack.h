@@ -50,6 +50,18 @@ size_t vs_intersect_slots(const uint32_t *a, size_t ia, size_t na, const uint32_
 /// the caller checks another way. Reads exactly the `count` bytes. For the CLI's JSONL reader.
 int vs_utf8_check(const uint8_t *bytes, size_t count);
 
+/// Decodes one of the indexer's in-memory term streams (`TermStreams.swift`: per document its doc delta
+/// (the absolute doc for the first), frequency f ≥ 1, first position and f − 1 position gaps ≥ 1, all
+/// LEB128 varints of at most 32 bits) with SSSE3/AVX2 kernels: absolute docs to `docs`, frequencies to
+/// `frequencies`, and to `positions` per document its first position then each gap − 1. Reads only
+/// `bytes[0 ..< count)`. `flat` is scratch; `flat` and `positions` must be writable for count + 8 values,
+/// `docs` and `frequencies` for count / 3 + 1. Returns 1 (and sets *groupCount, *positionCount) when
+/// decoded, 0 when the kernels are off (`vs_unpack_simd_enabled`; the caller decodes), -1 when the values do
+/// not form whole groups (a malformed stream; outputs undefined).
+int vs_decode_term_stream(const uint8_t *bytes, size_t count, uint32_t *flat, uint32_t *docs,
+                          uint32_t *frequencies, uint32_t *positions, size_t *groupCount,
+                          size_t *positionCount);
+
 /// Asks the CPU to bring the cache line holding `address` in, for writing, without waiting for it (no
 /// fault on any address: a hint). For the writer's appends (`SegmentBuffer.append`), whose loads of a
 /// term's table slot, stream entry and stream end each miss the cache; Swift has no prefetch of its own.
