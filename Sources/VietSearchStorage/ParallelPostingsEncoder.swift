@@ -129,7 +129,7 @@ struct ParallelPostingsEncoder {
                     // Terms come in key order, their entries and streams in the order the terms were first
                     // met: each would miss the cache.
                     if position &+ Self.entryLookahead < runEnd {
-                        builder.termStreams.prefetchEntryForDecoding(terms[position &+ Self.entryLookahead])
+                        builder.termStreams.prefetchEntry(terms[position &+ Self.entryLookahead])
                     }
                     if position &+ Self.streamLookahead < runEnd {
                         builder.termStreams.prefetchForDecoding(terms[position &+ Self.streamLookahead])

@@ -45,12 +45,7 @@ struct TermPostingsBuffer {
     /// `CBitUnpack` kernel where it is on (`vs_decode_term_stream`: many varints per step, no branch on each
     /// value's length), else with `decodeScalar`. Both give the same arrays (`TermStreamDecodeTests`).
     mutating func decode(stream bytes: UnsafeBufferPointer<UInt8>) {
-        docs.removeAll(keepingCapacity: true)
-        frequencies.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
-        positionsAreValues = true
-        copiedPositions = nil
-        copiedPostings = nil
+        removeAll(positionsAreValues: true)
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         // A (doc, tf, position) group takes at least 3 bytes; every value at least 1. The kernel writes
         // 8 values at a time, so the value buffers get 8 more.
@@ -74,12 +69,7 @@ struct TermPostingsBuffer {
     /// (every value takes at least one byte), then copied to the arrays: appending value by value to the
     /// arrays cost as much as the decoding.
     mutating func decodeScalar(stream bytes: UnsafeBufferPointer<UInt8>) {
-        docs.removeAll(keepingCapacity: true)
-        frequencies.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
-        positionsAreValues = true
-        copiedPositions = nil
-        copiedPostings = nil
+        removeAll(positionsAreValues: true)
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         scratch.reserve(groups: bytes.count / 3 + 1, values: bytes.count)
         decodeScalar(base: base, count: bytes.count)

@@ -293,7 +293,7 @@ final class TermStreams {
         return moved.assumingMemoryBound(to: UInt8.self)
     }
 
-    /// Starts loading `term`'s entry in the table (a hint, before `prefetchStream`).
+    /// Starts loading `term`'s entry in the table (a hint, before `prefetchStream` or `prefetchForDecoding`).
     @inline(__always)
     func prefetchEntry(_ term: Int) {
         guard let table, term < count else { return }
@@ -308,13 +308,6 @@ final class TermStreams {
         if table[term].isMalloced { vs_prefetch_for_write(start - 8) }
         vs_prefetch_for_write(start)
         vs_prefetch_for_write(start + table[term].count)
-    }
-
-    /// Starts loading `term`'s entry (a hint, some terms before `prefetchForDecoding`).
-    @inline(__always)
-    func prefetchEntryForDecoding(_ term: Int) {
-        guard let table, term < count else { return }
-        vs_prefetch_for_read(table + term)
     }
 
     /// Starts loading the first bytes of `term`'s stream (a hint; the entry is best cached by then).
