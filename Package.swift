@@ -22,7 +22,7 @@ let package = Package(
         // Bytes on disk: segments, manifest, codecs. Knows nothing of language.
         .target(name: "VietSearchStorage", dependencies: ["CZstd", "CZlib", "CBitUnpack"]),
         // Vietnamese text -> tokens with exact and folded keys. Knows nothing of storage.
-        .target(name: "VietSearchAnalysis"),
+        .target(name: "VietSearchAnalysis", dependencies: ["CBitUnpack"]),
         // Query parsing, BM25, execution over segments, top-k.
         .target(name: "VietSearchQuery", dependencies: ["VietSearchStorage", "VietSearchAnalysis"]),
         // The library host applications import.
@@ -37,7 +37,8 @@ let package = Package(
         // Helpers shared by the test targets only (seeded random numbers); not a product.
         .target(name: "VietSearchTestSupport", path: "Tests/Support"),
         .testTarget(name: "VietSearchStorageTests", dependencies: ["VietSearchStorage", "VietSearchTestSupport"]),
-        .testTarget(name: "VietSearchAnalysisTests", dependencies: ["VietSearchAnalysis", "VietSearchTestSupport"]),
+        .testTarget(name: "VietSearchAnalysisTests",
+                    dependencies: ["VietSearchAnalysis", "CBitUnpack", "VietSearchTestSupport"]),
         .testTarget(name: "VietSearchQueryTests",
                     dependencies: ["VietSearchQuery", "VietSearchStorage", "VietSearchAnalysis", "VietSearchTestSupport"]),
         .testTarget(name: "VietSearchTests", dependencies: ["VietSearch", "VietSearchTestSupport"]),

@@ -1,3 +1,5 @@
+import CBitUnpack
+
 /// The fast path's tokeniser: cuts input bytes that need no cleaning straight into token spans, the
 /// spans `TextCleaner` + `TokenStream` would give, without building cleaned scalars.
 ///
@@ -13,7 +15,7 @@
 /// that point is, so the caller can hand the text from there to the general path.
 struct FastRunSplitter {
     /// How a span's keys are made.
-    enum Keying {
+    enum Keying: UInt8 {
         /// ASCII digits, maybe with ASCII letters or connectors (numbers, codes): lowercase, folded = exact.
         case asciiCode
         /// ASCII letters only: lowercase; the folded key unifies a final `y` (VIETNAMESE.md §4).
@@ -43,6 +45,9 @@ struct FastRunSplitter {
     private var spanCount = 0
     /// `sharedClasses`, held here so that the hot loops do not go through its lazy initialisation.
     private let classes: UnsafeMutablePointer<UInt8>
+    /// Whether `split` lets the AVX2 kernel (`vs_split_words`) take simple text: `Span` has the layout of
+    /// its `vs_word_span` (the kernel also checks that the kernels are on).
+    private let kernelUsable: Bool
     /// Bytes looked at per `split` call before it returns at the next safe point (keeps spans in cache).
     private static let stretchBytes = 4_096
 
@@ -100,8 +105,35 @@ struct FastRunSplitter {
         return table
     }()
 
+    /// The kernel's four ASCII sets (word bytes, digits, safe points, connectors), as rows of `vs_split_words`.
+    nonisolated(unsafe) private static let kernelASCIISets: UnsafeMutablePointer<UInt8> = {
+        let sets = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
+        sets.initialize(repeating: 0, count: 64)
+        for byte in 0..<0x80 {
+            let bits = sharedClasses[byte]
+            let members = [bits & Class.word != 0 && bits != Class.needsCleaning, bits == Class.digit,
+                           bits == Class.safePoint, bits == Class.connector]
+            for (set, isMember) in members.enumerated() where isMember {
+                sets[set * 16 + (byte & 0x0F)] |= UInt8(1) << (byte >> 4)
+            }
+        }
+        return sets
+    }()
+
+    /// Whether `Span` and `Keying` are laid out as the kernel writes them.
+    private static let spanLayoutMatchesKernel: Bool = {
+        let tags = [Keying.asciiCode, .asciiWord, .word].map { keying in withUnsafeBytes(of: keying) { $0[0] } }
+        return MemoryLayout<Span>.stride == MemoryLayout<vs_word_span>.stride
+            && MemoryLayout<Span>.offset(of: \.start) == MemoryLayout<vs_word_span>.offset(of: \.start)
+            && MemoryLayout<Span>.offset(of: \.end) == MemoryLayout<vs_word_span>.offset(of: \.end)
+            && MemoryLayout<Span>.offset(of: \.keying) == MemoryLayout<vs_word_span>.offset(of: \.keying)
+            && MemoryLayout<Keying>.size == 1
+            && tags == [UInt8(VS_KEYING_ASCII_CODE), UInt8(VS_KEYING_ASCII_WORD), UInt8(VS_KEYING_WORD)]
+    }()
+
     init() {
         classes = Self.sharedClasses
+        kernelUsable = Self.spanLayoutMatchesKernel
         spanCapacity = Self.stretchBytes / 2
         spanStorage = .allocate(capacity: spanCapacity)
     }
@@ -121,6 +153,30 @@ struct FastRunSplitter {
         }
         (spanStorage + spanCount).initialize(to: span)
         spanCount += 1
+    }
+
+    /// Lets the kernel take the simple text from `index`, just past a safe point; returns the safe point
+    /// where it stopped, or nil when it took nothing.
+    @inline(__always)
+    private mutating func splitSimpleWords(_ bytes: UnsafePointer<UInt8>, from index: Int, limit: Int,
+                                           stopAfter: Int) -> Int? {
+        guard kernelUsable, limit - index >= 66 else { return nil }
+        let room = spanCount + (min(limit, stopAfter + 64) - index) / 2 + 1
+        if room > spanCapacity {
+            let larger = UnsafeMutablePointer<Span>.allocate(capacity: room)
+            larger.moveInitialize(from: spanStorage, count: spanCount)
+            spanStorage.deallocate()
+            spanStorage = larger
+            spanCapacity = room
+        }
+        var count = spanCount
+        let reached = UnsafeMutableRawPointer(spanStorage).withMemoryRebound(to: vs_word_span.self,
+                                                                            capacity: spanCapacity) { spans in
+            vs_split_words(bytes, index, limit, stopAfter, Self.kernelASCIISets, classes, Self.blockTableOffset,
+                           Class.letter | Class.nonASCIILetter, spans, &count)
+        }
+        spanCount = count
+        return reached == index ? nil : reached
     }
 
     /// True if `byte` is a safe point: ASCII, and a space, control or punctuation other than a connector.
@@ -194,6 +250,9 @@ struct FastRunSplitter {
         var safePoint = start
         var spansAtSafePoint = 0
         var index = start
+        let stopAfter = start + Self.stretchBytes
+        // Where the kernel last stopped: the text after it is not simple, so it is not asked again there.
+        var kernelStop = -1
         while index < limit {
             let first = scalar(bytes, at: index)
             guard first.bits & Class.word != 0 else {
@@ -201,6 +260,12 @@ struct FastRunSplitter {
                     if index - start >= Self.stretchBytes { return Outcome(end: index, needsGeneralPath: false) }
                     safePoint = index
                     spansAtSafePoint = spanCount
+                    if index != kernelStop,
+                       let reached = splitSimpleWords(bytes, from: index + 1, limit: limit, stopAfter: stopAfter) {
+                        index = reached
+                        kernelStop = reached
+                        continue
+                    }
                 } else if first.bits == Class.needsCleaning {
                     return fail(at: safePoint, keeping: spansAtSafePoint)
                 }
@@ -254,6 +319,11 @@ struct FastRunSplitter {
                     if index - start >= Self.stretchBytes { return Outcome(end: index, needsGeneralPath: false) }
                     safePoint = index
                     spansAtSafePoint = spanCount
+                    if let reached = splitSimpleWords(bytes, from: index + 1, limit: limit, stopAfter: stopAfter) {
+                        index = reached
+                        kernelStop = reached
+                        continue
+                    }
                     index += 1
                 }
             }

@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import CBitUnpack
 import VietSearchAnalysis
 import VietSearchTestSupport
 
@@ -27,20 +28,24 @@ final class StreamingAnalyzerTests: XCTestCase {
     }
 
     /// Checks `texts` with one analyser per path (so the key cache carries over between texts), whole
-    /// and in small pieces.
+    /// and in small pieces; the fast path with its word-splitting kernel (`vs_split_words`, where the CPU
+    /// has AVX2) and without.
     private func assertIdentical(_ texts: [String], chunkSizes: [Int] = [1 << 30, 64],
                                  file: StaticString = #filePath, line: UInt = #line) {
         let fast = StreamingAnalyzer()
         let general = StreamingAnalyzer(generalPathOnly: true)
+        let kernelsWere = vs_unpack_simd_enabled()
+        defer { _ = vs_unpack_set_simd_enabled(kernelsWere) }
         for text in texts {
             let wanted = expected(text)
             for chunkBytes in chunkSizes {
-                for analyzer in [fast, general] {
+                for (analyzer, kernels) in [(fast, 1), (fast, 0), (general, 1)] {
+                    _ = vs_unpack_set_simd_enabled(Int32(kernels))
                     let got = streamed(analyzer, text, chunkBytes: chunkBytes)
                     guard got != wanted else { continue }
                     let index = zip(got.tokens, wanted.tokens).enumerated().first { $0.element.0 != $0.element.1 }?
                         .offset ?? min(got.tokens.count, wanted.tokens.count)
-                    XCTFail("\(analyzer === fast ? "fast" : "general") path, pieces of \(chunkBytes): token \(index) "
+                    XCTFail("\(analyzer === fast ? "fast" : "general") path (kernels \(kernels)), pieces of \(chunkBytes): token \(index) "
                             + "of \(text.debugDescription): \(got.tokens.dropFirst(index).first.map { "\($0)" } ?? "none") "
                             + "vs \(wanted.tokens.dropFirst(index).first.map { "\($0)" } ?? "none"); positions "
                             + "\(got.positionCount) vs \(wanted.positionCount)", file: file, line: line)
@@ -111,6 +116,33 @@ final class StreamingAnalyzerTests: XCTestCase {
             texts.append(text)
         }
         assertIdentical(texts, chunkSizes: [1 << 30, 16])
+    }
+
+    /// Long texts of mostly simple words (what the splitting kernel takes 64 bytes at a time) with a hard
+    /// piece now and then, so that the kernel's stops (a connector not followed by a space, a mark, digits
+    /// glued to a letter, a four-byte scalar) and its 64-byte windows' edges fall at every offset.
+    func testLongMostlySimpleTextGivesTheSameTokens() {
+        var random = SeededGenerator(seed: 2_026_1125)
+        let simple = ["Đảng", "viên", "của", "và", "người", "được", "Nguyễn", "hoà", "thuỷ", "ĐỒNG", "Việt", "Nam",
+                      "tp", "HCM", "a", "ư", "đ", "ệ", "Ố", "2022", "13", "U23", "H5N1", "quy", "ky", "ngoài",
+                      "trưởng", "khuỷu", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]
+        let simpleJoiners = [" ", " ", " ", " ", ", ", ". ", "  ", "\n", " - ", ": ", "(", ") ", "\" ", "; "]
+        var texts: [String] = []
+        for _ in 0..<400 {
+            var text = ""
+            let targetBytes = 100 + random.next(below: 5_000)
+            while text.utf8.count < targetBytes {
+                if random.next(below: 40) == 0 {
+                    text += Self.pieces[random.next(below: Self.pieces.count)]
+                    text += Self.joiners[random.next(below: Self.joiners.count)]
+                } else {
+                    text += simple[random.next(below: simple.count)]
+                    text += simpleJoiners[random.next(below: simpleJoiners.count)]
+                }
+            }
+            texts.append(text)
+        }
+        assertIdentical(texts, chunkSizes: [1 << 30, 100])
     }
 
     /// ASCII words are cached like syllables: a spelling keeps its key id while the cache holds it, one id

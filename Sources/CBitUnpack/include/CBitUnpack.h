@@ -62,6 +62,37 @@ int vs_decode_term_stream(const uint8_t *bytes, size_t count, uint32_t *flat, ui
                           uint32_t *frequencies, uint32_t *positions, size_t *groupCount,
                           size_t *positionCount);
 
+/// A token found by `vs_split_words`: input bytes `start ..< end`, keyed as `keying` says. The same layout
+/// as the Swift splitter's `FastRunSplitter.Span`, which checks it before using the kernel.
+typedef struct {
+    intptr_t start;
+    intptr_t end;
+    uint8_t keying;
+} vs_word_span;
+
+/// `vs_word_span.keying`: the cases of `FastRunSplitter.Keying`, in its order.
+enum { VS_KEYING_ASCII_CODE = 0, VS_KEYING_ASCII_WORD = 1, VS_KEYING_WORD = 2 };
+
+/// The analyser's fast-path splitter (`FastRunSplitter.split`) for simple text, 64 bytes at a time with
+/// AVX2: from `position` (a safe point or the byte after one), appends to `spans[*span_count ...]` (and
+/// counts in *span_count) the tokens of text made only of
+/// - words: runs of ASCII bytes of set 0 (letters and digits) and of multi-byte scalars whose class in
+///   `scalar_classes` is `letter_class` (two-byte scalars: the class at index `(lead & 0x1F) << 6 | (second
+///   & 0x3F)`; three-byte ones: at `block_table_offset + ((lead & 0x0F) << 6 | (second & 0x3F))`; four-byte
+///   ones never), a run holding no digit (set 1) and a multi-byte letter both;
+/// - safe points (set 2), and connectors (set 3) followed by a safe point.
+///
+/// `ascii_sets` holds the four sets as 16-byte rows (bit h of byte l: ASCII byte h·16 + l is a member).
+/// Returns where it stopped: `position` when it did nothing, else a safe point after the last token
+/// appended, where the caller goes on (at the first thing above that is not simple, past `stop_after`, or
+/// within 66 bytes of `limit`). Reads only `bytes[position ..< limit)`; `spans` must have room for
+/// (min(limit, stop_after + 64) − position) / 2 + 1 more tokens. Returns `position` when the kernels are
+/// off (`vs_unpack_simd_enabled`). The input must be well-formed UTF-8 with `position` and `limit` on
+/// scalar boundaries.
+size_t vs_split_words(const uint8_t *bytes, size_t position, size_t limit, size_t stop_after,
+                      const uint8_t *ascii_sets, const uint8_t *scalar_classes, size_t block_table_offset,
+                      uint8_t letter_class, vs_word_span *spans, size_t *span_count);
+
 /// Asks the CPU to bring the cache line holding `address` in, for writing, without waiting for it (no
 /// fault on any address: a hint). For the writer's appends (`SegmentBuffer.append`), whose loads of a
 /// term's table slot, stream entry and stream end each miss the cache; Swift has no prefetch of its own.
