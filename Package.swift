@@ -15,7 +15,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // AVX2 kernels for bit-unpacking, chosen at run time (baseline x86-64 code elsewhere). No unsafeFlags:
+        // AVX2 kernels (bit-unpacking, intersections, term-stream decoding, UTF-8 checks, word splitting), chosen at
+        // run time (baseline x86-64 code elsewhere). No unsafeFlags:
         // they would stop other packages depending on this one by version. For callgrind, build with
         // `-Xcc -gdwarf-4` (clang's default DWARF 5 stops valgrind 3.19 reading the binary).
         .target(name: "CBitUnpack"),
