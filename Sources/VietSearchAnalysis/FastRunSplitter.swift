@@ -144,15 +144,17 @@ struct FastRunSplitter {
     }
 
     @inline(__always) private mutating func append(_ span: Span) {
-        if spanCount == spanCapacity {
-            let larger = UnsafeMutablePointer<Span>.allocate(capacity: 2 * spanCapacity)
-            larger.moveInitialize(from: spanStorage, count: spanCount)
-            spanStorage.deallocate()
-            spanStorage = larger
-            spanCapacity *= 2
-        }
+        if spanCount == spanCapacity { growSpans(to: 2 * spanCapacity) }
         (spanStorage + spanCount).initialize(to: span)
         spanCount += 1
+    }
+
+    private mutating func growSpans(to capacity: Int) {
+        let larger = UnsafeMutablePointer<Span>.allocate(capacity: capacity)
+        larger.moveInitialize(from: spanStorage, count: spanCount)
+        spanStorage.deallocate()
+        spanStorage = larger
+        spanCapacity = capacity
     }
 
     /// Lets the kernel take the simple text from `index`, just past a safe point; returns the safe point
@@ -160,15 +162,10 @@ struct FastRunSplitter {
     @inline(__always)
     private mutating func splitSimpleWords(_ bytes: UnsafePointer<UInt8>, from index: Int, limit: Int,
                                            stopAfter: Int) -> Int? {
+        // The kernel needs its 64-byte window and the two bytes a lead byte at its end may have after it.
         guard kernelUsable, limit - index >= 66 else { return nil }
         let room = spanCount + (min(limit, stopAfter + 64) - index) / 2 + 1
-        if room > spanCapacity {
-            let larger = UnsafeMutablePointer<Span>.allocate(capacity: room)
-            larger.moveInitialize(from: spanStorage, count: spanCount)
-            spanStorage.deallocate()
-            spanStorage = larger
-            spanCapacity = room
-        }
+        if room > spanCapacity { growSpans(to: room) }
         var count = spanCount
         let reached = UnsafeMutableRawPointer(spanStorage).withMemoryRebound(to: vs_word_span.self,
                                                                             capacity: spanCapacity) { spans in
