@@ -120,8 +120,8 @@ struct FastRunSplitter {
         return sets
     }()
 
-    /// Whether `Span` and `Keying` are laid out as the kernel writes them.
-    private static let spanLayoutMatchesKernel: Bool = {
+    /// Whether `Span` and `Keying` are laid out as the kernel writes them (internal for a test).
+    static let spanLayoutMatchesKernel: Bool = {
         let tags = [Keying.asciiCode, .asciiWord, .word].map { keying in withUnsafeBytes(of: keying) { $0[0] } }
         return MemoryLayout<Span>.stride == MemoryLayout<vs_word_span>.stride
             && MemoryLayout<Span>.offset(of: \.start) == MemoryLayout<vs_word_span>.offset(of: \.start)
