@@ -46,7 +46,8 @@ struct FastRunSplitter {
     /// `sharedClasses`, held here so that the hot loops do not go through its lazy initialisation.
     private let classes: UnsafeMutablePointer<UInt8>
     /// Whether `split` lets the AVX2 kernel (`vs_split_words`) take simple text: `Span` has the layout of
-    /// its `vs_word_span` (the kernel also checks that the kernels are on).
+    /// its `vs_word_span` (the kernel also checks that the kernels are on). `spanLayoutMatchesKernel`, held
+    /// here for the same reason as `classes`.
     private let kernelUsable: Bool
     /// Bytes looked at per `split` call before it returns at the next safe point (keeps spans in cache).
     private static let stretchBytes = 4_096
@@ -111,7 +112,7 @@ struct FastRunSplitter {
         sets.initialize(repeating: 0, count: 64)
         for byte in 0..<0x80 {
             let bits = sharedClasses[byte]
-            let members = [bits & Class.word != 0 && bits != Class.needsCleaning, bits == Class.digit,
+            let members = [bits & Class.word != 0, bits == Class.digit,
                            bits == Class.safePoint, bits == Class.connector]
             for (set, isMember) in members.enumerated() where isMember {
                 sets[set * 16 + (byte & 0x0F)] |= UInt8(1) << (byte >> 4)
