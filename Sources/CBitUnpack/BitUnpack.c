@@ -2,6 +2,7 @@
 // baseline x86-64; only the kernels carry the avx2 target attribute, and they run only after CPUID and
 // XGETBV said the CPU and the OS support AVX2. Elsewhere (other architectures) they decode nothing.
 #include "CBitUnpack.h"
+#include "SimdState.h"
 
 #include <stdlib.h>
 
@@ -163,8 +164,9 @@ static int vs_cpu_has_avx2(void) { return 0; }
 #endif
 
 // -1 until first asked; then 0 or 1. Relaxed atomics: racing first callers compute the same answer.
+// `vs_enabled` is read in place by the per-candidate phrase kernel (SimdState.h).
 static int vs_cpu_support = -1;
-static int vs_enabled = -1;
+int vs_enabled = -1;
 
 static int vs_cpu_supports_kernels(void) {
     int support = __atomic_load_n(&vs_cpu_support, __ATOMIC_RELAXED);

@@ -43,6 +43,8 @@ extension PostingsCursor {
             join: do {
                 guard let leadValues = try cursors[lead].currentValues(),
                       let filterValues = try cursors[filter].currentValues(), filterValues.count > 0 else { break join }
+                // Most candidates keep no start: rejected without a loop when both keys have few positions.
+                if smallPairCount(leadValues, filterValues, distance: filterOffset, minStart: leadOffset) == 0 { break join }
                 // The join by stamps may write a start per position of either key.
                 let room = Swift.max(leadValues.count, filterValues.count)
                 if capacity < room { grow(&starts, &capacity, to: room) }

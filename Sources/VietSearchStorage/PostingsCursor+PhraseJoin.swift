@@ -18,6 +18,8 @@ extension PostingsCursor {
             guard let stamps else { return try adjacentPairs(&cursors[0], &cursors[1]) }
             guard let firstValues = try cursors[0].currentValues(), let secondValues = try cursors[1].currentValues(),
                   secondValues.count > 0 else { return 0 }
+            let small = smallPairCount(firstValues, secondValues, distance: 1, minStart: 0)
+            if small >= 0 { return small }
             let joined = adjacentPairsOfSingle(firstValues, secondValues)
                     ?? adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
             guard joined.pairs >= 0 else { return try adjacentPairs(&cursors[0], &cursors[1]) }
@@ -94,6 +96,11 @@ extension PostingsCursor {
                 }
                 guard let firstValues = try cursors[0].currentValues(), let secondValues = try cursors[1].currentValues(),
                       secondValues.count > 0 else { break join }
+                let small = smallPairCount(firstValues, secondValues, distance: 1, minStart: 0)
+                if small >= 0 {
+                    frequency = small
+                    break join
+                }
                 let joined = adjacentPairsOfSingle(firstValues, secondValues)
                     ?? adjacentPairsByStamps(firstValues, secondValues, stamps: stamps)
                 guard joined.pairs >= 0 else {
@@ -139,6 +146,8 @@ extension PostingsCursor {
             join: do {
                 guard let leadValues = try cursors[lead].currentValues(),
                       let filterValues = try cursors[filter].currentValues(), filterValues.count > 0 else { break join }
+                // Most candidates keep no start: rejected without a loop when both keys have few positions.
+                if smallPairCount(leadValues, filterValues, distance: filterOffset, minStart: leadOffset) == 0 { break join }
                 // The join by stamps may write a start per position of either key.
                 let room = Swift.max(leadValues.count, filterValues.count)
                 if capacity < room { grow(&starts, &capacity, to: room) }
@@ -215,6 +224,7 @@ extension PostingsCursor {
         let leadOffset = UInt64(lead)
         // Offsets may wrap: they are added back to a position ≥ lead, so the sums are exact.
         let filterOffset = UInt64(filter) &- leadOffset, lastOffset = UInt64(last) &- leadOffset
+        if smallPairCount(leadValues, filterValues, distance: filterOffset, minStart: leadOffset) == 0 { return 0 }
         var pair = (kept: -1, leadEnd: UInt64(0), filterEnd: UInt64(0))
         if let stamps {
             pair = pairedPositionsByStamps(leadValues, leadOffset: leadOffset, filterValues, offset: filterOffset,

@@ -1,3 +1,5 @@
+import CBitUnpack
+
 /// The phrase joins' two-key step by a map of position stamps instead of a merge. A merge of two keys'
 /// positions branches on every comparison of two running sums, and which way it goes is data: on the phrase
 /// class (thousands of candidate documents a query, most failing) those branches' mispredictions were much
@@ -109,6 +111,19 @@ extension PostingsCursor {
         guard position > 0 else { return (0, UInt64(first.values[0]), position) }
         let probe = findPosition(position &- 1, in: first)
         return (probe.found, probe.end, position)
+    }
+
+    /// The count of `vs_phrase_pair8` (CBitUnpack): how many positions `p` ≥ `minStart` of `first` have
+    /// `p + distance` (wrapping) among `second`'s, when both keys have 1 to 8 positions on the document, in one
+    /// branch-free AVX2 pass; −1 when the kernel does not take them (the caller joins as before). A count it gives
+    /// also proves every position of both keys below 2^30: no `checkPosition` is needed after it.
+    @inline(__always)
+    static func smallPairCount(_ first: (values: UnsafePointer<UInt32>, count: Int),
+                               _ second: (values: UnsafePointer<UInt32>, count: Int),
+                               distance: UInt64, minStart: UInt64) -> Int {
+        guard minStart <= 1024 else { return -1 }
+        return Int(vs_phrase_pair8(first.values, first.count, second.values, second.count,
+                                   UInt32(truncatingIfNeeded: distance), UInt32(truncatingIfNeeded: minStart)))
     }
 
     /// Two keys by stamps: how many positions `p` of `first` have `p + 1` among `second`'s, with the last
