@@ -113,8 +113,8 @@ extension PostingsCursor {
         return (probe.found, probe.end, position)
     }
 
-    /// The count of `vs_phrase_pair8` (CBitUnpack): how many positions `p` ≥ `minStart` of `first` have
-    /// `p + distance` (wrapping) among `second`'s, when both keys have 1 to 8 positions on the document, in one
+    /// The count of `vs_phrase_pair_small` (CBitUnpack): how many positions `p` ≥ `minStart` of `first` have
+    /// `p + distance` (wrapping) among `second`'s, when both keys have 1 to 16 positions on the document, in one
     /// branch-free AVX2 pass; −1 when the kernel does not take them (the caller joins as before). A count it gives
     /// also proves every position of both keys below 2^30: no `checkPosition` is needed after it.
     @inline(__always)
@@ -122,8 +122,8 @@ extension PostingsCursor {
                                _ second: (values: UnsafePointer<UInt32>, count: Int),
                                distance: UInt64, minStart: UInt64) -> Int {
         guard minStart <= 1024 else { return -1 }
-        return Int(vs_phrase_pair8(first.values, first.count, second.values, second.count,
-                                   UInt32(truncatingIfNeeded: distance), UInt32(truncatingIfNeeded: minStart)))
+        return Int(vs_phrase_pair_small(first.values, first.count, second.values, second.count,
+                                        UInt32(truncatingIfNeeded: distance), UInt32(truncatingIfNeeded: minStart)))
     }
 
     /// Two keys by stamps: how many positions `p` of `first` have `p + 1` among `second`'s, with the last

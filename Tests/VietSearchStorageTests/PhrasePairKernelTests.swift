@@ -4,8 +4,8 @@ import XCTest
 @testable import VietSearchStorage
 import VietSearchTestSupport
 
-/// `vs_phrase_pair8` (CBitUnpack, `PostingsCursor.smallPairCount`): the branch-free join of two keys with at
-/// most 8 positions each on a document, held to its header's contract against sets, and the phrase joins that
+/// `vs_phrase_pair_small` (CBitUnpack, `PostingsCursor.smallPairCount`): the branch-free join of two keys with
+/// at most 16 positions each on a document (one vector a key up to 8, two up to 16), held to its header's contract against sets, and the phrase joins that
 /// use it checked against the model with the kernels on and off.
 final class PhrasePairKernelTests: XCTestCase {
     /// Position values (first position, then gap − 1) of ascending positions.
@@ -24,7 +24,7 @@ final class PhrasePairKernelTests: XCTestCase {
         let firstValues = values(first), secondValues = values(second)
         return firstValues.withUnsafeBufferPointer { a in
             secondValues.withUnsafeBufferPointer { b in
-                Int(vs_phrase_pair8(a.baseAddress, a.count, b.baseAddress, b.count, distance, minStart))
+                Int(vs_phrase_pair_small(a.baseAddress, a.count, b.baseAddress, b.count, distance, minStart))
             }
         }
     }
@@ -39,11 +39,12 @@ final class PhrasePairKernelTests: XCTestCase {
         try XCTSkipUnless(BitPacking.kernelsEnabled, "no AVX2 kernels on this CPU (the kernel declines everything, checked below)")
         var generator = SeededGenerator(seed: 0x9a18)
         var counted = 0, paired = 0
-        for round in 0..<6_000 {
+        for round in 0..<9_000 {
             // Dense spans make matches common; wide ones put positions far apart (large values).
             let span = [12, 40, 3_000, 1 << 24][round % 4]
-            let first = positions(&generator, count: 1 + generator.next(below: 8), span: span)
-            let second = positions(&generator, count: 1 + generator.next(below: 8), span: span)
+            // Counts 1...16 on either side: both kernels, and one key in one vector with the other in two.
+            let first = positions(&generator, count: 1 + generator.next(below: round % 3 == 0 ? 8 : 16), span: span)
+            let second = positions(&generator, count: 1 + generator.next(below: round % 5 == 0 ? 8 : 16), span: span)
             // Keys k (first) and k' (second) of a phrase of up to 5 keys: distance k' − k, starts from k.
             let k = UInt32(generator.next(below: 5)), other = UInt32(generator.next(below: 5))
             let distance = other &- k
@@ -53,22 +54,28 @@ final class PhrasePairKernelTests: XCTestCase {
             counted += 1
             paired += found
         }
-        XCTAssertEqual(counted, 6_000)
-        XCTAssertGreaterThan(paired, 1_000)
+        XCTAssertEqual(counted, 9_000)
+        XCTAssertGreaterThan(paired, 3_000)
     }
 
     /// Edge cases by hand: every position of both keys in play, none, positions before the phrase can start,
-    /// the largest values taken (2^27 − 1 each, 8 of them: sums just below 2^30).
+    /// the largest values taken (2^26 − 1 each, 16 of them: sums just below 2^30), 8 and 9 positions.
     func testHandPickedCases() throws {
         try XCTSkipUnless(BitPacking.kernelsEnabled, "no AVX2 kernels on this CPU")
         XCTAssertEqual(kernel([0, 1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7, 8], distance: 1, minStart: 0), 8)
         XCTAssertEqual(kernel([0, 2, 4, 6], [0, 2, 4, 6, 8, 10, 12, 14], distance: 1, minStart: 0), 0)
         // A phrase "b a": key 1 first in the document at position 0 cannot start a phrase (start −1).
         XCTAssertEqual(kernel([0, 5], [4, 9], distance: 0 &- 1, minStart: 1), 1)
-        let big: UInt32 = (1 << 27) - 1
-        let farFirst = (0..<8).map { UInt32($0) * (big + 1) + big - 1 }
+        let big: UInt32 = (1 << 26) - 1
+        let farFirst = (0..<16).map { UInt32($0) * (big + 1) + big - 1 }
         let farSecond = farFirst.map { $0 + 1 }
-        XCTAssertEqual(kernel(farFirst, farSecond, distance: 1, minStart: 0), 8)
+        XCTAssertEqual(kernel(farFirst, farSecond, distance: 1, minStart: 0), 16)
+        XCTAssertEqual(kernel(Array(farFirst.prefix(8)), Array(farSecond.prefix(9)), distance: 1, minStart: 0), 8)
+        XCTAssertEqual(kernel(Array(farFirst.prefix(9)), Array(farSecond.prefix(8)), distance: 1, minStart: 0), 8)
+        // Matches only in the second vector of each key, against the first vector of the other.
+        let low = Array(UInt32(0)..<16).map { $0 * 2 }
+        XCTAssertEqual(kernel(low, [29, 31, 100], distance: 1, minStart: 0), 2)
+        XCTAssertEqual(kernel([27, 29], low.map { $0 + 1 }, distance: 0, minStart: 0), 2)
         XCTAssertEqual(kernel([7], [8], distance: 1, minStart: 0), 1)
         XCTAssertEqual(kernel([7], [9], distance: 1, minStart: 0), 0)
     }
@@ -81,10 +88,12 @@ final class PhrasePairKernelTests: XCTestCase {
         }
         XCTAssertEqual(answer([], [1]), -1)
         XCTAssertEqual(answer([1], []), -1)
-        XCTAssertEqual(answer(Array(0..<9), [1]), -1)
-        XCTAssertEqual(answer([1], Array(0..<9)), -1)
-        XCTAssertEqual(answer([1 << 27], [(1 << 27) + 1]), -1, "a value of 2^27")
-        XCTAssertEqual(answer([1], [0, (1 << 27) + 1]), -1, "a later value of 2^27")
+        XCTAssertEqual(answer(Array(0..<17), [1]), -1)
+        XCTAssertEqual(answer([1], Array(0..<17)), -1)
+        XCTAssertEqual(answer(Array(0..<16), [1]), kernelsOn ? 1 : -1)
+        XCTAssertEqual(answer([1 << 26], [(1 << 26) + 1]), -1, "a value of 2^26")
+        XCTAssertEqual(answer([1], [0, (1 << 26) + 1]), -1, "a later value of 2^26")
+        XCTAssertEqual(answer(Array(0..<12), Array(1..<10) + [(1 << 26) + 20]), -1, "a value of 2^26 in a second vector")
         XCTAssertEqual(answer([2_000], [2_000], minStart: 1_025), -1)
         XCTAssertEqual(answer([0], [1_025], distance: 1_025), -1)
         XCTAssertEqual(answer([1_025], [0], distance: 0 &- 1_025), -1)
@@ -107,14 +116,14 @@ final class PhrasePairKernelTests: XCTestCase {
         defer { munmap(memory, 2 * page) }
         XCTAssertEqual(mprotect(memory + page, page, PROT_NONE), 0)
         let end = (memory + page).assumingMemoryBound(to: UInt32.self)
-        for count in 1...8 {
+        for count in 1...16 {
             let first = end - count
             for slot in 0..<count { first[slot] = slot == 0 ? 3 : 0 }
             // The second key's values right before the first's: positions 4, 5, ….
             let second = first - count
             for slot in 0..<count { second[slot] = slot == 0 ? 4 : 0 }
-            XCTAssertEqual(Int(vs_phrase_pair8(first, count, second, count, 1, 0)), count, "count \(count)")
-            XCTAssertEqual(Int(vs_phrase_pair8(second, count, first, count, 0 &- 1, 1)), count, "count \(count), reversed")
+            XCTAssertEqual(Int(vs_phrase_pair_small(first, count, second, count, 1, 0)), count, "count \(count)")
+            XCTAssertEqual(Int(vs_phrase_pair_small(second, count, first, count, 0 &- 1, 1)), count, "count \(count), reversed")
         }
     }
 

@@ -44,17 +44,17 @@ size_t vs_unpack_ascending_groups(const void *source, size_t groups, unsigned wi
 size_t vs_intersect_slots(const uint32_t *a, size_t ia, size_t na, const uint32_t *b, size_t ib, size_t nb,
                           uint8_t *slots_a, uint8_t *slots_b);
 
-/// The exact-phrase join of two keys on one document, for keys with 1 to 8 positions there: how many positions
+/// The exact-phrase join of two keys on one document, for keys with 1 to 16 positions there: how many positions
 /// p of the first key with p >= `min_start` have p + `distance` (a signed distance, as `uint32_t`) among the
 /// second key's positions. Each key's positions are given as its values (FORMAT.md "Positions": the first
 /// position, then each gap − 1): `first[0..<first_count)` and `second[0..<second_count)`; nothing past them is
-/// read. Returns -1, and the caller joins another way, when a count is 0 or above 8, `min_start` is above 1024,
-/// `distance` is outside −1024 ... 1024, `min_start` + `distance` is negative, a value is 2^27 or more, or the
+/// read. Returns -1, and the caller joins another way, when a count is 0 or above 16, `min_start` is above 1024,
+/// `distance` is outside −1024 ... 1024, `min_start` + `distance` is negative, a value is 2^26 or more, or the
 /// AVX2 kernels are off (`vs_unpack_simd_enabled`). A phrase of keys k (first) and k' (second) passes distance
 /// k' − k and min_start k. A count returned also means every position of both keys is below 2^30.
 /// For the phrase joins of `PostingsCursor+PhraseJoin.swift`.
-int vs_phrase_pair8(const uint32_t *first, size_t first_count, const uint32_t *second, size_t second_count,
-                    uint32_t distance, uint32_t min_start);
+int vs_phrase_pair_small(const uint32_t *first, size_t first_count, const uint32_t *second, size_t second_count,
+                         uint32_t distance, uint32_t min_start);
 
 /// Whether `bytes[0..<count]` are well-formed UTF-8 (Unicode's table 3-7: no overlongs, surrogates, values
 /// above U+10FFFF or cut-off sequences), 32 bytes at a time with AVX2: 0 not well formed, 1 well formed
