@@ -29,8 +29,8 @@ __attribute__((target("avx2"))) static inline __m256i vs_positions8(__m256i valu
     return _mm256_sub_epi32(sums, one);
 }
 
-/// The lanes of a key's values in play (`count` of them from lane `first_lane`), and those values (masked
-/// loads read nothing past the key's values, and fault on nothing masked off).
+/// The mask of a vector's lanes in play: a key of `count` values, the vector holding its values from index
+/// `first_lane` on. The masked loads under it read nothing past the key's values and fault on nothing masked off.
 __attribute__((target("avx2"))) static inline __m256i vs_lanes(size_t count, int first_lane) {
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count - first_lane), lane);
